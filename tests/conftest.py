@@ -81,3 +81,19 @@ def local_store(tmp_path: Path):
     from ingest import VersionedStore, open_client
 
     return VersionedStore(open_client(str(tmp_path / "chroma")), "guidance")
+
+
+@pytest.fixture(scope="session")
+def kb_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The shipped knowledge base, ingested once per session by the real CLI with the default embedder."""
+    import subprocess
+    import sys
+
+    index = tmp_path_factory.mktemp("kb") / "chroma"
+    env = {**os.environ, "MEDALIYAH_INDEX_PATH": str(index), "COLUMNS": "120"}
+    env.pop("MEDALIYAH_EMBEDDER", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ingest"], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return index, run.stdout

