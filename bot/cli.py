@@ -102,6 +102,151 @@ def _print_plan(plan, title: str) -> None:
         console.print(f"Full build: {plan.rebuild_reason}.")
 
 
+def _assistant(settings: Settings):
+    from bot.assistant import build_assistant
+    from ingest import EmbedderMismatch, IndexUnavailable
+
+    try:
+        return build_assistant(settings)
+    except (IndexUnavailable, EmbedderMismatch) as exc:
+        err_console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+
+
+def _reply_json(reply) -> dict:
+    return {
+        "conversation_id": reply.conversation_id,
+        "text": reply.text,
+        "language": reply.language,
+        "triage": {"kind": reply.triage.kind.value, "reason": reply.triage.reason.value if reply.triage.reason else None, "detail": reply.triage.detail},
+        "sources": [
+            {"doc_id": s.doc_id, "lang": s.lang, "title": s.title, "urls": list(s.urls), "as_of": s.as_of.isoformat(), "section": s.section}
+            for s in reply.sources
+        ],
+        "as_of": reply.as_of.isoformat() if reply.as_of else None,
+        "mode": reply.mode,
+        "ranked_doc_ids": list(reply.ranked_doc_ids),
+        "fallback_reason": reply.fallback_reason,
+        "latency_ms": round(reply.latency_ms, 1),
+    }
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="The doctor's question."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Answer in en, fr or es (overrides detection)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the typed reply as JSON."),
+) -> None:
+    """Answer one question, as the bot would."""
+    import json
+
+    settings = get_settings()
+    _configure_logging(settings)
+    if lang is not None and lang not in ("en", "fr", "es"):
+        err_console.print("--lang must be en, fr or es")
+        raise typer.Exit(2)
+    reply = _assistant(settings).reply("cli", question, language=lang)  # type: ignore[arg-type]
+    if as_json:
+        console.print_json(json.dumps(_reply_json(reply), ensure_ascii=False))
+    else:
+        console.print(reply.text, highlight=False, markup=False)
+        if reply.triage.kind.value != "answer":
+            err_console.print(f"[dim]({reply.triage.kind.value}: {reply.triage.reason.value if reply.triage.reason else ''})[/dim]")
+
+
+def _chat(settings: Settings) -> None:
+    assistant = _assistant(settings)
+    console.print("MedAliyah — ask in English, French or Spanish. /lang en|fr|es to choose, /quit to leave.")
+    conversation = "terminal"
+    while True:
+        try:
+            text = console.input("[bold]> [/bold]")
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            return
+        if text.strip() in ("/quit", "/exit"):
+            return
+        if text.strip().startswith("/lang"):
+            choice = text.strip().split()[1:] or [None]
+            assistant.set_language(conversation, choice[0] if choice[0] in ("en", "fr", "es") else None)
+            continue
+        if assistant.refresh_index():
+            err_console.print("[dim](guidance updated)[/dim]")
+        reply = assistant.reply(conversation, text)
+        console.print(reply.text + "\n", highlight=False, markup=False)
+        if reply.triage.kind.value == "escalate":
+            err_console.print(f"[dim](handed over to an advisor: {reply.triage.reason.value})[/dim]")
+
+
+@app.command()
+def chat() -> None:
+    """A terminal conversation with memory, as a doctor would have on Telegram."""
+    settings = get_settings()
+    _configure_logging(settings)
+    _chat(settings)
+
+
+@app.command()
+def run() -> None:
+    """The main job: bring the index up to date, then serve (a terminal chat with no Telegram token)."""
+    settings = get_settings()
+    _configure_logging(settings)
+    ingest(knowledge=None, dry_run=False)
+    if settings.telegram_token is not None:
+        err_console.print("The Telegram transport is not part of this release yet; starting the terminal chat.")
+    _chat(settings)
+
+
+@app.command("eval")
+def evaluate_command(
+    golden: Optional[Path] = typer.Option(None, help="Golden questions (YAML)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    check: bool = typer.Option(False, "--check", help="Exit 1 when a language is below its targets."),
+    calibrate: bool = typer.Option(False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them."),
+) -> None:
+    """Run the golden questions and print per-language quality and latency."""
+    import json
+
+    from bot import evaluation
+    from bot.assistant import save_thresholds
+
+    settings = get_settings()
+    logging.basicConfig(level=logging.WARNING)
+    items = evaluation.load_golden(golden or evaluation.GOLDEN_FILE)
+    assistant = _assistant(settings)
+    if calibrate:
+        from bot.assistant import Thresholds
+
+        assistant.thresholds = Thresholds()
+        thresholds = evaluation.calibrate(assistant, items)
+        path = save_thresholds(assistant.index.embedder.name, thresholds, settings.thresholds_file)
+        err_console.print(f"thresholds for {assistant.index.embedder.name}: {thresholds} -> {path}")
+        assistant = _assistant(settings)
+    reports, _ = evaluation.evaluate(assistant, items)
+    if as_json:
+        print(json.dumps(evaluation.as_json(reports), indent=2, ensure_ascii=False))
+    else:
+        table = Table(title=None)
+        columns = ["lang", "n", "hit@1", "hit@3", "MRR", "in language", "esc. precision", "esc. recall", "out-of-scope declined", "in-scope declined", "p50 ms", "p95 ms"]
+        for column in columns:
+            table.add_column(column, justify="right")
+        for r in reports.values():
+            table.add_row(
+                r.lang, str(r.n), f"{r.hit_at_1:.2f}", f"{r.hit_at_3:.2f}", f"{r.mrr:.2f}", f"{r.language_ok:.2f}",
+                f"{r.escalation_precision:.2f}", f"{r.escalation_recall:.2f}", f"{r.out_of_scope_declined:.2f}",
+                f"{r.in_scope_declined:.2f}", f"{r.latency_p50_ms:.0f}", f"{r.latency_p95_ms:.0f}",
+            )
+        console.print(table)
+        for r in reports.values():
+            for failure in r.failures:
+                console.print(f"  [dim]{failure}[/dim]", highlight=False)
+    below = [line for r in reports.values() for line in r.below_target()]
+    if check and below:
+        for line in below:
+            err_console.print(f"[red]below target[/red] {line}")
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover - console-script entry point
     app()
 

@@ -72,14 +72,21 @@ class GuidanceIndex:
         return True
 
     def dense_search(
-        self, query_vector: list[float], k: int = 10, langs: tuple[str, ...] | None = None
+        self,
+        query_vector: list[float],
+        k: int = 10,
+        langs: tuple[str, ...] | None = None,
+        doc_ids: tuple[str, ...] | None = None,
     ) -> list[DenseHit]:
         with self._lock:
             collection = self._collection
         assert collection is not None
-        where = None
+        clauses: list[dict] = []
         if langs:
-            where = {"lang": langs[0]} if len(langs) == 1 else {"lang": {"$in": list(langs)}}
+            clauses.append({"lang": langs[0]} if len(langs) == 1 else {"lang": {"$in": list(langs)}})
+        if doc_ids:
+            clauses.append({"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}})
+        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         got = collection.query(
             query_embeddings=[query_vector],
             n_results=max(1, min(k, len(self._chunks) or 1)),

@@ -97,3 +97,18 @@ def kb_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     return index, run.stdout
+
+
+@pytest.fixture(scope="session")
+def kb_settings(kb_index: tuple[Path, str]):
+    from bot.settings import Settings
+
+    return Settings(index_path=kb_index[0], _env_file=None)
+
+
+@pytest.fixture(scope="session")
+def kb_assistant(kb_settings):
+    """The real assistant over the shipped guidance, extractive mode, calibrated thresholds."""
+    from bot.assistant import build_assistant
+
+    return build_assistant(kb_settings)

@@ -1,0 +1,113 @@
+"""The answer without an LLM: the best matching sections, quoted, sized for a phone.
+
+Quoting the guidance is the only way to be sure nothing is invented. Sentences that carry a
+caveat (a figure that may have changed, a conflict, a rule under reform) are kept even when the
+rest of the section is trimmed, because doctors act on them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot import catalog
+
+from ._retrieval import Passage, Retrieval
+from ._types import Language, Source
+
+MAX_ANSWER_CHARS = 1100  # about a phone screen and a half; Telegram allows 4096
+_SENTENCE = re.compile(r"(?<=[.!?»”)])\s+(?=[A-ZÀ-ÖØ-Þ¿¡*•\-0-9])")
+CAVEAT = re.compile(
+    r"⚠|conflict|disagree|may have changed|may no longer|under reform|not yet|confirm|check with|verify|uncertain|"
+    r"contradi|peut avoir chang|n'est plus|en cours de r[ée]forme|se contredisent|divergen|v[ée]rifi|confirme|incertain|"
+    r"caveat|mise en garde|nuances?|salvedad|advertencia|"
+    r"puede haber cambiado|ya no|en reforma|contradic|no coinciden|verific|confirmar|confirm[ae]|incierto",
+    re.I,
+)
+
+
+def format_date(value: date, lang: Language) -> str:
+    months = catalog.text("months", lang).split(",")
+    return catalog.text("date_format", lang, day=value.day, month=months[value.month - 1].strip(), year=value.year)
+
+
+def _trim(text: str, budget: int) -> str:
+    """Keep whole sentences (and list items) up to ``budget``; then add the caveats cut off."""
+    if len(text) <= budget:
+        return text
+    lines: list[list[str]] = []
+    for line in text.splitlines():
+        is_item = line.lstrip().startswith(("-", "*", "•"))
+        lines.append([line] if is_item or not line.strip() else _SENTENCE.split(line))
+    total = sum(1 for units in lines for u in units if u.strip())
+    kept_lines: list[str] = []
+    used = kept = 0
+    introduces_caveat = False  # "Two caveats:" keeps the list that follows it
+    for units in lines:
+        kept_units = []
+        for unit in units:
+            if not unit.strip():
+                continue
+            fits = used + len(unit) <= budget or kept == 0
+            is_item = unit.lstrip().startswith(("-", "*", "•"))
+            caveat = CAVEAT.search(unit) or (introduces_caveat and is_item)
+            if fits or (caveat and used + len(unit) <= budget * 1.6):
+                kept_units.append(unit)
+                used += len(unit) + 1
+                kept += 1
+                if not is_item:
+                    introduces_caveat = bool(CAVEAT.search(unit)) and unit.rstrip().endswith(":")
+        if kept_units or not any(u.strip() for u in units):
+            kept_lines.append(" ".join(kept_units))
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept_lines)).strip()
+    return out + (" …" if kept < total else "")
+
+
+def source_of(passage: Passage) -> Source:
+    c = passage.chunk
+    return Source(c.doc_id, c.lang, c.title, c.sources, c.as_of, c.section_title)
+
+
+def compose(retrieval: Retrieval, lang: Language, *, max_sections: int = 2) -> tuple[str, tuple[Source, ...]]:
+    """A short answer from the top document's best sections, with date and sources."""
+    top = retrieval.passages[0]
+    # A document's introduction says what the page covers; a section of it answers the question.
+    sections = [p for p in retrieval.passages if p.chunk.doc_id == top.chunk.doc_id and p.chunk.section]
+    if not top.chunk.section and sections:
+        top = sections[0]
+    chosen = [top]
+    for p in retrieval.passages[1:]:
+        if len(chosen) >= max_sections:
+            break
+        if (p.chunk.doc_id == top.chunk.doc_id and p.chunk.section and p.chunk.chunk_id != top.chunk.chunk_id
+                and p.fused >= 0.85 * top.fused):
+            chosen.append(p)
+    chosen.sort(key=lambda p: p.chunk.chunk_index)
+    parts: list[str] = []
+    if top.chunk.lang != lang:
+        name = catalog.text(f"language_names_{top.chunk.lang}", lang)
+        parts.append(catalog.text("other_language_note", lang, language=name))
+    budget = MAX_ANSWER_CHARS // len(chosen)
+    for p in chosen:
+        heading = p.chunk.section_title
+        parts.append(f"{heading}\n{_trim(p.chunk.text.strip(), budget)}")
+    sources = [source_of(top)]
+    others = [d for d in retrieval.ranked_doc_ids[1:3] if d != top.chunk.doc_id]
+    see_also = []
+    for doc_id in others[:1]:
+        p = next(x for x in retrieval.passages if x.chunk.doc_id == doc_id)
+        if p.fused >= 0.8 * top.fused:
+            see_also.append(p)
+    if see_also:
+        parts.append(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in see_also)))
+        sources.extend(source_of(p) for p in see_also)
+    parts.append(footer(sources, lang))
+    return "\n\n".join(parts), tuple(sources)
+
+
+def footer(sources: list[Source] | tuple[Source, ...], lang: Language) -> str:
+    as_of = min(s.as_of for s in sources)
+    lines = [catalog.text("as_of", lang, date=format_date(as_of, lang)), catalog.text("sources", lang)]
+    for s in sources:
+        lines.append(f"• {s.title}: {s.urls[0] if s.urls else ''}".rstrip(": "))
+    return "\n".join(lines)

@@ -1,0 +1,30 @@
+"""Building an assistant from settings: the one place that wires index, embedder and LLM."""
+
+from __future__ import annotations
+
+from bot.settings import Settings
+
+from ._assistant import Assistant
+from ._generation import AnswerGenerator
+from ._memory import ConversationStore
+from ._thresholds import load_thresholds
+
+
+def build_assistant(settings: Settings, *, store: ConversationStore | None = None) -> Assistant:
+    from ingest import GuidanceIndex, VersionedStore, make_embedder, open_client
+
+    embedder = make_embedder(settings.embedder)
+    client = open_client(str(settings.index_path), settings.chroma_url)
+    index = GuidanceIndex(VersionedStore(client, settings.collection_prefix), embedder)
+    generator: AnswerGenerator | None = None
+    if settings.llm_model:
+        from ._llm import LangChainGenerator
+
+        generator = LangChainGenerator.from_settings(settings)
+    return Assistant(
+        index,
+        thresholds=load_thresholds(embedder.name, settings.thresholds_file),
+        generator=generator,
+        store=store,
+        memory_turns=settings.memory_turns,
+    )

@@ -1,0 +1,77 @@
+"""The optional LLM step: a draft answer from the retrieved passages, checked before use.
+
+The model is never trusted on facts. A draft reaches a doctor only if every chunk it cites was
+retrieved, every figure it states appears in the retrieved text, and it is in the conversation's
+language; anything else, or any error or timeout, falls back to the extractive answer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol, Sequence
+
+from pydantic import BaseModel, Field
+
+from ._memory import Turn
+from ._retrieval import Passage
+from ._types import Language
+
+
+class Draft(BaseModel):
+    """What the model must return (the structured-output schema)."""
+
+    answer: str = Field(description="The answer to the doctor, in the doctor's language, short enough for a phone.")
+    cited_chunk_ids: list[str] = Field(description="Ids of the passages the answer relies on.")
+    needs_human: bool = Field(description="True if an advisor should take over (a personal decision, an appeal, distress).")
+    why: str = Field(default="", description="Why a human is needed, if needs_human.")
+
+
+class AnswerGenerator(Protocol):
+    def draft(
+        self, *, question: str, language: Language, passages: Sequence[Passage], history: Sequence[Turn]
+    ) -> Draft: ...
+
+
+# A figure: a number with optional thousands separators/decimals, as doctors and ministries write it.
+# Thousands separators must be followed by exactly three digits, so "in 2022, 24 months" stays two figures.
+_FIGURE = re.compile(r"\*?\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+(?!\d)|\*?\d+(?:[.,]\d+)?")
+
+
+def figures(text: str) -> set[str]:
+    """Every number in ``text`` in a canonical form: '50 000', '50,000' and '50.000' are one figure."""
+    found = set()
+    for match in _FIGURE.finditer(text):
+        token = match.group(0).strip()
+        digits = re.sub(r"[\s.,'\u00a0\u202f]", "", token)
+        if digits:
+            found.add(digits.lstrip("0") or "0")
+    return found
+
+
+def check_draft(
+    draft: Draft, passages: Sequence[Passage], language: Language, detect: "LanguageGuess"
+) -> str | None:
+    """Why the draft must not reach a doctor, or None when it may."""
+    if not draft.answer.strip():
+        return "empty answer"
+    retrieved = {p.chunk.chunk_id: p for p in passages}
+    unknown = [cid for cid in draft.cited_chunk_ids if cid not in retrieved]
+    if unknown:
+        return f"cited chunks that were not retrieved: {', '.join(unknown)}"
+    if not draft.cited_chunk_ids:
+        return "cited no passage"
+    source_text = " ".join(
+        f"{p.chunk.title} {' '.join(p.chunk.section)} {p.chunk.text} {p.chunk.as_of.isoformat()} {p.chunk.as_of.year}"
+        for p in passages
+    )
+    invented = sorted(figures(draft.answer) - figures(source_text))
+    if invented:
+        return f"figures not in the retrieved guidance: {', '.join(invented)}"
+    guessed = detect(draft.answer)
+    if guessed is not None and guessed != language:
+        return f"answer is in '{guessed}', not '{language}'"
+    return None
+
+
+class LanguageGuess(Protocol):
+    def __call__(self, text: str) -> Language | None: ...

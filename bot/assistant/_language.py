@@ -1,0 +1,114 @@
+"""Which language a conversation is in.
+
+lingua restricted to French, English and Spanish is fast and accurate on short messages, but it
+always picks one of the three; a second, wider detector is consulted only to notice a message
+clearly written in some other language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lingua import Language as LinguaLanguage
+from lingua import LanguageDetectorBuilder
+
+from ._types import Language
+
+_SERVED = {LinguaLanguage.ENGLISH: "en", LinguaLanguage.FRENCH: "fr", LinguaLanguage.SPANISH: "es"}
+_OTHERS = (
+    LinguaLanguage.GERMAN, LinguaLanguage.PORTUGUESE, LinguaLanguage.ITALIAN, LinguaLanguage.DUTCH,
+    LinguaLanguage.RUSSIAN, LinguaLanguage.HEBREW, LinguaLanguage.ARABIC, LinguaLanguage.UKRAINIAN,
+    LinguaLanguage.POLISH, LinguaLanguage.ROMANIAN, LinguaLanguage.TURKISH,
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
+
+# Terms doctors use whatever language they write in (Hebrew, English program names); they say
+# nothing about the language of the sentence around them, so they are removed before detecting.
+_LOANWORDS = re.compile(
+    r"\b(green track|foundation year|usmle|step ?[12]( ?ck)?|tkuma|t'kuma|sal klita|teudat zehut|misrad habriut|"
+    r"misrad haaliyah( veha?klita)?|ulpan|aliy?ah?|alyah|olim|oleh|nefesh b'?nefesh|nbn|imap|medex|tkufat histaglut|"
+    r"histaklut|hatama|staj|stage|gmc|uk|usa?|kupot holim|kupat holim|bituach leumi|yael|ima|moia|moh|hamoatza hamadait|"
+    r"maslul hayarok|she'?eilon|bakasha lehibachen|eran|keep olim|sochnut|jafi|teudat ole|dfasm|gp|md|do|cv)\b",
+    re.IGNORECASE,
+)
+OTHER_LANGUAGE_CONFIDENCE = 0.7
+
+SHORT_MESSAGE_WORDS = 3  # at or below this, a message does not move the conversation's language
+MIN_CONFIDENCE = 0.55
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    language: Language | None  # None: the message is in a language we do not serve
+    detected: Language | None
+    sticky: bool = False
+
+
+class LanguageDetector:
+    def __init__(self) -> None:
+        self._served = LanguageDetectorBuilder.from_languages(*_SERVED).build()
+        self._wide = (
+            LanguageDetectorBuilder.from_languages(*_SERVED, *_OTHERS).with_preloaded_language_models().build()
+        )
+
+    def detect(self, text: str) -> tuple[Language | None, float]:
+        """The most likely served language and its confidence (None when no letters at all)."""
+        stripped = _LOANWORDS.sub(" ", text)
+        if len(_WORD.findall(stripped)) >= 2:
+            text = stripped
+        values = self._served.compute_language_confidence_values(text)
+        if not values or values[0].value == 0.0:
+            return None, 0.0
+        return _SERVED[values[0].language], float(values[0].value)  # type: ignore[return-value]
+
+    def is_other_language(self, text: str) -> bool:
+        """True when the text is clearly in a language we do not serve."""
+        words = _WORD.findall(text)
+        if not words:
+            return False
+        if not _LATIN.search(text):
+            return True  # Hebrew, Cyrillic, Arabic, Ethiopic script...
+        if len(words) < 4:
+            return False  # too short to tell German from English reliably
+        values = self._wide.compute_language_confidence_values(_LOANWORDS.sub(" ", text))
+        if not values:
+            return False
+        best = values[0]
+        return best.language not in _SERVED and best.value >= OTHER_LANGUAGE_CONFIDENCE
+
+    def decide(
+        self,
+        text: str,
+        *,
+        current: Language | None = None,
+        hint: str | None = None,
+        explicit: Language | None = None,
+    ) -> LanguageDecision:
+        """The language to answer in.
+
+        An explicit choice wins. A very short or uncertain message ("ok", "merci") keeps the
+        conversation's language; failing that, the client's hint (Telegram's language_code)
+        decides before a guess.
+        """
+        detected, confidence = self.detect(text)
+        if explicit:
+            return LanguageDecision(explicit, detected)
+        n_words = len(_WORD.findall(text))
+        hinted = _normalise_hint(hint)
+        if n_words <= SHORT_MESSAGE_WORDS or confidence < MIN_CONFIDENCE:
+            if current:
+                return LanguageDecision(current, detected, sticky=True)
+            if hinted:
+                return LanguageDecision(hinted, detected)
+        if self.is_other_language(text):
+            return LanguageDecision(None, detected)
+        return LanguageDecision(detected or current or hinted or "en", detected)
+
+
+def _normalise_hint(hint: str | None) -> Language | None:
+    if not hint:
+        return None
+    code = hint.lower().split("-")[0].split("_")[0]
+    return code if code in ("en", "fr", "es") else None  # type: ignore[return-value]

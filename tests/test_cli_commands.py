@@ -1,0 +1,56 @@
+"""The commands a person runs: `ask`, `chat` and `run` (the README's main job without a token)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def _medaliyah(args: list[str], index: Path, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "MEDALIYAH_INDEX_PATH": str(index), "COLUMNS": "120", **env}
+    environment.pop("MEDALIYAH_TELEGRAM_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], cwd=REPO, env=environment, input=stdin,
+        capture_output=True, text=True, timeout=600,
+    )
+
+
+def test_ask_json_is_the_typed_reply(kb_index: tuple[Path, str]) -> None:
+    run = _medaliyah(["ask", "¿Cuándo se rinde el examen de licencia?", "--json"], kb_index[0])
+    assert run.returncode == 0, run.stderr
+    reply = json.loads(run.stdout)
+    assert reply["language"] == "es" and reply["triage"]["kind"] == "answer" and reply["mode"] == "extractive"
+    assert reply["sources"][0]["doc_id"] == "licensing-exam" and reply["sources"][0]["as_of"] == "2026-01-31"
+    assert reply["as_of"] == "2026-01-31"
+
+
+def test_ask_lang_option_chooses_the_answer_language(kb_index: tuple[Path, str]) -> None:
+    run = _medaliyah(["ask", "When is the licensing exam held?", "--lang", "fr", "--json"], kb_index[0])
+    reply = json.loads(run.stdout)
+    assert reply["language"] == "fr" and reply["sources"][0]["lang"] == "fr"
+
+
+def test_chat_remembers_the_conversation(kb_index: tuple[Path, str]) -> None:
+    run = _medaliyah(["chat"], kb_index[0], stdin="Is there help with rent when I arrive in Israel?\nfor how long?\n/quit\n")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("Guidance valid as of") == 2
+    assert "rent" in run.stdout.split("for how long?")[-1].lower() or run.stdout.lower().count("rent") >= 2
+
+
+def test_run_without_a_token_builds_the_index_and_opens_the_terminal_chat(small_corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "fresh"
+    run = _medaliyah(["run"], index, stdin="passez-moi un humain\n", MEDALIYAH_KNOWLEDGE_DIR=str(small_corpus))
+    assert run.returncode == 0, run.stderr
+    assert "Full build: no index yet." in run.stdout  # the first run builds the index itself
+    assert "conseiller" in run.stdout
+    assert "handed over to an advisor" in run.stderr
+
+
+def test_ask_without_an_index_says_to_ingest(tmp_path: Path) -> None:
+    run = _medaliyah(["ask", "hello"], tmp_path / "nothing")
+    assert run.returncode == 2 and "run `medaliyah ingest` first" in run.stderr
