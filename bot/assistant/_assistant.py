@@ -69,8 +69,15 @@ class Assistant:
         self.store.save(conversation_id, replace(state, explicit_language=language, language=language or state.language))
 
     def refresh_index(self) -> bool:
-        """Follow a newly published index version; conversations are untouched."""
-        return self.index.refresh()
+        """Follow a newly published index version; conversations are untouched.
+
+        If the store cannot be reached, the version already loaded keeps serving.
+        """
+        try:
+            return self.index.refresh()
+        except Exception as exc:
+            log.warning("index refresh failed (%s); still serving %s", type(exc).__name__, self.index.version.collection_name)
+            return False
 
     def reply(
         self,
@@ -126,7 +133,10 @@ class Assistant:
         query_lang = decision.detected if decision.detected and not decision.sticky else lang
         retrieval = self.retriever.retrieve(query[:MAX_QUERY_CHARS], lang, query_lang=query_lang)
         t = self.thresholds
-        if not retrieval.passages or retrieval.top_similarity < t.decline_below:
+        if not retrieval.dense_available:
+            # Similarity thresholds cannot be applied: answer on a keyword match, else say so.
+            t = Thresholds(decline_below=0.0, answer_above=0.0) if retrieval.top_keyword > 0 else Thresholds(0.0, 1.0)
+        if (not retrieval.passages and retrieval.dense_available) or retrieval.top_similarity < t.decline_below:
             triage = Triage(TriageKind.DECLINE, EscalationReason.OUT_OF_SCOPE, f"top similarity {retrieval.top_similarity:.3f}")
             reply = self._canned(cid, lang, catalog.text("out_of_scope", lang), triage, retrieval)
             return reply, Turn(text, reply.text, lang, triage.kind)

@@ -7,6 +7,7 @@ is searched first; a document with no version in it is searched in another langu
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -18,6 +19,8 @@ import numpy as np
 from bm25s import stopwords as bm25_stopwords
 
 from ingest import ChunkRecord, GuidanceIndex
+
+log = logging.getLogger(__name__)
 
 RRF_K = 60
 FALLBACK_ORDER = ("en", "fr", "es")
@@ -58,6 +61,7 @@ class Retrieval:
     top_similarity: float
     top_keyword: float
     fallback_docs: frozenset[str]  # documents served from another language than asked
+    dense_available: bool = True  # False when the vector store or the embedder failed: keywords only
 
 
 class _KeywordIndex:
@@ -117,7 +121,13 @@ class HybridRetriever:
         When the question is written in another language than the answer (an explicit language
         choice), documents are found in the question's language and then quoted in ``lang``.
         """
-        vector = query_vector if query_vector is not None else self.index.embedder.embed_query(query)
+        try:
+            vector = query_vector if query_vector is not None else self.index.embedder.embed_query(query)
+        except Exception as exc:  # the doctor still gets a keyword answer
+            log.warning("embedding the question failed (%s); keyword ranking only", type(exc).__name__)
+            vector = None
+        if vector is None:
+            return self._retrieve(query, lang, None)
         if query_lang and query_lang != lang:
             return self._translated(self._retrieve(query, query_lang, vector), lang, vector)
         return self._retrieve(query, lang, vector)
@@ -128,7 +138,11 @@ class HybridRetriever:
         docs = tuple(d for d in found.ranked_doc_ids[:5] if d in available)
         if not docs:
             return found
-        hits = self.index.dense_search(vector, k=self.dense_k, langs=(lang,), doc_ids=docs)
+        try:
+            hits = self.index.dense_search(vector, k=self.dense_k, langs=(lang,), doc_ids=docs)
+        except Exception as exc:
+            log.warning("vector store query failed (%s); quoting the documents as found", type(exc).__name__)
+            return found
         doc_score = {d: 1.0 / (RRF_K + r + 1) for r, d in enumerate(found.ranked_doc_ids)}
         passages = [Passage(h.chunk, doc_score[h.chunk.doc_id] * (1 + h.similarity) / 2, h.similarity, 0.0) for h in hits]
         passages.sort(key=lambda p: (doc_score[p.chunk.doc_id], p.similarity), reverse=True)
@@ -141,14 +155,25 @@ class HybridRetriever:
             fallback_docs=frozenset(p.chunk.doc_id for p in kept if p.chunk.lang != lang),
         )
 
-    def _retrieve(self, query: str, lang: str, vector: list[float]) -> Retrieval:
-        keyword, fallback = self._keyword_index(lang)
+    def _dense(self, vector: list[float] | None, lang: str, fallback: frozenset[str]) -> list | None:
+        """Dense hits, or None when the vector store cannot answer (the keyword index is local)."""
+        if vector is None:
+            return None
+        try:
+            dense = self.index.dense_search(vector, k=self.dense_k, langs=(lang,))
+            if fallback:
+                extra = self.index.dense_search(vector, k=self.dense_k)
+                dense += [h for h in extra if h.chunk.doc_id in fallback and h.chunk.lang != lang]
+                dense.sort(key=lambda h: h.similarity, reverse=True)
+        except Exception as exc:
+            log.warning("vector store query failed (%s); keyword ranking only", type(exc).__name__)
+            return None
+        return dense
 
-        dense = self.index.dense_search(vector, k=self.dense_k, langs=(lang,))
-        if fallback:
-            extra = self.index.dense_search(vector, k=self.dense_k)
-            dense += [h for h in extra if h.chunk.doc_id in fallback and h.chunk.lang != lang]
-            dense.sort(key=lambda h: h.similarity, reverse=True)
+    def _retrieve(self, query: str, lang: str, vector: list[float] | None) -> Retrieval:
+        keyword, fallback = self._keyword_index(lang)
+        found = self._dense(vector, lang, fallback)
+        dense = found or []
         similarity = {h.chunk.chunk_id: h.similarity for h in dense}
 
         scores = keyword.scores(query)
@@ -183,4 +208,5 @@ class HybridRetriever:
             top_similarity=max(similarity.values(), default=0.0),
             top_keyword=max(keyword_score.values(), default=0.0),
             fallback_docs=frozenset(p.chunk.doc_id for p in passages if p.chunk.lang != lang),
+            dense_available=found is not None,
         )
