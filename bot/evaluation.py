@@ -177,18 +177,14 @@ def calibrate(assistant: Assistant, items: list[GoldenItem]) -> Thresholds:
     Declining a real question costs twice as much as answering an off-topic one from a weak
     match, since the doctor then gets nothing and the advisor offer comes later.
     """
-    from bot.assistant._assistant import Assistant as _A  # noqa: F401  (same object; for clarity)
-
     scored: list[tuple[float, bool]] = []
     for item in items:
         if item.expect == "escalate":
             continue
         conversation = f"calibrate-{item.id}"
-        state = assistant.store.load(conversation)
         for earlier in item.history:
             assistant.reply(conversation, earlier)
-        state = assistant.store.load(conversation)
-        query = assistant._contextual_query(item.question, state)
+        query = assistant.search_query(conversation, item.question)
         retrieval = assistant.retriever.retrieve(query, item.lang)
         scored.append((retrieval.top_similarity, item.expect == "answer"))
     candidates = sorted({s for s, _ in scored})

@@ -10,7 +10,6 @@ import logging
 import re
 import time
 from dataclasses import replace
-from typing import Sequence
 
 from bot import catalog
 from ingest import GuidanceIndex
@@ -19,7 +18,7 @@ from ._extractive import compose, footer, source_of, _trim
 from ._generation import AnswerGenerator, check_draft
 from ._language import LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
-from ._retrieval import HybridRetriever, Retrieval
+from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._thresholds import Thresholds
 from ._triage import fold, is_unhelpful_feedback, triage_message
 from ._types import EscalationReason, Language, Reply, Source, Triage, TriageKind
@@ -99,14 +98,14 @@ class Assistant:
     def _reply(
         self, cid: str, text: str, state: ConversationState, hint: str | None, explicit: Language | None
     ) -> tuple[Reply, Turn | None]:
-        fallback_lang: Language = state.language or explicit or "en"
+        fallback_lang: Language = explicit or state.explicit_language or state.language or "en"
         if not text:
             return self._canned(cid, fallback_lang, catalog.text("empty_message", fallback_lang), Triage(TriageKind.ANSWER)), None
         decision = self.detector.decide(
             text, current=state.language, hint=hint, explicit=explicit or state.explicit_language
         )
         if decision.language is None:
-            triage = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, f"detected other than en/fr/es")
+            triage = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, "detected other than en/fr/es")
             return self._canned(cid, fallback_lang, catalog.all_languages("unsupported_language"), triage), None
         lang: Language = decision.language
 
@@ -119,9 +118,9 @@ class Assistant:
             return reply, Turn(text, reply.text, lang, escalation.kind)
 
         if state.turns and is_unhelpful_feedback(text):
-            streak = state.unhelpful_streak + 1
-            if streak >= UNHELPFUL_BEFORE_OFFER:
-                triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.REPEATED_UNHELPFUL, f"{streak} unhelpful answers in a row")
+            unhelpful = state.recent_unhelpful() + 1
+            if unhelpful >= UNHELPFUL_BEFORE_OFFER:
+                triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.REPEATED_UNHELPFUL, f"{unhelpful} unhelpful answers in a row")
                 body = f"{catalog.text('unhelpful_offer', lang)} {catalog.text('offer_advisor', lang)}"
             else:
                 triage = Triage(TriageKind.ANSWER, None, "the doctor said the answer did not help")
@@ -147,13 +146,11 @@ class Assistant:
             return reply, Turn(text, reply.text, lang, triage.kind, helpful=False)
 
         reply = self._answer(cid, text, lang, retrieval, state)
-        if state.unhelpful_streak + 1 >= UNHELPFUL_BEFORE_OFFER and state.unhelpful_streak > 0:
-            reply = replace(
-                reply,
-                text=f"{reply.text}\n\n{catalog.text('offer_advisor', lang)}",
-                triage=Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.REPEATED_UNHELPFUL, "after an unhelpful answer"),
-            )
         return reply, Turn(text, reply.text, lang, reply.triage.kind, retrieval.ranked_doc_ids[:3])
+
+    def search_query(self, conversation_id: str, text: str) -> str:
+        """What would be searched for ``text`` in this conversation (used to calibrate thresholds)."""
+        return self._contextual_query(text, self.store.load(conversation_id))
 
     def _contextual_query(self, text: str, state: ConversationState) -> str:
         """A follow-up is searched together with the question it follows."""
@@ -216,8 +213,6 @@ class Assistant:
         if not with_numbers:
             return catalog.text("escalate_distress_fallback", lang), ()
         best = with_numbers[0]
-        from ._retrieval import Passage
-
         return f"{best.section_title}\n{_trim(best.text, 650)}", (source_of(Passage(best, 1.0, 1.0, 0.0)),)
 
     def _canned(
@@ -226,9 +221,3 @@ class Assistant:
         ranked = retrieval.ranked_doc_ids if retrieval else ()
         return Reply(cid, body, lang, triage, (), "canned", ranked)
 
-
-def reply_language_ok(reply: Reply, expected: Language) -> bool:
-    return reply.language == expected
-
-
-__all__: Sequence[str] = ("Assistant",)

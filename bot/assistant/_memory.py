@@ -29,12 +29,18 @@ class ConversationState:
     language: Language | None = None
     explicit_language: Language | None = None
     turns: tuple[Turn, ...] = ()
-    unhelpful_streak: int = 0
+
+    def recent_unhelpful(self, window: int = 3) -> int:
+        """Unhelpful moments among the last turns: an "I don't know", or "that doesn't help".
+
+        A rephrased question between two of them does not break the run, which is why this looks
+        at a window rather than at strictly consecutive turns.
+        """
+        return sum(1 for t in self.turns[-window:] if not t.helpful)
 
     def with_turn(self, turn: Turn, max_turns: int) -> "ConversationState":
         turns = tuple(deque((*self.turns, turn), maxlen=max_turns))
-        streak = 0 if turn.helpful else self.unhelpful_streak + 1
-        return replace(self, turns=turns, unhelpful_streak=streak, language=turn.language)
+        return replace(self, turns=turns, language=turn.language)
 
 
 class ConversationStore(Protocol):

@@ -6,7 +6,7 @@ are, and so tests can compare them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Literal
@@ -75,7 +75,6 @@ class Reply:
     ranked_doc_ids: tuple[str, ...] = ()  # retrieval order, for evaluation and the advisor's view
     fallback_reason: str | None = None  # why an LLM answer was replaced by the extractive one
     latency_ms: float = 0.0
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def as_of(self) -> date | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from bot.assistant import Assistant, EscalationReason, Thresholds, TriageKind
@@ -94,6 +93,14 @@ def test_two_unhelpful_answers_in_a_row_offer_an_advisor(kb_assistant: Assistant
     assert first.triage.kind is TriageKind.ANSWER
     second = kb_assistant.reply("meh", "that does not answer my question at all, useless")
     assert second.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR and second.triage.reason is EscalationReason.REPEATED_UNHELPFUL
+
+
+def test_a_rephrased_question_between_complaints_still_counts_as_in_a_row(kb_assistant: Assistant) -> None:
+    kb_assistant.reply("meh2", "How do I get my specialty recognised?")
+    assert kb_assistant.reply("meh2", "ça ne m'aide pas").triage.kind is TriageKind.ANSWER
+    kb_assistant.reply("meh2", "Comment faire reconnaître ma spécialité de cardiologue ?")
+    again = kb_assistant.reply("meh2", "ça ne répond pas à ma question")
+    assert again.triage.reason is EscalationReason.REPEATED_UNHELPFUL and "conseiller" in again.text
 
 
 def test_memory_is_bounded(kb_assistant: Assistant) -> None:
