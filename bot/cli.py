@@ -46,7 +46,7 @@ def ingest(
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; write nothing."),
 ) -> None:
     """Validate the guidance and bring the vector index up to date, incrementally."""
-    from ingest import CorpusInvalid, EmbedderError, load_corpus, make_embedder, plan_ingest, run_ingest
+    from ingest import CorpusInvalid, EmbedderError, IndexUnavailable, load_corpus, make_embedder, plan_ingest, run_ingest
 
     settings = get_settings()
     root = knowledge or settings.knowledge_dir
@@ -62,7 +62,11 @@ def ingest(
     except EmbedderError as exc:
         err_console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(1)
-    store = _store(settings)
+    try:
+        store = _store(settings)
+    except IndexUnavailable as exc:
+        err_console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1)
     if dry_run:
         plan = plan_ingest(documents, store, embedder)
         _print_plan(plan, title=f"Plan for {root} (dry run, nothing written)")

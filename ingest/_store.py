@@ -40,11 +40,14 @@ def open_client(index_path: str | None = None, chroma_url: str | None = None) ->
     """A Chroma server client when a URL is given, else a local persistent store."""
     if chroma_url:
         url = urlparse(chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-        )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+            )
+        except Exception as exc:  # chromadb raises ValueError when the heartbeat fails
+            raise IndexUnavailable(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
     if not index_path:
         raise ValueError("either index_path or chroma_url is needed")
     return chromadb.PersistentClient(path=str(index_path))

@@ -54,3 +54,14 @@ def test_run_without_a_token_builds_the_index_and_opens_the_terminal_chat(small_
 def test_ask_without_an_index_says_to_ingest(tmp_path: Path) -> None:
     run = _medaliyah(["ask", "hello"], tmp_path / "nothing")
     assert run.returncode == 2 and "run `medaliyah ingest` first" in run.stderr
+
+
+def test_unreachable_chroma_server_is_a_clear_error_not_a_traceback(tmp_path: Path, small_corpus: Path) -> None:
+    from tests.servers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    ingest = _medaliyah(["ingest", "--knowledge", str(small_corpus)], tmp_path / "x", MEDALIYAH_CHROMA_URL=url)
+    assert ingest.returncode == 1 and f"cannot reach the Chroma server at {url}" in ingest.stderr.replace("\n", " ")
+    assert "Traceback" not in ingest.stderr
+    ask = _medaliyah(["ask", "when is the exam?"], tmp_path / "x", MEDALIYAH_CHROMA_URL=url)
+    assert ask.returncode == 2 and "cannot reach the Chroma server" in ask.stderr
