@@ -16,6 +16,7 @@ from ._retrieval import Passage, Retrieval
 from ._types import Language, Source
 
 MAX_ANSWER_CHARS = 1100  # about a phone screen and a half; Telegram allows 4096
+CAVEAT_ALLOWANCE = 2.5  # a caveat may stretch a section this far past its share: doctors act on them
 _SENTENCE = re.compile(r"(?<=[.!?»”)])\s+(?=[A-ZÀ-ÖØ-Þ¿¡*•\-0-9])")
 CAVEAT = re.compile(
     r"⚠|conflict|disagree|may have changed|may no longer|under reform|not yet|confirm|check with|verify|uncertain|"
@@ -51,16 +52,27 @@ def _trim(text: str, budget: int) -> str:
             fits = used + len(unit) <= budget or kept == 0
             is_item = unit.lstrip().startswith(("-", "*", "•"))
             caveat = CAVEAT.search(unit) or (introduces_caveat and is_item)
-            if fits or (caveat and used + len(unit) <= budget * 1.6):
+            if fits or (caveat and used + len(unit) <= budget * CAVEAT_ALLOWANCE):
                 kept_units.append(unit)
                 used += len(unit) + 1
                 kept += 1
-                if not is_item:
-                    introduces_caveat = bool(CAVEAT.search(unit)) and unit.rstrip().endswith(":")
+            if not is_item:
+                introduces_caveat = bool(caveat) and unit.rstrip().endswith(":") and unit in kept_units
         if kept_units or not any(u.strip() for u in units):
-            kept_lines.append(" ".join(kept_units))
-    out = re.sub(r"\n{3,}", "\n\n", "\n".join(kept_lines)).strip()
+            kept_lines.append(kept_units)
+    _drop_dangling_introductions(kept_lines)
+    out = re.sub(r"\n{3,}", "\n\n", "\n".join(" ".join(units) for units in kept_lines)).strip()
     return out + (" …" if kept < total else "")
+
+
+def _drop_dangling_introductions(lines: list[list[str]]) -> None:
+    """"Only if:" followed by none of its list items reads as a broken answer; drop it."""
+    for i, units in enumerate(lines):
+        if not units or not units[-1].rstrip().endswith(":") or units[-1].lstrip().startswith(("-", "*", "•")):
+            continue
+        following = next((l for l in lines[i + 1 :] if l and "".join(l).strip()), None)
+        if following is None or not following[0].lstrip().startswith(("-", "*", "•", "1", "2", "3")):
+            units.pop()
 
 
 def source_of(passage: Passage) -> Source:
