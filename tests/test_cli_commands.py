@@ -21,7 +21,7 @@ def _medaliyah(args: list[str], index: Path, stdin: str | None = None, **env: st
 
 
 def test_ask_json_is_the_typed_reply(kb_index: tuple[Path, str]) -> None:
-    run = _medaliyah(["ask", "¿Cuándo se rinde el examen de licencia?", "--json"], kb_index[0])
+    run = _medaliyah(["ask", "¿Qué fechas tiene el examen de licencia?", "--json"], kb_index[0])
     assert run.returncode == 0, run.stderr
     reply = json.loads(run.stdout)
     assert reply["language"] == "es" and reply["triage"]["kind"] == "answer" and reply["mode"] == "extractive"
