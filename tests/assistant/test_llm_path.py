@@ -7,6 +7,7 @@ garbage) they get the extractive answer instead, quickly.
 
 from __future__ import annotations
 
+import logging
 import json
 import uuid
 from datetime import date
@@ -259,3 +260,17 @@ def test_check_draft_accepts_a_faithful_draft_and_rejects_invented_figures() -> 
     assert check_draft(draft("   "), passages, "en", _english) == "empty answer"
     # and the language must be the conversation's
     assert "'fr'" in check_draft(draft("NIS 50,000."), passages, "en", lambda text: "fr")
+
+
+def test_info_logs_carry_neither_the_question_nor_the_key(assistant: Assistant, llm: LLMStub, caplog: pytest.LogCaptureFixture) -> None:
+    """What an operator's INFO log shows after the CLI's logging setup, for a used and a rejected draft."""
+    from bot.cli import _configure_logging
+
+    _configure_logging(Settings(log_level="INFO", _env_file=None))
+    caplog.set_level(logging.INFO)
+    ask(assistant, GRANT_QUESTION)
+    llm.script = stubs.invented_figure
+    ask(assistant, GRANT_QUESTION)
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+    assert "Negev" not in logged and API_KEY not in logged and "99" not in logged
+    assert "answering extractively" in logged  # the operator still learns a draft was refused
