@@ -20,6 +20,8 @@ def test_golden_set_points_at_real_documents_in_every_language() -> None:
     for item in items:
         for doc_id in item.docs:
             assert (doc_id, item.lang) in known, f"{item.id}: no document '{doc_id}' in {item.lang}"
+    unexplained = [i.id for i in items if i.expect != "answer" and not (i.why or "").strip()]
+    assert unexplained == [], "escalate and out_of_scope items must say why"
     per_lang = Counter(i.lang for i in items)
     assert all(per_lang[lang] >= 30 for lang in ("en", "fr", "es")), per_lang
 
