@@ -33,18 +33,21 @@ class AnswerGenerator(Protocol):
 
 
 # A figure: a number with optional thousands separators/decimals, as doctors and ministries write it.
-# Thousands separators must be followed by exactly three digits, so "in 2022, 24 months" stays two figures.
-_FIGURE = re.compile(r"\*?\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+(?!\d)|\*?\d+(?:[.,]\d+)?")
+# Thousands separators must be followed by exactly three digits, so "in 2022, 24 months" stays two
+# figures. A star code (*5400, Israeli short numbers) is its own kind of figure; the stars of
+# Markdown bold are not: an odd run of stars before four digits ("***5400**") holds a star code.
+_FIGURE = re.compile(r"\d{1,3}(?:[ ,.'\u00a0\u202f]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 
 
 def figures(text: str) -> set[str]:
     """Every number in ``text`` in a canonical form: '50 000', '50,000' and '50.000' are one figure."""
     found = set()
     for match in _FIGURE.finditer(text):
-        token = match.group(0).strip()
-        digits = re.sub(r"[\s.,'\u00a0\u202f]", "", token)
-        if digits:
-            found.add(digits.lstrip("0") or "0")
+        if match.start() > 0 and (text[match.start() - 1].isalnum()):
+            continue  # part of a word or code (e.g. "B2", "v3")
+        digits = re.sub(r"[\s.,'\u00a0\u202f]", "", match.group(0)).lstrip("0") or "0"
+        stars = len(text[: match.start()]) - len(text[: match.start()].rstrip("*"))
+        found.add(f"*{digits}" if stars % 2 == 1 and len(digits) == 4 else digits)
     return found
 
 

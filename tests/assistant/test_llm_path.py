@@ -274,3 +274,8 @@ def test_info_logs_carry_neither_the_question_nor_the_key(assistant: Assistant, 
     logged = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
     assert "Negev" not in logged and API_KEY not in logged and "99" not in logged
     assert "answering extractively" in logged  # the operator still learns a draft was refused
+
+
+def test_markdown_bold_is_not_part_of_a_figure() -> None:
+    assert figures("at least **14 years**") == figures("at least 14 years") == {"14"}
+    assert figures("ERAN: **1201**") == {"1201"} and figures("call **\\*5400**".replace("\\", "")) == {"*5400"}
