@@ -122,7 +122,7 @@ def run_ingest(
     plan = plan_ingest(documents, store, embedder)
     active = store.active()
     if not plan.has_work and plan.rebuild_reason is None:
-        total = sum(1 for _ in _stored_chunks_meta(store, active))
+        total = store.collection(active).count() if active else 0
         return IngestReport(plan, active, chunks_total=total, seconds=time.perf_counter() - started)
 
     previous = _stored_chunks(store, active) if plan.rebuild_reason is None else []
@@ -168,8 +168,3 @@ def run_ingest(
     report.seconds = time.perf_counter() - started
     return report
 
-
-def _stored_chunks_meta(store: VersionedStore, version: IndexVersion | None) -> list[str]:
-    if version is None:
-        return []
-    return list(store.collection(version).get(include=[])["ids"])

@@ -20,7 +20,8 @@ from ._language import LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
 from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._thresholds import Thresholds
-from ._triage import fold, is_unhelpful_feedback, triage_message
+from ._text import fold
+from ._triage import is_unhelpful_feedback, triage_message
 from ._types import EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -183,9 +184,9 @@ class Assistant:
             log.info("LLM draft not used; answering extractively")
             log.debug("LLM draft rejected: %s", problem)
             return Reply(cid, extractive_text, lang, Triage(TriageKind.ANSWER), sources, "extractive", ranked, fallback_reason=problem)
-        cited = {cid_: p for p in passages for cid_ in [p.chunk.chunk_id] if cid_ in draft.cited_chunk_ids}
+        cited = [p for p in passages if p.chunk.chunk_id in draft.cited_chunk_ids]
         llm_sources: list[Source] = []
-        for p in cited.values():
+        for p in cited:
             if all(s.doc_id != p.chunk.doc_id for s in llm_sources):
                 llm_sources.append(source_of(p))
         body = f"{draft.answer.strip()}\n\n{footer(llm_sources, lang)}"

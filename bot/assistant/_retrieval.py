@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,20 +19,23 @@ from bm25s import stopwords as bm25_stopwords
 
 from ingest import ChunkRecord, GuidanceIndex
 
+from ._text import fold
+
 log = logging.getLogger(__name__)
 
 RRF_K = 60
 FALLBACK_ORDER = ("en", "fr", "es")
+_STOP_LISTS = {
+    "en": bm25_stopwords.STOPWORDS_EN_PLUS,
+    "fr": bm25_stopwords.STOPWORDS_FRENCH,
+    "es": bm25_stopwords.STOPWORDS_SPANISH,
+}
+# Folded once here, not per call: tokenize runs on every chunk and every question.
+# English stopwords are dropped in every language, since doctors mix English in.
 _STOP = {
-    "en": set(bm25_stopwords.STOPWORDS_EN_PLUS),
-    "fr": set(bm25_stopwords.STOPWORDS_FRENCH),
-    "es": set(bm25_stopwords.STOPWORDS_SPANISH),
+    lang: frozenset(fold(w) for w in (*words, *_STOP_LISTS["en"])) for lang, words in _STOP_LISTS.items()
 }
 _TOKEN = re.compile(r"[a-z0-9*]+")
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 def tokenize(text: str, lang: str) -> list[str]:
@@ -41,9 +43,8 @@ def tokenize(text: str, lang: str) -> list[str]:
 
     The prefix is a crude but language-neutral stemmer: 'exámenes', 'examen' and 'exams' meet.
     """
-    stop = _STOP.get(lang, set()) | _STOP["en"]
-    folded_stop = {_fold(w) for w in stop}
-    return [t[:6] for t in _TOKEN.findall(_fold(text)) if t not in folded_stop and len(t) > 1]
+    stop = _STOP.get(lang, _STOP["en"])
+    return [t[:6] for t in _TOKEN.findall(fold(text)) if t not in stop and len(t) > 1]
 
 
 @dataclass(frozen=True)

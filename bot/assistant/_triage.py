@@ -9,15 +9,10 @@ Patterns match accent-folded, lowercased text, so "quiero hablar con alguien" an
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from ._text import fold
 from ._types import EscalationReason, Triage, TriageKind
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).split())
 
 
 @dataclass(frozen=True)
