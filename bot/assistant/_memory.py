@@ -44,9 +44,23 @@ class ConversationState:
 
 
 class ConversationStore(Protocol):
+    """Where conversations live; in memory for tests, a database (``bot.storage``) in service.
+
+    ``append_turn`` and ``set_language`` change one field atomically instead of load → save, so
+    two messages of one doctor handled at once both keep their turn.
+    """
+
     def load(self, conversation_id: str) -> ConversationState: ...
 
     def save(self, conversation_id: str, state: ConversationState) -> None: ...
+
+    def append_turn(self, conversation_id: str, turn: Turn, max_turns: int) -> ConversationState: ...
+
+    def set_language(
+        self, conversation_id: str, language: Language | None, *, explicit: bool
+    ) -> ConversationState: ...
+
+    def forget(self, conversation_id: str) -> None: ...
 
 
 @dataclass
@@ -67,7 +81,32 @@ class InMemoryConversationStore:
 
     def save(self, conversation_id: str, state: ConversationState) -> None:
         with self._lock:
-            self._data[conversation_id] = state
-            self._data.move_to_end(conversation_id)
-            while len(self._data) > self.max_conversations:
-                self._data.popitem(last=False)
+            self._put(conversation_id, state)
+
+    def append_turn(self, conversation_id: str, turn: Turn, max_turns: int) -> ConversationState:
+        with self._lock:
+            state = self._data.get(conversation_id, ConversationState()).with_turn(turn, max_turns)
+            self._put(conversation_id, state)
+            return state
+
+    def set_language(
+        self, conversation_id: str, language: Language | None, *, explicit: bool
+    ) -> ConversationState:
+        with self._lock:
+            state = self._data.get(conversation_id, ConversationState())
+            if explicit:
+                state = replace(state, explicit_language=language, language=language or state.language)
+            else:
+                state = replace(state, language=language)
+            self._put(conversation_id, state)
+            return state
+
+    def forget(self, conversation_id: str) -> None:
+        with self._lock:
+            self._data.pop(conversation_id, None)
+
+    def _put(self, conversation_id: str, state: ConversationState) -> None:
+        self._data[conversation_id] = state
+        self._data.move_to_end(conversation_id)
+        while len(self._data) > self.max_conversations:
+            self._data.popitem(last=False)
