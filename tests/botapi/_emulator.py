@@ -982,6 +982,7 @@ class Person:
 
     def __init__(self, emulator: BotApiEmulator, user: dict) -> None:
         self.emulator, self.user = emulator, user
+        self.last_update_id: int | None = None  # of the last thing this person sent
 
     @property
     def id(self) -> int:
@@ -1001,7 +1002,7 @@ class Person:
     def _send(self, content: dict, chat_id: int | None = None, thread_id: int | None = None) -> dict:
         message = self.emulator._new_message(chat_id or self.chat_id, self.user, content, thread_id)
         self.emulator._record(message, from_bot=False)
-        self.emulator.push_update("message", message)
+        self.last_update_id = self.emulator.push_update("message", message)
         return message
 
     def send(self, text: str, *, chat_id: int | None = None, thread_id: int | None = None) -> dict:
