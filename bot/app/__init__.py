@@ -22,12 +22,18 @@ from ._actions import (
     SendReply,
     SendText,
 )
-from ._application import Application
-from ._events import AdvisorMessage, ButtonPressed, CommandIssued, Doctor, DoctorMessage, Event, HandoffEnded
+from ._application import COMMANDS, MAX_MESSAGE_CHARS, Application, command_menu
+from ._events import (
+    AdvisorMessage, ButtonPressed, CommandIssued, Doctor, DoctorAttachment, DoctorMessage, Event, HandoffEnded,
+)
 from ._ports import AnswerLog, HandoffGate, InMemoryAnswerLog, NoHandoffs
 from ._wiring import build_application
 
 __all__ = [
+    "COMMANDS",
+    "MAX_MESSAGE_CHARS",
+    "command_menu",
+    "DoctorAttachment",
     "Action",
     "AdvisorMessage",
     "AnswerLog",

@@ -53,7 +53,7 @@ class OpenHandoff:
     detail: str  # the words that triggered it, or why; for the advisor only
     question: str  # what the doctor wrote that led here ("" for a button or /advisor)
     reply: Reply  # what the bot told the doctor
-    history: tuple[Turn, ...]  # the conversation so far, oldest first
+    history: tuple[Turn, ...]  # the exchanges before this one, oldest first
     first_name: str | None = None
     user_id: str | None = None
 
@@ -69,7 +69,8 @@ class RelayToAdvisor:
 
     conversation_id: str
     text: str
-    message_id: str | None = None
+    message_id: str | None = None  # the doctor's message, for a transport that copies it (files, voice)
+    kind: str = "text"
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,23 @@ from ._actions import (
     Action, Button, CloseHandoff, ConversationForgotten, DeliverToDoctor, FeedbackGiven, IndexRefreshed,
     Keyboard, LanguageChosen, OpenHandoff, RelayToAdvisor, SendReply, SendText,
 )
-from ._events import AdvisorMessage, ButtonPressed, CommandIssued, Doctor, DoctorMessage, Event, HandoffEnded
+from ._events import (
+    AdvisorMessage, ButtonPressed, CommandIssued, Doctor, DoctorAttachment, DoctorMessage, Event, HandoffEnded,
+)
 from ._ports import AnswerLog, HandoffGate, InMemoryAnswerLog, NoHandoffs
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_RELATED_BUTTONS = 3
+MAX_MESSAGE_CHARS = 4000  # longer is a pasted document, not a question: ask for the question
+# The commands a transport lists in its menu, in this order; descriptions are catalog keys.
+COMMANDS = ("start", "help", "language", "advisor", "privacy", "forget")
+
+
+def command_menu(lang: Language) -> list[tuple[str, str]]:
+    """(command, description) pairs in ``lang``, for a menu such as Telegram's set_my_commands."""
+    return [(name, catalog.text(f"command_{name}", lang)) for name in COMMANDS]
 
 
 class Application:
@@ -61,7 +71,7 @@ class Application:
 
     async def handle(self, event: Event) -> list[Action]:
         match event:
-            case DoctorMessage() | CommandIssued() | ButtonPressed():
+            case DoctorMessage() | DoctorAttachment() | CommandIssued() | ButtonPressed():
                 async with self._conversation(event.doctor.conversation_id):
                     refreshed = await self._refresh_index()
                     actions = await self._for_doctor(event)
@@ -74,13 +84,20 @@ class Application:
                     return [self._text(event.conversation_id, lang, "handed_back")]
         raise TypeError(f"not an event: {event!r}")
 
-    async def _for_doctor(self, event: DoctorMessage | CommandIssued | ButtonPressed) -> list[Action]:
+    async def _for_doctor(self, event: DoctorMessage | DoctorAttachment | CommandIssued | ButtonPressed) -> list[Action]:
         if isinstance(event, CommandIssued):
             return await self._command(event)
         if isinstance(event, ButtonPressed):
             return await self._button(event)
-        if await self._off_loop(self.handoffs.is_open, event.doctor.conversation_id):
-            return [RelayToAdvisor(event.doctor.conversation_id, event.text, event.message_id)]
+        cid = event.doctor.conversation_id
+        if await self._off_loop(self.handoffs.is_open, cid):
+            if isinstance(event, DoctorAttachment):
+                return [RelayToAdvisor(cid, event.caption, event.message_id, event.kind)]
+            return [RelayToAdvisor(cid, event.text, event.message_id)]
+        if isinstance(event, DoctorAttachment):
+            return [self._text(cid, await self._language(event.doctor), "attachment_unsupported")]
+        if len(event.text) > MAX_MESSAGE_CHARS:
+            return [self._text(cid, await self._language(event.doctor), "message_too_long", limit=MAX_MESSAGE_CHARS)]
         return await self._ask(event.doctor, event.text)
 
     # -- a question ----------------------------------------------------------------------------
@@ -94,6 +111,8 @@ class Application:
         cid = doctor.conversation_id
         if reply.triage.kind is TriageKind.ESCALATE:
             history = (await self._off_loop(self.assistant.conversation, cid)).turns
+            if history and history[-1].kind is TriageKind.ESCALATE:
+                history = history[:-1]  # the escalating message itself is the packet's question
             assert reply.triage.reason is not None
             return [
                 SendReply(cid, reply),

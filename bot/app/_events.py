@@ -30,6 +30,19 @@ class DoctorMessage:
 
 
 @dataclass(frozen=True)
+class DoctorAttachment:
+    """Something other than text: a voice note, a photo, a sticker, a document.
+
+    The bot reads only text, but an advisor holding the conversation receives it all.
+    """
+
+    doctor: Doctor
+    kind: str  # "voice", "photo", "document", "sticker", ... for logs and the advisor
+    message_id: str | None = None
+    caption: str = ""
+
+
+@dataclass(frozen=True)
 class CommandIssued:
     """A command such as /start, /help, /language fr, /advisor, /privacy, /forget, /bot."""
 
@@ -71,4 +84,4 @@ class HandoffEnded:
     language_hint: str | None = None
 
 
-Event = Union[DoctorMessage, CommandIssued, ButtonPressed, AdvisorMessage, HandoffEnded]
+Event = Union[DoctorMessage, DoctorAttachment, CommandIssued, ButtonPressed, AdvisorMessage, HandoffEnded]

@@ -9,7 +9,7 @@ import pytest
 
 from bot import catalog
 from bot.app import (
-    Application, ButtonPressed, CloseHandoff, CommandIssued, ConversationForgotten, Doctor, DoctorMessage,
+    COMMANDS, Application, ButtonPressed, DoctorAttachment, command_menu, CloseHandoff, CommandIssued, ConversationForgotten, Doctor, DoctorMessage,
     FeedbackGiven, InMemoryAnswerLog, LanguageChosen, OpenHandoff, RelayToAdvisor, SendReply, SendText, callbacks,
 )
 from bot.assistant import EscalationReason, Heading, TriageKind
@@ -115,7 +115,7 @@ def test_an_escalation_opens_a_handoff_with_what_the_advisor_needs(app: Applicat
     assert handoff.reason is EscalationReason.HUMAN_REQUEST and "talk to a real person" in handoff.detail
     assert handoff.question == "I want to talk to a real person about my file"
     assert handoff.first_name == "Anna" and handoff.language == "en"
-    assert [t.question for t in handoff.history][0] == "How much is the periphery grant?"
+    assert [t.question for t in handoff.history] == ["How much is the periphery grant?"]
     assert handoff.guidance and handoff.guidance[0].as_of and handoff.guidance[0].score > 0
     sent = [a for a in actions if isinstance(a, SendReply)][-1]
     assert sent.reply.triage.kind is TriageKind.ESCALATE and sent.keyboard == ()
@@ -175,3 +175,23 @@ def test_forged_or_stale_button_data_does_nothing(app: Application) -> None:
     assert run(app, ButtonPressed(ANNA, "rq:no-such-chunk")) == []
     assert run(app, ButtonPressed(ANNA, "drop table")) == []
     assert callbacks.decode("lang:de") is None
+
+
+def test_a_voice_note_gets_a_polite_reply_unless_an_advisor_holds_the_conversation(small_corpus: Path) -> None:
+    app = Application(fake_assistant(small_corpus), handoffs=OpenTicket())
+    told = only(run(app, DoctorAttachment(MARIE, "voice", "m-7")), SendText)
+    assert told.key == "attachment_unsupported" and told.language == "fr"
+    relayed = only(run(app, DoctorAttachment(ANNA, "photo", "m-8", caption="my diploma")), RelayToAdvisor)
+    assert (relayed.message_id, relayed.kind, relayed.text) == ("m-8", "photo", "my diploma")
+
+
+def test_an_oversized_message_is_asked_to_be_shorter_and_nothing_is_remembered(app: Application) -> None:
+    told = only(run(app, DoctorMessage(MARIE, "examen " * 1000)), SendText)
+    assert told.key == "message_too_long" and "4000" in told.text and told.language == "fr"
+    assert app.assistant.conversation(MARIE.conversation_id).turns == ()
+
+
+def test_the_command_menu_exists_in_every_language() -> None:
+    for lang in ("en", "fr", "es"):
+        menu = command_menu(lang)
+        assert [name for name, _ in menu] == list(COMMANDS) and all(description for _, description in menu)
