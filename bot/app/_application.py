@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, TypeVar
@@ -121,14 +120,20 @@ class Application:
                     doctor.first_name, doctor.user_id,
                 ),
             ]
-        if reply.acknowledgement or reply.triage.reason is EscalationReason.UNSUPPORTED_LANGUAGE or reply.mode == "canned":
+        in_answer_to = question if tapped else None
+        if reply.acknowledgement or reply.triage.reason is EscalationReason.UNSUPPORTED_LANGUAGE or not question:
+            return [SendReply(cid, reply, in_answer_to=in_answer_to)]
+        # Declines and "I don't know" are recorded too: they are where the guidance has gaps.
+        answer_id = await self._off_loop(
+            self.answers.record_answer, cid, question, reply,
+            user_id=doctor.user_id, index_version=self._index_version(),
+        )
+        if reply.mode == "canned":
             keyboard: Keyboard = ()
             if reply.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR or reply.triage.reason is EscalationReason.OUT_OF_SCOPE:
                 keyboard = ((self._advisor_button(reply.language),),)
-            return [SendReply(cid, reply, keyboard, in_answer_to=question if tapped else None)]
-        answer_id = uuid.uuid4().hex[:12]
-        await self._off_loop(self.answers.record_answer, answer_id, cid, question, reply)
-        return [SendReply(cid, reply, self._answer_keyboard(reply, answer_id), answer_id, question if tapped else None)]
+            return [SendReply(cid, reply, keyboard, answer_id, in_answer_to)]
+        return [SendReply(cid, reply, self._answer_keyboard(reply, answer_id), answer_id, in_answer_to)]
 
     def _answer_keyboard(self, reply: Reply, answer_id: str) -> Keyboard:
         rows: list[tuple[Button, ...]] = [
@@ -208,7 +213,7 @@ class Application:
         data = cb.decode(event.data)
         match data:
             case cb.FeedbackData(answer_id, helpful):
-                await self._off_loop(self.answers.record_feedback, answer_id, cid, helpful)
+                await self._off_loop(self.answers.record_feedback, answer_id, cid, helpful, user_id=doctor.user_id)
                 lang = await self._language(doctor)
                 if helpful:
                     return [FeedbackGiven(cid, answer_id, True), self._text(cid, lang, "feedback_thanks")]
@@ -234,7 +239,7 @@ class Application:
                 if await self._off_loop(self.handoffs.is_open, cid):
                     closing.append(CloseHandoff(cid, "forgotten"))
                 await self._off_loop(self.assistant.forget, cid)
-                await self._off_loop(self.answers.forget, cid)
+                await self._off_loop(self.answers.forget, cid, doctor.user_id)
                 return [*closing, ConversationForgotten(cid, doctor.user_id), self._text(cid, lang, "forgotten")]
         log.info("ignored a button press with unknown data")
         return []
@@ -249,6 +254,12 @@ class Application:
         state = await self._off_loop(self.assistant.conversation, doctor.conversation_id)
         hint = (doctor.language_hint or "").lower().split("-")[0].split("_")[0]
         return state.explicit_language or state.language or (hint if hint in LANGUAGES else "en")  # type: ignore[return-value]
+
+    def _index_version(self) -> str | None:
+        try:
+            return self.assistant.index.version.collection_name
+        except Exception:  # an index double in a test, or none loaded
+            return None
 
     def _text(self, cid: str, lang: Language, key: str, *, keyboard: Keyboard = (), **values: object) -> SendText:
         return SendText(cid, lang, key, catalog.text(key, lang, **values), keyboard)

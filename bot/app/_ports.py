@@ -7,6 +7,7 @@ terminal chat or a unit test working with nothing else configured.
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -14,13 +15,23 @@ from bot.assistant import Reply
 
 
 class AnswerLog(Protocol):
-    """Every answer sent and every 👍/👎 on it: what the content team mines for gaps."""
+    """Every reply a doctor got (answers, declines, "I don't know") and every 👍/👎 on one.
 
-    def record_answer(self, answer_id: str, conversation_id: str, question: str, reply: Reply) -> None: ...
+    What the content team mines for gaps (``medaliyah gaps``); the storage's answer and feedback
+    repositories implement it in service.
+    """
 
-    def record_feedback(self, answer_id: str, conversation_id: str, helpful: bool) -> None: ...
+    def record_answer(
+        self, conversation_id: str, question: str, reply: Reply, *, user_id: str | None, index_version: str | None
+    ) -> str:
+        """Store the reply; returns the id that feedback buttons carry."""
+        ...
 
-    def forget(self, conversation_id: str) -> None: ...
+    def record_feedback(self, answer_id: str, conversation_id: str, helpful: bool, *, user_id: str | None) -> None: ...
+
+    def forget(self, conversation_id: str, user_id: str | None) -> None:
+        """Erase everything recorded about this conversation / doctor (a confirmed /forget)."""
+        ...
 
 
 class HandoffGate(Protocol):
@@ -35,15 +46,19 @@ class InMemoryAnswerLog:
     feedback: list[tuple[str, str, bool]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record_answer(self, answer_id: str, conversation_id: str, question: str, reply: Reply) -> None:
+    def record_answer(
+        self, conversation_id: str, question: str, reply: Reply, *, user_id: str | None, index_version: str | None
+    ) -> str:
+        answer_id = uuid.uuid4().hex[:12]
         with self._lock:
             self.answers[answer_id] = (conversation_id, question, reply)
+        return answer_id
 
-    def record_feedback(self, answer_id: str, conversation_id: str, helpful: bool) -> None:
+    def record_feedback(self, answer_id: str, conversation_id: str, helpful: bool, *, user_id: str | None) -> None:
         with self._lock:
             self.feedback.append((answer_id, conversation_id, helpful))
 
-    def forget(self, conversation_id: str) -> None:
+    def forget(self, conversation_id: str, user_id: str | None) -> None:
         with self._lock:
             self.answers = {k: v for k, v in self.answers.items() if v[0] != conversation_id}
             self.feedback = [f for f in self.feedback if f[1] != conversation_id]

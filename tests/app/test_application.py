@@ -195,3 +195,11 @@ def test_the_command_menu_exists_in_every_language() -> None:
     for lang in ("en", "fr", "es"):
         menu = command_menu(lang)
         assert [name for name, _ in menu] == list(COMMANDS) and all(description for _, description in menu)
+
+
+def test_a_declined_question_is_recorded_for_the_content_team_with_an_advisor_button(app: Application) -> None:
+    sent = only(run(app, DoctorMessage(ANNA, "What dose of amoxicillin for a child with otitis?")), SendReply)
+    assert sent.reply.triage.kind is TriageKind.DECLINE
+    assert [[b.data for b in row] for row in sent.keyboard] == [["adv"]]  # no thumbs on a refusal
+    conversation, question, reply = app.answers.answers[sent.answer_id]  # type: ignore[attr-defined]
+    assert (conversation, question) == (ANNA.conversation_id, "What dose of amoxicillin for a child with otitis?")
