@@ -7,6 +7,7 @@ assistant parses what it quotes once, here, and every renderer walks the same bl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Union
@@ -62,13 +63,22 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False})
 
 
+# Israeli short numbers are written with a star (*5400). Before digits, an odd run of stars holds
+# one (the others open bold or italics): "**MOH — *5400**" is bold around "MOH — *5400".
+_STAR_CODE = re.compile(r"(?<!\\)(\*+)(?=\d{3,5}\b)")
+
+
+def _escape_star_codes(text: str) -> str:
+    return _STAR_CODE.sub(lambda m: m.group(1)[:-1] + "\\*" if len(m.group(1)) % 2 else m.group(1), text)
+
+
 def parse_markdown(text: str) -> Content:
     """Blocks of a Markdown text, as the guidance and LLM drafts write it.
 
     Anything the parser does not model as structure (tables, code blocks, quotes) is kept as the
-    text it holds, so nothing the guidance says is lost.
+    text it holds, so nothing the guidance says is lost; star codes stay literal.
     """
-    tokens = _parser().parse(text)
+    tokens = _parser().parse(_escape_star_codes(text))
     blocks: list[Block] = []
     markers: list[list] = []  # stack of [ordered, next number]
     item_marker: str | None = None
