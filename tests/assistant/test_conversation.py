@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from bot import catalog
-from bot.assistant import MAX_QUERY_CHARS, Turn, TriageKind
+from bot.assistant import MAX_QUERY_CHARS, Degradation, Turn, TriageKind, reply_json
 from tests.fakes import fake_assistant
 
 
@@ -67,3 +67,17 @@ def test_a_question_that_starts_with_thanks_is_still_answered(small_corpus: Path
     reply = assistant.reply("q", "thanks! and how much is the periphery grant?")
     assert not reply.acknowledgement and reply.triage.kind is TriageKind.ANSWER
     assert "periphery-grants" in reply.ranked_doc_ids
+
+
+def test_an_answer_made_without_the_vector_store_is_marked_degraded(small_corpus: Path) -> None:
+    assistant = fake_assistant(small_corpus)
+    assert assistant.reply("up", "When is the licensing exam held?").degraded is None
+
+    def down(*args, **kwargs):
+        raise ConnectionError("chroma is down")
+
+    assistant.index.dense_search = down  # type: ignore[method-assign]
+    reply = assistant.reply("down", "When is the licensing exam held?")
+    assert reply.degraded is Degradation.VECTOR_STORE_DOWN
+    assert reply.triage.kind is TriageKind.ANSWER and "Twice a year" in reply.text
+    assert reply_json(reply)["degraded"] == "vector_store_down"
