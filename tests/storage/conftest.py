@@ -71,6 +71,7 @@ def postgres_admin_url() -> Iterator[str]:
         _be_patient_with_pg_ctl(pgs)
         server = pgserver.get_server(pgdata, cleanup_mode="stop")
         url = server.get_uri()
+        _no_durability_needed(url)
     except Exception as exc:  # noqa: BLE001 - any failure to start is a failed test, never a skip
         log = pgdata / "log"
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -79,6 +80,16 @@ def postgres_admin_url() -> Iterator[str]:
     yield url
     server.cleanup()
     shutil.rmtree(pgdata, ignore_errors=True)
+
+
+def _no_durability_needed(url: str) -> None:
+    """A throwaway server need not fsync: creating a database per test then costs milliseconds."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.exec_driver_sql(f"ALTER SYSTEM SET {setting} = off")
+        conn.exec_driver_sql("SELECT pg_reload_conf()")
+    engine.dispose()
 
 
 def _be_patient_with_pg_ctl(pgs: types.ModuleType) -> None:
@@ -97,21 +108,34 @@ def _be_patient_with_pg_ctl(pgs: types.ModuleType) -> None:
 
 
 @pytest.fixture
-def fresh_postgres_url(request: pytest.FixtureRequest) -> Callable[[], str]:
-    """Creates an empty database on the session's server and returns its URL (only when called)."""
+def fresh_postgres_url(request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """Creates an empty database on the session's server and returns its URL (only when called).
+
+    Each is dropped after its test, so the server's shutdown has no pile of databases to flush.
+    """
+    created: list[str] = []
+    admin: list[sa.Engine] = []
+
+    def engine() -> sa.Engine:
+        if not admin:
+            url = request.getfixturevalue("postgres_admin_url")
+            admin.append(sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
+                                          isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool))
+        return admin[0]
 
     def make() -> str:
-        admin_url = request.getfixturevalue("postgres_admin_url")
         name = f"medaliyah_test_{next(_database_numbers)}"
-        engine = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
-                                  isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        engine.dispose()
-        return admin_url.replace("/postgres?", f"/{name}?", 1)
+        with engine().connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE template0 STRATEGY FILE_COPY')
+        created.append(name)
+        return request.getfixturevalue("postgres_admin_url").replace("/postgres?", f"/{name}?", 1)
 
-    return make
+    yield make
+    for name in created:
+        with engine().connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for e in admin:
+        e.dispose()
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
