@@ -48,6 +48,15 @@ class Settings(BaseSettings):
         None, description="Bot API base URL (a local emulator in tests); default: Telegram's."
     )
 
+    # --- storage ---------------------------------------------------------------------------
+    database_url: str = Field(
+        "sqlite:///.data/medaliyah.db",
+        description="Where state lives: a SQLite file, a PostgreSQL URL (postgresql://user:pass@host/db), or 'memory'.",
+    )
+    message_retention_days: int = Field(
+        90, ge=1, description="Days messages, answer records and feedback are kept before the daily purge."
+    )
+
     log_level: str = Field("INFO", description="Logging level.")
 
     # --- application core: serving process, packaged data -----------------------------------
