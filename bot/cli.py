@@ -215,13 +215,38 @@ def chat() -> None:
 
 @app.command()
 def run() -> None:
-    """The main job: bring the index up to date, then serve (a terminal chat with no Telegram token)."""
+    """The main job: bring the index up to date, then serve doctors on Telegram (a terminal chat with no token)."""
     settings = get_settings()
     _serving(settings)
+    if settings.telegram_token is not None:
+        _check_telegram(settings)
     ingest(knowledge=None, dry_run=False)
     if settings.telegram_token is not None:
-        err_console.print("The Telegram transport is not part of this release yet; starting the terminal chat.")
+        _telegram(settings)
+        return
     _chat(settings)
+
+
+def _check_telegram(settings: Settings) -> None:
+    """A refused token or an unreachable Bot API is one line and exit 2, before any index work."""
+    from bot.telegram import StartupError, check_bot_api
+
+    try:
+        check_bot_api(settings)
+    except StartupError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+
+
+def _telegram(settings: Settings) -> None:
+    """Serve doctors on Telegram until Ctrl-C or SIGTERM."""
+    from bot.telegram import StartupError, run_bot
+
+    try:
+        run_bot(settings)
+    except StartupError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
 
 
 @app.command("eval")

@@ -39,9 +39,9 @@ class BotProcess:
         }
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 180.0) -> "BotProcess":
-        """Start ``medaliyah run`` and wait until it long-polls the emulator."""
-        polls_before = len(self.api.calls_of("getUpdates"))
+    def start(self, timeout: float = 180.0, ready: str = "getUpdates") -> "BotProcess":
+        """Start ``medaliyah run`` and wait until it calls ``ready`` (long-polls, or sets its webhook)."""
+        polls_before = len(self.api.calls_of(ready))
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run"], cwd=self.workdir, env=self.env,
@@ -49,11 +49,11 @@ class BotProcess:
         )
         log.close()
         deadline = time.monotonic() + timeout
-        while len(self.api.calls_of("getUpdates")) <= polls_before:
+        while len(self.api.calls_of(ready)) <= polls_before:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the bot exited with {self.proc.returncode}:\n{self.log()}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the bot did not poll within {timeout}s:\n{self.log()}")
+                raise TimeoutError(f"the bot did not call {ready} within {timeout}s:\n{self.log()}")
             time.sleep(0.1)
         return self
 
