@@ -7,10 +7,12 @@ Run from the repository root::
 
 The bot is ``medaliyah run`` (extractive mode, SQLite in a temporary folder) polling the
 emulator over real HTTP. For N = 1, 10 and 50 doctors writing at once, each doctor asks
-``--questions`` questions one after the other (the next once the previous is answered), in
-French, English and Spanish. Printed per N:
+``--questions`` questions one after the other, in French, English and Spanish: the next one a
+reading pause after the previous answer arrived (``--think``, uniform between half and one and a
+half times it; ``--think 0`` saturates the bot, and the latency then measures the queue). Printed
+per N:
 
-* messages per second: questions answered / wall time of the round;
+* messages per second: questions answered / wall time of the round (pauses included);
 * reply latency at the bot, p50 / p95: from the moment the emulator handed the update to the
   bot (getUpdates) to the moment the bot's answer arrived (sendMessage) — the bot's own time,
   without the simulated doctors' or the long poll's;
@@ -22,6 +24,7 @@ Prints figures, asserts nothing.
 from __future__ import annotations
 
 import os
+import random
 import sys
 from pathlib import Path
 
@@ -71,8 +74,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def doctor_session(api: BotApiEmulator, doctor: Person, lang: str, questions: int, latencies: list[float], lock: threading.Lock) -> None:
+def doctor_session(
+    api: BotApiEmulator, doctor: Person, lang: str, questions: int, think: float, latencies: list[float], lock: threading.Lock,
+) -> None:
+    rng = random.Random(doctor.id)
+    time.sleep(rng.uniform(0, think))  # doctors do not all press "send" in the same millisecond
     for i in range(questions):
+        if i:
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
         before = len(doctor.received())
         doctor.send(QUESTIONS[lang][i % len(QUESTIONS[lang])])
         update_id = doctor.last_update_id
@@ -83,12 +92,12 @@ def doctor_session(api: BotApiEmulator, doctor: Person, lang: str, questions: in
                 latencies.append((reply.at - delivered) * 1000)
 
 
-def round_of(api: BotApiEmulator, n: int, questions: int) -> tuple[float, list[float]]:
+def round_of(api: BotApiEmulator, n: int, questions: int, think: float) -> tuple[float, list[float]]:
     langs = list(QUESTIONS)
     doctors = [(api.user(first_name=f"D{n}-{i}", language_code=langs[i % 3]), langs[i % 3]) for i in range(n)]
     latencies: list[float] = []
     lock = threading.Lock()
-    threads = [threading.Thread(target=doctor_session, args=(api, d, lang, questions, latencies, lock)) for d, lang in doctors]
+    threads = [threading.Thread(target=doctor_session, args=(api, d, lang, questions, think, latencies, lock)) for d, lang in doctors]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -108,6 +117,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="an existing index (read-only); default: build a temporary one")
     parser.add_argument("--questions", type=int, default=4, help="questions per doctor per round")
     parser.add_argument("--doctors", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--think", type=float, default=2.0, help="mean seconds a doctor reads before the next question")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp:
         index = args.index or build_index(Path(tmp) / "chroma")
@@ -119,11 +129,11 @@ def main() -> None:
             process = psutil.Process(bot.pid)
             children = lambda: [process, *process.children(recursive=True)]  # noqa: E731
             # one warm-up question so the first round does not pay for lazy loading
-            round_of(api, 1, 1)
+            round_of(api, 1, 1, 0.0)
             print(f"{'doctors':>8} {'answers':>8} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'RSS MB':>7} {'peak MB':>8}")
             peak = 0
             for n in args.doctors:
-                wall, latencies = round_of(api, n, args.questions)
+                wall, latencies = round_of(api, n, args.questions, args.think)
                 rss = sum(p.memory_info().rss for p in children())
                 peak = max(peak, rss)
                 print(

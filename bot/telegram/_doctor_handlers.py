@@ -83,16 +83,18 @@ class DoctorChats:
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, doctor = self._doctor(update)
         text = message.text or ""
-        await self._seen(update, doctor)
-        await self._record(doctor, text, message)  # kept even when it is too long to answer
+        # Recorded (even when too long to answer) beside the answer, so the doctor does not wait for it.
+        bookkeeping = asyncio.create_task(self._seen_and_recorded(update, doctor, text, message))
         pace = self.flood.admit(update.effective_user.id)
         if pace.tell_doctor:
             lang = await self._language(doctor)
             await self._say(context, message.chat_id, update.effective_user.id, catalog.text("telegram_slow_down", lang))
         if pace.wait_s:
             await asyncio.sleep(pace.wait_s)
-        await self.outbox.typing(context.bot, message.chat_id)
+        typing = asyncio.create_task(self.outbox.typing(context.bot, message.chat_id))
         actions = await self.app.handle(DoctorMessage(doctor, text, str(message.message_id)))
+        await typing
+        await bookkeeping  # "seen" clears a blocked flag: it must land before a 403 sets it again
         await self.outbox.perform(context.bot, actions, chat_id=message.chat_id, doctor_id=update.effective_user.id)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -166,11 +168,19 @@ class DoctorChats:
         except Exception as exc:  # storage trouble must not keep a doctor from an answer
             log.warning("could not record a doctor (%s)", type(exc).__name__)
 
-    async def _record(self, doctor: Doctor, text: str, message: Message) -> None:
+    async def _seen_and_recorded(self, update: Update, doctor: Doctor, text: str, message: Message) -> None:
+        """The doctor and their message, in one trip to the database thread."""
+        user = update.effective_user
+        assert user is not None
+
+        def write() -> None:
+            self.ledger.seen(user.id, message.chat_id, user.first_name or "", doctor.conversation_id)
+            self.ledger.message(doctor.conversation_id, "doctor", text, user.id, message.message_id)
+
         try:
-            await asyncio.to_thread(self.ledger.message, doctor.conversation_id, "doctor", text, int(doctor.user_id or 0), message.message_id)
-        except Exception as exc:
-            log.warning("could not record a message (%s)", type(exc).__name__)
+            await asyncio.to_thread(write)
+        except Exception as exc:  # storage trouble must not keep a doctor from an answer
+            log.warning("could not record a doctor's message (%s)", type(exc).__name__)
 
     async def _language(self, doctor: Doctor) -> str:
         """The language the doctor is answered in: chosen, else last used, else Telegram's, else English."""
