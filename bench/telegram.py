@@ -16,6 +16,8 @@ per N:
 * reply latency at the bot, p50 / p95: from the moment the emulator handed the update to the
   bot (getUpdates) to the moment the bot's answer arrived (sendMessage) — the bot's own time,
   without the simulated doctors' or the long poll's;
+* the bot process's CPU time per answer (user + system, its threads included): what the figures
+  would be on an idle machine is bounded by this, whatever else runs beside it;
 * the bot process's resident memory (RSS) after the round, and its peak so far.
 
 Prints figures, asserts nothing.
@@ -130,15 +132,18 @@ def main() -> None:
             children = lambda: [process, *process.children(recursive=True)]  # noqa: E731
             # one warm-up question so the first round does not pay for lazy loading
             round_of(api, 1, 1, 0.0)
-            print(f"{'doctors':>8} {'answers':>8} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'RSS MB':>7} {'peak MB':>8}")
+            print(f"{'doctors':>8} {'answers':>8} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms/answer':>14} {'RSS MB':>7} {'peak MB':>8}")
             peak = 0
+            cpu = lambda: sum(sum(p.cpu_times()[:2]) for p in children())  # noqa: E731
             for n in args.doctors:
+                cpu_before = cpu()
                 wall, latencies = round_of(api, n, args.questions, args.think)
+                cpu_per_answer = (cpu() - cpu_before) / max(1, len(latencies)) * 1000
                 rss = sum(p.memory_info().rss for p in children())
                 peak = max(peak, rss)
                 print(
                     f"{n:>8} {len(latencies):>8} {len(latencies) / wall:>7.1f} {statistics.median(latencies):>7.0f} "
-                    f"{percentile(latencies, 0.95):>7.0f} {rss / 2**20:>7.0f} {peak / 2**20:>8.0f}"
+                    f"{percentile(latencies, 0.95):>7.0f} {cpu_per_answer:>14.0f} {rss / 2**20:>7.0f} {peak / 2**20:>8.0f}"
                 )
             bot.stop()
 
