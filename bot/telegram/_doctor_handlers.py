@@ -63,7 +63,8 @@ class DoctorChats:
             MessageHandler(private & new & filters.COMMAND, self.on_command),
             MessageHandler(private & new & filters.TEXT, self.on_text),
             MessageHandler(private & new, self.on_other),
-            CallbackQueryHandler(self.on_button),
+            # only the application's own buttons: the handoff's (ratings, Take/Close) are not ours
+            CallbackQueryHandler(self.on_button, pattern=lambda data: isinstance(data, str) and cb.decode(data) is not None),
             MessageHandler(group & new & (filters.COMMAND | filters.Entity("mention") | filters.REPLY), self.on_group),
         ]
         for handler in handlers:

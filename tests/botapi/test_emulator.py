@@ -11,7 +11,7 @@ import threading
 import httpx
 import pytest
 import telegram
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
 
 from tests.botapi import BotApiEmulator, EntityParseError, parse_html, parse_markdown_v2

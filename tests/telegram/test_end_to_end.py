@@ -8,7 +8,6 @@ Each test uses its own simulated doctors, so they share one bot process.
 from __future__ import annotations
 
 import sqlite3
-import time
 
 import pytest
 
