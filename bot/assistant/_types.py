@@ -75,6 +75,7 @@ class Reply:
     ranked_doc_ids: tuple[str, ...] = ()  # retrieval order, for evaluation and the advisor's view
     fallback_reason: str | None = None  # why an LLM answer was replaced by the extractive one
     latency_ms: float = 0.0
+    index_version: str | None = None  # the guidance version the answer was drawn from (None: none read)
 
     @property
     def as_of(self) -> date | None:
