@@ -15,6 +15,10 @@ Both systems answer every golden question (tests/eval/golden.yaml) over the same
   top chunk as the answer. hit@3: an expected document is among the first 3 distinct ``doc_id``
   of the K chunks returned.
 
+A third run repeats (a) while an ingest of the whole corpus runs beside it the way ``medaliyah run``
+starts one when the bot serves: its own process at nice 19 with one thread (restarted until the
+golden run ends), so the figure is the answer p95 a doctor sees while the content team publishes.
+
 hit@3 is computed over ``expect: answer`` items; latency over every golden question. Each system
 runs in its own child process so that its peak RSS is its own (building the index, which needs
 far more memory, also runs in a child). Prints figures, asserts nothing.
@@ -188,14 +192,15 @@ def worker_langchain(args: argparse.Namespace) -> dict[str, Any]:
 WORKERS = {"build": worker_build, "assistant": worker_assistant, "langchain": worker_langchain}
 
 
-def run_worker(name: str, args: argparse.Namespace, out_dir: Path) -> dict[str, Any] | None:
-    out = out_dir / f"{name}.json"
+def run_worker(name: str, args: argparse.Namespace, out_dir: Path, label: str | None = None) -> dict[str, Any] | None:
+    out = out_dir / f"{label or name}.json"
     command = [
         sys.executable, str(Path(__file__).resolve()), "--worker", name, "--out", str(out),
         "--index", str(args.index), "--embedder", args.embedder, "--golden", str(args.golden),
         "--knowledge", str(args.knowledge), "--warmup", str(args.warmup), "--k", str(args.k),
     ]
-    done = subprocess.run(command, cwd=_ROOT)
+    # The answering process keeps its embedder on one thread, as the serving bot does.
+    done = subprocess.run(command, cwd=_ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"})
     if done.returncode != 0:
         print(f"!! the '{name}' run failed (exit {done.returncode}); its traceback is above", flush=True)
         return None
@@ -227,6 +232,56 @@ def latency_line(results: list[dict], key: str = "ms") -> str:
         f"p50 {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, "
         f"max {max(values):.1f} ms, mean {statistics.fmean(values):.1f} ms (n={len(values)})"
     )
+
+
+class IngestBeside:
+    """Full ingests of the corpus into a scratch index, one after another, as `run` starts them."""
+
+    def __init__(self, args: argparse.Namespace, scratch: Path) -> None:
+        import threading
+
+        self.args, self.scratch = args, scratch
+        self.stop = threading.Event()
+        self.runs = 0
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        from bot.publishing import start_background_ingest
+
+        while not self.stop.is_set():
+            self.runs += 1
+            target = self.scratch / f"busy-{self.runs}"
+            target.mkdir(parents=True, exist_ok=True)
+            proc = start_background_ingest(command=[
+                sys.executable, str(Path(__file__).resolve()), "--worker", "build", "--out", str(target / "out.json"),
+                "--index", str(target / "chroma"), "--embedder", self.args.embedder, "--golden", str(self.args.golden),
+                "--knowledge", str(self.args.knowledge),
+            ])
+            while proc.poll() is None:
+                if self.stop.wait(0.2):
+                    proc.kill()
+                    proc.wait()
+                    return
+
+    def __enter__(self) -> "IngestBeside":
+        self.thread.start()
+        time.sleep(5)  # let the ingest get past its imports and into embedding
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(30)
+
+
+def report_beside(alone: dict, beside: dict, runs: int) -> None:
+    a = [r["ms"] for r in alone["results"]]
+    b = [r["ms"] for r in beside["results"]]
+    ratio = percentile(b, 0.95) / max(1e-9, percentile(a, 0.95))
+    print()
+    print("## (c) ours, with an ingest beside it (own process, nice 19, one thread)")
+    print(f"alone:         {latency_line(alone['results'])}")
+    print(f"beside ingest: {latency_line(beside['results'])}  ({runs} ingest run(s) started)")
+    print(f"p95 beside / alone: {ratio:.2f}x (target: within 2x)")
 
 
 def report(ours: dict | None, stock: dict | None, args: argparse.Namespace) -> None:
@@ -294,6 +349,7 @@ def main() -> int:
     parser.add_argument("--knowledge", type=Path, default=_ROOT / "knowledge", help="corpus for the temporary index")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up questions per system (default 10)")
     parser.add_argument("--k", type=int, default=10, help="chunks the stock retriever returns (default 10)")
+    parser.add_argument("--no-beside", action="store_true", help="skip the run with an ingest beside the assistant")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -324,8 +380,15 @@ def main() -> int:
         ours = run_worker("assistant", args, tmp_dir)
         print("running the golden set through the stock LangChain retriever ...", flush=True)
         stock = run_worker("langchain", args, tmp_dir)
+        beside = None
+        if not args.no_beside:
+            print("running the golden set through the assistant with an ingest beside it ...", flush=True)
+            with IngestBeside(args, tmp_dir) as busy:
+                beside = run_worker("assistant", args, tmp_dir, label="assistant-beside-ingest")
     print(f"load average at end: {load_average()}")
     report(ours, stock, args)
+    if ours is not None and beside is not None:
+        report_beside(ours, beside, busy.runs)
     return 0
 
 

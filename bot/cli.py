@@ -244,12 +244,12 @@ def _print_plan(plan, title: str) -> None:
         console.print(f"Full build: {plan.rebuild_reason}.")
 
 
-def _assistant(settings: Settings):
+def _assistant(settings: Settings, *, watch: bool = False):
     from bot.assistant import build_assistant
     from ingest import EmbedderMismatch, IndexUnavailable
 
     try:
-        return build_assistant(settings)
+        return build_assistant(settings, watch=watch)
     except (IndexUnavailable, EmbedderMismatch) as exc:
         err_console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -298,10 +298,7 @@ def ask(
 
 def _chat(settings: Settings, background=None) -> None:
     """The terminal chat; the index is followed by a watcher thread, never in a doctor's turn."""
-    assistant = _assistant(settings)
-    watch = getattr(assistant.index, "watch", None)
-    if watch is not None:
-        watch(settings.index_poll_s)
+    assistant = _assistant(settings, watch=True)
     if background is not None:
         _report_when_done(background)
     console.print("MedAliyah — ask in English, French or Spanish. /lang en|fr|es to choose, /quit to leave.")

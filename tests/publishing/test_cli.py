@@ -107,6 +107,7 @@ def test_gate_publishes_an_edit_that_keeps_quality(small_corpus: Path, tmp_path:
     assert "gate: passed" in gated.stdout and "Serving guidance-v" in gated.stdout
 
 
+@pytest.mark.slow  # runs the CLI in a new process
 def test_a_second_ingest_from_the_command_line_stops_with_a_clear_message(small_corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "chroma"
     store = VersionedStore(open_client(str(index)))
