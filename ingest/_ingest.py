@@ -60,6 +60,7 @@ class IngestReport:
     seconds: float = 0.0
     pruned: list[str] = field(default_factory=list)
     refused: str | None = None  # why a built version was not published (the quality gate said no)
+    staged: bool = False  # built and kept unpublished, waiting for confirmation
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def run_ingest(
     keep_versions: int = 3,
     wait: bool = False,
     before_publish: PublishCheck | None = None,
+    publish: bool = True,
 ) -> IngestReport:
     """Build a new complete version and publish it; the serving version is never touched.
 
@@ -125,7 +127,8 @@ def run_ingest(
     version stays unpublished and the bot keeps serving the previous one. The whole run holds the
     store's ingest lock (``IngestBusy`` at once, or a wait with ``wait``), so a second ingest can
     neither publish over this one nor prune its version. ``before_publish`` (the quality gate)
-    can refuse the new version, which is then dropped and never served.
+    can refuse the new version, which is then dropped and never served. With ``publish=False``
+    the version is staged instead, for ``VersionedStore.promote`` once someone confirms it.
     """
     with store.ingest_lock(wait=wait) as lock:
         def tick(done: int, total: int) -> None:
@@ -135,7 +138,7 @@ def run_ingest(
 
         return _run_locked(
             documents, store, embedder, progress=tick, batch_size=batch_size,
-            keep_versions=keep_versions, before_publish=before_publish,
+            keep_versions=keep_versions, before_publish=before_publish, publish=publish,
         )
 
 
@@ -148,6 +151,7 @@ def _run_locked(
     batch_size: int,
     keep_versions: int,
     before_publish: PublishCheck | None,
+    publish: bool = True,
 ) -> IngestReport:
     started = time.perf_counter()
     plan = plan_ingest(documents, store, embedder)
@@ -198,10 +202,14 @@ def _run_locked(
             report.seconds = time.perf_counter() - started
             return report
     per_lang = Counter(doc.meta.lang for doc in documents)
-    store.publish(
-        version, collection,
-        details={"chunks": len(chunks), "documents": dict(sorted(per_lang.items()))},
-    )
+    details = {"chunks": len(chunks), "documents": dict(sorted(per_lang.items()))}
+    if not publish:
+        store.stage(version, collection, details=details)
+        report.version = version
+        report.staged = True
+        report.seconds = time.perf_counter() - started
+        return report
+    store.publish(version, collection, details=details)
     report.version = version
     report.published = True
     report.pruned = store.prune(keep_versions, own=version.collection_name)

@@ -13,6 +13,7 @@ while the bot serves) and holds a lease on what it serves, so pruning leaves it 
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -193,6 +194,8 @@ class GuidanceIndex(SnapshotSource):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.refresh()
+        if lease:
+            atexit.register(self.close)  # a one-shot `ask` gives its lease back as it exits
 
     def refresh(self) -> bool:
         with self._refresh_lock:

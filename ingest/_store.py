@@ -41,6 +41,7 @@ from ._schema import (
     META_STATE,
     STATE_BUILDING,
     STATE_COMPLETE,
+    STATE_STAGED,
 )
 
 
@@ -54,6 +55,10 @@ class EmbedderMismatch(RuntimeError):
 
 class IngestBusy(RuntimeError):
     """Another ingest or rollback holds the store's lock."""
+
+
+class StaleStage(RuntimeError):
+    """A prepared version can no longer be published as previewed."""
 
 
 class NoPreviousVersion(RuntimeError):
@@ -200,6 +205,36 @@ class VersionedStore:
         extra = {"run_by": whoami(), "published_at": _now_iso(), **_scalar(details or {})}
         collection.modify(metadata=_version_metadata(version, STATE_COMPLETE, extra))
         self._point(version)
+
+    def stage(
+        self, version: IndexVersion, collection: Collection, *, details: dict[str, Any] | None = None
+    ) -> None:
+        """Keep a complete version unpublished until someone confirms it (the content group's Publish).
+
+        It remembers which version served when it was built: if another one serves by the time
+        it is confirmed, the preview the editor saw is out of date and ``promote`` refuses.
+        """
+        active = self.active()
+        extra = {"run_by": whoami(), "base": active.collection_name if active else "", **_scalar(details or {})}
+        collection.modify(metadata=_version_metadata(version, STATE_STAGED, extra))
+
+    def promote(self, name: str) -> IndexVersion:
+        """Publish a staged version. Call it holding ``ingest_lock``."""
+        try:
+            collection = self.client.get_collection(name, embedding_function=None)
+        except Exception as exc:
+            raise StaleStage(f"the prepared version {name} is gone (another ingest replaced it); prepare it again") from exc
+        meta = dict(collection.metadata or {})
+        if meta.get(META_STATE) != STATE_STAGED:
+            raise StaleStage(f"{name} is not waiting to be published")
+        active = self.active()
+        if (active.collection_name if active else "") != meta.get("base", ""):
+            raise StaleStage("the guidance that serves changed since this preview; prepare it again")
+        info = _info(name, meta, None)
+        meta.update({META_STATE: STATE_COMPLETE, "published_at": _now_iso(), "run_by": whoami() if not meta.get("run_by") else meta["run_by"]})
+        collection.modify(metadata=meta)
+        self._point(info.version)
+        return info.version
 
     def _point(self, version: IndexVersion) -> None:
         self._pointer().modify(

@@ -13,6 +13,7 @@ from ._background import (
     describe_exit,
     start_background_ingest,
 )
+from ._editor import EditorDesk, Preview
 from ._gate import GATE_METRICS, GateResult, GateRow, compare, evaluate_version, quality_gate
 from ._status import DocumentEntry, IndexStatus, index_status
 
@@ -24,9 +25,11 @@ __all__ = [
     "GATE_METRICS",
     "ONE_THREAD_ENV",
     "DocumentEntry",
+    "EditorDesk",
     "GateResult",
     "GateRow",
     "IndexStatus",
+    "Preview",
     "compare",
     "describe_exit",
     "evaluate_version",
