@@ -14,10 +14,30 @@ from ._background import (
     start_background_ingest,
 )
 from ._editor import EditorDesk, Preview
+from ._notify import (
+    AnswerUse,
+    AnswerUses,
+    InMemoryAnswerUses,
+    InMemoryRecipients,
+    Notice,
+    Recipients,
+    change_key,
+    plan_notices,
+    send_notices,
+)
 from ._gate import GATE_METRICS, GateResult, GateRow, compare, evaluate_version, quality_gate
 from ._status import DocumentEntry, IndexStatus, index_status
 
 __all__ = [
+    "AnswerUse",
+    "AnswerUses",
+    "InMemoryAnswerUses",
+    "InMemoryRecipients",
+    "Notice",
+    "Recipients",
+    "change_key",
+    "plan_notices",
+    "send_notices",
     "EXIT_BUSY",
     "EXIT_GATE_REFUSED",
     "EXIT_INVALID",
