@@ -269,6 +269,7 @@ def _reply_json(reply) -> dict:
         "mode": reply.mode,
         "ranked_doc_ids": list(reply.ranked_doc_ids),
         "fallback_reason": reply.fallback_reason,
+        "index_version": reply.index_version,
         "latency_ms": round(reply.latency_ms, 1),
     }
 
