@@ -25,7 +25,7 @@ from ._reader import (
     SnapshotSource,
     load_snapshot,
 )
-from ._schema import LANGUAGES, ChunkRecord
+from ._schema import LANGUAGES, ChunkRecord, Language
 from ._store import (
     EmbedderMismatch,
     IndexUnavailable,
@@ -40,6 +40,7 @@ from ._store import (
 
 __all__ = [
     "LANGUAGES",
+    "Language",
     "ChunkRecord",
     "CorpusInvalid",
     "DenseHit",

@@ -241,6 +241,10 @@ class GuidanceIndex(SnapshotSource):
         except Exception as exc:  # a read-only store can still serve; it just cannot protect itself
             log.warning("could not record the index lease (%s)", type(exc).__name__)
 
+    @property
+    def watching(self) -> bool:
+        return self._thread is not None
+
     def watch(self, interval_s: float = 2.0) -> None:
         """Follow the pointer from a daemon thread; a failing check leaves the snapshot serving."""
         if self._thread is not None:
@@ -320,9 +324,13 @@ class InMemorySnapshotSource(SnapshotSource):
         self._counter += 1
         stamp = datetime.now(timezone.utc).isoformat()
         version = IndexVersion(f"memory-v{self._counter}", self.embedder.name, self.embedder.dimension, stamp)
-        snapshot = IndexSnapshot(version, chunks, _memory_dense(chunks, vectors))
+        snapshot = IndexSnapshot(version, chunks, self._dense_for(chunks, vectors))
         self._swap(snapshot)
         return snapshot
+
+    def _dense_for(self, chunks: tuple[ChunkRecord, ...], vectors: np.ndarray) -> DenseSearch:
+        """How a snapshot searches its vectors (a test double may slow or break it)."""
+        return _memory_dense(chunks, vectors)
 
     def refresh(self) -> bool:
         return False

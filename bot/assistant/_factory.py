@@ -18,7 +18,7 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
     client = open_client(str(settings.index_path), settings.chroma_url)
     index = GuidanceIndex(VersionedStore(client, settings.collection_prefix), embedder)
     if watch:
-        index.watch(settings.index_poll_s)
+        index.watch(settings.index_refresh_s)
     generator: AnswerGenerator | None = None
     if settings.llm_model:
         from ._llm import LangChainGenerator

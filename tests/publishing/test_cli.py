@@ -175,7 +175,7 @@ def test_run_picks_up_an_edit_from_its_background_ingest_without_a_restart(small
     assert _cli(["ingest"], index, small_corpus).returncode == 0
     path = small_corpus / "en" / "periphery-grants.md"
     path.write_text(path.read_text().replace("NIS 50,000", "NIS 65,000"))
-    chat = _Chat(index, small_corpus, MEDALIYAH_GATE_ON_RUN="false", MEDALIYAH_INDEX_POLL_S="0.3")
+    chat = _Chat(index, small_corpus, MEDALIYAH_GATE_ON_RUN="false", MEDALIYAH_INDEX_REFRESH_S="0.3")
     try:
         assert chat.wait_for("index is up to date", where="err"), "".join(chat.err)
         time.sleep(1.0)  # the watcher polls every 0.3 s
