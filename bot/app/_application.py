@@ -127,7 +127,8 @@ class Application:
         # Declines and "I don't know" are recorded too: they are where the guidance has gaps.
         answer_id = await self._off_loop(
             self.answers.record_answer, cid, question, reply,
-            user_id=doctor.user_id, index_version=self._index_version(),
+            # the version the reply was drawn from, which a switch a moment ago may have retired
+            user_id=doctor.user_id, index_version=reply.index_version or self._index_version(),
         )
         if reply.mode == "canned":
             keyboard: Keyboard = ()
