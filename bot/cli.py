@@ -406,6 +406,64 @@ def _published(settings: Settings):
         raise typer.Exit(2)
 
 
+@app.command()
+def notify(
+    doc: str = typer.Option(..., "--doc", help="The document id whose content changed."),
+    days: int = typer.Option(30, "--days", min=1, help="Doctors answered from its old text in the last N days."),
+    yes: bool = typer.Option(False, "--yes", help="Send without asking for confirmation."),
+) -> None:
+    """Tell doctors answered from a document's old text that the guidance changed (once per change)."""
+    from bot.publishing import StoredAnswerUses, StoredRecipients, plan_notices, send_notices
+    from bot.storage import open_storage
+    from ingest import IndexUnavailable
+
+    settings = get_settings()
+    try:
+        store = _store(settings)
+        storage = open_storage(settings)
+    except IndexUnavailable as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    recipients = StoredRecipients(storage, settings.index_path.parent / "notified.json")
+    try:
+        notices = plan_notices(store, doc, StoredAnswerUses(storage), recipients, days=days)
+    except LookupError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    if not notices:
+        console.print(f"Nobody to tell: no doctor still to be told was answered from the old text of {doc} in the last {days} days.")
+        return
+    table = Table()
+    for column in ("doctor", "language", "their question", "message"):
+        table.add_column(column)
+    for n in notices:
+        table.add_row(n.doctor_id, n.language, n.question, n.text)
+    console.print(table)
+    sender = _notice_sender(settings)
+    if sender is None:
+        err_console.print(
+            f"{len(notices)} doctor(s) to tell; sending needs the Telegram transport "
+            "(MEDALIYAH_TELEGRAM_TOKEN and the bot's notice sender). Nothing was sent.",
+            markup=False, highlight=False,
+        )
+        raise typer.Exit(2)
+    if not yes and not typer.confirm(f"Send to {len(notices)} doctor(s)?"):
+        raise typer.Exit(1)
+    delivered, failed = send_notices(notices, sender, recipients)
+    console.print(f"Sent {delivered}; {failed} could not be reached (blocked the bot).")
+
+
+def _notice_sender(settings: Settings):
+    """The Telegram transport's way to send a notice with its Ask-again button, once it has one."""
+    if settings.telegram_token is None:
+        return None
+    try:
+        from bot.telegram import notice_sender  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return notice_sender(settings)
+
+
 @app.command("eval")
 def evaluate_command(
     golden: Optional[Path] = typer.Option(None, help="Golden questions (YAML)."),

@@ -25,6 +25,7 @@ from ._notify import (
     plan_notices,
     send_notices,
 )
+from ._stored import StoredAnswerUses, StoredRecipients
 from ._gate import GATE_METRICS, GateResult, GateRow, compare, evaluate_version, quality_gate
 from ._status import DocumentEntry, IndexStatus, index_status
 
@@ -35,6 +36,8 @@ __all__ = [
     "InMemoryRecipients",
     "Notice",
     "Recipients",
+    "StoredAnswerUses",
+    "StoredRecipients",
     "change_key",
     "plan_notices",
     "send_notices",
