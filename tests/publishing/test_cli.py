@@ -162,7 +162,8 @@ def test_run_serves_the_published_guidance_while_a_bad_edit_is_refused_in_the_ba
     try:
         chat.say("How much is the periphery grant?")
         assert chat.wait_for("50,000"), "".join(chat.out + chat.err)
-        assert chat.wait_for("background ingest failed", where="err"), "".join(chat.err)
+        # nice 19: on a busy machine the background ingest gets the cores last
+        assert chat.wait_for("background ingest failed", where="err", timeout=600), "".join(chat.err)
     finally:
         chat.close()
     log = (tmp_path / "background-ingest.log").read_text()
@@ -177,7 +178,7 @@ def test_run_picks_up_an_edit_from_its_background_ingest_without_a_restart(small
     path.write_text(path.read_text().replace("NIS 50,000", "NIS 65,000"))
     chat = _Chat(index, small_corpus, MEDALIYAH_GATE_ON_RUN="false", MEDALIYAH_INDEX_REFRESH_S="0.3")
     try:
-        assert chat.wait_for("index is up to date", where="err"), "".join(chat.err)
+        assert chat.wait_for("index is up to date", where="err", timeout=600), "".join(chat.err)
         time.sleep(1.0)  # the watcher polls every 0.3 s
         chat.say("How much is the periphery grant?")
         assert chat.wait_for("65,000"), "".join(chat.out + chat.err)
