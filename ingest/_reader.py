@@ -19,6 +19,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -195,7 +196,9 @@ class GuidanceIndex(SnapshotSource):
         self._thread: threading.Thread | None = None
         self.refresh()
         if lease:
-            atexit.register(self.close)  # a one-shot `ask` gives its lease back as it exits
+            # A one-shot `ask` gives its lease back as it exits (by weak reference: no index is kept alive for it).
+            this = weakref.ref(self)
+            atexit.register(lambda: (index := this()) is not None and index.close())
 
     def refresh(self) -> bool:
         with self._refresh_lock:
