@@ -131,8 +131,8 @@ def _sqlite_engine(url: sa.URL, **engine_kwargs: Any) -> Engine:
         # switch it off and emit BEGIN ourselves in _on_begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable across a crash of the process in WAL mode
         cursor.close()
