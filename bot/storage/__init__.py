@@ -12,10 +12,11 @@ suite (``tests/storage``) runs against all of them. Nothing here imports ``teleg
 Adding a table (e.g. tickets and message links for the handoff):
 
 1. Declare it as a typed model on ``Base`` (``from bot.storage import Base``), in your own
-   package or in ``bot/storage/_tables.py``. If rows are about a doctor, give the table a
-   ``doctor_id`` column: ``DoctorRepository.forget`` deletes by that column in every table of
-   ``Base.metadata``, so ``/forget`` erases your rows too. Import the module from
-   ``bot/storage/_migrations/env.py`` if it lives outside ``bot.storage``.
+   package or in ``bot/storage/_tables.py``; if it lives outside ``bot.storage``, import its
+   module at the top of ``bot/storage/_migrations/env.py`` so the schema check below sees it.
+   If rows are about a doctor, give the table a ``doctor_id`` column: ``DoctorRepository.forget``
+   deletes by that column in every table of the database, so ``/forget`` erases your rows too (a
+   child table without the column references its parent with ``ondelete="CASCADE"``).
 2. Write the migration by hand as ``bot/storage/_migrations/versions/NNNN_what.py``, copying
    ``0001_initial.py``: ``revision = "NNNN"``, ``down_revision`` = the current head, and
    ``op.create_table`` / ``op.create_index`` mirroring the model (``UTCDateTime`` for

@@ -22,7 +22,7 @@ from ._codec import from_json_list, to_json
 from ._database import Database
 from ._memory import gap_reasons
 from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository
-from ._tables import AnswerDocumentRow, AnswerRow, Base, ConversationRow, DoctorRow, FeedbackRow, MessageRow
+from ._tables import AnswerDocumentRow, AnswerRow, ConversationRow, DoctorRow, FeedbackRow, MessageRow
 from ._values import AnswerRecord, Doctor, Feedback, Gap, MessageAuthor, StoredMessage, UsedDocument, utcnow
 
 conversations = ConversationRow.__table__
@@ -165,9 +165,9 @@ class SqlDoctorRepository(DoctorRepository):
             conn.execute(sa.delete(answer_documents).where(
                 answer_documents.c.answer_id.in_(sa.select(answers.c.id).where(answers.c.doctor_id == doctor_id))
             ))
-            # Every table about a person has a doctor_id column, including those added later.
-            for table in reversed(Base.metadata.sorted_tables):
-                if "doctor_id" in table.c:
+            # Every table about a person has a doctor_id column, including tables added later by
+            # other packages: read them from the database itself, children before parents.
+            for table in _tables_with_doctor_id(conn):
                     removed |= conn.execute(sa.delete(table).where(table.c.doctor_id == doctor_id)).rowcount > 0
             if ids:
                 removed |= conn.execute(
@@ -179,6 +179,12 @@ class SqlDoctorRepository(DoctorRepository):
     def _update(conn: Connection, doctor_id: int, changes: dict[str, Any]) -> Doctor | None:
         conn.execute(sa.update(doctors).where(doctors.c.doctor_id == doctor_id).values(**changes))
         return _doctor(conn.execute(sa.select(doctors).where(doctors.c.doctor_id == doctor_id)).first())
+
+
+def _tables_with_doctor_id(conn: Connection) -> list[sa.Table]:
+    reflected = sa.MetaData()
+    reflected.reflect(bind=conn)
+    return [t for t in reversed(reflected.sorted_tables) if "doctor_id" in t.c]
 
 
 def _doctor(row: sa.Row[Any] | None) -> Doctor | None:

@@ -210,3 +210,17 @@ def test_everything_survives_a_restart(sql_backend: Backend) -> None:
     assert [m.text for m in again.messages.recent("tg:700")] == ["¿Cuánto es la beca?"]
     assert again.answers.get(record.id) == record  # type: ignore[arg-type]
     assert [f.helpful for f in again.feedback.for_answer(record.id)] == [True]  # type: ignore[arg-type]
+
+
+def test_forget_also_erases_rows_of_tables_added_later_with_a_doctor_id(sql_backend: Backend) -> None:
+    """The handoff's tickets and message links will be such tables: /forget must reach them unchanged."""
+    import sqlalchemy as sa
+
+    storage = sql_backend.open()
+    storage.doctors.seen(1, 1)
+    with storage.database.write() as conn:  # type: ignore[union-attr]
+        conn.execute(sa.text("CREATE TABLE later_tickets (id INTEGER PRIMARY KEY, doctor_id BIGINT, subject TEXT)"))
+        conn.execute(sa.text("INSERT INTO later_tickets VALUES (1, 1, 'licence'), (2, 2, 'grant')"))
+    assert storage.doctors.forget(1)
+    with storage.database.read() as conn:  # type: ignore[union-attr]
+        assert conn.execute(sa.text("SELECT doctor_id FROM later_tickets")).scalars().all() == [2]
