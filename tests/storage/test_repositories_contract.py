@@ -224,3 +224,19 @@ def test_forget_also_erases_rows_of_tables_added_later_with_a_doctor_id(sql_back
     assert storage.doctors.forget(1)
     with storage.database.read() as conn:  # type: ignore[union-attr]
         assert conn.execute(sa.text("SELECT doctor_id FROM later_tickets")).scalars().all() == [2]
+
+
+def test_a_reply_is_recorded_with_its_sources_and_an_i_dont_know_counts_as_a_gap(storage: Storage) -> None:
+    from bot.assistant import Reply, Source, Triage
+
+    source = Source("licensing-exam", "fr", "L'examen", ("https://example.org",), date(2026, 1, 31))
+    answered = Reply("tg:1", "Deux fois par an.", "fr", Triage(TriageKind.ANSWER), (source,), mode="extractive")
+    unsure = Reply("tg:1", "Je ne sais pas.", "fr",
+                   Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.NO_RELIABLE_ANSWER, "top similarity 0.41"))
+    first = storage.answers.add(AnswerRecord.of_reply("Quand a lieu l'examen ?", answered, doctor_id=1, index_version="v3"))
+    second = storage.answers.add(AnswerRecord.of_reply("Et la prime ?", unsure, doctor_id=1, index_version="v3"))
+    assert storage.answers.get(first.id).documents == (EXAM_FR,)  # type: ignore[arg-type, union-attr]
+    assert first.mode == "extractive" and first.index_version == "v3" and first.helpful
+    assert [(g.record.id, g.reasons) for g in storage.answers.gaps(first.created_at - timedelta(seconds=1))] == [  # type: ignore[operator]
+        (second.id, (GapReason.UNKNOWN,))
+    ]
