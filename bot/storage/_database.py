@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection, Engine, make_url
+
+# Alembic says "setup plugin …" and "Context impl SQLiteImpl" at INFO on import and on every start;
+# the one line _upgrade logs says what matters (that the schema changed).
+logging.getLogger("alembic").setLevel(logging.WARNING)
+
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from alembic.runtime.migration import MigrationContext  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
+from sqlalchemy.engine import Connection, Engine, make_url  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +125,11 @@ def open_database(url: str, **engine_kwargs: Any) -> Database:
 
 def _sqlite_engine(url: sa.URL, **engine_kwargs: Any) -> Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder of the SQLite database {folder}: {exc.strerror}") from None
     connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
     connect_args.update(engine_kwargs.pop("connect_args", {}))
     engine = sa.create_engine(url, connect_args=connect_args, **engine_kwargs)
