@@ -9,9 +9,10 @@ PostgreSQL is reached by URL through psycopg 3; there, writers serialise on row 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,10 @@ class Database:
     """An opened, migrated database. Repositories borrow connections from it; nothing else does."""
 
     engine: Engine
+    # SQLite's own wait for its lock polls with growing sleeps (up to 100 ms each); threads of one
+    # process queue here instead and get the lock the moment it is free. Other processes still
+    # wait on SQLite's busy timeout.
+    _local_writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def dialect(self) -> str:
@@ -71,9 +76,12 @@ class Database:
         atomic across threads and processes: the second writer waits (busy timeout) instead of
         reading a state that is about to change.
         """
-        with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn = conn.execution_options(**{_IMMEDIATE: True})
+        if not self.is_sqlite:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        with self._local_writer, self.engine.connect() as conn:
+            conn = conn.execution_options(**{_IMMEDIATE: True})
             with conn.begin():
                 yield conn
 
