@@ -28,6 +28,7 @@ Adding a table (e.g. tickets and message links for the handoff):
    contract suite's parametrised fixture.
 """
 
+from ._answer_log import StorageAnswerLog, doctor_id_of
 from ._codec import from_json, from_json_list, to_json
 from ._database import Database, StorageError, head_revision, normalise_url, open_database
 from ._memory import (
@@ -87,10 +88,12 @@ __all__ = [
     "SqlFeedbackRepository",
     "SqlMessageRepository",
     "Storage",
+    "StorageAnswerLog",
     "StorageError",
     "StoredMessage",
     "UTCDateTime",
     "UsedDocument",
+    "doctor_id_of",
     "from_json",
     "from_json_list",
     "head_revision",

@@ -232,6 +232,10 @@ class SqlMessageRepository(MessageRepository):
         with self.database.write() as conn:
             return conn.execute(sa.delete(messages).where(messages.c.at < older_than)).rowcount
 
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self.database.write() as conn:
+            return conn.execute(sa.delete(messages).where(messages.c.conversation_id == conversation_id)).rowcount
+
 
 def _message(row: sa.Row[Any]) -> StoredMessage:
     return StoredMessage(
@@ -289,6 +293,12 @@ class SqlAnswerRepository(AnswerRepository):
             conn.execute(sa.delete(answer_documents).where(answer_documents.c.answer_id.in_(old)))
             return conn.execute(sa.delete(answers).where(answers.c.created_at < older_than)).rowcount
 
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self.database.write() as conn:
+            mine = sa.select(answers.c.id).where(answers.c.conversation_id == conversation_id)
+            conn.execute(sa.delete(answer_documents).where(answer_documents.c.answer_id.in_(mine)))
+            return conn.execute(sa.delete(answers).where(answers.c.conversation_id == conversation_id)).rowcount
+
 
 def _records(conn: Connection, where: sa.ColumnElement[bool]) -> list[AnswerRecord]:
     rows = conn.execute(sa.select(answers).where(where).order_by(answers.c.created_at, answers.c.id)).all()
@@ -337,6 +347,10 @@ class SqlFeedbackRepository(FeedbackRepository):
     def purge(self, older_than: datetime) -> int:
         with self.database.write() as conn:
             return conn.execute(sa.delete(feedback).where(feedback.c.at < older_than)).rowcount
+
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self.database.write() as conn:
+            return conn.execute(sa.delete(feedback).where(feedback.c.conversation_id == conversation_id)).rowcount
 
     def _select(self, where: sa.ColumnElement[bool]) -> list[Feedback]:
         with self.database.read() as conn:
