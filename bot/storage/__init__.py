@@ -9,6 +9,16 @@ Every repository is an ABC (the conversations follow the assistant's ``Conversat
 protocol) with an in-memory backend for tests and a SQL backend for service; one contract test
 suite (``tests/storage``) runs against all of them. Nothing here imports ``telegram``.
 
+Wiring (the application owns it)::
+
+    storage = open_storage(settings)               # migrates; StorageError is one line to print
+    app = build_application(settings, store=storage.conversations, answers=storage.answer_log)
+    # transports: storage.doctors.seen(...) on each update, storage.messages.add(...) both ways,
+    # storage.doctors.mark_blocked(...) on a 403; a daily job calls storage.purge().
+
+The repositories are synchronous (one short transaction per call): from the event loop call them
+through ``asyncio.to_thread`` as the application already does for the assistant.
+
 Adding a table (e.g. tickets and message links for the handoff):
 
 1. Declare it as a typed model on ``Base`` (``from bot.storage import Base``), in your own
