@@ -102,7 +102,16 @@ def run_bot(settings: Settings) -> None:
         from ._ledger import StorageAnswerLog, StorageLedger
 
         storage = open_storage(settings)
-        app = build_application(settings, store=storage.conversations, answers=StorageAnswerLog(storage))
+        # A watcher thread follows newly published guidance, so no doctor waits for it to load.
+        app = build_application(
+            settings, store=storage.conversations, answers=StorageAnswerLog(storage), index_refresh_s=0.0, watch=True,
+        )
+        built.append(app)
         return build_telegram(settings, app, ledger=StorageLedger(storage))
 
-    serve(settings, build)
+    built: list = []
+    try:
+        serve(settings, build)
+    finally:
+        for app in built:
+            app.assistant.index.close()
