@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         None, description="Calibrated retrieval thresholds (JSON); default: the file shipped with the bot."
     )
 
+    # --- triage ---------------------------------------------------------------------------
+    triage_cache_dir: Path = Field(
+        Path(".data/triage"),
+        description="Where the triage model's training vectors are cached, per embedder and data-file hash.",
+    )
+
     # --- telegram ------------------------------------------------------------------------
     telegram_token: SecretStr | None = Field(None, description="Bot token; unset: `run` starts a terminal chat.")
     telegram_base_url: str | None = Field(

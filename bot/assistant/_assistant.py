@@ -21,7 +21,8 @@ from ._memory import ConversationState, ConversationStore, InMemoryConversationS
 from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._thresholds import Thresholds
 from ._text import fold
-from ._triage import is_unhelpful_feedback, triage_message
+from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage, triage_message
+from ._triage_model import TriageModel
 from ._types import EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class Assistant:
         store: ConversationStore | None = None,
         detector: LanguageDetector | None = None,
         memory_turns: int = 6,
+        triage_model: TriageModel | None = None,
     ) -> None:
         self.index = index
         self.retriever = HybridRetriever(index)
@@ -60,6 +62,7 @@ class Assistant:
         self.store = store or InMemoryConversationStore()
         self.detector = detector or LanguageDetector()
         self.memory_turns = memory_turns
+        self.triage_model = triage_model  # None: triage by rules alone
 
     # -- public --------------------------------------------------------------------------
 
@@ -89,7 +92,8 @@ class Assistant:
     ) -> Reply:
         started = time.perf_counter()
         state = self.store.load(conversation_id)
-        reply, turn = self._reply(conversation_id, text.strip(), state, language_hint, language)
+        # Telegram never sends more than 4,096 characters; nothing longer reaches triage or retrieval.
+        reply, turn = self._reply(conversation_id, text.strip()[:MAX_TRIAGE_CHARS], state, language_hint, language)
         if turn is not None:
             self.store.save(conversation_id, state.with_turn(turn, self.memory_turns))
         return replace(reply, latency_ms=(time.perf_counter() - started) * 1000)
@@ -106,15 +110,28 @@ class Assistant:
             text, current=state.language, hint=hint, explicit=explicit or state.explicit_language
         )
         if decision.language is None:
-            triage = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, "detected other than en/fr/es")
-            return self._canned(cid, fallback_lang, catalog.all_languages("unsupported_language"), triage), None
+            # Support lines and a person do not depend on the language we serve.
+            distress = distress_in_any_language(text)
+            if distress is not None:
+                reply = self._escalate(cid, "en", distress, notice=catalog.all_languages("distress_other_language"))
+                return reply, Turn(text, reply.text, "en", distress.kind)
+            triage_ = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, "detected other than en/fr/es")
+            return self._canned(cid, fallback_lang, catalog.all_languages("unsupported_language"), triage_), None
         lang: Language = decision.language
 
+        # Rules read the message itself; the model reads the searched question (a follow-up with
+        # the question it follows), whose one embedding then serves retrieval too.
+        query = self._contextual_query(text, state)
+        vector: list[float] | None = None
         escalation = triage_message(text)
-        if escalation is not None and escalation.kind is TriageKind.DECLINE:
-            reply = self._canned(cid, lang, catalog.text("out_of_scope", lang), escalation)
+        if escalation is None or escalation.kind is not TriageKind.ESCALATE:
+            vector = self._question_vector(query) if self.triage_model is not None else None
+            escalation = triage(text, vector, self.triage_model)
+        query_lang = decision.detected if decision.detected and not decision.sticky else lang
+        if escalation.kind is TriageKind.DECLINE:
+            reply = self._decline(cid, query, lang, escalation, vector, query_lang)
             return reply, Turn(text, reply.text, lang, escalation.kind)
-        if escalation is not None:
+        if escalation.kind is TriageKind.ESCALATE:
             reply = self._escalate(cid, lang, escalation)
             return reply, Turn(text, reply.text, lang, escalation.kind)
 
@@ -129,9 +146,7 @@ class Assistant:
             reply = self._canned(cid, lang, body, triage)
             return reply, Turn(text, reply.text, lang, triage.kind, helpful=False)
 
-        query = self._contextual_query(text, state)
-        query_lang = decision.detected if decision.detected and not decision.sticky else lang
-        retrieval = self.retriever.retrieve(query[:MAX_QUERY_CHARS], lang, query_lang=query_lang)
+        retrieval = self.retriever.retrieve(query[:MAX_QUERY_CHARS], lang, query_vector=vector, query_lang=query_lang)
         t = self.thresholds
         if not retrieval.dense_available:
             # Similarity thresholds cannot be applied: answer on a keyword match, else say so.
@@ -196,7 +211,7 @@ class Assistant:
             triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.NO_RELIABLE_ANSWER, f"LLM: {draft.why}"[:300])
         return Reply(cid, body, lang, triage, tuple(llm_sources), "llm", ranked)
 
-    def _escalate(self, cid: str, lang: Language, triage: Triage) -> Reply:
+    def _escalate(self, cid: str, lang: Language, triage: Triage, notice: str = "") -> Reply:
         assert triage.reason is not None
         if triage.reason is not EscalationReason.DISTRESS:
             return self._canned(cid, lang, catalog.text(f"escalate_{triage.reason.value}", lang), triage)
@@ -204,7 +219,36 @@ class Assistant:
         body = "\n\n".join([catalog.text("escalate_distress", lang), lines, catalog.text("escalate_distress_after", lang)])
         if sources:
             body = f"{body}\n\n{footer(sources, lang)}"
+        if notice:
+            body = f"{body}\n\n{notice}"
         return Reply(cid, body, lang, triage, sources, "canned")
+
+    def _question_vector(self, text: str) -> list[float] | None:
+        """The question's embedding, computed once for triage and retrieval (None if it fails)."""
+        try:
+            return self.index.embedder.embed_query(text[:MAX_QUERY_CHARS])
+        except Exception as exc:  # retrieval then ranks by keywords, triage by rules
+            log.warning("embedding the question failed (%s); triage by rules only", type(exc).__name__)
+            return None
+
+    def _decline(
+        self, cid: str, text: str, lang: Language, triage: Triage, vector: list[float] | None, query_lang: str
+    ) -> Reply:
+        """A polite no in the doctor's language, what can still be said, and the advisor offer."""
+        assert triage.reason is not None
+        key = {EscalationReason.CLINICAL: "decline_clinical", EscalationReason.OTHER_COUNTRY: "decline_other_country"}.get(
+            triage.reason, "decline_unrelated"
+        )
+        notice, offer = catalog.text(key, lang), catalog.text("offer_advisor", lang)
+        if triage.reason is not EscalationReason.OTHER_COUNTRY:
+            return self._canned(cid, lang, f"{notice}\n\n{offer}", triage)
+        # Another country: the Israeli side of the question may still have an answer.
+        retrieval = self.retriever.retrieve(text[:MAX_QUERY_CHARS], lang, query_vector=vector, query_lang=query_lang)
+        if not retrieval.passages or not retrieval.dense_available or retrieval.top_similarity < self.thresholds.answer_above:
+            return self._canned(cid, lang, f"{notice}\n\n{offer}", triage, retrieval)
+        answer, sources = compose(retrieval, lang)
+        body = f"{notice}\n\n{catalog.text('other_country_israeli_side', lang)}\n\n{answer}\n\n{offer}"
+        return Reply(cid, body, lang, triage, sources, "extractive", retrieval.ranked_doc_ids)
 
     def _support_lines(self, lang: Language) -> tuple[str, tuple[Source, ...]]:
         """The emotional-support lines, quoted from the guidance in the doctor's language."""
