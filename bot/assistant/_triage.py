@@ -159,7 +159,18 @@ _RULES: tuple[_Rule, ...] = (
         (r"\b(yo )?califico\b", r"\b(si o no|o no)\b"),
         (r"\b(en mi caso|a mi)\b", r"\b(me lo (van a )?dan|me corresponde)\b"),
         (r"\ben mi caso\b", r"\bo no\b"),
+        # an official or written confirmation of the doctor's own case (for an employer, say)
+        (r"\b(confirm|confirmez|confirmer|confirmen|confirmar|confirmeme|confirmame|certify|certifier|certificar)\b",
+         r"\b(officially|in writing|officiellement|par ecrit|oficialmente|por escrito)\b"),
     ]),
+    _Rule(
+        EscalationReason.PERSONAL_ELIGIBILITY,
+        _p(
+            r"\b(guarantee|promise|assure) me\b",
+            r"\bme (garantir|garantissez|garantis|promettre|promettez)\b",
+            r"\b(garantizame|garantizarme|me (garantiza|garantizan|garantizas|garantizar|prometen|promete|prometes))\b",
+        ),
+    ),
 )
 
 ALL_PATTERNS: tuple[re.Pattern[str], ...]  # every pattern triage runs, for the linearity test
