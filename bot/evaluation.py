@@ -15,9 +15,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.assistant import Assistant, LanguageDetector, Thresholds, TriageKind
+from bot.assistant import Assistant, Language, LanguageDetector, Thresholds, TriageKind
 
-GOLDEN_FILE = Path(__file__).resolve().parent.parent / "tests" / "eval" / "golden.yaml"
+# Shipped as package data, so an installed `medaliyah eval` runs without --golden.
+GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {"hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9}
@@ -27,7 +28,7 @@ class GoldenItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    lang: Literal["en", "fr", "es"]
+    lang: Language
     question: str = Field(min_length=1)
     history: list[str] = Field(default_factory=list)
     expect: Literal["answer", "escalate", "out_of_scope"]
@@ -203,7 +204,7 @@ def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
 
 # ---------------------------------------------------------------------------------------------
 # Triage: per-class precision and recall, by cross-validation over the data file and on sets the
-# model never saw (the golden set, tests/eval/triage_unseen.yaml, tests/eval/unseen.yaml).
+# model never saw (the golden set, bot/eval/triage_unseen.yaml, bot/eval/unseen.yaml).
 # ---------------------------------------------------------------------------------------------
 
 TRIAGE_UNSEEN_FILE = GOLDEN_FILE.parent / "triage_unseen.yaml"
