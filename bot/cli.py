@@ -106,12 +106,16 @@ def ingest(
 def _train_triage(embedder, settings: Settings) -> None:
     """Train the triage model beside the index, so the bot starts without embedding the data file."""
     from bot.assistant import TriageDataInvalid, build_triage_model
+    from bot.assistant._triage_model import default_cache_dir
 
     try:
-        model = build_triage_model(embedder, settings.triage_cache_dir)
+        model = build_triage_model(embedder, settings.triage_cache_dir or default_cache_dir())
     except TriageDataInvalid as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(1)
+    except Exception as exc:  # the index is published; the bot will retry and triage by rules meanwhile
+        err_console.print(f"warning: triage model not trained ({type(exc).__name__}); the bot will retry at start", markup=False)
+        return
     console.print(f"Triage model: {len(model.messages)} labelled messages ({model.fingerprint}).", highlight=False)
 
 

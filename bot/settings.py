@@ -43,9 +43,9 @@ class Settings(BaseSettings):
     )
 
     # --- triage ---------------------------------------------------------------------------
-    triage_cache_dir: Path = Field(
-        Path(".data/triage"),
-        description="Where the triage model's training vectors are cached (per embedder; only new messages are embedded).",
+    triage_cache_dir: Path | None = Field(
+        None,
+        description="Where the triage model's training vectors are cached, per embedder; default: ~/.cache/medaliyah/triage.",
     )
 
     # --- telegram ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.settings import Settings
 
 from ._assistant import Assistant
-from ._triage_model import TriageModel, TriageDataInvalid, build_triage_model
+from ._triage_model import TriageDataInvalid, TriageModel, build_triage_model, default_cache_dir
 from ._generation import AnswerGenerator
 from ._memory import ConversationStore
 from ._thresholds import load_thresholds
@@ -40,7 +40,7 @@ def load_triage_model(embedder, settings: Settings) -> TriageModel | None:
     import logging
 
     try:
-        return build_triage_model(embedder, settings.triage_cache_dir)
+        return build_triage_model(embedder, settings.triage_cache_dir or default_cache_dir())
     except TriageDataInvalid:
         raise
     except Exception as exc:

@@ -213,6 +213,11 @@ def _save(file: Path, vectors: dict[str, np.ndarray]) -> None:
         log.warning("cannot cache triage vectors in %s (%s)", file.parent, type(exc).__name__)
 
 
+def default_cache_dir() -> Path:
+    """Shared by every checkout and working directory of this user: vectors are rebuildable."""
+    return Path.home() / ".cache" / "medaliyah" / "triage"
+
+
 def build_triage_model(embedder: _QueryEmbedder, cache_dir: Path | None, data_file: Path = DATA_FILE) -> TriageModel:
     """Train the model for this embedder and data file (embedding only what the cache lacks)."""
     messages = load_triage_data(data_file)
