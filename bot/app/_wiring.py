@@ -23,9 +23,12 @@ def build_application(
     storage: Storage | None = None,
     handoffs: HandoffGate | None = None,
     index_refresh_s: float | None = None,
+    watch: bool = False,
 ) -> Application:
+    """``watch``: a serving transport (terminal chat, Telegram) follows newly published guidance
+    from a background thread, so no doctor's message waits for the new version to load."""
     storage = storage if storage is not None else open_storage(settings)
-    assistant = build_assistant(settings, store=storage.conversations)
+    assistant = build_assistant(settings, store=storage.conversations, watch=watch)
     application = Application(
         assistant,
         answers=StorageAnswerLog(storage),
