@@ -282,11 +282,12 @@ def _assistant(settings: Settings):
 
 def _application(settings: Settings, **options):
     from bot.app import build_application
+    from bot.storage import StorageError
     from ingest import EmbedderMismatch, IndexUnavailable
 
     try:
         return build_application(settings, **options)
-    except (IndexUnavailable, EmbedderMismatch) as exc:
+    except (IndexUnavailable, EmbedderMismatch, StorageError) as exc:
         err_console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
 
@@ -310,8 +311,10 @@ def ask(
         raise typer.Exit(2)
     from bot.app import CommandIssued, Doctor, DoctorMessage, OpenHandoff, SendReply
     from bot.assistant import reply_json
+    from bot.storage import memory_storage
 
-    application = _application(settings)
+    # One question in a fresh conversation: nothing of an earlier `ask` leaks in, nothing is kept.
+    application = _application(settings, storage=memory_storage())
     doctor = Doctor("cli")
 
     async def one_question() -> list:
@@ -337,6 +340,7 @@ def _chat(settings: Settings, background=None) -> None:
     from bot.terminal import TerminalChat
 
     # A watcher thread follows newly published guidance; the chat announces it before the next answer.
+    # Its conversation lives in the database, so a restarted chat keeps its language and context.
     application = _application(settings, index_refresh_s=0.0, watch=True)
     if background is not None:
         _report_when_done(background)

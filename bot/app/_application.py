@@ -14,11 +14,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, TypeVar
+from typing import TYPE_CHECKING, AsyncIterator, TypeVar
 
 from bot import catalog
 from bot.assistant import LANGUAGES, Assistant, EscalationReason, Language, Reply, TriageKind
 from ingest import ChunkRecord
+
+if TYPE_CHECKING:
+    from bot.storage import Storage
 
 from . import _callbacks as cb
 from ._actions import (
@@ -63,6 +66,7 @@ class Application:
         self.retention_days = retention_days
         self._locks: dict[str, asyncio.Lock] = {}
         self._holders: dict[str, int] = {}
+        self.storage: Storage | None = None  # set by build_application: doctors, messages for transports
         self._refresh_lock = asyncio.Lock()
         self._last_refresh = time.monotonic()
         self._announced: str | None = None  # the guidance version last announced (watched indexes)
