@@ -1,0 +1,88 @@
+"""The handoff to a person: tickets, their state machine, the packet, hours, queue and store.
+
+No Telegram here. The assistant decides that a doctor needs a person; this package decides what
+that means (a ticket waiting → taken → closed, reopened for the same case), what the advisors
+read first (the packet), what the doctor is promised (now, or at the next opening hours), and
+keeps tickets and message links in a store that survives a restart. ``bot.telegram`` drives it
+and renders the effects it returns.
+"""
+
+from ._desk import GroupAction, GroupRoute, HandoffDesk, Step, build_desk, utcnow
+from ._effects import CloseTopic, DoctorMessage, Effect, OpenTopic, ReopenTopic, TopicMessage, advisor_text
+from ._hours import DEFAULT_HOURS, DEFAULT_TIME_ZONE, BusinessHours, InvalidHours, format_when
+from ._packet import (
+    FLAGS, GuidanceRef, HandoffPacket, PacketTurn, build_packet, guidance_from_reply, packet_from_reply, render_packet,
+    subject_of, topic_name,
+)
+from ._rules import QueueEntry, due_for_reannounce, format_wait, is_same_case, queue, render_queue
+from ._sql import SqlTicketStore, create_schema
+from ._store import Author, InMemoryTicketStore, MessageLink, TicketStore
+from ._ticket import (
+    RATINGS, Advisor, AlreadyTaken, ClosedBy, ConcurrentUpdate, HandoffError, InvalidRating, InvalidTransition,
+    OpenTicketExists, Ticket, TicketNotFound, TicketStatus, attach_topic, close, erase, mark_blocked, mark_reachable,
+    reannounce, rate, reopen, take,
+)
+
+__all__ = [
+    "DEFAULT_HOURS",
+    "DEFAULT_TIME_ZONE",
+    "FLAGS",
+    "RATINGS",
+    "Advisor",
+    "AlreadyTaken",
+    "Author",
+    "BusinessHours",
+    "CloseTopic",
+    "ClosedBy",
+    "ConcurrentUpdate",
+    "DoctorMessage",
+    "Effect",
+    "GroupAction",
+    "GroupRoute",
+    "GuidanceRef",
+    "HandoffDesk",
+    "HandoffError",
+    "HandoffPacket",
+    "InMemoryTicketStore",
+    "InvalidHours",
+    "InvalidRating",
+    "InvalidTransition",
+    "MessageLink",
+    "OpenTicketExists",
+    "OpenTopic",
+    "PacketTurn",
+    "QueueEntry",
+    "ReopenTopic",
+    "SqlTicketStore",
+    "Step",
+    "Ticket",
+    "TicketNotFound",
+    "TicketStatus",
+    "TicketStore",
+    "TopicMessage",
+    "advisor_text",
+    "attach_topic",
+    "build_desk",
+    "build_packet",
+    "close",
+    "create_schema",
+    "due_for_reannounce",
+    "erase",
+    "format_wait",
+    "format_when",
+    "guidance_from_reply",
+    "is_same_case",
+    "mark_blocked",
+    "mark_reachable",
+    "packet_from_reply",
+    "queue",
+    "rate",
+    "reannounce",
+    "render_packet",
+    "render_queue",
+    "reopen",
+    "subject_of",
+    "take",
+    "topic_name",
+    "utcnow",
+]
