@@ -9,6 +9,7 @@ and renders the effects it returns.
 
 from ._desk import GroupAction, GroupRoute, HandoffDesk, Step, build_desk, utcnow
 from ._effects import CloseTopic, DoctorMessage, Effect, OpenTopic, ReopenTopic, TopicMessage, advisor_text
+from ._gaps import GapItem, GapKind, ticket_gaps, to_csv, to_markdown
 from ._hours import DEFAULT_HOURS, DEFAULT_TIME_ZONE, BusinessHours, InvalidHours, format_when
 from ._packet import (
     FLAGS, GuidanceRef, HandoffPacket, PacketTurn, build_packet, guidance_from_reply, packet_from_reply, render_packet,
@@ -37,6 +38,8 @@ __all__ = [
     "ConcurrentUpdate",
     "DoctorMessage",
     "Effect",
+    "GapItem",
+    "GapKind",
     "GroupAction",
     "GroupRoute",
     "GuidanceRef",
@@ -83,6 +86,9 @@ __all__ = [
     "reopen",
     "subject_of",
     "take",
+    "ticket_gaps",
+    "to_csv",
+    "to_markdown",
     "topic_name",
     "utcnow",
 ]
