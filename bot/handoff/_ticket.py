@@ -148,7 +148,7 @@ def close(ticket: Ticket, now: datetime, *, by: ClosedBy, advisor: Advisor | Non
     elif by is ClosedBy.DOCTOR:
         effects.append(TopicMessage(ticket.id, ticket.thread_id, "doctor_back_to_bot", ()))
         effects.append(DoctorMessage(ticket.conversation_id, ticket.language, "handoff_back_to_bot", (), ticket.id))
-    effects.append(CloseTopic(ticket.id, ticket.thread_id))
+    # The forum topic stays open: the rating, notes and a reopening for the same case land there.
     return new, tuple(effects)
 
 
