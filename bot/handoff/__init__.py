@@ -9,7 +9,7 @@ and renders the effects it returns.
 
 from ._desk import GroupAction, GroupRoute, HandoffDesk, Step, build_desk, utcnow
 from ._effects import CloseTopic, DoctorMessage, Effect, OpenTopic, ReopenTopic, TopicMessage, advisor_text
-from ._gaps import GapItem, GapKind, ticket_gaps, to_csv, to_markdown
+from ._gaps import GapItem, GapKind, answer_gaps, ticket_gaps, to_csv, to_markdown
 from ._hours import DEFAULT_HOURS, DEFAULT_TIME_ZONE, BusinessHours, InvalidHours, format_when
 from ._packet import (
     FLAGS, GuidanceRef, HandoffPacket, PacketTurn, build_packet, guidance_from_reply, packet_from_reply, render_packet,
@@ -77,6 +77,7 @@ __all__ = [
     "TopicGone",
     "TopicMessage",
     "advisor_text",
+    "answer_gaps",
     "attach_topic",
     "build_desk",
     "build_packet",

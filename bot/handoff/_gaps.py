@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from ._packet import LANGUAGE_NAMES
 from ._store import Author, TicketStore
@@ -47,8 +47,13 @@ class GapItem:
     ref: str = ""  # "ticket 12", "answer 345": where to look it up
 
 
-def ticket_gaps(store: TicketStore, since: datetime | None = None) -> list[GapItem]:
-    """Closed tickets with the question that brought them and the advisors' replies."""
+def ticket_gaps(store: TicketStore, since: datetime | None = None, topics: Mapping[str, str] | None = None) -> list[GapItem]:
+    """Closed tickets with the question that brought them and the advisors' replies.
+
+    ``topics`` maps a guidance document id to its topic (front matter), so tickets and answers
+    about the same guidance land in one group.
+    """
+    topics = topics or {}
     items = []
     for ticket in store.closed_tickets(since):
         if ticket.erased:
@@ -57,9 +62,36 @@ def ticket_gaps(store: TicketStore, since: datetime | None = None) -> list[GapIt
         replies = tuple(l.text for l in links if l.author is Author.ADVISOR and l.text.strip())
         followups = [l.text for l in links if l.author is Author.DOCTOR and l.text.strip()]
         question = "\n".join([ticket.packet.question, *followups]).strip()
+        doc = ticket.packet.guidance[0].doc_id if ticket.packet.guidance else None
+        topic = topics.get(doc, ticket.packet.topic) if doc else ticket.packet.topic
         items.append(GapItem(
-            GapKind.TICKET, ticket.packet.topic, ticket.language, question, ticket.packet.bot_answer, replies,
+            GapKind.TICKET, topic, ticket.language, question, ticket.packet.bot_answer, replies,
             ticket.closed_at, ticket.rating, f"ticket {ticket.id}",
+        ))
+    return items
+
+
+_REASON_KINDS = {"thumbs_down": GapKind.THUMBS_DOWN, "unknown": GapKind.DONT_KNOW, "declined": GapKind.DECLINED}
+
+
+def answer_gaps(gaps: Iterable[Any], topics: Mapping[str, str] | None = None) -> list[GapItem]:
+    """The storage's answer gaps (``AnswerRepository.gaps``: declined, "I don't know", 👎) as items.
+
+    An answer rated 👎 counts as such even if it was also an "I don't know": the doctor's verdict
+    is the stronger signal. Its topic is that of the first document it drew on; a declined
+    question with no document is grouped as "outside the guidance".
+    """
+    topics = topics or {}
+    items = []
+    for gap in gaps:
+        record = gap.record
+        reasons = {getattr(r, "value", r) for r in gap.reasons}
+        kind = next((k for name, k in _REASON_KINDS.items() if name in reasons), GapKind.DECLINED)
+        doc = record.documents[0].doc_id if record.documents else None
+        topic = topics.get(doc, doc) if doc else "outside the guidance"
+        items.append(GapItem(
+            kind, topic, record.language, record.question, record.answer, (), record.created_at, None,
+            f"answer {record.id}" if record.id is not None else "",
         ))
     return items
 

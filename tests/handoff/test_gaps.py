@@ -75,3 +75,27 @@ def test_csv_has_one_row_per_item_and_reads_back(store: TicketStore) -> None:
 def test_an_empty_period_says_so() -> None:
     assert "Nothing to report" in to_markdown([])
     assert to_csv([]).strip() == "topic,language,kind,at,question,bot_answer,advisor_replies,rating,ref"
+
+
+def test_answer_gaps_from_storage_are_grouped_with_tickets_on_the_same_topic(store: TicketStore) -> None:
+    from types import SimpleNamespace as NS
+
+    from bot.handoff import answer_gaps
+
+    _closed_ticket_with_replies(store)  # its packet drew on licensing-exam
+    topics = {"licensing-exam": "exam", "periphery-grants": "periphery"}
+    records = [
+        NS(record=NS(question="Quand est l'examen ?", answer="Deux fois par an.", language="fr", created_at=NOW, id=7,
+                     documents=(NS(doc_id="licensing-exam"),)), reasons=("thumbs_down", "unknown")),
+        NS(record=NS(question="¿Hay beca en Eilat?", answer="No tengo información fiable.", language="es", created_at=NOW,
+                     id=8, documents=(NS(doc_id="periphery-grants"),)), reasons=("unknown",)),
+        NS(record=NS(question="Quelle dose ?", answer="Hors champ.", language="fr", created_at=NOW, id=9, documents=()),
+           reasons=("declined",)),
+    ]
+    items = ticket_gaps(store, topics=topics) + answer_gaps(records, topics)
+    kinds = {i.ref: (i.kind, i.topic) for i in items}
+    assert kinds["answer 7"] == (GapKind.THUMBS_DOWN, "exam")  # the doctor's 👎 wins over "I don't know"
+    assert kinds["answer 8"] == (GapKind.DONT_KNOW, "periphery")
+    assert kinds["answer 9"] == (GapKind.DECLINED, "outside the guidance")
+    md = to_markdown(items)
+    assert "## exam · French (2)" in md  # the ticket and the 👎 answer about the exam, together
