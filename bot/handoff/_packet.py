@@ -176,7 +176,12 @@ def render_packet(packet: HandoffPacket, *, first_name: str = "", ticket_id: int
             lines.append(f"👤 {turn.question}")
             lines.append(f"🤖 {turn.answer}" + (f" [{turn.kind}]" if turn.kind not in ("answer", "") else ""))
     lines.append("")
-    lines.append(f"👤 Doctor: {packet.question or '(erased on request)'}")
+    if packet.question:
+        lines.append(f"👤 Doctor: {packet.question}")
+    elif packet.detail:  # /advisor or the "Talk to an advisor" button: no words of their own
+        lines.append(f"👤 Doctor asked for an advisor ({packet.detail})")
+    else:
+        lines.append("👤 Doctor: (erased on request)")
     if packet.bot_answer:
         lines.append(f"🤖 Bot answered: {packet.bot_answer}")
     if packet.guidance:

@@ -111,3 +111,12 @@ def test_same_case_is_the_last_ticket_closed_within_the_window_or_a_reply_to_it(
     assert not is_same_case(None, NOW, week)
     erased, _ = erase(closed, NOW)
     assert not is_same_case(erased, NOW, week, replying_to_ticket=4)
+
+
+def test_a_request_by_button_says_so_and_an_erased_packet_shows_nothing_personal() -> None:
+    by_button = build_packet(reason="human_request", detail="button: talk to an advisor", language="es", question="",
+                             bot_answer="Paso la conversación a un asesor.")
+    assert "Doctor asked for an advisor (button: talk to an advisor)" in render_packet(by_button)
+    erased = packet().erased()
+    text = render_packet(erased)
+    assert "(erased on request)" in text and "refusé" not in text and "examen" not in text
