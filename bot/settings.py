@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     advisor_timezone: str = Field("Asia/Jerusalem", description="IANA time zone of the opening hours.")
     handoff_reannounce_minutes: int = Field(30, description="Minutes of waiting, in opening hours, before a ticket is announced again.")
     handoff_reopen_days: int = Field(7, description="A doctor escalating again within this many days of a close reopens the same topic.")
+    advisors_messages_per_minute: int = Field(
+        20, description="Messages the bot sends to the advisors' group per minute at most (Telegram's group limit); more wait, none is dropped."
+    )
 
     @field_validator("advisor_ids", mode="before")
     @classmethod

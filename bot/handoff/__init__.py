@@ -17,7 +17,7 @@ from ._packet import (
 )
 from ._pacing import GROUP_MESSAGES_PER_MINUTE, Pacer
 from ._relay import (
-    Button, DoctorUnreachable, HandoffRelay, HandoffTransport, Press, TopicGone, close_data, parse_press, rate_data,
+    CALLBACK_PREFIX, Button, DoctorUnreachable, HandoffRelay, HandoffTransport, Press, TopicGone, close_data, parse_press, rate_data,
     rating_buttons, take_data, ticket_buttons,
 )
 from ._rules import QueueEntry, due_for_reannounce, format_wait, is_same_case, queue, render_queue
@@ -30,6 +30,7 @@ from ._ticket import (
 )
 
 __all__ = [
+    "CALLBACK_PREFIX",
     "DEFAULT_HOURS",
     "DEFAULT_TIME_ZONE",
     "FLAGS",
