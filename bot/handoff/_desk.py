@@ -214,7 +214,7 @@ class HandoffDesk:
     def topic_missing(self, ticket_id: int) -> Step:
         """The topic was deleted: open it again with the packet (the caller then retries its send)."""
         ticket = self.store.get(ticket_id)
-        return Step(ticket, (self._open_topic(ticket, recreated=True),))
+        return Step(ticket, (self._open_topic(ticket, recreated=ticket.thread_id is not None),))
 
     def queue(self) -> list[QueueEntry]:
         return queue(self.store.open_tickets(), self.clock())

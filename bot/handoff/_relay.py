@@ -306,6 +306,10 @@ class HandoffRelay:
                 await self._perform(effect)
             except HandoffError as exc:  # a race lost meanwhile: the state is already right
                 log.info("handoff effect skipped: %s", exc)
+            except Exception as exc:  # noqa: BLE001 - one failed call must not cost the doctor the others
+                # The ticket is stored: a topic that could not be opened now is opened by the next
+                # message (``_in_topic``), so the case is delayed, never lost.
+                log.warning("handoff effect %s failed (%s)", type(effect).__name__, type(exc).__name__)
 
     async def _perform(self, effect: Effect) -> None:
         match effect:

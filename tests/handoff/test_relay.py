@@ -216,3 +216,24 @@ def test_callback_data_fits_telegrams_64_bytes_and_forgeries_parse_to_nothing() 
     assert len(rate_data(2**40, 5).encode()) <= 64
     for forged in ("ho:take:abc", "ho:rate:1", "ho:drop:1", "fb:+:x", "ho:take:1:2"):
         assert parse_press(forged) is None
+
+
+def test_a_topic_that_cannot_be_created_now_is_created_by_the_next_message() -> None:
+    relay, platform = setup()
+    real_create = platform.create_topic
+    failures = []
+
+    async def down(name: str) -> int:
+        failures.append(name)
+        raise ConnectionError("Bot API unreachable")
+
+    platform.create_topic = down
+    ticket = run(relay.escalate("tg:1001", "en", "John", packet("en")))
+    assert failures and relay.desk.store.get(ticket.id).thread_id is None
+    assert platform.to_doctor  # the doctor was still told a person will answer
+    platform.create_topic = real_create
+    assert run(relay.doctor_message("tg:1001", 4, "anyone?", "text")) is True
+    thread = relay.desk.store.get(ticket.id).thread_id
+    first = [t for th, t, _ in platform.posts if th == thread][0]
+    assert "Appeal of a decision" in first and "deleted" not in first
+    assert platform.copies_to_topic == [(thread, "tg:1001", 4)]
