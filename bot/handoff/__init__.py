@@ -12,7 +12,7 @@ from ._effects import CloseTopic, DoctorMessage, Effect, OpenTopic, ReopenTopic,
 from ._gaps import GapItem, GapKind, answer_gaps, ticket_gaps, to_csv, to_markdown
 from ._hours import DEFAULT_HOURS, DEFAULT_TIME_ZONE, BusinessHours, InvalidHours, format_when
 from ._packet import (
-    FLAGS, GuidanceRef, HandoffPacket, PacketTurn, build_packet, guidance_from_reply, packet_from_reply, render_packet,
+    FLAGS, GuidanceRef, HandoffPacket, PacketTurn, build_packet, guidance_from_reply, guidance_refs, packet_from_reply, render_packet,
     subject_of, topic_name,
 )
 from ._pacing import GROUP_MESSAGES_PER_MINUTE, Pacer
@@ -90,6 +90,7 @@ __all__ = [
     "format_wait",
     "format_when",
     "guidance_from_reply",
+    "guidance_refs",
     "is_same_case",
     "mark_blocked",
     "mark_reachable",

@@ -100,12 +100,16 @@ class HandoffPacket:
         return HandoffPacket(self.reason, "", self.language, "", "", (), ())
 
 
-def guidance_from_reply(reply: Reply, scores: dict[str, float] | None = None) -> tuple[GuidanceRef, ...]:
-    """The guidance a reply cited, with retrieval scores by doc id when the caller has them."""
-    scores = scores or {}
+def guidance_refs(sources: Iterable[Any]) -> tuple[GuidanceRef, ...]:
+    """``bot.assistant.Source`` values (title, as-of, similarity score) as packet references."""
     return tuple(
-        GuidanceRef(s.doc_id, s.title, s.as_of, scores.get(s.doc_id), s.section) for s in reply.sources
+        GuidanceRef(s.doc_id, s.title, s.as_of, getattr(s, "score", None) or None, s.section) for s in sources
     )
+
+
+def guidance_from_reply(reply: Reply) -> tuple[GuidanceRef, ...]:
+    """What retrieval found near the case (with scores), else what the reply cited."""
+    return guidance_refs(getattr(reply, "guidance", ()) or reply.sources)
 
 
 def build_packet(

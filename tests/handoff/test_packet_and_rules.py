@@ -22,10 +22,12 @@ def test_packet_says_why_language_history_what_the_bot_said_and_the_guidance() -
         Turn("Do I have to sit the Israeli exam?", "Graduates of US schools who did an internship are exempt.", "en", TriageKind.ANSWER, ("licensing-exam",)),
         Turn("they refused my exemption, I want to appeal", "Contesting a decision needs a person.", "en", TriageKind.ESCALATE),
     )
+    from bot.assistant._content import paragraphs
+
     reply = Reply(
-        "1001", "Contesting a decision needs a person.", "en",
+        "1001", paragraphs("Contesting a decision needs a person."), "en",
         Triage(TriageKind.ESCALATE, EscalationReason.APPEAL, "matched “want to appeal”"),
-        sources=(Source("licensing-exam", "en", "The licensing exam", ("https://example.org",), date(2026, 1, 31), "Exemptions"),),
+        guidance=(Source("licensing-exam", "en", "The licensing exam", ("https://example.org",), date(2026, 1, 31), "Exemptions", 0.74),),
     )
     p = packet_from_reply(reply, "they refused my exemption, I want to appeal", history)
     # the escalating message is not repeated among the earlier turns
@@ -34,6 +36,7 @@ def test_packet_says_why_language_history_what_the_bot_said_and_the_guidance() -
     for expected in (
         "Ticket #12", "English", "John", "Appeal of a decision", "want to appeal", "Do I have to sit the Israeli exam?",
         "Graduates of US schools", "Bot answered: Contesting a decision", "The licensing exam", "as of 2026-01-31",
+        "score 0.74",
     ):
         assert expected in text, expected
 
