@@ -21,7 +21,7 @@ from ._relay import (
     rating_buttons, take_data, ticket_buttons,
 )
 from ._rules import QueueEntry, due_for_reannounce, format_wait, is_same_case, queue, render_queue
-from ._sql import SqlTicketStore, create_schema
+from ._sql import SqlTicketStore
 from ._store import Author, InMemoryTicketStore, MessageLink, TicketStore
 from ._ticket import (
     RATINGS, Advisor, AlreadyTaken, ClosedBy, ConcurrentUpdate, HandoffError, InvalidRating, InvalidTransition,
@@ -84,7 +84,6 @@ __all__ = [
     "build_packet",
     "close",
     "close_data",
-    "create_schema",
     "due_for_reannounce",
     "erase",
     "format_wait",

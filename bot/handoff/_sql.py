@@ -1,6 +1,8 @@
 """Tickets and message links in the project's database (SQLite file by default, PostgreSQL by URL).
 
-SQLAlchemy Core, one short transaction per call. Two guarantees come from the database itself,
+The tables are declared with the storage's (``bot/storage/_ticket_tables.py``) and created by its
+migration ``0002_tickets``; this is SQLAlchemy Core on ``Database.write()`` / ``read()``, one short
+transaction per call. Two guarantees come from the database itself,
 not from a lock in this process, so they hold across restarts and several bot processes:
 
 - Take is a compare-and-set: ``UPDATE … WHERE id = :id AND version = :seen``; of two advisors
@@ -15,69 +17,19 @@ from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+
+from bot.storage import Database
+from bot.storage._ticket_tables import ticket_message_links as message_links
+from bot.storage._ticket_tables import tickets
 
 from ._packet import HandoffPacket
 from ._store import Author, MessageLink, TicketStore
 from ._ticket import Advisor, ClosedBy, OpenTicketExists, Ticket, TicketNotFound, TicketStatus
 
-metadata = sa.MetaData()
-
-_OPEN = sa.text("status <> 'closed'")
-
-tickets = sa.Table(
-    "tickets", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("conversation_id", sa.String(64), nullable=False, index=True),
-    sa.Column("language", sa.String(8), nullable=False),
-    sa.Column("first_name", sa.String(64), nullable=False, default=""),
-    sa.Column("subject", sa.String(200), nullable=False, default=""),
-    sa.Column("reason", sa.String(40), nullable=False),
-    sa.Column("detail", sa.Text, nullable=False, default=""),
-    sa.Column("packet", sa.JSON, nullable=False),
-    sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("thread_id", sa.BigInteger, nullable=True, index=True),
-    sa.Column("taken_by_id", sa.BigInteger, nullable=True),
-    sa.Column("taken_by_name", sa.String(128), nullable=True),
-    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("waiting_since", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("closed_by", sa.String(10), nullable=True),
-    sa.Column("announced_at", sa.DateTime(timezone=True), nullable=True),
-    sa.Column("rating", sa.SmallInteger, nullable=True),
-    sa.Column("blocked", sa.Boolean, nullable=False, default=False),
-    sa.Column("erased", sa.Boolean, nullable=False, default=False),
-    sa.Column("reopened", sa.Integer, nullable=False, default=0),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Index("uq_tickets_one_open_per_conversation", "conversation_id", unique=True,
-             sqlite_where=_OPEN, postgresql_where=_OPEN),
-)
-
-message_links = sa.Table(
-    "ticket_message_links", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("ticket_id", sa.Integer, sa.ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("conversation_id", sa.String(64), nullable=False),
-    sa.Column("doctor_message_id", sa.BigInteger, nullable=False),
-    sa.Column("group_message_id", sa.BigInteger, nullable=False, index=True),
-    sa.Column("author", sa.String(10), nullable=False),
-    sa.Column("text", sa.Text, nullable=False, default=""),
-    sa.Column("kind", sa.String(16), nullable=False, default="text"),
-    sa.Column("at", sa.DateTime(timezone=True), nullable=True),
-    sa.Index("ix_ticket_message_links_doctor", "conversation_id", "doctor_message_id"),
-)
-
-
-def create_schema(engine: Engine) -> None:
-    """Create the handoff tables where no migration did (tests, and until storage's Alembic runs them)."""
-    metadata.create_all(engine)
-
-
 class SqlTicketStore(TicketStore):
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     # -- tickets ---------------------------------------------------------------------------
 
@@ -86,7 +38,7 @@ class SqlTicketStore(TicketStore):
         row.pop("id")
         row["version"] = 1
         try:
-            with self.engine.begin() as conn:
+            with self.database.write() as conn:
                 new_id = conn.execute(tickets.insert().values(**row).returning(tickets.c.id)).scalar_one()
         except IntegrityError:
             existing = self.open_for(ticket.conversation_id)
@@ -96,7 +48,7 @@ class SqlTicketStore(TicketStore):
         return self.get(new_id)
 
     def get(self, ticket_id: int) -> Ticket:
-        with self.engine.connect() as conn:
+        with self.database.read() as conn:
             row = conn.execute(sa.select(tickets).where(tickets.c.id == ticket_id)).mappings().first()
         if row is None:
             raise TicketNotFound(ticket_id)
@@ -107,7 +59,7 @@ class SqlTicketStore(TicketStore):
         row.pop("id")
         row["version"] = expected.version + 1
         try:
-            with self.engine.begin() as conn:
+            with self.database.write() as conn:
                 result = conn.execute(
                     tickets.update()
                     .where(tickets.c.id == expected.id, tickets.c.version == expected.version)
@@ -155,7 +107,7 @@ class SqlTicketStore(TicketStore):
     # -- links -----------------------------------------------------------------------------
 
     def add_link(self, link: MessageLink) -> None:
-        with self.engine.begin() as conn:
+        with self.database.write() as conn:
             conn.execute(message_links.insert().values(
                 ticket_id=link.ticket_id, conversation_id=link.conversation_id, doctor_message_id=link.doctor_message_id,
                 group_message_id=link.group_message_id, author=link.author.value, text=link.text, kind=link.kind, at=_utc(link.at),
@@ -170,14 +122,14 @@ class SqlTicketStore(TicketStore):
         )
 
     def links(self, ticket_id: int) -> list[MessageLink]:
-        with self.engine.connect() as conn:
+        with self.database.read() as conn:
             rows = conn.execute(
                 sa.select(message_links).where(message_links.c.ticket_id == ticket_id).order_by(message_links.c.id)
             ).mappings().all()
         return [_link_of(r) for r in rows]
 
     def update_link_text(self, link: MessageLink, text: str) -> None:
-        with self.engine.begin() as conn:
+        with self.database.write() as conn:
             conn.execute(
                 message_links.update()
                 .where(
@@ -189,7 +141,7 @@ class SqlTicketStore(TicketStore):
             )
 
     def forget_links(self, conversation_id: str) -> int:
-        with self.engine.begin() as conn:
+        with self.database.write() as conn:
             return conn.execute(
                 message_links.delete().where(message_links.c.conversation_id == conversation_id)
             ).rowcount
@@ -197,16 +149,16 @@ class SqlTicketStore(TicketStore):
     # -- helpers ---------------------------------------------------------------------------
 
     def _first(self, query: sa.Select[Any]) -> Ticket | None:
-        with self.engine.connect() as conn:
+        with self.database.read() as conn:
             row = conn.execute(query).mappings().first()
         return None if row is None else _ticket_of(row)
 
     def _all(self, query: sa.Select[Any]) -> list[Ticket]:
-        with self.engine.connect() as conn:
+        with self.database.read() as conn:
             return [_ticket_of(r) for r in conn.execute(query).mappings().all()]
 
     def _link(self, *where: Any) -> MessageLink | None:
-        with self.engine.connect() as conn:
+        with self.database.read() as conn:
             row = conn.execute(
                 sa.select(message_links).where(*where).order_by(message_links.c.id.desc()).limit(1)
             ).mappings().first()

@@ -1,20 +1,22 @@
-"""Every ticket store backend the contract suite runs against."""
+"""Ticket stores for the handoff's tests: in memory, and a real SQLite file migrated at opening.
+
+The same contract also runs on PostgreSQL in ``tests/storage/test_tickets_contract.py``, which
+shares the storage suite's server.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
-import sqlalchemy as sa
 
-from bot.handoff import InMemoryTicketStore, SqlTicketStore, TicketStore, create_schema
+from bot.handoff import InMemoryTicketStore, SqlTicketStore, TicketStore
+from bot.storage import open_database
 
 
-def _sqlite_store(tmp_path: Path) -> SqlTicketStore:
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'medaliyah.db'}")
-    create_schema(engine)
-    return SqlTicketStore(engine)
+def sqlite_store(path: Path) -> SqlTicketStore:
+    return SqlTicketStore(open_database(f"sqlite:///{path}"))
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -22,18 +24,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TicketStor
     if request.param == "memory":
         yield InMemoryTicketStore()
         return
-    s = _sqlite_store(tmp_path)
+    s = sqlite_store(tmp_path / "medaliyah.db")
     yield s
-    s.engine.dispose()
+    s.database.close()
 
 
 @pytest.fixture
-def reopenable_store(tmp_path: Path) -> Iterator[tuple[SqlTicketStore, callable]]:
+def reopenable_store(tmp_path: Path) -> Iterator[tuple[SqlTicketStore, Callable[[], SqlTicketStore]]]:
     """A SQLite store and a function that opens the same file again, as a restarted bot would."""
-    first = _sqlite_store(tmp_path)
+    opened = [sqlite_store(tmp_path / "medaliyah.db")]
 
     def again() -> SqlTicketStore:
-        return _sqlite_store(tmp_path)
+        opened.append(sqlite_store(tmp_path / "medaliyah.db"))
+        return opened[-1]
 
-    yield first, again
-    first.engine.dispose()
+    yield opened[0], again
+    for s in opened:
+        s.database.close()

@@ -206,7 +206,7 @@ def test_tickets_and_links_survive_a_restart(reopenable_store) -> None:
     ticket, _, _ = escalate(desk)
     desk.take(ticket.id, DANA)
     desk.link(desk.store.get(ticket.id), doctor_message_id=41, group_message_id=941, author=Author.ADVISOR, text="Bonjour")
-    first.engine.dispose()
+    first.database.close()
     restarted = make_desk(again())
     assert restarted.open_ticket_for("1001").taken_by == DANA
     assert restarted.ticket_for_thread(ticket.thread_id).id == ticket.id

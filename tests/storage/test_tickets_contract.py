@@ -1,4 +1,7 @@
-"""One contract for every ticket store: what the handoff relies on, on each backend."""
+"""One contract for every ticket store (memory, SQLite file, PostgreSQL): what the handoff relies on.
+
+Here rather than in ``tests/handoff`` so it runs on the storage suite's PostgreSQL server.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +15,17 @@ from bot.handoff import (
     Advisor, AlreadyTaken, Author, HandoffDesk, MessageLink, OpenTicketExists, TicketNotFound, TicketStatus, TicketStore,
     close, take,
 )
-from bot.handoff import ClosedBy
+from bot.handoff import ClosedBy, InMemoryTicketStore, SqlTicketStore
+from tests.handoff.helpers import SUNDAY_10_JERUSALEM as NOW, Clock, packet, ticket
 
-from .helpers import SUNDAY_10_JERUSALEM as NOW, Clock, packet, ticket
+from .conftest import Backend
+
+
+@pytest.fixture
+def store(backend: Backend) -> TicketStore:
+    """The ticket store on each backend; the SQL ones on a database migrated by ``open_database``."""
+    storage = backend.open()
+    return InMemoryTicketStore() if storage.database is None else SqlTicketStore(storage.database)
 
 
 def test_created_ticket_gets_an_id_and_reads_back_equal(store: TicketStore) -> None:
@@ -122,3 +133,15 @@ def test_message_links_resolve_both_ways_and_are_forgotten(store: TicketStore) -
     assert store.forget_links("1001") == 2
     assert store.links(t.id) == [] and store.link_by_group_message(901) is None
     assert store.link_by_group_message(903) is not None
+
+
+def test_tickets_and_links_survive_a_restart(sql_backend: Backend) -> None:
+    first = SqlTicketStore(sql_backend.open().database)
+    t = first.create(ticket("1001"))
+    taken, _ = take(t, Advisor(7, "Dana Levi"), NOW)
+    first.update(t, replace(taken, thread_id=88))
+    first.add_link(MessageLink(t.id, "1001", 5, 905, Author.ADVISOR, "Bonjour", "text", NOW))
+    again = SqlTicketStore(sql_backend.open().database)  # a second process start on the same database
+    stored = again.open_for("1001")
+    assert stored.taken_by == Advisor(7, "Dana Levi") and stored.thread_id == 88 and stored.packet == packet("fr")
+    assert again.link_by_group_message(905).doctor_message_id == 5
