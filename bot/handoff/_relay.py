@@ -198,6 +198,9 @@ class HandoffRelay:
         route = await self._desk(self.desk.route_group_message, chat_id, thread_id, user_id, name, text)
         if route.action is GroupAction.REFUSE and route.reply_key and route.ticket is not None:
             await self._in_topic(route.ticket.id, lambda thread: self.transport.post(thread, advisor_text(route.reply_key)))
+            if route.ticket.erased and route.ticket.thread_id is not None:  # saying so may have reopened it
+                thread = route.ticket.thread_id
+                await self._quietly(lambda: self.transport.close_topic(thread))
         if route.action is not GroupAction.RELAY:
             return route.action
         assert route.ticket is not None

@@ -210,6 +210,11 @@ def test_forget_closes_and_renames_the_topic_erased_on_request() -> None:
     run(relay.forget("tg:1001"))
     assert platform.topics[thread] == "🗑 erased on request" and thread in platform.closed
     assert not relay.is_open("tg:1001")
+    # an advisor writing there is told it went nowhere, and the topic stays closed
+    platform.closed.discard(thread)  # Telegram reopens a closed topic for an admin's message
+    assert run(relay.group_message(GROUP, thread, 7, "Dana", 400, "still there?")) is GroupAction.REFUSE
+    assert platform.copies_to_doctor == [] and thread in platform.closed
+    assert "erased on request" in platform.posts[-1][1]
 
 
 def test_callback_data_fits_telegrams_64_bytes_and_forgeries_parse_to_nothing() -> None:
