@@ -539,6 +539,56 @@ def evaluate_command(
         raise typer.Exit(1)
 
 
+# --- handoff (issue 11) ----------------------------------------------------------------------
+
+
+@app.command()
+def gaps(
+    since_days: int = typer.Option(30, "--since-days", min=1, help="Look back this many days."),
+    fmt: str = typer.Option("md", "--format", help="md (Markdown) or csv."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: print)."),
+) -> None:
+    """Where doctors got stuck: closed tickets with the advisors' replies, declined, unknown and 👎 answers."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.handoff import InMemoryTicketStore, SqlTicketStore, answer_gaps, ticket_gaps, to_csv, to_markdown
+    from bot.storage import StorageError, open_storage
+
+    if fmt not in ("md", "csv"):
+        err_console.print("--format must be md or csv")
+        raise typer.Exit(2)
+    settings = get_settings()
+    try:
+        storage = open_storage(settings)
+    except StorageError as exc:
+        err_console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    now = datetime.now(timezone.utc)
+    since = now - timedelta(days=since_days)
+    topics = _guidance_topics(settings.knowledge_dir)
+    tickets = SqlTicketStore(storage.database) if storage.database is not None else InMemoryTicketStore()
+    try:
+        items = ticket_gaps(tickets, since, topics) + answer_gaps(storage.answers.gaps(since), topics)
+    finally:
+        storage.close()
+    report = to_csv(items) if fmt == "csv" else to_markdown(items, generated=now)
+    if output is None:
+        sys.stdout.write(report)
+    else:
+        output.write_text(report, encoding="utf-8")
+        err_console.print(f"{len(items)} item(s) written to {output}")
+
+
+def _guidance_topics(knowledge_dir: Path) -> dict[str, str]:
+    """Document id → topic, from the guidance's front matter; empty if the folder cannot be read."""
+    from ingest import CorpusInvalid, load_corpus
+
+    try:
+        return {doc.meta.id: doc.meta.topic for doc in load_corpus(knowledge_dir)}
+    except (CorpusInvalid, OSError):
+        return {}
+
+
 def main() -> None:  # pragma: no cover - console-script entry point
     app()
 
