@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         description="Calibrated thresholds (JSON) that `eval --calibrate` writes; embedders not in it use the shipped ones.",
     )
 
+    # --- triage ---------------------------------------------------------------------------
+    triage_cache_dir: Path | None = Field(
+        None,
+        description="Where the triage model's training vectors are cached, per embedder; default: ~/.cache/medaliyah/triage.",
+    )
+
     # --- telegram ------------------------------------------------------------------------
     telegram_token: SecretStr | None = Field(None, description="Bot token; unset: `run` starts a terminal chat.")
     telegram_base_url: str | None = Field(

@@ -136,7 +136,8 @@ class Application:
         )
         if reply.mode == "canned":
             keyboard: Keyboard = ()
-            if reply.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR or reply.triage.reason is EscalationReason.OUT_OF_SCOPE:
+            # every decline (off topic, clinical, another country) offers a person, as "I don't know" does
+            if reply.triage.kind in (TriageKind.ANSWER_OFFER_ADVISOR, TriageKind.DECLINE):
                 keyboard = ((self._advisor_button(reply.language),),)
             return [SendReply(cid, reply, keyboard, answer_id, in_answer_to)]
         return [SendReply(cid, reply, self._answer_keyboard(reply, answer_id), answer_id, in_answer_to)]
