@@ -13,7 +13,7 @@ from ._app_builder import TelegramParts, base_urls, build_telegram
 from ._doctor_handlers import DOCTOR_GROUP, DoctorChats
 from ._flood import FloodGate, Pace
 from ._ids import chat_id_of, conversation_id_for
-from ._ledger import DoctorLedger, NullLedger, StorageAnswerLog, StorageLedger
+from ._ledger import DoctorLedger, NullLedger, StorageLedger
 from ._outbox import AdvisorDesk, DoctorBlockedBot, Outbox, keyboard_markup
 from ._render import SAFE_LIMIT, compose_reply, render_reply, render_text, split_message
 from ._runner import StartupError, check_bot_api, run_bot, serve
@@ -30,7 +30,6 @@ __all__ = [
     "Outbox",
     "Pace",
     "StartupError",
-    "StorageAnswerLog",
     "StorageLedger",
     "TelegramParts",
     "base_urls",

@@ -12,7 +12,6 @@ import logging
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
-    from bot.assistant import Reply
     from bot.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -104,45 +103,3 @@ class StorageLedger:
         report = self.storage.purge()
         return sum(int(getattr(report, name, 0) or 0) for name in ("messages", "answers", "feedback", "conversations"))
 
-
-class StorageAnswerLog:
-    """The application's ``AnswerLog`` port on the storage's answer and feedback repositories.
-
-    Every reply is an ``AnswerRecord`` (with the documents it drew on), every 👍/👎 a ``Feedback``
-    on it: what ``medaliyah gaps`` reads. Wiring, not Telegram: it lives here until the app's
-    wiring takes it.
-    """
-
-    def __init__(self, storage: "Storage") -> None:
-        self.storage = storage
-
-    def record_answer(
-        self, conversation_id: str, question: str, reply: "Reply", *, user_id: str | None, index_version: str | None
-    ) -> str:
-        from bot.assistant import EscalationReason, TriageKind
-        from bot.storage import AnswerRecord, UsedDocument
-
-        documents = tuple(UsedDocument(s.doc_id, s.lang, s.as_of) for s in reply.sources)
-        helpful = not (reply.triage.reason is EscalationReason.NO_RELIABLE_ANSWER and reply.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR)
-        record = self.storage.answers.add(AnswerRecord(
-            conversation_id, question, reply.text, reply.language, reply.triage.kind, reply.triage.reason, reply.mode,
-            index_version, documents, helpful, _int(user_id),
-        ))
-        return str(record.id)
-
-    def record_feedback(self, answer_id: str, conversation_id: str, helpful: bool, *, user_id: str | None) -> None:
-        from bot.storage import Feedback
-
-        self.storage.feedback.add(Feedback(conversation_id, helpful=helpful, answer_id=_int(answer_id), doctor_id=_int(user_id)))
-
-    def forget(self, conversation_id: str, user_id: str | None) -> None:
-        doctor_id = _int(user_id)
-        if doctor_id is not None:
-            self.storage.doctors.forget(doctor_id)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None

@@ -99,13 +99,11 @@ def run_bot(settings: Settings) -> None:
         from bot.storage import open_storage
 
         from ._app_builder import build_telegram
-        from ._ledger import StorageAnswerLog, StorageLedger
+        from ._ledger import StorageLedger
 
         storage = open_storage(settings)
         # A watcher thread follows newly published guidance, so no doctor waits for it to load.
-        app = build_application(
-            settings, store=storage.conversations, answers=StorageAnswerLog(storage), index_refresh_s=0.0, watch=True,
-        )
+        app = build_application(settings, storage=storage, index_refresh_s=0.0, watch=True)
         built.append(app)
         return build_telegram(settings, app, ledger=StorageLedger(storage))
 
