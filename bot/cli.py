@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import functools
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
+from bot._failures import explain_failure
+from bot._logging import configure_logging
+from bot._terminal import ProgressLines, terminal_safe
 from bot.settings import Settings, get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MedAliyah: guidance for doctors making aliyah.")
@@ -25,18 +30,52 @@ def _root() -> None:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL at INFO, and Telegram URLs carry the bot token.
-    for noisy in ("httpx", "httpcore", "chromadb", "telegram.ext.Updater"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # HTTP clients log every request URL at INFO, and Telegram URLs carry the bot token.
+    configure_logging(settings.log_level)
 
 
-def _store(settings: Settings):
+# -- failures a person can fix: one line, an exit status, no traceback --------------------------
+
+
+def _error(line: str, label: str = "error") -> None:
+    """One line on stderr; the text is never read as Rich markup, nor allowed escape codes."""
+    style = "red" if label == "error" else "yellow"
+    err_console.print(Text.assemble((label, style), " ", terminal_safe(line)), highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _one_line_errors(index_exit: int = 2) -> Iterator[None]:
+    """The boundary every command runs in (see ``bot._failures``)."""
+    from ingest import IndexUnavailable
+
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        known = explain_failure(exc)
+        if known is None:
+            raise
+        code, line = known
+        _error(line)
+        raise typer.Exit(index_exit if isinstance(exc, IndexUnavailable) else code) from None
+
+
+def _guarded(command):
+    """Run a command inside ``_one_line_errors`` (Typer still sees the command's own signature)."""
+
+    @functools.wraps(command)
+    def guarded(*args, **kwargs):
+        with _one_line_errors():
+            return command(*args, **kwargs)
+
+    return guarded
+
+
+def _store(settings: Settings, *, create: bool = True):
     from ingest import VersionedStore, open_client
 
-    client = open_client(str(settings.index_path), settings.chroma_url)
+    client = open_client(str(settings.index_path), settings.chroma_url, create=create)
     return VersionedStore(client, settings.collection_prefix)
 
 
@@ -44,53 +83,74 @@ def _store(settings: Settings):
 def ingest(
     knowledge: Optional[Path] = typer.Option(None, help="Guidance folder (default: MEDALIYAH_KNOWLEDGE_DIR)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; write nothing."),
+    allow_removals: bool = typer.Option(
+        False, "--allow-removals", help="Publish even if a language is left empty or over the removal share goes."
+    ),
 ) -> None:
     """Validate the guidance and bring the vector index up to date, incrementally."""
-    from ingest import CorpusInvalid, EmbedderError, IndexUnavailable, load_corpus, make_embedder, plan_ingest, run_ingest
+    with _one_line_errors(index_exit=1):
+        _ingest(knowledge, dry_run=dry_run, allow_removals=allow_removals)
+
+
+def _ingest(knowledge: Optional[Path], *, dry_run: bool = False, allow_removals: bool = False) -> None:
+    from ingest import CorpusInvalid, RemovalRefused, load_corpus, make_embedder, plan_ingest, run_ingest
 
     settings = get_settings()
+    configure_logging("WARNING")
     root = knowledge or settings.knowledge_dir
     try:
-        documents = load_corpus(root)
+        documents = load_corpus(root, max_bytes=settings.max_document_bytes)
     except CorpusInvalid as exc:
         for problem in exc.problems:
-            err_console.print(f"[red]error[/red] {problem}", highlight=False, markup=True)
-        err_console.print(f"{len(exc.problems)} problem(s); the index was not touched.")
+            _error(str(problem))
+        err_console.print(f"{len(exc.problems)} problem(s); the index was not touched.", markup=False)
         raise typer.Exit(1)
-    try:
-        embedder = make_embedder(settings.embedder)
-    except EmbedderError as exc:
-        err_console.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(1)
-    try:
-        store = _store(settings)
-    except IndexUnavailable as exc:
-        err_console.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(1)
+    embedder = make_embedder(settings.embedder)
     if dry_run:
+        # A dry run only reads: a store that does not exist yet is planned as empty, not created.
+        exists = settings.chroma_url or Path(settings.index_path).expanduser().exists()
+        store = _store(settings, create=False) if exists else None
         plan = plan_ingest(documents, store, embedder)
         _print_plan(plan, title=f"Plan for {root} (dry run, nothing written)")
+        risk = plan.removal_risk(settings.max_removal_share)
+        if risk is not None:
+            _error(f"a real ingest would refuse this: {risk}; pass --allow-removals if it is intended", "warning")
         return
-    with Progress(
-        TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err_console, transient=False,
-    ) as bar:
-        task = bar.add_task("embed", total=None)
-        report = run_ingest(
-            documents, store, embedder, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+    store = _store(settings)
+    try:
+        if err_console.is_terminal:
+            with Progress(
+                TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                console=err_console, transient=False,
+            ) as bar:
+                task = bar.add_task("embed", total=None)
+                report = run_ingest(
+                    documents, store, embedder, allow_removals=allow_removals,
+                    max_removal_share=settings.max_removal_share,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+        else:  # a log or CI: a bar would draw nothing until the end
+            lines = ProgressLines(lambda line: err_console.print(line, markup=False, highlight=False))
+            report = run_ingest(
+                documents, store, embedder, allow_removals=allow_removals,
+                max_removal_share=settings.max_removal_share, progress=lines,
+            )
+    except RemovalRefused as exc:
+        _error(f"refused: {exc}. Nothing was written; pass --allow-removals if this is intended.")
+        raise typer.Exit(1)
     _print_plan(report.plan, title=f"Ingested {root}")
     if not report.published:
         console.print("Nothing changed; the index was not rewritten.")
     if report.version is not None:
         console.print(
             f"{report.chunks_total} chunks: {report.chunks_embedded} embedded, {report.chunks_reused} reused, "
-            f"in {report.seconds:.1f}s. Serving {report.version.collection_name} ({report.version.embedder})."
+            f"in {report.seconds:.1f}s. Serving {report.version.collection_name} ({report.version.embedder}).",
+            markup=False, highlight=False,
         )
 
 
 def _print_plan(plan, title: str) -> None:
-    console.print(title, highlight=False, soft_wrap=True)
+    console.print(terminal_safe(title), highlight=False, soft_wrap=True, markup=False)
     table = Table()
     table.add_column("lang")
     for column in ("added", "changed", "removed", "unchanged"):
@@ -108,13 +168,8 @@ def _print_plan(plan, title: str) -> None:
 
 def _assistant(settings: Settings):
     from bot.assistant import build_assistant
-    from ingest import EmbedderMismatch, IndexUnavailable
 
-    try:
-        return build_assistant(settings)
-    except (IndexUnavailable, EmbedderMismatch) as exc:
-        err_console.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(2)
+    return build_assistant(settings)  # its failures are turned into one line by _one_line_errors
 
 
 def _reply_json(reply) -> dict:
@@ -136,6 +191,7 @@ def _reply_json(reply) -> dict:
 
 
 @app.command()
+@_guarded
 def ask(
     question: str = typer.Argument(..., help="The doctor's question."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Answer in en, fr or es (overrides detection)."),
@@ -153,13 +209,15 @@ def ask(
     if as_json:
         console.print_json(json.dumps(_reply_json(reply), ensure_ascii=False))
     else:
-        console.print(reply.text, highlight=False, markup=False)
+        console.print(terminal_safe(reply.text), highlight=False, markup=False)
         if reply.triage.kind.value != "answer":
             err_console.print(f"[dim]({reply.triage.kind.value}: {reply.triage.reason.value if reply.triage.reason else ''})[/dim]")
 
 
 def _chat(settings: Settings) -> None:
     assistant = _assistant(settings)
+    with contextlib.suppress(AttributeError, ValueError):  # bytes that are not UTF-8 must not end the chat
+        sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
     console.print("MedAliyah — ask in English, French or Spanish. /lang en|fr|es to choose, /quit to leave.")
     conversation = "terminal"
     while True:
@@ -177,12 +235,13 @@ def _chat(settings: Settings) -> None:
         if assistant.refresh_index():
             err_console.print("[dim](guidance updated)[/dim]")
         reply = assistant.reply(conversation, text)
-        console.print(reply.text + "\n", highlight=False, markup=False)
+        console.print(terminal_safe(reply.text) + "\n", highlight=False, markup=False)
         if reply.triage.kind.value == "escalate":
             err_console.print(f"[dim](handed over to an advisor: {reply.triage.reason.value})[/dim]")
 
 
 @app.command()
+@_guarded
 def chat() -> None:
     """A terminal conversation with memory, as a doctor would have on Telegram."""
     settings = get_settings()
@@ -191,17 +250,19 @@ def chat() -> None:
 
 
 @app.command()
+@_guarded
 def run() -> None:
     """The main job: bring the index up to date, then serve (a terminal chat with no Telegram token)."""
     settings = get_settings()
     _configure_logging(settings)
-    ingest(knowledge=None, dry_run=False)
+    _ingest(None)
     if settings.telegram_token is not None:
         err_console.print("The Telegram transport is not part of this release yet; starting the terminal chat.")
     _chat(settings)
 
 
 @app.command("eval")
+@_guarded
 def evaluate_command(
     golden: Optional[Path] = typer.Option(None, help="Golden questions (YAML)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -215,7 +276,7 @@ def evaluate_command(
     from bot.assistant import save_thresholds
 
     settings = get_settings()
-    logging.basicConfig(level=logging.WARNING)
+    configure_logging("WARNING")
     items = evaluation.load_golden(golden or evaluation.GOLDEN_FILE)
     assistant = _assistant(settings)
     if calibrate:

@@ -7,10 +7,11 @@ with its default.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,8 +36,8 @@ class Settings(BaseSettings):
     )
     llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL.")
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint.")
-    llm_timeout_s: float = Field(20.0, description="Seconds before an LLM call falls back to extractive.")
-    memory_turns: int = Field(6, description="Conversation turns kept per conversation.")
+    llm_timeout_s: float = Field(20.0, gt=0, description="Seconds before an LLM call falls back to extractive.")
+    memory_turns: int = Field(6, ge=1, description="Conversation turns kept per conversation.")
     thresholds_file: Path | None = Field(
         None, description="Calibrated retrieval thresholds (JSON); default: the file shipped with the bot."
     )
@@ -49,8 +50,44 @@ class Settings(BaseSettings):
 
     log_level: str = Field("INFO", description="Logging level.")
 
+    # --- ingest safety (what an ingest refuses) ------------------------------------------
+    max_document_bytes: int = Field(
+        2_000_000, ge=1, description="A guidance file larger than this many bytes is refused by ingest."
+    )
+    max_removal_share: float = Field(
+        0.5, ge=0, le=1,
+        description="An ingest removing more than this share of documents is refused without --allow-removals.",
+    )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+
+class SettingsError(ValueError):
+    """A setting holds a value the bot cannot use; the message names the variable and the fix."""
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming each bad variable as the operator wrote it, and what it must be."""
+    parts = []
+    for err in exc.errors():
+        name = "MEDALIYAH_" + "_".join(str(x) for x in err["loc"]).upper() if err["loc"] else "settings"
+        value = err.get("input")
+        shown = f"={value!r}" if isinstance(value, (str, int, float)) and "KEY" not in name and "TOKEN" not in name else ""
+        message = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}{shown}: {message}")
+    return "invalid setting " + "; ".join(parts)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once; a bad value raises ``SettingsError``, not a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None

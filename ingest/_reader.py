@@ -48,6 +48,8 @@ class GuidanceIndex:
         """Load the serving version if it changed; True when it did."""
         try:
             active = self.store.active()
+        except IndexUnavailable:
+            raise
         except Exception as exc:
             raise IndexUnavailable(f"the vector store cannot be reached: {exc}") from exc
         if active is None:
@@ -61,7 +63,8 @@ class GuidanceIndex:
                 "re-ingest with `medaliyah ingest` or set MEDALIYAH_EMBEDDER back"
             )
         collection = self.store.collection(active)
-        got = collection.get(include=["documents", "metadatas"])
+        with self.store.guard("reading the serving version"):
+            got = collection.get(include=["documents", "metadatas"])
         chunks = [
             ChunkRecord.from_stored(cid, doc or "", meta or {})
             for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])

@@ -15,7 +15,8 @@ from bot import catalog
 from ingest import GuidanceIndex
 
 from ._extractive import compose, footer, source_of, _trim
-from ._generation import AnswerGenerator, check_draft
+from ._generation import AnswerGenerator, check_draft, describe_llm_error
+from ._input import clean_message
 from ._language import LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
 from ._retrieval import HybridRetriever, Passage, Retrieval
@@ -89,7 +90,8 @@ class Assistant:
     ) -> Reply:
         started = time.perf_counter()
         state = self.store.load(conversation_id)
-        reply, turn = self._reply(conversation_id, text.strip(), state, language_hint, language)
+        text = clean_message(text)  # bad bytes, NUL, control characters; "" when there is no word
+        reply, turn = self._reply(conversation_id, text, state, language_hint, language)
         if turn is not None:
             self.store.save(conversation_id, state.with_turn(turn, self.memory_turns))
         return replace(reply, latency_ms=(time.perf_counter() - started) * 1000)
@@ -179,7 +181,7 @@ class Assistant:
             problem = check_draft(draft, passages, lang, lambda s: self.detector.detect(s)[0])
         except Exception as exc:  # timeouts, HTTP errors, malformed output: never the doctor's problem
             log.warning("LLM failed, answering extractively: %s", type(exc).__name__)
-            problem = f"LLM error: {type(exc).__name__}: {exc}"[:300]
+            problem = describe_llm_error(exc)  # upstream text may hold the API key
         if problem is not None:
             log.info("LLM draft not used; answering extractively")
             log.debug("LLM draft rejected: %s", problem)

@@ -76,5 +76,16 @@ def check_draft(
     return None
 
 
+def describe_llm_error(exc: BaseException) -> str:
+    """An LLM failure reduced to its class and HTTP status, safe to store, show and log.
+
+    Upstream error text is not: providers echo the request back, API key included.
+    """
+    status = getattr(exc, "status_code", None)
+    if status is None:
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+    return f"LLM error: {type(exc).__name__}" + (f" (HTTP {status})" if isinstance(status, int) else "")
+
+
 class LanguageGuess(Protocol):
     def __call__(self, text: str) -> Language | None: ...
