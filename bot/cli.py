@@ -30,7 +30,8 @@ def _root() -> None:
 
 
 def _configure_logging(settings: Settings) -> None:
-    # HTTP clients log every request URL at INFO, and Telegram URLs carry the bot token.
+    # HTTP clients log every request URL at INFO, and Telegram URLs carry the bot token;
+    # bm25s sets itself to DEBUG and would print into the chat prompt (see bot._logging).
     configure_logging(settings.log_level)
 
 
@@ -70,6 +71,14 @@ def _guarded(command):
             return command(*args, **kwargs)
 
     return guarded
+
+
+def _serving(settings: Settings) -> None:
+    """A process that answers: logging, and its thread budget before numpy and the embedder load."""
+    from bot.threads import limit_threads
+
+    limit_threads(settings.threads)
+    _configure_logging(settings)
 
 
 def _store(settings: Settings, *, create: bool = True):
@@ -138,6 +147,9 @@ def _ingest(knowledge: Optional[Path], *, dry_run: bool = False, allow_removals:
     except RemovalRefused as exc:
         _error(f"refused: {exc}. Nothing was written; pass --allow-removals if this is intended.")
         raise typer.Exit(1)
+    except Exception as exc:  # bad vectors, a store failure: one line, and the served version stays
+        _ingest_failed(exc, store)
+        raise typer.Exit(1)
     _print_plan(report.plan, title=f"Ingested {root}")
     if not report.published:
         console.print("Nothing changed; the index was not rewritten.")
@@ -147,6 +159,16 @@ def _ingest(knowledge: Optional[Path], *, dry_run: bool = False, allow_removals:
             f"in {report.seconds:.1f}s. Serving {report.version.collection_name} ({report.version.embedder}).",
             markup=False, highlight=False,
         )
+
+
+def _ingest_failed(exc: Exception, store) -> None:
+    first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+    try:
+        active = store.active()
+        serving = f"{active.collection_name} still serves" if active else "there is still no index"
+    except Exception:
+        serving = "the version that was serving still serves"
+    _error(f"ingest stopped ({type(exc).__name__}: {first_line}); nothing was published, {serving}.")
 
 
 def _print_plan(plan, title: str) -> None:
@@ -172,22 +194,10 @@ def _assistant(settings: Settings):
     return build_assistant(settings)  # its failures are turned into one line by _one_line_errors
 
 
-def _reply_json(reply) -> dict:
-    return {
-        "conversation_id": reply.conversation_id,
-        "text": reply.text,
-        "language": reply.language,
-        "triage": {"kind": reply.triage.kind.value, "reason": reply.triage.reason.value if reply.triage.reason else None, "detail": reply.triage.detail},
-        "sources": [
-            {"doc_id": s.doc_id, "lang": s.lang, "title": s.title, "urls": list(s.urls), "as_of": s.as_of.isoformat(), "section": s.section}
-            for s in reply.sources
-        ],
-        "as_of": reply.as_of.isoformat() if reply.as_of else None,
-        "mode": reply.mode,
-        "ranked_doc_ids": list(reply.ranked_doc_ids),
-        "fallback_reason": reply.fallback_reason,
-        "latency_ms": round(reply.latency_ms, 1),
-    }
+def _application(settings: Settings, **options):
+    from bot.app import build_application
+
+    return build_application(settings, **options)  # its failures are turned into one line by _one_line_errors
 
 
 @app.command()
@@ -198,46 +208,50 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the typed reply as JSON."),
 ) -> None:
     """Answer one question, as the bot would."""
+    import asyncio
     import json
 
     settings = get_settings()
-    _configure_logging(settings)
-    if lang is not None and lang not in ("en", "fr", "es"):
-        err_console.print("--lang must be en, fr or es")
+    _serving(settings)  # before anything loads numpy or the embedder
+    from ingest import LANGUAGES
+
+    if lang is not None and lang not in LANGUAGES:
+        err_console.print(f"--lang must be one of {', '.join(LANGUAGES)}")
         raise typer.Exit(2)
-    reply = _assistant(settings).reply("cli", question, language=lang)  # type: ignore[arg-type]
+    from bot.app import CommandIssued, Doctor, DoctorMessage, OpenHandoff, SendReply
+    from bot.assistant import reply_json
+
+    application = _application(settings)
+    doctor = Doctor("cli")
+
+    async def one_question() -> list:
+        if lang is not None:
+            await application.handle(CommandIssued(doctor, "language", (lang,)))
+        return await application.handle(DoctorMessage(doctor, question))
+
+    actions = asyncio.run(one_question())
+    reply = next(a.reply for a in actions if isinstance(a, SendReply))
     if as_json:
-        console.print_json(json.dumps(_reply_json(reply), ensure_ascii=False))
-    else:
-        console.print(terminal_safe(reply.text), highlight=False, markup=False)
-        if reply.triage.kind.value != "answer":
-            err_console.print(f"[dim]({reply.triage.kind.value}: {reply.triage.reason.value if reply.triage.reason else ''})[/dim]")
+        console.print_json(json.dumps(reply_json(reply), ensure_ascii=False))
+        return
+    console.print(terminal_safe(reply.text), highlight=False, markup=False)
+    if reply.triage.kind.value != "answer":
+        err_console.print(f"[dim]({reply.triage.kind.value}: {reply.triage.reason.value if reply.triage.reason else ''})[/dim]")
+    if any(isinstance(a, OpenHandoff) for a in actions):
+        err_console.print("[dim](an advisor would take over here)[/dim]")
 
 
 def _chat(settings: Settings) -> None:
-    assistant = _assistant(settings)
+    import asyncio
+
+    from bot.terminal import TerminalChat
+
+    # The terminal checks for a new guidance version before every message: it is one doctor.
+    application = _application(settings, index_refresh_s=0.0)
     with contextlib.suppress(AttributeError, ValueError):  # bytes that are not UTF-8 must not end the chat
         sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
-    console.print("MedAliyah — ask in English, French or Spanish. /lang en|fr|es to choose, /quit to leave.")
-    conversation = "terminal"
-    while True:
-        try:
-            text = console.input("[bold]> [/bold]")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            return
-        if text.strip() in ("/quit", "/exit"):
-            return
-        if text.strip().startswith("/lang"):
-            choice = text.strip().split()[1:] or [None]
-            assistant.set_language(conversation, choice[0] if choice[0] in ("en", "fr", "es") else None)
-            continue
-        if assistant.refresh_index():
-            err_console.print("[dim](guidance updated)[/dim]")
-        reply = assistant.reply(conversation, text)
-        console.print(terminal_safe(reply.text) + "\n", highlight=False, markup=False)
-        if reply.triage.kind.value == "escalate":
-            err_console.print(f"[dim](handed over to an advisor: {reply.triage.reason.value})[/dim]")
+    chat_ = TerminalChat(application, console, err_console)
+    asyncio.run(chat_.run(lambda: console.input("[bold]> [/bold]")))
 
 
 @app.command()
@@ -245,7 +259,7 @@ def _chat(settings: Settings) -> None:
 def chat() -> None:
     """A terminal conversation with memory, as a doctor would have on Telegram."""
     settings = get_settings()
-    _configure_logging(settings)
+    _serving(settings)
     _chat(settings)
 
 
@@ -254,7 +268,7 @@ def chat() -> None:
 def run() -> None:
     """The main job: bring the index up to date, then serve (a terminal chat with no Telegram token)."""
     settings = get_settings()
-    _configure_logging(settings)
+    _serving(settings)
     _ingest(None)
     if settings.telegram_token is not None:
         err_console.print("The Telegram transport is not part of this release yet; starting the terminal chat.")
@@ -267,7 +281,9 @@ def evaluate_command(
     golden: Optional[Path] = typer.Option(None, help="Golden questions (YAML)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     check: bool = typer.Option(False, "--check", help="Exit 1 when a language is below its targets."),
-    calibrate: bool = typer.Option(False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them."),
+    calibrate: bool = typer.Option(
+        False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them to MEDALIYAH_THRESHOLDS_FILE."
+    ),
 ) -> None:
     """Run the golden questions and print per-language quality and latency."""
     import json
@@ -276,8 +292,11 @@ def evaluate_command(
     from bot.assistant import save_thresholds
 
     settings = get_settings()
+    from bot.threads import limit_threads
+
+    limit_threads(settings.threads)
     configure_logging("WARNING")
-    items = evaluation.load_golden(golden or evaluation.GOLDEN_FILE)
+    items = evaluation.load_golden(golden or settings.golden_file or evaluation.GOLDEN_FILE)
     assistant = _assistant(settings)
     if calibrate:
         from bot.assistant import Thresholds

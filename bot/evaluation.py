@@ -15,9 +15,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.assistant import Assistant, LanguageDetector, Thresholds, TriageKind
+from bot.assistant import Assistant, Language, LanguageDetector, Thresholds, TriageKind
 
-GOLDEN_FILE = Path(__file__).resolve().parent.parent / "tests" / "eval" / "golden.yaml"
+# Shipped as package data, so an installed `medaliyah eval` runs without --golden.
+GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {"hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9}
@@ -27,7 +28,7 @@ class GoldenItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    lang: Literal["en", "fr", "es"]
+    lang: Language
     question: str = Field(min_length=1)
     history: list[str] = Field(default_factory=list)
     expect: Literal["answer", "escalate", "out_of_scope"]

@@ -8,12 +8,11 @@ rest of the section is trimmed, because doctors act on them.
 from __future__ import annotations
 
 import re
-from datetime import date
-
 from bot import catalog
 
+from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
 from ._retrieval import Passage, Retrieval
-from ._types import Language, Source
+from ._types import Language, RelatedSection, Source
 
 MAX_ANSWER_CHARS = 1100  # about a phone screen and a half; Telegram allows 4096
 CAVEAT_ALLOWANCE = 2.5  # a caveat may stretch a section this far past its share: doctors act on them
@@ -25,11 +24,6 @@ CAVEAT = re.compile(
     r"puede haber cambiado|ya no|en reforma|contradic|no coinciden|verific|confirmar|confirm[ae]|incierto",
     re.I,
 )
-
-
-def format_date(value: date, lang: Language) -> str:
-    months = catalog.text("months", lang).split(",")
-    return catalog.text("date_format", lang, day=value.day, month=months[value.month - 1].strip(), year=value.year)
 
 
 def _trim(text: str, budget: int) -> str:
@@ -88,11 +82,11 @@ def _drop_dangling_introductions(lines: list[list[str]]) -> None:
 
 def source_of(passage: Passage) -> Source:
     c = passage.chunk
-    return Source(c.doc_id, c.lang, c.title, c.sources, c.as_of, c.section_title)
+    return Source(c.doc_id, c.lang, c.title, c.sources, c.as_of, c.section_title, passage.similarity)
 
 
-def compose(retrieval: Retrieval, lang: Language, *, max_sections: int = 2) -> tuple[str, tuple[Source, ...]]:
-    """A short answer from the top document's best sections, with date and sources."""
+def compose(retrieval: Retrieval, lang: Language, *, max_sections: int = 2) -> tuple[Content, tuple[Source, ...]]:
+    """A short answer from the top document's best sections; the renderer adds date and sources."""
     top = retrieval.passages[0]
     # A document's introduction says what the page covers; a section of it answers the question.
     sections = [p for p in retrieval.passages if p.chunk.doc_id == top.chunk.doc_id and p.chunk.section]
@@ -106,31 +100,39 @@ def compose(retrieval: Retrieval, lang: Language, *, max_sections: int = 2) -> t
                 and p.fused >= 0.85 * top.fused):
             chosen.append(p)
     chosen.sort(key=lambda p: p.chunk.chunk_index)
-    parts: list[str] = []
+    blocks: list[Block] = []
     if top.chunk.lang != lang:
         name = catalog.text(f"language_names_{top.chunk.lang}", lang)
-        parts.append(catalog.text("other_language_note", lang, language=name))
+        blocks.extend(paragraphs(catalog.text("other_language_note", lang, language=name)))
     budget = MAX_ANSWER_CHARS // len(chosen)
     for p in chosen:
-        heading = p.chunk.section_title
-        parts.append(f"{heading}\n{_trim(p.chunk.text.strip(), budget)}")
+        blocks.append(Heading(plain_spans(p.chunk.section_title)))
+        blocks.extend(parse_markdown(_trim(p.chunk.text.strip(), budget)))
     sources = [source_of(top)]
-    others = [d for d in retrieval.ranked_doc_ids[1:3] if d != top.chunk.doc_id]
     see_also = []
-    for doc_id in others[:1]:
-        p = next(x for x in retrieval.passages if x.chunk.doc_id == doc_id)
-        if p.fused >= 0.8 * top.fused:
+    for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if d != top.chunk.doc_id][:1]:
+        p = next((x for x in retrieval.passages if x.chunk.doc_id == doc_id), None)
+        if p is not None and p.fused >= 0.8 * top.fused:
             see_also.append(p)
     if see_also:
-        parts.append(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in see_also)))
+        blocks.extend(paragraphs(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in see_also))))
         sources.extend(source_of(p) for p in see_also)
-    parts.append(footer(sources, lang))
-    return "\n\n".join(parts), tuple(sources)
+    return tuple(blocks), tuple(sources)
 
 
-def footer(sources: list[Source] | tuple[Source, ...], lang: Language) -> str:
-    as_of = min(s.as_of for s in sources)
-    lines = [catalog.text("as_of", lang, date=format_date(as_of, lang)), catalog.text("sources", lang)]
-    for s in sources:
-        lines.append(f"• {s.title}: {s.urls[0] if s.urls else ''}".rstrip(": "))
-    return "\n".join(lines)
+def related_sections(retrieval: Retrieval, quoted: Content, lang: Language, limit: int = 3) -> tuple[RelatedSection, ...]:
+    """Other sections retrieval found, in the reply's language, whose headings a doctor may tap.
+
+    Only sections with a heading (the guidance writes them as questions) and not already quoted.
+    """
+    shown = {text_of(b.spans) for b in quoted if isinstance(b, Heading)}
+    out: list[RelatedSection] = []
+    for p in retrieval.passages:
+        c = p.chunk
+        if not c.section or c.lang != lang or c.section_title in shown:
+            continue
+        shown.add(c.section_title)
+        out.append(RelatedSection(c.chunk_id, c.doc_id, c.section_title, c.lang))
+        if len(out) >= limit:
+            break
+    return tuple(out)

@@ -24,17 +24,22 @@ def _recover_bytes(match: re.Match[str]) -> str:
     return raw.decode("cp1252", errors="replace")
 
 
+def readable_text(text: str) -> str:
+    """The message as text any layer can store, log, relay or embed: valid UTF-8, no NUL,
+    no control codes (kept whole otherwise, emoji included)."""
+    text = _ESCAPED_BYTES.sub(_recover_bytes, text)
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = _ESCAPE_SEQUENCE.sub(" ", text)
+    return _CONTROL.sub(" ", text.replace("\r\n", "\n")).strip()
+
+
 def clean_message(text: str) -> str:
-    """The message as readable text, or "" when it holds no letter or digit at all.
+    """The message as a question: readable text, or "" when it holds no letter or digit at all.
 
     An emoji, "..." or "???" is not a question: an empty result makes the assistant ask the
     doctor to write one instead of answering from whatever page ranks first.
     """
-    text = _ESCAPED_BYTES.sub(_recover_bytes, text)
-    text = _LONE_SURROGATE.sub("\ufffd", text)
-    text = _ESCAPE_SEQUENCE.sub(" ", text)
-    text = _CONTROL.sub(" ", text.replace("\r\n", "\n"))
-    text = text.strip()
+    text = readable_text(text)
     if not any(ch.isalnum() for ch in text):
         return ""
     return text
