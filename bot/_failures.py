@@ -14,9 +14,10 @@ def explain_failure(exc: BaseException) -> tuple[int, str] | None:
     """(exit status, one line naming the problem and the fix), or None for an unexpected error."""
     from bot.assistant._llm import LLMUnavailable
     from bot.settings import SettingsError
+    from bot.storage import StorageError
     from ingest import EmbedderError, EmbedderMismatch, IndexUnavailable
 
-    if isinstance(exc, (SettingsError, EmbedderError, EmbedderMismatch, IndexUnavailable, LLMUnavailable)):
+    if isinstance(exc, (SettingsError, EmbedderError, EmbedderMismatch, IndexUnavailable, LLMUnavailable, StorageError)):
         return EXIT_CONFIG, _one_line(str(exc))
     module = type(exc).__module__ or ""
     if module.startswith("chromadb"):  # a store error no layer below mapped: still one line

@@ -3,7 +3,8 @@
 It holds no transport: the application layer (``bot.app``), the evaluation and the benchmarks
 call ``reply(conversation_id, text)`` and read the same ``Reply``. A message goes through small
 named steps, each of which may settle it: language, triage by wording, feedback on the previous
-answer, a courtesy acknowledgement, then retrieval, relevance and the answer itself.
+answer, a courtesy acknowledgement, triage by the model over the question's embedding (the same
+embedding then serves retrieval), then retrieval, relevance and the answer itself.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from ._memory import ConversationState, ConversationStore, InMemoryConversationS
 from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._text import fold
 from ._thresholds import Thresholds
-from ._triage import is_unhelpful_feedback, triage_message
+from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
+from ._triage import triage as decide_triage
+from ._triage_model import TriageModel
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,7 @@ class _Message:
     lang: Language
     decision: LanguageDecision
     context: str | None = None  # searched with the text instead of the previous question
+    vector: list[float] | None = None  # the search query's embedding, once computed for triage
 
 
 class Assistant:
@@ -82,6 +86,7 @@ class Assistant:
         store: ConversationStore | None = None,
         detector: LanguageDetector | None = None,
         memory_turns: int = 6,
+        triage_model: TriageModel | None = None,
     ) -> None:
         self.index = index
         self.retriever = HybridRetriever(index)
@@ -90,6 +95,7 @@ class Assistant:
         self.store = store or InMemoryConversationStore()
         self.detector = detector or LanguageDetector()
         self.memory_turns = memory_turns
+        self.triage_model = triage_model  # None: triage by rules alone
 
     # -- public --------------------------------------------------------------------------
 
@@ -128,7 +134,8 @@ class Assistant:
         question) is searched with the text in place of the previous question."""
         started = time.perf_counter()
         state = self.store.load(conversation_id)
-        text = clean_message(text)  # bad bytes, NUL, control characters; "" when there is no word
+        # Telegram never sends more than 4,096 characters; nothing longer reaches triage or retrieval.
+        text = clean_message(text[: MAX_TRIAGE_CHARS * 2])[:MAX_TRIAGE_CHARS]  # bad bytes, NUL, control codes; "" with no word
         outcome = self._decide(conversation_id, text, state, language_hint, language, context)
         if outcome.turn is not None:
             # One atomic append: a concurrent message of the same doctor keeps its turn too.
@@ -174,7 +181,7 @@ class Assistant:
             self._triaged(msg)
             or self._feedback(msg)
             or self._acknowledged(msg)
-            or self._retrieved(msg)
+            or self._modelled(msg)
         )
 
     def _language(
@@ -183,6 +190,11 @@ class Assistant:
         """The language to answer in, or the served languages listed when it is none of them."""
         decision = self.detector.decide(text, current=state.language, hint=hint, explicit=explicit or state.explicit_language)
         if decision.language is None:
+            # Support lines and a person never depend on the language we serve.
+            distress = distress_in_any_language(text)
+            if distress is not None:
+                msg = _Message(cid, text, state, "en", decision)
+                return self._escalate(msg, distress, notice=catalog.all_languages("distress_other_language"))
             lang = explicit or state.explicit_language or state.language or "en"
             triage = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, "detected other than en/fr/es")
             return _Outcome(self._canned(cid, lang, paragraphs(catalog.all_languages("unsupported_language")), triage), None)
@@ -194,8 +206,46 @@ class Assistant:
         if triage is None:
             return None
         if triage.kind is TriageKind.DECLINE:
-            return self._remember(msg, self._canned(msg.cid, msg.lang, paragraphs(catalog.text("out_of_scope", msg.lang)), triage))
+            return self._decline(msg, triage)
         return self._escalate(msg, triage)
+
+    def _modelled(self, msg: _Message) -> _Outcome:
+        """The triage model reads the search query's embedding; retrieval then reuses it."""
+        if self.triage_model is not None:
+            msg = replace(msg, vector=self._query_vector(self._query(msg)))
+            triage = decide_triage(msg.text, msg.vector, self.triage_model)
+            if triage.kind is TriageKind.ESCALATE:
+                return self._escalate(msg, triage)
+            if triage.kind is TriageKind.DECLINE:
+                return self._decline(msg, triage)
+        return self._retrieved(msg)
+
+    def _query_vector(self, query: str) -> list[float] | None:
+        try:
+            return self.index.embedder.embed_query(query)
+        except Exception as exc:  # retrieval then ranks by keywords, and triage goes by rules
+            log.warning("embedding the question failed (%s); triage by rules only", type(exc).__name__)
+            return None
+
+    def _decline(self, msg: _Message, triage: Triage) -> _Outcome:
+        """A polite no in the doctor's language, what can still be said, and the advisor offer."""
+        key = {EscalationReason.CLINICAL: "decline_clinical", EscalationReason.OTHER_COUNTRY: "decline_other_country"}.get(
+            triage.reason, "decline_unrelated"  # type: ignore[arg-type]
+        )
+        notice = paragraphs(catalog.text(key, msg.lang))
+        offer = paragraphs(catalog.text("offer_advisor", msg.lang))
+        if triage.reason is not EscalationReason.OTHER_COUNTRY:
+            return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage))
+        # Another country: the Israeli side of the question may still have an answer.
+        retrieval = self._retrieve(msg)
+        if not retrieval.passages or not retrieval.dense_available or retrieval.top_similarity < self.thresholds.answer_above:
+            return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage, retrieval))
+        content, sources = compose(retrieval, msg.lang)
+        body = (*notice, *paragraphs(catalog.text("other_country_israeli_side", msg.lang)), *content, *offer)
+        reply = Reply(
+            msg.cid, body, msg.lang, triage, sources, "extractive", retrieval.ranked_doc_ids, guidance=_guidance(retrieval)
+        )
+        return self._remember(msg, reply)
 
     def _feedback(self, msg: _Message) -> _Outcome | None:
         """"That doesn't help": ask to rephrase, and offer a person when it keeps happening."""
@@ -225,10 +275,12 @@ class Assistant:
         retrieval = self._retrieve(msg)
         return self._out_of_scope(msg, retrieval) or self._unsure(msg, retrieval) or self._answered(msg, retrieval)
 
+    def _query(self, msg: _Message) -> str:
+        return f"{msg.context}\n{msg.text}"[-MAX_QUERY_CHARS:] if msg.context else self._search_text(msg.text, msg.state)
+
     def _retrieve(self, msg: _Message) -> Retrieval:
         query_lang = msg.decision.detected if msg.decision.detected and not msg.decision.sticky else msg.lang
-        query = f"{msg.context}\n{msg.text}"[-MAX_QUERY_CHARS:] if msg.context else self._search_text(msg.text, msg.state)
-        return self.retriever.retrieve(query, msg.lang, query_lang=query_lang)
+        return self.retriever.retrieve(self._query(msg), msg.lang, query_vector=msg.vector, query_lang=query_lang)
 
     def _thresholds(self, retrieval: Retrieval) -> Thresholds:
         if retrieval.dense_available:
@@ -294,7 +346,7 @@ class Assistant:
             related=related_sections(retrieval, content, msg.lang),
         )
 
-    def _escalate(self, msg: _Message, triage: Triage) -> _Outcome:
+    def _escalate(self, msg: _Message, triage: Triage, notice: str = "") -> _Outcome:
         assert triage.reason is not None
         guidance = self._guidance_for(msg)
         if triage.reason is not EscalationReason.DISTRESS:
@@ -305,6 +357,7 @@ class Assistant:
             *paragraphs(catalog.text("escalate_distress", msg.lang)),
             *lines,
             *paragraphs(catalog.text("escalate_distress_after", msg.lang)),
+            *(paragraphs(notice) if notice else ()),
         )
         return self._remember(msg, Reply(msg.cid, body, msg.lang, triage, sources, "canned", guidance=guidance, index_version=version))
 
