@@ -207,6 +207,7 @@ def evaluate_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     check: bool = typer.Option(False, "--check", help="Exit 1 when a language is below its targets."),
     calibrate: bool = typer.Option(False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them."),
+    unseen: bool = typer.Option(False, "--unseen", help="Run tests/eval/unseen.yaml, the set never used for tuning, instead."),
 ) -> None:
     """Run the golden questions and print per-language quality and latency."""
     import json
@@ -216,8 +217,10 @@ def evaluate_command(
 
     settings = get_settings()
     logging.basicConfig(level=logging.WARNING)
-    items = evaluation.load_golden(golden or evaluation.GOLDEN_FILE)
+    items = evaluation.load_golden(golden or (evaluation.UNSEEN_FILE if unseen else evaluation.GOLDEN_FILE))
     assistant = _assistant(settings)
+    if calibrate and unseen:
+        raise typer.BadParameter("the unseen set is never used for calibration", param_hint="--unseen")
     if calibrate:
         from bot.assistant import Thresholds
 
@@ -244,11 +247,25 @@ def evaluate_command(
         for r in reports.values():
             for failure in r.failures:
                 console.print(f"  [dim]{failure}[/dim]", highlight=False)
+        _print_answer_quality(reports)
     below = [line for r in reports.values() for line in r.below_target()]
     if check and below:
         for line in below:
             err_console.print(f"[red]below target[/red] {line}")
         raise typer.Exit(1)
+
+
+def _print_answer_quality(reports: dict) -> None:
+    """Answer accuracy (right language, right kind, every key fact) beside the ranking figures."""
+    table = Table(title="answers")
+    for column in ["lang", "n", "answer accuracy", "key facts", "hit@3"]:
+        table.add_column(column, justify="right")
+    for r in reports.values():
+        table.add_row(r.lang, str(r.n), f"{r.answer_accuracy:.2f}", f"{r.keyfact_coverage:.2f}", f"{r.hit_at_3:.2f}")
+    console.print(table)
+    for r in reports.values():
+        for failure in r.answer_failures:
+            console.print(f"  [dim]answer {failure}[/dim]", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console-script entry point
