@@ -245,8 +245,7 @@ def calibrate(assistant: Assistant, items: list[GoldenItem]) -> Thresholds:
         conversation = f"calibrate-{item.id}"
         for earlier in item.history:
             assistant.reply(conversation, earlier)
-        query = assistant.search_query(conversation, item.question)
-        retrieval = assistant.retriever.retrieve(query, item.lang)
+        retrieval = assistant.search(conversation, item.question, item.lang)
         scored.append((retrieval.top_similarity, item.expect == "answer"))
     candidates = sorted({s for s, _ in scored})
     best_t, best_cost = 0.0, float("inf")

@@ -22,6 +22,7 @@ from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._thresholds import Thresholds
 from ._text import fold
 from ._triage import is_unhelpful_feedback, triage_message
+from ._understanding import focus, guidance_terms, split_questions
 from ._types import EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,13 @@ _FOLLOW_UP_REFERENCE = re.compile(
     r"\b(those|these|them|it|they|that|this one|same|ca|cela|ceux|celles|ces|ceux-ci|le meme|la meme|"
     r"eso|esos|esas|ellos|ellas|lo mismo|esto|aquello)\b"
 )
+
+
+def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
+    """A unit vector leaning ``weight`` towards ``a``: the question, with its story behind it."""
+    mixed = [weight * x + (1 - weight) * y for x, y in zip(a, b)]
+    norm = sum(x * x for x in mixed) ** 0.5 or 1.0
+    return [x / norm for x in mixed]
 
 
 class Assistant:
@@ -131,7 +139,7 @@ class Assistant:
 
         query = self._contextual_query(text, state)
         query_lang = decision.detected if decision.detected and not decision.sticky else lang
-        retrieval = self.retriever.retrieve(query[:MAX_QUERY_CHARS], lang, query_lang=query_lang)
+        retrieval = self._find(query, text, lang, query_lang)
         t = self.thresholds
         if not retrieval.dense_available:
             # Similarity thresholds cannot be applied: answer on a keyword match, else say so.
@@ -146,8 +154,44 @@ class Assistant:
             reply = self._canned(cid, lang, body, triage, retrieval)
             return reply, Turn(text, reply.text, lang, triage.kind, helpful=False)
 
-        reply = self._answer(cid, text, lang, retrieval, state)
+        reply = self._answer(cid, text, lang, retrieval, state, query, self._parts(text, lang, query_lang, retrieval))
         return reply, Turn(text, reply.text, lang, reply.triage.kind, retrieval.ranked_doc_ids[:3])
+
+    def _find(self, query: str, text: str, lang: Language, query_lang: str | None) -> Retrieval:
+        """Search for what the doctor asks, in the guidance's words.
+
+        Place names and everyday words add the guidance's terms (``knowledge/synonyms.yaml``);
+        in a long message the question sentence(s) weigh more than the story around them: they
+        are searched twice by keyword, and their meaning leads the dense query.
+        """
+        extra = guidance_terms(query, query_lang or lang)
+        focused = focus(text)
+        search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
+        vector = None
+        try:
+            embed = self.index.embedder.embed_query
+            if focused:
+                whole, asked = embed(f"{query[:MAX_QUERY_CHARS]} {extra}"), embed(f"{focused} {extra}")
+                vector = _blend(asked, whole, 0.6)
+            elif extra:
+                vector = embed(f"{query[:MAX_QUERY_CHARS]} {extra}")
+        except Exception as exc:  # the retriever tries again and degrades to keywords
+            log.warning("embedding the question failed (%s)", type(exc).__name__)
+        return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
+
+    def _parts(self, text: str, lang: Language, query_lang: str | None, whole: Retrieval) -> list[tuple[str, Retrieval]]:
+        """Two questions in one message, each with its own search, when they need different sections."""
+        questions = split_questions(text)
+        if not questions:
+            return []
+        found = [(q, self._find(q, q, lang, query_lang)) for q in questions]
+        found = [(q, r) for q, r in found if r.passages]
+        tops = {r.passages[0].chunk.chunk_id for _, r in found}
+        return found if len(found) > 1 and len(tops) > 1 else []
+
+    def search(self, conversation_id: str, text: str, lang: Language) -> Retrieval:
+        """What the reply to ``text`` would be drawn from (used to calibrate thresholds)."""
+        return self._find(self.search_query(conversation_id, text), text, lang, lang)
 
     def search_query(self, conversation_id: str, text: str) -> str:
         """What would be searched for ``text`` in this conversation (used to calibrate thresholds)."""
@@ -168,8 +212,17 @@ class Assistant:
             return f"{previous}\n{text}"
         return text
 
-    def _answer(self, cid: str, text: str, lang: Language, retrieval: Retrieval, state: ConversationState) -> Reply:
-        extractive_text, sources = compose(retrieval, lang)
+    def _answer(
+        self,
+        cid: str,
+        text: str,
+        lang: Language,
+        retrieval: Retrieval,
+        state: ConversationState,
+        query: str = "",
+        parts: list[tuple[str, Retrieval]] | None = None,
+    ) -> Reply:
+        extractive_text, sources = compose(retrieval, lang, question=query or text, parts=parts or None)
         ranked = retrieval.ranked_doc_ids
         if self.generator is None:
             return Reply(cid, extractive_text, lang, Triage(TriageKind.ANSWER), sources, "extractive", ranked)
