@@ -22,7 +22,7 @@ from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._thresholds import Thresholds
 from ._text import fold
 from ._triage import is_unhelpful_feedback, triage_message
-from ._understanding import focus, guidance_terms, split_questions
+from ._understanding import Synonym, focus, guidance_terms, split_questions
 from ._types import EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ class Assistant:
         store: ConversationStore | None = None,
         detector: LanguageDetector | None = None,
         memory_turns: int = 6,
+        synonyms: tuple[Synonym, ...] | None = None,
     ) -> None:
         self.index = index
         self.retriever = HybridRetriever(index)
@@ -68,6 +69,7 @@ class Assistant:
         self.store = store or InMemoryConversationStore()
         self.detector = detector or LanguageDetector()
         self.memory_turns = memory_turns
+        self.synonyms = synonyms  # None: the shipped knowledge/synonyms.yaml
 
     # -- public --------------------------------------------------------------------------
 
@@ -164,7 +166,7 @@ class Assistant:
         in a long message the question sentence(s) weigh more than the story around them: they
         are searched twice by keyword, and their meaning leads the dense query.
         """
-        extra = guidance_terms(query, query_lang or lang)
+        extra = guidance_terms(query, query_lang or lang, self.synonyms)
         focused = focus(text)
         search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
         vector = None

@@ -8,6 +8,7 @@ from ._assistant import Assistant
 from ._generation import AnswerGenerator
 from ._memory import ConversationStore
 from ._thresholds import load_thresholds
+from ._understanding import load_synonyms
 
 
 def build_assistant(settings: Settings, *, store: ConversationStore | None = None) -> Assistant:
@@ -27,4 +28,5 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
         generator=generator,
         store=store,
         memory_turns=settings.memory_turns,
+        synonyms=load_synonyms(settings.knowledge_dir / "synonyms.yaml"),
     )
