@@ -249,7 +249,7 @@ def compose(
         if not r.passages:
             continue
         for p in _pick_sections(r, q, lang, 1 if parts else max_sections):
-            if all(p.chunk.chunk_id != c.chunk_id for _, c in chosen):
+            if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
                 chosen.append((q, p))
     if not chosen:
         chosen = [(question, retrieval.passages[0])]

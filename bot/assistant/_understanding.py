@@ -108,7 +108,7 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
         return ()
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1024)
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
     return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
