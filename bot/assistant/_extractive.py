@@ -183,6 +183,16 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
                 if not v.is_item:
                     break
                 take(v, limit)
+    for i, u in enumerate(units):  # numbered steps are kept together: "2." and "3." without "1." mislead
+        if u.keep and u.is_item and re.match(r"\d+\.\s", u.text.lstrip()):
+            j = i
+            while j > 0 and units[j - 1].is_item:
+                j -= 1
+            k = i
+            while k + 1 < len(units) and units[k + 1].is_item:
+                k += 1
+            for v in units[j : k + 1]:
+                take(v, limit)
     for i, u in enumerate(units):  # an introduction left without any of its items reads as broken
         if u.keep and not u.is_item and u.text.rstrip().endswith(":"):
             items = []
