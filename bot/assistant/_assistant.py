@@ -1,7 +1,9 @@
 """The assistant: one message of one conversation in, one typed reply out.
 
-It holds no transport: the Telegram bot, the terminal chat and the evaluation all call
-``reply(conversation_id, text)`` and read the same ``Reply``.
+It holds no transport: the application layer (``bot.app``), the evaluation and the benchmarks
+call ``reply(conversation_id, text)`` and read the same ``Reply``. A message goes through small
+named steps, each of which may settle it: language, triage by wording, feedback on the previous
+answer, a courtesy acknowledgement, then retrieval, relevance and the answer itself.
 """
 
 from __future__ import annotations
@@ -9,27 +11,30 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from bot import catalog
 from ingest import GuidanceIndex
 
-from ._extractive import compose, footer, source_of, _trim
-from ._generation import AnswerGenerator, check_draft
-from ._language import LanguageDetector
+from ._content import Content, Heading, Paragraph, paragraphs, parse_markdown, plain_spans
+from ._extractive import _trim, compose, related_sections, source_of
+from ._generation import AnswerGenerator, check_draft, rejection_for
+from ._language import LanguageDecision, LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
 from ._retrieval import HybridRetriever, Passage, Retrieval
-from ._thresholds import Thresholds
 from ._text import fold
+from ._thresholds import Thresholds
 from ._triage import is_unhelpful_feedback, triage_message
 from ._understanding import Synonym, focus, guidance_terms, split_questions
-from ._types import EscalationReason, Language, Reply, Source, Triage, TriageKind
+from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
 
 SUPPORT_DOC_ID = "emotional-support"
 MAX_QUERY_CHARS = 1500
 UNHELPFUL_BEFORE_OFFER = 2
+ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 
 # A follow-up leans on the previous question: it opens with a connector or points back at it.
 _COURTESY = re.compile(r"^((ok(ay)?|merci|thanks?( you)?|gracias|bueno|vale|d'?accord|perfect[o]?|parfait|super|great|genial)[\s,.!]*)+")
@@ -41,6 +46,30 @@ _FOLLOW_UP_REFERENCE = re.compile(
     r"\b(those|these|them|it|they|that|this one|same|ca|cela|ceux|celles|ces|ceux-ci|le meme|la meme|"
     r"eso|esos|esas|ellos|ellas|lo mismo|esto|aquello)\b"
 )
+# A message that only thanks or acknowledges ("ok thanks!", "merci beaucoup", "vale, gracias"):
+# it asks nothing, so it gets a short word back, not the previous answer again.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^(?:(?:ok(?:ay)?|okey|oki|thanks?|thank you|thx|ty|cheers|great|perfect|cool|got it|understood|"
+    r"(?:very|so) much|a lot|merci|beaucoup|bien|parfait|super|d'?accord|entendu|genial|top|"
+    r"gracias|muchas|muchisimas|vale|bueno|perfecto|entendido|listo|de acuerdo|mil)[\s,.!;:)]*)+$"
+)
+
+
+class _Outcome(NamedTuple):
+    reply: Reply
+    turn: Turn | None  # what the conversation remembers; None leaves the memory as it was
+
+
+@dataclass(frozen=True)
+class _Message:
+    """One message on its way through the steps, with the language already decided."""
+
+    cid: str
+    text: str
+    state: ConversationState
+    lang: Language
+    decision: LanguageDecision
+    context: str | None = None  # searched with the text instead of the previous question
 
 
 def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
@@ -75,8 +104,14 @@ class Assistant:
 
     def set_language(self, conversation_id: str, language: Language | None) -> None:
         """An explicit choice (a /language command): wins over detection until cleared."""
-        state = self.store.load(conversation_id)
-        self.store.save(conversation_id, replace(state, explicit_language=language, language=language or state.language))
+        self.store.set_language(conversation_id, language, explicit=True)
+
+    def forget(self, conversation_id: str) -> None:
+        """Everything remembered about the conversation goes (a /forget confirmed)."""
+        self.store.forget(conversation_id)
+
+    def conversation(self, conversation_id: str) -> ConversationState:
+        return self.store.load(conversation_id)
 
     def refresh_index(self) -> bool:
         """Follow a newly published index version; conversations are untouched.
@@ -96,68 +131,117 @@ class Assistant:
         *,
         language_hint: str | None = None,
         language: Language | None = None,
+        context: str | None = None,
     ) -> Reply:
+        """The reply to one message; ``context`` (e.g. the document title of a tapped related
+        question) is searched with the text in place of the previous question."""
         started = time.perf_counter()
         state = self.store.load(conversation_id)
-        reply, turn = self._reply(conversation_id, text.strip(), state, language_hint, language)
-        if turn is not None:
-            self.store.save(conversation_id, state.with_turn(turn, self.memory_turns))
-        return replace(reply, latency_ms=(time.perf_counter() - started) * 1000)
+        outcome = self._decide(conversation_id, text.strip(), state, language_hint, language, context)
+        if outcome.turn is not None:
+            # One atomic append: a concurrent message of the same doctor keeps its turn too.
+            self.store.append_turn(conversation_id, outcome.turn, self.memory_turns)
+        return replace(outcome.reply, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def hand_over(
+        self,
+        conversation_id: str,
+        *,
+        reason: EscalationReason = EscalationReason.HUMAN_REQUEST,
+        detail: str = "",
+        language_hint: str | None = None,
+    ) -> Reply:
+        """A person takes over on request (an advisor button or /advisor), in the doctor's language."""
+        started = time.perf_counter()
+        state = self.store.load(conversation_id)
+        lang: Language = state.explicit_language or state.language or _hint(language_hint) or "en"
+        previous = next((t.question for t in reversed(state.turns) if t.kind is not TriageKind.ESCALATE), "")
+        msg = _Message(conversation_id, previous, state, lang, LanguageDecision(lang, None))
+        outcome = self._escalate(msg, Triage(TriageKind.ESCALATE, reason, detail))
+        self.store.append_turn(conversation_id, replace(outcome.turn, question=detail or reason.value), self.memory_turns)
+        return replace(outcome.reply, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def search_query(self, conversation_id: str, text: str) -> str:
+        """What would be searched for ``text`` in this conversation (used to calibrate thresholds)."""
+        return self._search_text(text, self.store.load(conversation_id))
 
     # -- steps -----------------------------------------------------------------------------
 
-    def _reply(
-        self, cid: str, text: str, state: ConversationState, hint: str | None, explicit: Language | None
-    ) -> tuple[Reply, Turn | None]:
-        fallback_lang: Language = explicit or state.explicit_language or state.language or "en"
+    def _decide(
+        self, cid: str, text: str, state: ConversationState, hint: str | None, explicit: Language | None,
+        context: str | None = None,
+    ) -> _Outcome:
         if not text:
-            return self._canned(cid, fallback_lang, catalog.text("empty_message", fallback_lang), Triage(TriageKind.ANSWER)), None
-        decision = self.detector.decide(
-            text, current=state.language, hint=hint, explicit=explicit or state.explicit_language
+            lang = explicit or state.explicit_language or state.language or _hint(hint) or "en"
+            return _Outcome(self._canned(cid, lang, paragraphs(catalog.text("empty_message", lang)), Triage(TriageKind.ANSWER)), None)
+        msg = self._language(cid, text, state, hint, explicit)
+        if isinstance(msg, _Outcome):
+            return msg
+        msg = replace(msg, context=context)
+        return (
+            self._triaged(msg)
+            or self._feedback(msg)
+            or self._acknowledged(msg)
+            or self._retrieved(msg)
         )
+
+    def _language(
+        self, cid: str, text: str, state: ConversationState, hint: str | None, explicit: Language | None
+    ) -> _Message | _Outcome:
+        """The language to answer in, or the served languages listed when it is none of them."""
+        decision = self.detector.decide(text, current=state.language, hint=hint, explicit=explicit or state.explicit_language)
         if decision.language is None:
+            lang = explicit or state.explicit_language or state.language or "en"
             triage = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, "detected other than en/fr/es")
-            return self._canned(cid, fallback_lang, catalog.all_languages("unsupported_language"), triage), None
-        lang: Language = decision.language
+            return _Outcome(self._canned(cid, lang, paragraphs(catalog.all_languages("unsupported_language")), triage), None)
+        return _Message(cid, text, state, decision.language, decision)
 
-        escalation = triage_message(text)
-        if escalation is not None and escalation.kind is TriageKind.DECLINE:
-            reply = self._canned(cid, lang, catalog.text("out_of_scope", lang), escalation)
-            return reply, Turn(text, reply.text, lang, escalation.kind)
-        if escalation is not None:
-            reply = self._escalate(cid, lang, escalation)
-            return reply, Turn(text, reply.text, lang, escalation.kind)
+    def _triaged(self, msg: _Message) -> _Outcome | None:
+        """Wording that needs a person (escalate) or that we never answer (clinical: decline)."""
+        triage = triage_message(msg.text)
+        if triage is None:
+            return None
+        if triage.kind is TriageKind.DECLINE:
+            return self._remember(msg, self._canned(msg.cid, msg.lang, paragraphs(catalog.text("out_of_scope", msg.lang)), triage))
+        return self._escalate(msg, triage)
 
-        if state.turns and is_unhelpful_feedback(text):
-            unhelpful = state.recent_unhelpful() + 1
-            if unhelpful >= UNHELPFUL_BEFORE_OFFER:
-                triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.REPEATED_UNHELPFUL, f"{unhelpful} unhelpful answers in a row")
-                body = f"{catalog.text('unhelpful_offer', lang)} {catalog.text('offer_advisor', lang)}"
-            else:
-                triage = Triage(TriageKind.ANSWER, None, "the doctor said the answer did not help")
-                body = catalog.text("rephrase", lang)
-            reply = self._canned(cid, lang, body, triage)
-            return reply, Turn(text, reply.text, lang, triage.kind, helpful=False)
+    def _feedback(self, msg: _Message) -> _Outcome | None:
+        """"That doesn't help": ask to rephrase, and offer a person when it keeps happening."""
+        if not msg.state.turns or not is_unhelpful_feedback(msg.text):
+            return None
+        unhelpful = msg.state.recent_unhelpful() + 1
+        if unhelpful >= UNHELPFUL_BEFORE_OFFER:
+            triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.REPEATED_UNHELPFUL, f"{unhelpful} unhelpful answers in a row")
+            body = f"{catalog.text('unhelpful_offer', msg.lang)} {catalog.text('offer_advisor', msg.lang)}"
+        else:
+            triage = Triage(TriageKind.ANSWER, None, "the doctor said the answer did not help")
+            body = catalog.text("rephrase", msg.lang)
+        reply = self._canned(msg.cid, msg.lang, paragraphs(body), triage)
+        return self._remember(msg, reply, helpful=False)
 
-        query = self._contextual_query(text, state)
-        query_lang = decision.detected if decision.detected and not decision.sticky else lang
-        retrieval = self._find(query, text, lang, query_lang)
-        t = self.thresholds
-        if not retrieval.dense_available:
-            # Similarity thresholds cannot be applied: answer on a keyword match, else say so.
-            t = Thresholds(decline_below=0.0, answer_above=0.0) if retrieval.top_keyword > 0 else Thresholds(0.0, 1.0)
-        if (not retrieval.passages and retrieval.dense_available) or retrieval.top_similarity < t.decline_below:
-            triage = Triage(TriageKind.DECLINE, EscalationReason.OUT_OF_SCOPE, f"top similarity {retrieval.top_similarity:.3f}")
-            reply = self._canned(cid, lang, catalog.text("out_of_scope", lang), triage, retrieval)
-            return reply, Turn(text, reply.text, lang, triage.kind)
-        if retrieval.top_similarity < t.answer_above:
-            triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.NO_RELIABLE_ANSWER, f"top similarity {retrieval.top_similarity:.3f}")
-            body = f"{catalog.text('dont_know', lang)}\n\n{catalog.text('offer_advisor', lang)}"
-            reply = self._canned(cid, lang, body, triage, retrieval)
-            return reply, Turn(text, reply.text, lang, triage.kind, helpful=False)
+    def _acknowledged(self, msg: _Message) -> _Outcome | None:
+        """"ok thanks!" asks nothing: a short word back, and the memory stays on the real question."""
+        if not _ACKNOWLEDGEMENT.match(fold(msg.text).strip(" .!?")):
+            return None
+        reply = replace(
+            self._canned(msg.cid, msg.lang, paragraphs(catalog.text("acknowledgement", msg.lang)), Triage(TriageKind.ANSWER)),
+            acknowledgement=True,
+        )
+        return _Outcome(reply, None)
 
-        reply = self._answer(cid, text, lang, retrieval, state, query, self._parts(text, lang, query_lang, retrieval))
-        return reply, Turn(text, reply.text, lang, reply.triage.kind, retrieval.ranked_doc_ids[:3])
+    def _retrieved(self, msg: _Message) -> _Outcome:
+        retrieval = self._retrieve(msg)
+        return self._out_of_scope(msg, retrieval) or self._unsure(msg, retrieval) or self._answered(msg, retrieval)
+
+    def _query(self, msg: _Message) -> tuple[str, str]:
+        """What is searched for this message (with the question it follows), and in which language."""
+        query_lang = msg.decision.detected if msg.decision.detected and not msg.decision.sticky else msg.lang
+        query = f"{msg.context}\n{msg.text}"[-MAX_QUERY_CHARS:] if msg.context else self._search_text(msg.text, msg.state)
+        return query, query_lang
+
+    def _retrieve(self, msg: _Message) -> Retrieval:
+        query, query_lang = self._query(msg)
+        return self._find(query, msg.text, msg.lang, query_lang)
 
     def _find(self, query: str, text: str, lang: Language, query_lang: str | None) -> Retrieval:
         """Search for what the doctor asks, in the guidance's words.
@@ -181,12 +265,13 @@ class Assistant:
             log.warning("embedding the question failed (%s)", type(exc).__name__)
         return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
 
-    def _parts(self, text: str, lang: Language, query_lang: str | None, whole: Retrieval) -> list[tuple[str, Retrieval]]:
+    def _parts(self, msg: _Message) -> list[tuple[str, Retrieval]]:
         """Two questions in one message, each with its own search, when they need different sections."""
-        questions = split_questions(text)
+        questions = split_questions(msg.text)
         if not questions:
             return []
-        found = [(q, self._find(q, q, lang, query_lang)) for q in questions]
+        _, query_lang = self._query(msg)
+        found = [(q, self._find(q, q, msg.lang, query_lang)) for q in questions]
         found = [(q, r) for q, r in found if r.passages]
         tops = {r.passages[0].chunk.chunk_id for _, r in found}
         return found if len(found) > 1 and len(tops) > 1 else []
@@ -195,15 +280,122 @@ class Assistant:
         """What the reply to ``text`` would be drawn from (used to calibrate thresholds)."""
         return self._find(self.search_query(conversation_id, text), text, lang, lang)
 
-    def search_query(self, conversation_id: str, text: str) -> str:
-        """What would be searched for ``text`` in this conversation (used to calibrate thresholds)."""
-        return self._contextual_query(text, self.store.load(conversation_id))
+    def _thresholds(self, retrieval: Retrieval) -> Thresholds:
+        if retrieval.dense_available:
+            return self.thresholds
+        # Similarity thresholds cannot be applied: answer on a keyword match, else say so.
+        return Thresholds(0.0, 0.0) if retrieval.top_keyword > 0 else Thresholds(0.0, 1.0)
 
-    def _contextual_query(self, text: str, state: ConversationState) -> str:
-        """A follow-up is searched together with the question it follows."""
-        previous = next((t.question for t in reversed(state.turns) if t.kind is not TriageKind.ESCALATE), None)
+    def _out_of_scope(self, msg: _Message, retrieval: Retrieval) -> _Outcome | None:
+        if retrieval.passages and retrieval.top_similarity >= self._thresholds(retrieval).decline_below:
+            return None
+        if not retrieval.passages and not retrieval.dense_available:
+            return None  # no keyword match either: "I don't know", not "off topic"
+        triage = Triage(TriageKind.DECLINE, EscalationReason.OUT_OF_SCOPE, f"top similarity {retrieval.top_similarity:.3f}")
+        reply = self._canned(msg.cid, msg.lang, paragraphs(catalog.text("out_of_scope", msg.lang)), triage, retrieval)
+        return self._remember(msg, reply)
+
+    def _unsure(self, msg: _Message, retrieval: Retrieval) -> _Outcome | None:
+        """Guidance near the question but not close enough to answer from: say so, offer a person."""
+        if retrieval.passages and retrieval.top_similarity >= self._thresholds(retrieval).answer_above:
+            return None
+        triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.NO_RELIABLE_ANSWER, f"top similarity {retrieval.top_similarity:.3f}")
+        body = paragraphs(f"{catalog.text('dont_know', msg.lang)}\n\n{catalog.text('offer_advisor', msg.lang)}")
+        reply = self._canned(msg.cid, msg.lang, body, triage, retrieval)
+        return self._remember(msg, reply, helpful=False)
+
+    def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
+        query, _ = self._query(msg)
+        content, sources = compose(retrieval, msg.lang, question=query, parts=self._parts(msg) or None)
+        reply = Reply(
+            msg.cid, content, msg.lang, Triage(TriageKind.ANSWER), sources, "extractive", retrieval.ranked_doc_ids,
+            related=related_sections(retrieval, content, msg.lang),
+            degraded=None if retrieval.dense_available else Degradation.VECTOR_STORE_DOWN,
+            guidance=_guidance(retrieval),
+        )
+        if self.generator is not None:
+            reply = self._drafted(msg, retrieval, reply)
+        return self._remember(msg, reply, doc_ids=retrieval.ranked_doc_ids[:3])
+
+    def _drafted(self, msg: _Message, retrieval: Retrieval, extractive: Reply) -> Reply:
+        """The LLM's draft when it passes every check; else the extractive reply, with the reason."""
+        assert self.generator is not None
+        passages = retrieval.passages[:6]
+        problem: DraftRejection | None
+        try:
+            draft = self.generator.draft(question=msg.text, language=msg.lang, passages=passages, history=msg.state.turns)
+            problem = check_draft(draft, passages, msg.lang, lambda s: self.detector.detect(s)[0])
+        except Exception as exc:  # timeouts, HTTP errors, malformed output: never the doctor's problem
+            problem = rejection_for(exc)
+        if problem is not None:
+            log.info("LLM draft not used (%s); answering extractively", problem.kind.value)
+            return replace(extractive, rejection=problem)
+        llm_sources: list[Source] = []
+        for p in passages:
+            if p.chunk.chunk_id in draft.cited_chunk_ids and all(s.doc_id != p.chunk.doc_id for s in llm_sources):
+                llm_sources.append(source_of(p))
+        content = parse_markdown(draft.answer.strip())
+        triage = Triage(TriageKind.ANSWER)
+        if draft.needs_human:
+            content = (*content, *paragraphs(catalog.text("offer_advisor", msg.lang)))
+            triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.NO_RELIABLE_ANSWER, f"LLM: {draft.why}"[:300])
+        return replace(
+            extractive, content=content, triage=triage, sources=tuple(llm_sources), mode="llm",
+            related=related_sections(retrieval, content, msg.lang),
+        )
+
+    def _escalate(self, msg: _Message, triage: Triage) -> _Outcome:
+        assert triage.reason is not None
+        guidance = self._guidance_for(msg)
+        if triage.reason is not EscalationReason.DISTRESS:
+            body = paragraphs(catalog.text(f"escalate_{triage.reason.value}", msg.lang))
+            return self._remember(msg, replace(self._canned(msg.cid, msg.lang, body, triage), guidance=guidance))
+        lines, sources = self._support_lines(msg.lang)
+        body = (
+            *paragraphs(catalog.text("escalate_distress", msg.lang)),
+            *lines,
+            *paragraphs(catalog.text("escalate_distress_after", msg.lang)),
+        )
+        return self._remember(msg, Reply(msg.cid, body, msg.lang, triage, sources, "canned", guidance=guidance))
+
+    def _guidance_for(self, msg: _Message) -> tuple[Source, ...]:
+        """What the guidance says near an escalated message, for the advisor (never the doctor)."""
+        if not msg.text:
+            return ()
+        try:
+            return _guidance(self._retrieve(msg))
+        except Exception as exc:  # an escalation must never fail for want of context
+            log.warning("no guidance for the advisor (%s)", type(exc).__name__)
+            return ()
+
+    def _support_lines(self, lang: Language) -> tuple[Content, tuple[Source, ...]]:
+        """The emotional-support lines, quoted from the guidance in the doctor's language."""
+        chunks = [c for c in self.index.chunks if c.doc_id == SUPPORT_DOC_ID]
+        in_lang = [c for c in chunks if c.lang == lang] or [c for c in chunks if c.lang == "en"]
+        with_numbers = [c for c in in_lang if re.search(r"\b1201\b|\+?\d[\d\- ]{6,}\d", c.text)]
+        if not with_numbers:
+            return paragraphs(catalog.text("escalate_distress_fallback", lang)), ()
+        best = with_numbers[0]
+        content = (Heading(plain_spans(best.section_title)), *parse_markdown(_trim(best.text, 650)))
+        return content, (source_of(Passage(best, 1.0, 1.0, 0.0)),)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _search_text(self, text: str, state: ConversationState) -> str:
+        """A follow-up is searched together with the question it follows; the new words always fit."""
+        text = text[:MAX_QUERY_CHARS]
+        previous = self._followed_question(text, state)
         if previous is None:
             return text
+        room = MAX_QUERY_CHARS - len(text) - 1
+        if room <= 0:
+            return text
+        return f"{previous[-room:]}\n{text}"
+
+    def _followed_question(self, text: str, state: ConversationState) -> str | None:
+        previous = next((t.question for t in reversed(state.turns) if t.kind is not TriageKind.ESCALATE), None)
+        if previous is None:
+            return None
         folded = _COURTESY.sub("", fold(text))
         words = folded.split()
         if (
@@ -211,69 +403,31 @@ class Assistant:
             or len(words) <= 4
             or (len(words) <= 14 and _FOLLOW_UP_REFERENCE.search(folded))
         ):
-            return f"{previous}\n{text}"
-        return text
+            return previous
+        return None
 
-    def _answer(
-        self,
-        cid: str,
-        text: str,
-        lang: Language,
-        retrieval: Retrieval,
-        state: ConversationState,
-        query: str = "",
-        parts: list[tuple[str, Retrieval]] | None = None,
-    ) -> Reply:
-        extractive_text, sources = compose(retrieval, lang, question=query or text, parts=parts or None)
-        ranked = retrieval.ranked_doc_ids
-        if self.generator is None:
-            return Reply(cid, extractive_text, lang, Triage(TriageKind.ANSWER), sources, "extractive", ranked)
-        passages = retrieval.passages[:6]
-        try:
-            draft = self.generator.draft(question=text, language=lang, passages=passages, history=state.turns)
-            problem = check_draft(draft, passages, lang, lambda s: self.detector.detect(s)[0])
-        except Exception as exc:  # timeouts, HTTP errors, malformed output: never the doctor's problem
-            log.warning("LLM failed, answering extractively: %s", type(exc).__name__)
-            problem = f"LLM error: {type(exc).__name__}: {exc}"[:300]
-        if problem is not None:
-            log.info("LLM draft not used; answering extractively")
-            log.debug("LLM draft rejected: %s", problem)
-            return Reply(cid, extractive_text, lang, Triage(TriageKind.ANSWER), sources, "extractive", ranked, fallback_reason=problem)
-        cited = [p for p in passages if p.chunk.chunk_id in draft.cited_chunk_ids]
-        llm_sources: list[Source] = []
-        for p in cited:
-            if all(s.doc_id != p.chunk.doc_id for s in llm_sources):
-                llm_sources.append(source_of(p))
-        body = f"{draft.answer.strip()}\n\n{footer(llm_sources, lang)}"
-        triage = Triage(TriageKind.ANSWER)
-        if draft.needs_human:
-            body = f"{body}\n\n{catalog.text('offer_advisor', lang)}"
-            triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.NO_RELIABLE_ANSWER, f"LLM: {draft.why}"[:300])
-        return Reply(cid, body, lang, triage, tuple(llm_sources), "llm", ranked)
-
-    def _escalate(self, cid: str, lang: Language, triage: Triage) -> Reply:
-        assert triage.reason is not None
-        if triage.reason is not EscalationReason.DISTRESS:
-            return self._canned(cid, lang, catalog.text(f"escalate_{triage.reason.value}", lang), triage)
-        lines, sources = self._support_lines(lang)
-        body = "\n\n".join([catalog.text("escalate_distress", lang), lines, catalog.text("escalate_distress_after", lang)])
-        if sources:
-            body = f"{body}\n\n{footer(sources, lang)}"
-        return Reply(cid, body, lang, triage, sources, "canned")
-
-    def _support_lines(self, lang: Language) -> tuple[str, tuple[Source, ...]]:
-        """The emotional-support lines, quoted from the guidance in the doctor's language."""
-        chunks = [c for c in self.index.chunks if c.doc_id == SUPPORT_DOC_ID]
-        in_lang = [c for c in chunks if c.lang == lang] or [c for c in chunks if c.lang == "en"]
-        with_numbers = [c for c in in_lang if re.search(r"\b1201\b|\+?\d[\d\- ]{6,}\d", c.text)]
-        if not with_numbers:
-            return catalog.text("escalate_distress_fallback", lang), ()
-        best = with_numbers[0]
-        return f"{best.section_title}\n{_trim(best.text, 650)}", (source_of(Passage(best, 1.0, 1.0, 0.0)),)
+    def _remember(self, msg: _Message, reply: Reply, *, helpful: bool = True, doc_ids: tuple[str, ...] = ()) -> _Outcome:
+        return _Outcome(reply, Turn(msg.text, reply.text, msg.lang, reply.triage.kind, doc_ids, helpful))
 
     def _canned(
-        self, cid: str, lang: Language, body: str, triage: Triage, retrieval: Retrieval | None = None
+        self, cid: str, lang: Language, body: Content, triage: Triage, retrieval: Retrieval | None = None
     ) -> Reply:
         ranked = retrieval.ranked_doc_ids if retrieval else ()
-        return Reply(cid, body, lang, triage, (), "canned", ranked)
+        return Reply(cid, body, lang, triage, (), "canned", ranked, guidance=_guidance(retrieval) if retrieval else ())
 
+
+def _guidance(retrieval: Retrieval) -> tuple[Source, ...]:
+    """The best passage of each of the top documents, with its similarity."""
+    out: list[Source] = []
+    for p in retrieval.passages:
+        if all(s.doc_id != p.chunk.doc_id for s in out):
+            out.append(source_of(p))
+        if len(out) >= ADVISOR_GUIDANCE_DOCS:
+            break
+    return tuple(out)
+
+
+def _hint(hint: str | None) -> Language | None:
+    from ._language import _normalise_hint
+
+    return _normalise_hint(hint)

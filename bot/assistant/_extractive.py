@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from bot import catalog
 
+from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
 from ._retrieval import Passage, Retrieval
 from ._terms import terms
 from ._text import fold
-from ._types import Language, Source
+from ._types import Language, RelatedSection, Source
 
 MAX_ANSWER_CHARS = 1100  # what _trim gives a canned quotation; Telegram allows 4096
 CAVEAT_ALLOWANCE = 2.5  # a caveat may stretch a section this far past its share: doctors act on them
@@ -28,11 +28,6 @@ CAVEAT = re.compile(
     r"puede haber cambiado|ya no|en reforma|contradic|no coinciden|verific|confirmar|confirm[ae]|incierto",
     re.I,
 )
-
-
-def format_date(value: date, lang: Language) -> str:
-    months = catalog.text("months", lang).split(",")
-    return catalog.text("date_format", lang, day=value.day, month=months[value.month - 1].strip(), year=value.year)
 
 
 def _trim(text: str, budget: int) -> str:
@@ -80,7 +75,7 @@ def _drop_dangling_introductions(lines: list[list[str]]) -> None:
 
 def source_of(passage: Passage) -> Source:
     c = passage.chunk
-    return Source(c.doc_id, c.lang, c.title, c.sources, c.as_of, c.section_title)
+    return Source(c.doc_id, c.lang, c.title, c.sources, c.as_of, c.section_title, passage.similarity)
 
 
 # -- composing from the question -------------------------------------------------------------
@@ -247,8 +242,8 @@ def compose(
     question: str = "",
     parts: list[tuple[str, Retrieval]] | None = None,
     max_sections: int = 2,
-) -> tuple[str, tuple[Source, ...]]:
-    """An answer quoted from the guidance, chosen by what the doctor asked, with date and sources.
+) -> tuple[Content, tuple[Source, ...]]:
+    """An answer quoted from the guidance, chosen by what the doctor asked; the renderer adds date and sources.
 
     ``parts`` (two questions in one message, each with its own retrieval) are answered one after
     the other, each from its own best section.
@@ -266,11 +261,11 @@ def compose(
     if not parts:
         chosen.sort(key=lambda qp: qp[1].chunk.chunk_index)
     top = chosen[0][1]
-    body: list[str] = []
-    if any(p.chunk.lang != lang for _, p in chosen):
-        other = next(p.chunk.lang for _, p in chosen if p.chunk.lang != lang)
+    blocks: list[Block] = []
+    other = next((p.chunk.lang for _, p in chosen if p.chunk.lang != lang), None)
+    if other is not None:
         name = catalog.text(f"language_names_{other}", lang)
-        body.append(catalog.text("other_language_note", lang, language=name))
+        blocks.extend(paragraphs(catalog.text("other_language_note", lang, language=name)))
     sizes = [len(p.chunk.text.strip()) for _, p in chosen]
     remaining = ANSWER_BUDGET
     for i, (q, p) in enumerate(chosen):
@@ -278,26 +273,36 @@ def compose(
         budget = max(share, min(SECTION_FITS, remaining - sum(min(s, 250) for s in sizes[i + 1 :])))
         quoted = select(p.chunk.text, budget, q or question, lang)
         remaining = max(0, remaining - len(quoted))
-        body.append(f"{p.chunk.section_title}\n{quoted}")
+        blocks.append(Heading(plain_spans(p.chunk.section_title)))
+        blocks.extend(parse_markdown(quoted))
     sources: list[Source] = []
     for _, p in chosen:
         if all(s.doc_id != p.chunk.doc_id for s in sources):
             sources.append(source_of(p))
     see_also = []
     for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if all(d != s.doc_id for s in sources)][:1]:
-        p = next(x for x in retrieval.passages if x.chunk.doc_id == doc_id)
-        if p.fused >= 0.8 * top.fused:
+        p = next((x for x in retrieval.passages if x.chunk.doc_id == doc_id), None)
+        if p is not None and p.fused >= 0.8 * top.fused:
             see_also.append(p)
     if see_also:
-        body.append(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in see_also)))
+        blocks.extend(paragraphs(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in see_also))))
         sources.extend(source_of(p) for p in see_also)
-    body.append(footer(sources, lang))
-    return "\n\n".join(body), tuple(sources)
+    return tuple(blocks), tuple(sources)
 
 
-def footer(sources: list[Source] | tuple[Source, ...], lang: Language) -> str:
-    as_of = min(s.as_of for s in sources)
-    lines = [catalog.text("as_of", lang, date=format_date(as_of, lang)), catalog.text("sources", lang)]
-    for s in sources:
-        lines.append(f"• {s.title}: {s.urls[0] if s.urls else ''}".rstrip(": "))
-    return "\n".join(lines)
+def related_sections(retrieval: Retrieval, quoted: Content, lang: Language, limit: int = 3) -> tuple[RelatedSection, ...]:
+    """Other sections retrieval found, in the reply's language, whose headings a doctor may tap.
+
+    Only sections with a heading (the guidance writes them as questions) and not already quoted.
+    """
+    shown = {text_of(b.spans) for b in quoted if isinstance(b, Heading)}
+    out: list[RelatedSection] = []
+    for p in retrieval.passages:
+        c = p.chunk
+        if not c.section or c.lang != lang or c.section_title in shown:
+            continue
+        shown.add(c.section_title)
+        out.append(RelatedSection(c.chunk_id, c.doc_id, c.section_title, c.lang))
+        if len(out) >= limit:
+            break
+    return tuple(out)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ._memory import Turn
 from ._retrieval import Passage
-from ._types import Language
+from ._types import DraftRejection, Language, RejectionKind
 
 
 class Draft(BaseModel):
@@ -53,27 +53,40 @@ def figures(text: str) -> set[str]:
 
 def check_draft(
     draft: Draft, passages: Sequence[Passage], language: Language, detect: "LanguageGuess"
-) -> str | None:
+) -> DraftRejection | None:
     """Why the draft must not reach a doctor, or None when it may."""
     if not draft.answer.strip():
-        return "empty answer"
+        return DraftRejection(RejectionKind.EMPTY)
     retrieved = {p.chunk.chunk_id: p for p in passages}
     unknown = [cid for cid in draft.cited_chunk_ids if cid not in retrieved]
     if unknown:
-        return f"cited chunks that were not retrieved: {', '.join(unknown)}"
+        return DraftRejection(RejectionKind.UNKNOWN_CHUNK, tuple(unknown))
     if not draft.cited_chunk_ids:
-        return "cited no passage"
+        return DraftRejection(RejectionKind.NO_CITATION)
     source_text = " ".join(
         f"{p.chunk.title} {' '.join(p.chunk.section)} {p.chunk.text} {p.chunk.as_of.isoformat()} {p.chunk.as_of.year}"
         for p in passages
     )
     invented = sorted(figures(draft.answer) - figures(source_text))
     if invented:
-        return f"figures not in the retrieved guidance: {', '.join(invented)}"
+        return DraftRejection(RejectionKind.INVENTED_FIGURE, tuple(invented))
     guessed = detect(draft.answer)
     if guessed is not None and guessed != language:
-        return f"answer is in '{guessed}', not '{language}'"
+        return DraftRejection(RejectionKind.WRONG_LANGUAGE, (f"'{guessed}', not '{language}'",))
     return None
+
+
+def rejection_for(error: BaseException) -> DraftRejection:
+    """The typed reason for an LLM call that raised: its class and HTTP status, never its text."""
+    name = type(error).__name__
+    status = getattr(error, "status_code", None) or getattr(getattr(error, "response", None), "status_code", None)
+    if isinstance(error, TimeoutError) or "Timeout" in name:
+        return DraftRejection(RejectionKind.TIMEOUT, error_class=name)
+    if isinstance(status, int):
+        return DraftRejection(RejectionKind.HTTP_ERROR, error_class=name, status=status)
+    if name == "DraftFormatError" or isinstance(error, ValueError):
+        return DraftRejection(RejectionKind.MALFORMED, error_class=name)
+    return DraftRejection(RejectionKind.ERROR, error_class=name)
 
 
 class LanguageGuess(Protocol):

@@ -16,9 +16,10 @@ from bm25s import stopwords as _stopwords
 from lingua import Language as LinguaLanguage
 from lingua import LanguageDetectorBuilder
 
-from ._types import Language
+from ._types import LANGUAGES, Language
 
 _SERVED = {LinguaLanguage.ENGLISH: "en", LinguaLanguage.FRENCH: "fr", LinguaLanguage.SPANISH: "es"}
+assert set(_SERVED.values()) == set(LANGUAGES), "detection must cover exactly the served languages"
 _SERVED_WORDS = {w.lower() for w in (*_stopwords.STOPWORDS_EN_PLUS, *_stopwords.STOPWORDS_FRENCH, *_stopwords.STOPWORDS_SPANISH)}
 # Latin-script languages doctors may write in, each with what only it (not en/fr/es) uses.
 # Other scripts (Hebrew, Cyrillic, Arabic...) are recognised by their letters alone.
@@ -120,4 +121,4 @@ def _normalise_hint(hint: str | None) -> Language | None:
     if not hint:
         return None
     code = hint.lower().split("-")[0].split("_")[0]
-    return code if code in ("en", "fr", "es") else None  # type: ignore[return-value]
+    return code if code in LANGUAGES else None  # type: ignore[return-value]

@@ -10,8 +10,9 @@ widely (vLLM, llama.cpp, Ollama, LiteLLM, hosted APIs); ``json_schema`` response
 missing or partial on many of them. A server that ignores the forced tool choice and writes the
 JSON as plain content is tolerated; anything else is an error.
 
-The prompts are files in the repository's ``prompts/`` folder, so they can be reviewed and
-changed without touching code. Message contents are never logged above DEBUG.
+The prompts are files in the repository's ``prompts/`` folder (shipped in the package, or
+another folder named by ``MEDALIYAH_PROMPTS_DIR``), so they can be reviewed and changed without
+touching code. Message contents are never logged above DEBUG.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from ._retrieval import Passage
 from ._types import Language
 
 if TYPE_CHECKING:
+    from importlib.abc import Traversable
+
     from langchain_core.language_models import BaseChatModel
     from langchain_core.runnables import Runnable
 
@@ -39,7 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 SYSTEM_PROMPT_FILE = "answer_system.md"
 USER_PROMPT_FILE = "answer_user.md"
 USER_PLACEHOLDERS = ("language_name", "question", "history", "passages")
@@ -73,9 +75,13 @@ class Prompts:
     user: str
 
     @classmethod
-    def load(cls, directory: Path = PROMPTS_DIR) -> "Prompts":
-        system = (directory / SYSTEM_PROMPT_FILE).read_text(encoding="utf-8").strip()
-        user = (directory / USER_PROMPT_FILE).read_text(encoding="utf-8").strip()
+    def load(cls, directory: "Path | Traversable | None" = None) -> "Prompts":
+        if directory is None:
+            import prompts
+
+            directory = prompts.files()
+        system = directory.joinpath(SYSTEM_PROMPT_FILE).read_text(encoding="utf-8").strip()
+        user = directory.joinpath(USER_PROMPT_FILE).read_text(encoding="utf-8").strip()
         missing = [name for name in USER_PLACEHOLDERS if "{" + name + "}" not in user]
         if missing:
             raise ValueError(f"{directory / USER_PROMPT_FILE} lacks placeholders: {', '.join(missing)}")
@@ -165,7 +171,7 @@ class LangChainGenerator:
             kwargs["api_key"] = "not-needed"  # local servers take no key; the client insists on one
         model = init_chat_model(model_name, model_provider=provider, **kwargs)
         log.info("LLM drafting enabled: %s model %s (timeout %.1fs)", provider, model_name, settings.llm_timeout_s)
-        return cls(model)
+        return cls(model, Prompts.load(settings.prompts_dir))
 
     def messages(
         self, *, question: str, language: Language, passages: Sequence[Passage], history: Sequence[Turn]

@@ -16,14 +16,17 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from ingest import ChunkRecord, GuidanceIndex
+from ingest import LANGUAGES, ChunkRecord, GuidanceIndex
 
 from ._terms import terms
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG when imported, which prints "Building index from tokens"
+# into the terminal chat whenever a keyword index is built; its news is not ours to print.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 RRF_K = 60
-FALLBACK_ORDER = ("en", "fr", "es")
+FALLBACK_ORDER = LANGUAGES  # a document missing in the doctor's language is served in the first that has it
 
 
 def tokenize(text: str, lang: str) -> list[str]:
@@ -134,7 +137,10 @@ class HybridRetriever:
         doc_score = {d: 1.0 / (RRF_K + r + 1) for r, d in enumerate(found.ranked_doc_ids)}
         passages = [Passage(h.chunk, doc_score[h.chunk.doc_id] * (1 + h.similarity) / 2, h.similarity, 0.0) for h in hits]
         passages.sort(key=lambda p: (doc_score[p.chunk.doc_id], p.similarity), reverse=True)
-        kept = [p for p in found.passages if p.chunk.doc_id not in docs]
+        # A document the filtered search returned nothing for (its k hits went to the others)
+        # keeps the passages it was found with, so every ranked document has a passage.
+        translated = {p.chunk.doc_id for p in passages}
+        kept = [p for p in found.passages if p.chunk.doc_id not in translated]
         return Retrieval(
             passages=tuple(passages + kept),
             ranked_doc_ids=found.ranked_doc_ids,

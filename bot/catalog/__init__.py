@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-LANGUAGES = ("en", "fr", "es")
+from ingest import LANGUAGES
+
 _HERE = Path(__file__).resolve().parent
 
 

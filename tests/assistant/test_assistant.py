@@ -53,6 +53,14 @@ def test_explicit_language_choice_wins(kb_assistant: Assistant) -> None:
     assert reply.language == "es" and reply.sources[0].lang == "es"
 
 
+def test_a_chosen_language_other_than_the_questions_is_answered_not_crashed(kb_assistant: Assistant) -> None:
+    """The answer is found in the question's language, then quoted in the chosen one."""
+    question = "is there a grant if we move to the Negev? I'm a family doc, wife is a nurse"
+    for lang in ("fr", "es"):
+        reply = kb_assistant.reply(f"chosen-{lang}", question, language=lang)
+        assert reply.language == lang and reply.sources and reply.sources[0].doc_id == "periphery-grants"
+
+
 def test_unserved_language_is_told_which_languages_are_served(kb_assistant: Assistant) -> None:
     reply = kb_assistant.reply("de", "Guten Tag, ich bin Ärztin aus Berlin und möchte nach Israel auswandern.")
     assert reply.triage.reason is EscalationReason.UNSUPPORTED_LANGUAGE

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot import catalog
-from bot.assistant import Assistant, Draft, Passage, Reply, TriageKind, build_assistant, check_draft, figures
+from bot.assistant import (
+    Assistant, Draft, DraftRejection, Passage, RejectionKind, Reply, TriageKind, build_assistant, check_draft, figures,
+)
 from bot.assistant._llm import LangChainGenerator
 from bot.settings import Settings
 from ingest import ChunkRecord
@@ -252,14 +254,18 @@ def test_check_draft_accepts_a_faithful_draft_and_rejects_invented_figures() -> 
     assert check_draft(draft("As of 2026, physicians get NIS 50.000 per family."), passages, "en", _english) is None
     assert check_draft(draft("NIS 50 000 per family."), passages, "en", _english) is None
     # a figure or a year the guidance does not contain is not
-    assert "60000" in check_draft(draft("Physicians get NIS 60,000."), passages, "en", _english)
-    assert "2027" in check_draft(draft("From 2027, physicians get NIS 50,000."), passages, "en", _english)
+    assert check_draft(draft("Physicians get NIS 60,000."), passages, "en", _english) == DraftRejection(
+        RejectionKind.INVENTED_FIGURE, ("60000",)
+    )
+    assert "2027" in check_draft(draft("From 2027, physicians get NIS 50,000."), passages, "en", _english).items
     # citations must be among the retrieved passages, and there must be one
-    assert "other.en.000" in check_draft(draft("NIS 50,000.", ("other.en.000",)), passages, "en", _english)
-    assert check_draft(draft("NIS 50,000.", ()), passages, "en", _english) == "cited no passage"
-    assert check_draft(draft("   "), passages, "en", _english) == "empty answer"
+    unknown = check_draft(draft("NIS 50,000.", ("other.en.000",)), passages, "en", _english)
+    assert unknown.kind is RejectionKind.UNKNOWN_CHUNK and unknown.items == ("other.en.000",)
+    assert check_draft(draft("NIS 50,000.", ()), passages, "en", _english).kind is RejectionKind.NO_CITATION
+    assert check_draft(draft("   "), passages, "en", _english).kind is RejectionKind.EMPTY
     # and the language must be the conversation's
-    assert "'fr'" in check_draft(draft("NIS 50,000."), passages, "en", lambda text: "fr")
+    wrong = check_draft(draft("NIS 50,000."), passages, "en", lambda text: "fr")
+    assert wrong.kind is RejectionKind.WRONG_LANGUAGE and "'fr'" in str(wrong)
 
 
 def test_info_logs_carry_neither_the_question_nor_the_key(assistant: Assistant, llm: LLMStub, caplog: pytest.LogCaptureFixture) -> None:

@@ -1,0 +1,99 @@
+"""Every repository of one backend in one value, built from settings in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.assistant import ConversationStore
+from bot.settings import Settings
+
+from ._database import Database, open_database
+from ._memory import (
+    InMemoryAnswerRepository,
+    InMemoryDoctorRepository,
+    InMemoryFeedbackRepository,
+    InMemoryMessageRepository,
+    MemoryState,
+)
+from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository
+from ._sql import (
+    SqlAnswerRepository,
+    SqlConversationStore,
+    SqlDoctorRepository,
+    SqlFeedbackRepository,
+    SqlMessageRepository,
+)
+from ._values import PurgeReport, utcnow
+
+
+@dataclass(frozen=True)
+class Storage:
+    """The repositories a running bot uses, all on the same backend.
+
+    ``database`` is None for the in-memory backend; the other engineers' repositories (tickets,
+    message links) are built on ``storage.database`` the same way.
+    """
+
+    conversations: ConversationStore
+    doctors: DoctorRepository
+    messages: MessageRepository
+    answers: AnswerRepository
+    feedback: FeedbackRepository
+    database: Database | None = None
+    message_retention: timedelta = timedelta(days=90)
+
+    def purge(self, older_than: datetime | None = None) -> PurgeReport:
+        """Delete what doctors wrote and were answered before ``older_than`` (default: the retention).
+
+        The retention job calls this once a day: messages, answer records, feedback, and conversations
+        nobody wrote in since then all go.
+        """
+        cutoff = older_than or utcnow() - self.message_retention
+        purge_conversations = getattr(self.conversations, "purge", None)
+        return PurgeReport(
+            messages=self.messages.purge(cutoff),
+            answers=self.answers.purge(cutoff),
+            feedback=self.feedback.purge(cutoff),
+            conversations=purge_conversations(cutoff) if purge_conversations else 0,
+        )
+
+    def close(self) -> None:
+        if self.database is not None:
+            self.database.close()
+
+
+def sql_storage(database: Database, *, message_retention: timedelta = timedelta(days=90)) -> Storage:
+    return Storage(
+        conversations=SqlConversationStore(database),
+        doctors=SqlDoctorRepository(database),
+        messages=SqlMessageRepository(database),
+        answers=SqlAnswerRepository(database),
+        feedback=SqlFeedbackRepository(database),
+        database=database,
+        message_retention=message_retention,
+    )
+
+
+def memory_storage(*, message_retention: timedelta = timedelta(days=90)) -> Storage:
+    """Everything in process memory: for tests and throwaway runs; a restart loses it."""
+    state = MemoryState()
+    return Storage(
+        conversations=state.conversations,
+        doctors=InMemoryDoctorRepository(state),
+        messages=InMemoryMessageRepository(state),
+        answers=InMemoryAnswerRepository(state),
+        feedback=InMemoryFeedbackRepository(state),
+        message_retention=message_retention,
+    )
+
+
+def open_storage(settings: Settings) -> Storage:
+    """The bot's storage from its settings: open (and migrate) ``MEDALIYAH_DATABASE_URL``.
+
+    ``MEDALIYAH_DATABASE_URL=memory`` keeps everything in memory instead.
+    """
+    retention = timedelta(days=settings.message_retention_days)
+    if settings.database_url.strip().lower() == "memory":
+        return memory_storage(message_retention=retention)
+    return sql_storage(open_database(settings.database_url), message_retention=retention)
