@@ -122,10 +122,8 @@ def _score(units: list[_Unit], wanted: frozenset[str], quantity: bool, lang: str
     for u in units:
         found = set(terms(u.text, lang)) & wanted
         u.score = sum(2.0 if any(c.isdigit() for c in t) else 1.0 for t in found)
-        if quantity and _FIGURE.search(u.text) and found:
-            u.score += 1.5
-        elif quantity and _FIGURE.search(u.text):
-            u.score += 0.5
+        if quantity and _FIGURE.search(u.text):
+            u.score += 2.0 if found else 1.5
         u.caveat = bool(CAVEAT.search(u.text))
 
 
@@ -225,12 +223,15 @@ def _pick_sections(retrieval: Retrieval, question: str, lang: str, max_sections:
     wanted, _ = question_profile(question, lang)
     chosen = [top]
     for p in sections:
-        if len(chosen) >= max_sections:
-            break
         if p.chunk.chunk_id == top.chunk.chunk_id:
             continue
         heading_hits = len(set(terms(" ".join(p.chunk.section), lang)) & wanted)
-        if p.fused >= 0.85 * top.fused or (p.fused >= 0.6 * top.fused and heading_hits >= 2):
+        close = p.fused >= 0.85 * top.fused or (p.fused >= 0.6 * top.fused and heading_hits >= 2)
+        # Short sections cost little: a third one is quoted when all of them fit whole.
+        fits_whole = sum(len(c.chunk.text) for c in chosen) + len(p.chunk.text) <= ANSWER_BUDGET
+        if close and (len(chosen) < max_sections or (fits_whole and len(chosen) < max_sections + 1)):
+            chosen.append(p)
+        elif p.fused >= 0.6 * top.fused and fits_whole and len(chosen) < max_sections:
             chosen.append(p)
     return chosen
 
@@ -266,15 +267,18 @@ def compose(
     if other is not None:
         name = catalog.text(f"language_names_{other}", lang)
         blocks.extend(paragraphs(catalog.text("other_language_note", lang, language=name)))
-    sizes = [len(p.chunk.text.strip()) for _, p in chosen]
+    quoted: dict[str, str] = {}
     remaining = ANSWER_BUDGET
-    for i, (q, p) in enumerate(chosen):
-        share = remaining // (len(chosen) - i)
-        budget = max(share, min(SECTION_FITS, remaining - sum(min(s, 250) for s in sizes[i + 1 :])))
-        quoted = select(p.chunk.text, budget, q or question, lang)
-        remaining = max(0, remaining - len(quoted))
+    by_relevance = sorted(chosen, key=lambda qp: -qp[1].fused) if not parts else chosen
+    for i, (q, p) in enumerate(by_relevance):
+        later = [len(x.chunk.text.strip()) for _, x in by_relevance[i + 1 :]]
+        share = remaining // (len(by_relevance) - i)
+        budget = max(share, min(SECTION_FITS, remaining - sum(min(s, 250) for s in later)))
+        quoted[p.chunk.chunk_id] = select(p.chunk.text, budget, q or question, lang)
+        remaining = max(0, remaining - len(quoted[p.chunk.chunk_id]))
+    for _, p in chosen:
         blocks.append(Heading(plain_spans(p.chunk.section_title)))
-        blocks.extend(parse_markdown(quoted))
+        blocks.extend(parse_markdown(quoted[p.chunk.chunk_id]))
     sources: list[Source] = []
     for _, p in chosen:
         if all(s.doc_id != p.chunk.doc_id for s in sources):
