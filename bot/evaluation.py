@@ -23,7 +23,12 @@ GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
 UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
-TARGETS = {"hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9}
+TARGETS = {
+    "hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9,
+    # The goal is 0.9 in every language (issue 12); until every language reaches it, this floor keeps
+    # CI from accepting answers that lose key facts again.
+    "answer_accuracy": 0.7,
+}
 
 
 class GoldenItem(BaseModel):
