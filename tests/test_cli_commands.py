@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 
@@ -67,6 +69,7 @@ def test_ask_with_another_language_than_the_question_does_not_crash(kb_index: tu
     assert reply["language"] == "fr" and reply["sources"] and "Informations valables au" in reply["text"]
 
 
+@pytest.mark.slow  # runs the CLI in a new process
 def test_run_without_a_token_builds_the_index_and_opens_the_terminal_chat(small_corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "fresh"
     run = _medaliyah(["run"], index, stdin="passez-moi un humain\n", MEDALIYAH_KNOWLEDGE_DIR=str(small_corpus))
@@ -76,11 +79,13 @@ def test_run_without_a_token_builds_the_index_and_opens_the_terminal_chat(small_
     assert "handed over to an advisor" in run.stderr
 
 
+@pytest.mark.slow  # runs the CLI in a new process
 def test_ask_without_an_index_says_to_ingest(tmp_path: Path) -> None:
     run = _medaliyah(["ask", "hello"], tmp_path / "nothing")
     assert run.returncode == 2 and "run `medaliyah ingest` first" in run.stderr
 
 
+@pytest.mark.slow  # runs the CLI in a new process
 def test_unreachable_chroma_server_is_a_clear_error_not_a_traceback(tmp_path: Path, small_corpus: Path) -> None:
     from tests.servers import free_port
 

@@ -65,6 +65,7 @@ class Application:
         self._holders: dict[str, int] = {}
         self._refresh_lock = asyncio.Lock()
         self._last_refresh = time.monotonic()
+        self._announced: str | None = None  # the guidance version last announced (watched indexes)
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -126,7 +127,8 @@ class Application:
         # Declines and "I don't know" are recorded too: they are where the guidance has gaps.
         answer_id = await self._off_loop(
             self.answers.record_answer, cid, question, reply,
-            user_id=doctor.user_id, index_version=self._index_version(),
+            # the version the reply was drawn from, which a switch a moment ago may have retired
+            user_id=doctor.user_id, index_version=reply.index_version or self._index_version(),
         )
         if reply.mode == "canned":
             keyboard: Keyboard = ()
@@ -265,7 +267,19 @@ class Application:
         return SendText(cid, lang, key, catalog.text(key, lang, **values), keyboard)
 
     async def _refresh_index(self) -> list[Action]:
-        """Follow a newly published guidance version, checked at most every ``index_refresh_s``."""
+        """Follow a newly published guidance version, checked at most every ``index_refresh_s``.
+
+        When the index watches the store itself (a serving process), the new version is already
+        loaded beside the old one and swapped in; here it is only announced.
+        """
+        if getattr(self.assistant.index, "watching", False):
+            served = self._index_version()
+            if self._announced is None:
+                self._announced = served
+            elif served != self._announced:
+                self._announced = served
+                return [IndexRefreshed(served or "")]
+            return []
         if time.monotonic() - self._last_refresh < self.index_refresh_s or self._refresh_lock.locked():
             return []
         async with self._refresh_lock:

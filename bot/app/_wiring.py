@@ -20,8 +20,11 @@ def build_application(
     answers: AnswerLog | None = None,
     handoffs: HandoffGate | None = None,
     index_refresh_s: float | None = None,
+    watch: bool = False,
 ) -> Application:
-    assistant = build_assistant(settings, store=store)
+    """``watch``: a serving transport (terminal chat, Telegram) follows newly published guidance
+    from a background thread, so no doctor's message waits for the new version to load."""
+    assistant = build_assistant(settings, store=store, watch=watch)
     return Application(
         assistant,
         answers=answers,

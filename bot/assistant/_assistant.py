@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from bot import catalog
-from ingest import GuidanceIndex
+from ingest import SnapshotSource
 
 from ._content import Content, Heading, Paragraph, paragraphs, parse_markdown, plain_spans
 from ._extractive import _trim, compose, related_sections, source_of
@@ -82,7 +82,7 @@ def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
 class Assistant:
     def __init__(
         self,
-        index: GuidanceIndex,
+        index: SnapshotSource,
         *,
         thresholds: Thresholds | None = None,
         generator: AnswerGenerator | None = None,
@@ -312,6 +312,7 @@ class Assistant:
             related=related_sections(retrieval, content, msg.lang),
             degraded=None if retrieval.dense_available else Degradation.VECTOR_STORE_DOWN,
             guidance=_guidance(retrieval),
+            index_version=retrieval.index_version,
         )
         if self.generator is not None:
             reply = self._drafted(msg, retrieval, reply)
@@ -350,13 +351,13 @@ class Assistant:
         if triage.reason is not EscalationReason.DISTRESS:
             body = paragraphs(catalog.text(f"escalate_{triage.reason.value}", msg.lang))
             return self._remember(msg, replace(self._canned(msg.cid, msg.lang, body, triage), guidance=guidance))
-        lines, sources = self._support_lines(msg.lang)
+        lines, sources, version = self._support_lines(msg.lang)
         body = (
             *paragraphs(catalog.text("escalate_distress", msg.lang)),
             *lines,
             *paragraphs(catalog.text("escalate_distress_after", msg.lang)),
         )
-        return self._remember(msg, Reply(msg.cid, body, msg.lang, triage, sources, "canned", guidance=guidance))
+        return self._remember(msg, Reply(msg.cid, body, msg.lang, triage, sources, "canned", guidance=guidance, index_version=version))
 
     def _guidance_for(self, msg: _Message) -> tuple[Source, ...]:
         """What the guidance says near an escalated message, for the advisor (never the doctor)."""
@@ -368,16 +369,17 @@ class Assistant:
             log.warning("no guidance for the advisor (%s)", type(exc).__name__)
             return ()
 
-    def _support_lines(self, lang: Language) -> tuple[Content, tuple[Source, ...]]:
-        """The emotional-support lines, quoted from the guidance in the doctor's language."""
-        chunks = [c for c in self.index.chunks if c.doc_id == SUPPORT_DOC_ID]
+    def _support_lines(self, lang: Language) -> tuple[Content, tuple[Source, ...], str | None]:
+        """The emotional-support lines, quoted from the guidance in the doctor's language (and its version)."""
+        snapshot = self.index.current()
+        chunks = [c for c in snapshot.chunks if c.doc_id == SUPPORT_DOC_ID]
         in_lang = [c for c in chunks if c.lang == lang] or [c for c in chunks if c.lang == "en"]
         with_numbers = [c for c in in_lang if re.search(r"\b1201\b|\+?\d[\d\- ]{6,}\d", c.text)]
         if not with_numbers:
-            return paragraphs(catalog.text("escalate_distress_fallback", lang)), ()
+            return paragraphs(catalog.text("escalate_distress_fallback", lang)), (), None
         best = with_numbers[0]
         content = (Heading(plain_spans(best.section_title)), *parse_markdown(_trim(best.text, 650)))
-        return content, (source_of(Passage(best, 1.0, 1.0, 0.0)),)
+        return content, (source_of(Passage(best, 1.0, 1.0, 0.0)),), snapshot.name
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -413,7 +415,10 @@ class Assistant:
         self, cid: str, lang: Language, body: Content, triage: Triage, retrieval: Retrieval | None = None
     ) -> Reply:
         ranked = retrieval.ranked_doc_ids if retrieval else ()
-        return Reply(cid, body, lang, triage, (), "canned", ranked, guidance=_guidance(retrieval) if retrieval else ())
+        return Reply(
+            cid, body, lang, triage, (), "canned", ranked, guidance=_guidance(retrieval) if retrieval else (),
+            index_version=retrieval.index_version if retrieval else None,
+        )
 
 
 def _guidance(retrieval: Retrieval) -> tuple[Source, ...]:

@@ -11,12 +11,15 @@ from ._thresholds import load_thresholds
 from ._understanding import load_synonyms
 
 
-def build_assistant(settings: Settings, *, store: ConversationStore | None = None) -> Assistant:
+def build_assistant(settings: Settings, *, store: ConversationStore | None = None, watch: bool = False) -> Assistant:
+    """``watch``: a serving process (terminal chat, Telegram) follows newly published versions by itself."""
     from ingest import GuidanceIndex, VersionedStore, make_embedder, open_client
 
     embedder = make_embedder(settings.embedder)
     client = open_client(str(settings.index_path), settings.chroma_url)
     index = GuidanceIndex(VersionedStore(client, settings.collection_prefix), embedder)
+    if watch:
+        index.watch(settings.index_refresh_s)
     generator: AnswerGenerator | None = None
     if settings.llm_model:
         from ._llm import LangChainGenerator

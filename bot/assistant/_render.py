@@ -129,6 +129,7 @@ def reply_json(reply: Reply) -> dict[str, Any]:
             if reply.rejection else None
         ),
         "degraded": reply.degraded.value if reply.degraded else None,
+        "index_version": reply.index_version,
         "content": content_json(reply.content),
         "related": [{"chunk_id": r.chunk_id, "doc_id": r.doc_id, "question": r.question} for r in reply.related],
         "latency_ms": round(reply.latency_ms, 1),

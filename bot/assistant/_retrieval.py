@@ -3,20 +3,23 @@
 Dense search catches paraphrases and cross-language wording; BM25 catches the exact terms doctors
 type (USMLE, Tkuma, sal klita, *5400) that a small embedding model blurs. The doctor's language
 is searched first; a document with no version in it is searched in another language and marked.
+
+The retriever reads the index only through a ``SnapshotSource``: each question takes one frozen
+snapshot and keeps it to the end, and the keyword indexes are built for a new snapshot (by the
+source, before it swaps) beside the ones serving, never in a doctor's request.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
 import bm25s
 import numpy as np
 
-from ingest import LANGUAGES, ChunkRecord, GuidanceIndex
+from ingest import LANGUAGES, ChunkRecord, IndexSnapshot, SnapshotSource
 
 from ._terms import terms
 
@@ -53,6 +56,7 @@ class Retrieval:
     top_keyword: float
     fallback_docs: frozenset[str]  # documents served from another language than asked
     dense_available: bool = True  # False when the vector store or the embedder failed: keywords only
+    index_version: str = ""  # the snapshot every passage came from
 
 
 class _KeywordIndex:
@@ -71,17 +75,22 @@ class _KeywordIndex:
 
 
 class HybridRetriever:
-    def __init__(self, index: GuidanceIndex, *, dense_k: int = 20, keyword_k: int = 20) -> None:
+    def __init__(self, index: SnapshotSource, *, dense_k: int = 20, keyword_k: int = 20) -> None:
         self.index = index
         self.dense_k = dense_k
         self.keyword_k = keyword_k
-        self._lock = threading.Lock()
-        self._keyword: dict[tuple[str, str], _KeywordIndex] = {}
+        index.on_new_snapshot(self.prepare)
 
-    def _eligible(self, lang: str) -> tuple[list[ChunkRecord], frozenset[str]]:
+    def prepare(self, snapshot: IndexSnapshot) -> None:
+        """Build every language's keyword index for a snapshot before it serves."""
+        for lang in LANGUAGES:
+            self._keyword_index(snapshot, lang)
+
+    @staticmethod
+    def _eligible(snapshot: IndexSnapshot, lang: str) -> tuple[list[ChunkRecord], frozenset[str]]:
         """Chunks in ``lang``, plus the best other-language version of documents lacking one."""
         by_doc: dict[str, dict[str, list[ChunkRecord]]] = defaultdict(lambda: defaultdict(list))
-        for chunk in self.index.chunks:
+        for chunk in snapshot.chunks:
             by_doc[chunk.doc_id][chunk.lang].append(chunk)
         chosen: list[ChunkRecord] = []
         fallback: set[str] = set()
@@ -94,14 +103,8 @@ class HybridRetriever:
             fallback.add(doc_id)
         return chosen, frozenset(fallback)
 
-    def _keyword_index(self, lang: str) -> tuple[_KeywordIndex, frozenset[str]]:
-        key = (self.index.version.collection_name, lang)
-        with self._lock:
-            if key not in self._keyword:
-                chunks, _ = self._eligible(lang)
-                self._keyword = {k: v for k, v in self._keyword.items() if k[0] == key[0]}
-                self._keyword[key] = _KeywordIndex(chunks, lang)
-            kw = self._keyword[key]
+    def _keyword_index(self, snapshot: IndexSnapshot, lang: str) -> tuple[_KeywordIndex, frozenset[str]]:
+        kw = snapshot.derived(("keyword", lang), lambda: _KeywordIndex(self._eligible(snapshot, lang)[0], lang))
         return kw, frozenset(c.doc_id for c in kw.chunks if c.lang != lang)
 
     def retrieve(
@@ -112,25 +115,26 @@ class HybridRetriever:
         When the question is written in another language than the answer (an explicit language
         choice), documents are found in the question's language and then quoted in ``lang``.
         """
+        snapshot = self.index.current()  # one version for the whole question
         try:
             vector = query_vector if query_vector is not None else self.index.embedder.embed_query(query)
         except Exception as exc:  # the doctor still gets a keyword answer
             log.warning("embedding the question failed (%s); keyword ranking only", type(exc).__name__)
             vector = None
         if vector is None:
-            return self._retrieve(query, lang, None)
+            return self._retrieve(snapshot, query, lang, None)
         if query_lang and query_lang != lang:
-            return self._translated(self._retrieve(query, query_lang, vector), lang, vector)
-        return self._retrieve(query, lang, vector)
+            return self._translated(snapshot, self._retrieve(snapshot, query, query_lang, vector), lang, vector)
+        return self._retrieve(snapshot, query, lang, vector)
 
-    def _translated(self, found: Retrieval, lang: str, vector: list[float]) -> Retrieval:
+    def _translated(self, snapshot: IndexSnapshot, found: Retrieval, lang: str, vector: list[float]) -> Retrieval:
         """The same documents, in ``lang`` where they have a version in it."""
-        available = {c.doc_id for c in self.index.chunks if c.lang == lang}
+        available = {c.doc_id for c in snapshot.chunks if c.lang == lang}
         docs = tuple(d for d in found.ranked_doc_ids[:5] if d in available)
         if not docs:
             return found
         try:
-            hits = self.index.dense_search(vector, k=self.dense_k, langs=(lang,), doc_ids=docs)
+            hits = snapshot.dense_search(vector, k=self.dense_k, langs=(lang,), doc_ids=docs)
         except Exception as exc:
             log.warning("vector store query failed (%s); quoting the documents as found", type(exc).__name__)
             return found
@@ -147,16 +151,19 @@ class HybridRetriever:
             top_similarity=found.top_similarity,
             top_keyword=found.top_keyword,
             fallback_docs=frozenset(p.chunk.doc_id for p in kept if p.chunk.lang != lang),
+            index_version=found.index_version,
         )
 
-    def _dense(self, vector: list[float] | None, lang: str, fallback: frozenset[str]) -> list | None:
+    def _dense(
+        self, snapshot: IndexSnapshot, vector: list[float] | None, lang: str, fallback: frozenset[str]
+    ) -> list | None:
         """Dense hits, or None when the vector store cannot answer (the keyword index is local)."""
         if vector is None:
             return None
         try:
-            dense = self.index.dense_search(vector, k=self.dense_k, langs=(lang,))
+            dense = snapshot.dense_search(vector, k=self.dense_k, langs=(lang,))
             if fallback:
-                extra = self.index.dense_search(vector, k=self.dense_k)
+                extra = snapshot.dense_search(vector, k=self.dense_k)
                 dense += [h for h in extra if h.chunk.doc_id in fallback and h.chunk.lang != lang]
                 dense.sort(key=lambda h: h.similarity, reverse=True)
         except Exception as exc:
@@ -164,9 +171,9 @@ class HybridRetriever:
             return None
         return dense
 
-    def _retrieve(self, query: str, lang: str, vector: list[float] | None) -> Retrieval:
-        keyword, fallback = self._keyword_index(lang)
-        found = self._dense(vector, lang, fallback)
+    def _retrieve(self, snapshot: IndexSnapshot, query: str, lang: str, vector: list[float] | None) -> Retrieval:
+        keyword, fallback = self._keyword_index(snapshot, lang)
+        found = self._dense(snapshot, vector, lang, fallback)
         dense = found or []
         similarity = {h.chunk.chunk_id: h.similarity for h in dense}
 
@@ -203,4 +210,5 @@ class HybridRetriever:
             top_keyword=max(keyword_score.values(), default=0.0),
             fallback_docs=frozenset(p.chunk.doc_id for p in passages if p.chunk.lang != lang),
             dense_available=found is not None,
+            index_version=snapshot.name,
         )

@@ -151,6 +151,7 @@ class Reply:
     acknowledgement: bool = False  # a "thanks" answered with a short word, no new content
     guidance: tuple[Source, ...] = ()  # what retrieval found (with scores), for the advisor packet
     latency_ms: float = 0.0
+    index_version: str | None = None  # the guidance version the answer was drawn from (None: none read)
 
     @property
     def as_of(self) -> date | None:

@@ -9,13 +9,24 @@ Every repository is an ABC (the conversations follow the assistant's ``Conversat
 protocol) with an in-memory backend for tests and a SQL backend for service; one contract test
 suite (``tests/storage``) runs against all of them. Nothing here imports ``telegram``.
 
+Wiring (the application owns it)::
+
+    storage = open_storage(settings)               # migrates; StorageError is one line to print
+    app = build_application(settings, store=storage.conversations, answers=storage.answer_log)
+    # transports: storage.doctors.seen(...) on each update, storage.messages.add(...) both ways,
+    # storage.doctors.mark_blocked(...) on a 403; a daily job calls storage.purge().
+
+The repositories are synchronous (one short transaction per call): from the event loop call them
+through ``asyncio.to_thread`` as the application already does for the assistant.
+
 Adding a table (e.g. tickets and message links for the handoff):
 
 1. Declare it as a typed model on ``Base`` (``from bot.storage import Base``), in your own
-   package or in ``bot/storage/_tables.py``. If rows are about a doctor, give the table a
-   ``doctor_id`` column: ``DoctorRepository.forget`` deletes by that column in every table of
-   ``Base.metadata``, so ``/forget`` erases your rows too. Import the module from
-   ``bot/storage/_migrations/env.py`` if it lives outside ``bot.storage``.
+   package or in ``bot/storage/_tables.py``; if it lives outside ``bot.storage``, import its
+   module at the top of ``bot/storage/_migrations/env.py`` so the schema check below sees it.
+   If rows are about a doctor, give the table a ``doctor_id`` column: ``DoctorRepository.forget``
+   deletes by that column in every table of the database, so ``/forget`` erases your rows too (a
+   child table without the column references its parent with ``ondelete="CASCADE"``).
 2. Write the migration by hand as ``bot/storage/_migrations/versions/NNNN_what.py``, copying
    ``0001_initial.py``: ``revision = "NNNN"``, ``down_revision`` = the current head, and
    ``op.create_table`` / ``op.create_index`` mirroring the model (``UTCDateTime`` for
@@ -27,6 +38,7 @@ Adding a table (e.g. tickets and message links for the handoff):
    contract suite's parametrised fixture.
 """
 
+from ._answer_log import StorageAnswerLog, doctor_id_of
 from ._codec import from_json, from_json_list, to_json
 from ._database import Database, StorageError, head_revision, normalise_url, open_database
 from ._memory import (
@@ -86,10 +98,12 @@ __all__ = [
     "SqlFeedbackRepository",
     "SqlMessageRepository",
     "Storage",
+    "StorageAnswerLog",
     "StorageError",
     "StoredMessage",
     "UTCDateTime",
     "UsedDocument",
+    "doctor_id_of",
     "from_json",
     "from_json_list",
     "head_revision",

@@ -9,18 +9,24 @@ PostgreSQL is reached by URL through psycopg 3; there, writers serialise on row 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection, Engine, make_url
+
+# Alembic says "setup plugin …" and "Context impl SQLiteImpl" at INFO on import and on every start;
+# the one line _upgrade logs says what matters (that the schema changed).
+logging.getLogger("alembic").setLevel(logging.WARNING)
+
+from alembic import command  # noqa: E402
+from alembic.config import Config  # noqa: E402
+from alembic.runtime.migration import MigrationContext  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
+from sqlalchemy.engine import Connection, Engine, make_url  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,10 @@ class Database:
     """An opened, migrated database. Repositories borrow connections from it; nothing else does."""
 
     engine: Engine
+    # SQLite's own wait for its lock polls with growing sleeps (up to 100 ms each); threads of one
+    # process queue here instead and get the lock the moment it is free. Other processes still
+    # wait on SQLite's busy timeout.
+    _local_writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def dialect(self) -> str:
@@ -66,9 +76,12 @@ class Database:
         atomic across threads and processes: the second writer waits (busy timeout) instead of
         reading a state that is about to change.
         """
-        with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn = conn.execution_options(**{_IMMEDIATE: True})
+        if not self.is_sqlite:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        with self._local_writer, self.engine.connect() as conn:
+            conn = conn.execution_options(**{_IMMEDIATE: True})
             with conn.begin():
                 yield conn
 
@@ -120,7 +133,11 @@ def open_database(url: str, **engine_kwargs: Any) -> Database:
 
 def _sqlite_engine(url: sa.URL, **engine_kwargs: Any) -> Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder of the SQLite database {folder}: {exc.strerror}") from None
     connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
     connect_args.update(engine_kwargs.pop("connect_args", {}))
     engine = sa.create_engine(url, connect_args=connect_args, **engine_kwargs)
@@ -131,8 +148,8 @@ def _sqlite_engine(url: sa.URL, **engine_kwargs: Any) -> Engine:
         # switch it off and emit BEGIN ourselves in _on_begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable across a crash of the process in WAL mode
         cursor.close()

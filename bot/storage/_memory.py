@@ -112,6 +112,12 @@ class InMemoryMessageRepository(MessageRepository):
             self._s.messages = [m for m in self._s.messages if m.at is not None and m.at >= older_than]
             return before - len(self._s.messages)
 
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self._s.lock:
+            before = len(self._s.messages)
+            self._s.messages = [m for m in self._s.messages if m.conversation_id != conversation_id]
+            return before - len(self._s.messages)
+
 
 class InMemoryAnswerRepository(AnswerRepository):
     def __init__(self, state: MemoryState) -> None:
@@ -153,6 +159,13 @@ class InMemoryAnswerRepository(AnswerRepository):
                 del self._s.answers[k]
             return len(old)
 
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self._s.lock:
+            mine = [k for k, a in self._s.answers.items() if a.conversation_id == conversation_id]
+            for k in mine:
+                del self._s.answers[k]
+            return len(mine)
+
 
 class InMemoryFeedbackRepository(FeedbackRepository):
     def __init__(self, state: MemoryState) -> None:
@@ -176,6 +189,12 @@ class InMemoryFeedbackRepository(FeedbackRepository):
         with self._s.lock:
             before = len(self._s.feedback)
             self._s.feedback = [f for f in self._s.feedback if f.at is not None and f.at >= older_than]
+            return before - len(self._s.feedback)
+
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self._s.lock:
+            before = len(self._s.feedback)
+            self._s.feedback = [f for f in self._s.feedback if f.conversation_id != conversation_id]
             return before - len(self._s.feedback)
 
 

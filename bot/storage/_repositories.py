@@ -71,6 +71,9 @@ class MessageRepository(ABC):
     def purge(self, older_than: datetime) -> int:
         """Delete messages written before ``older_than``; returns how many."""
 
+    @abstractmethod
+    def forget_conversation(self, conversation_id: str) -> int: ...
+
 
 class AnswerRepository(ABC):
     @abstractmethod
@@ -93,6 +96,9 @@ class AnswerRepository(ABC):
     @abstractmethod
     def purge(self, older_than: datetime) -> int: ...
 
+    @abstractmethod
+    def forget_conversation(self, conversation_id: str) -> int: ...
+
 
 class FeedbackRepository(ABC):
     @abstractmethod
@@ -106,3 +112,6 @@ class FeedbackRepository(ABC):
 
     @abstractmethod
     def purge(self, older_than: datetime) -> int: ...
+
+    @abstractmethod
+    def forget_conversation(self, conversation_id: str) -> int: ...

@@ -22,7 +22,7 @@ from ._codec import from_json_list, to_json
 from ._database import Database
 from ._memory import gap_reasons
 from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository
-from ._tables import AnswerDocumentRow, AnswerRow, Base, ConversationRow, DoctorRow, FeedbackRow, MessageRow
+from ._tables import AnswerDocumentRow, AnswerRow, ConversationRow, DoctorRow, FeedbackRow, MessageRow
 from ._values import AnswerRecord, Doctor, Feedback, Gap, MessageAuthor, StoredMessage, UsedDocument, utcnow
 
 conversations = ConversationRow.__table__
@@ -165,9 +165,9 @@ class SqlDoctorRepository(DoctorRepository):
             conn.execute(sa.delete(answer_documents).where(
                 answer_documents.c.answer_id.in_(sa.select(answers.c.id).where(answers.c.doctor_id == doctor_id))
             ))
-            # Every table about a person has a doctor_id column, including those added later.
-            for table in reversed(Base.metadata.sorted_tables):
-                if "doctor_id" in table.c:
+            # Every table about a person has a doctor_id column, including tables added later by
+            # other packages: read them from the database itself, children before parents.
+            for table in _tables_with_doctor_id(conn):
                     removed |= conn.execute(sa.delete(table).where(table.c.doctor_id == doctor_id)).rowcount > 0
             if ids:
                 removed |= conn.execute(
@@ -179,6 +179,12 @@ class SqlDoctorRepository(DoctorRepository):
     def _update(conn: Connection, doctor_id: int, changes: dict[str, Any]) -> Doctor | None:
         conn.execute(sa.update(doctors).where(doctors.c.doctor_id == doctor_id).values(**changes))
         return _doctor(conn.execute(sa.select(doctors).where(doctors.c.doctor_id == doctor_id)).first())
+
+
+def _tables_with_doctor_id(conn: Connection) -> list[sa.Table]:
+    reflected = sa.MetaData()
+    reflected.reflect(bind=conn)
+    return [t for t in reversed(reflected.sorted_tables) if "doctor_id" in t.c]
 
 
 def _doctor(row: sa.Row[Any] | None) -> Doctor | None:
@@ -225,6 +231,10 @@ class SqlMessageRepository(MessageRepository):
     def purge(self, older_than: datetime) -> int:
         with self.database.write() as conn:
             return conn.execute(sa.delete(messages).where(messages.c.at < older_than)).rowcount
+
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self.database.write() as conn:
+            return conn.execute(sa.delete(messages).where(messages.c.conversation_id == conversation_id)).rowcount
 
 
 def _message(row: sa.Row[Any]) -> StoredMessage:
@@ -283,6 +293,12 @@ class SqlAnswerRepository(AnswerRepository):
             conn.execute(sa.delete(answer_documents).where(answer_documents.c.answer_id.in_(old)))
             return conn.execute(sa.delete(answers).where(answers.c.created_at < older_than)).rowcount
 
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self.database.write() as conn:
+            mine = sa.select(answers.c.id).where(answers.c.conversation_id == conversation_id)
+            conn.execute(sa.delete(answer_documents).where(answer_documents.c.answer_id.in_(mine)))
+            return conn.execute(sa.delete(answers).where(answers.c.conversation_id == conversation_id)).rowcount
+
 
 def _records(conn: Connection, where: sa.ColumnElement[bool]) -> list[AnswerRecord]:
     rows = conn.execute(sa.select(answers).where(where).order_by(answers.c.created_at, answers.c.id)).all()
@@ -331,6 +347,10 @@ class SqlFeedbackRepository(FeedbackRepository):
     def purge(self, older_than: datetime) -> int:
         with self.database.write() as conn:
             return conn.execute(sa.delete(feedback).where(feedback.c.at < older_than)).rowcount
+
+    def forget_conversation(self, conversation_id: str) -> int:
+        with self.database.write() as conn:
+            return conn.execute(sa.delete(feedback).where(feedback.c.conversation_id == conversation_id)).rowcount
 
     def _select(self, where: sa.ColumnElement[bool]) -> list[Feedback]:
         with self.database.read() as conn:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from bot.assistant import ConversationStore
 from bot.settings import Settings
 
+from ._answer_log import StorageAnswerLog, doctor_id_of
 from ._database import Database, open_database
 from ._memory import (
     InMemoryAnswerRepository,
@@ -57,6 +58,21 @@ class Storage:
             feedback=self.feedback.purge(cutoff),
             conversations=purge_conversations(cutoff) if purge_conversations else 0,
         )
+
+    @property
+    def answer_log(self) -> "StorageAnswerLog":
+        """The application's ``AnswerLog`` port on these repositories (``build_application(answers=…)``)."""
+        return StorageAnswerLog(self)
+
+    def forget(self, conversation_id: str, user_id: str | int | None = None) -> None:
+        """A confirmed ``/forget``: everything about the doctor if known, and the conversation either way."""
+        doctor = doctor_id_of(user_id)
+        if doctor is not None:
+            self.doctors.forget(doctor)
+        self.messages.forget_conversation(conversation_id)
+        self.feedback.forget_conversation(conversation_id)
+        self.answers.forget_conversation(conversation_id)
+        self.conversations.forget(conversation_id)
 
     def close(self) -> None:
         if self.database is not None:

@@ -1,8 +1,9 @@
 """The schema as typed SQLAlchemy models; the migrations in ``_migrations/versions`` create it.
 
 Every table about a person has a ``doctor_id`` column: ``forget`` deletes by that column in every
-table of ``Base.metadata``, so a table added later (tickets, message links) is erased with the rest
-as long as it follows the rule.
+table of the database, so a table added later (tickets, message links) is erased with the rest as
+long as it follows the rule (a child table without the column references its parent with
+``ondelete="CASCADE"``).
 """
 
 from __future__ import annotations

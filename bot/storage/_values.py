@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
 
-from bot.assistant import EscalationReason, Language, TriageKind
+from bot.assistant import EscalationReason, Language, Reply, TriageKind
 
 
 def utcnow() -> datetime:
@@ -84,6 +84,18 @@ class AnswerRecord:
     doctor_id: int | None = None
     created_at: datetime | None = None  # None: now, when added
     id: int | None = None  # set by the repository
+
+    @classmethod
+    def of_reply(
+        cls, question: str, reply: Reply, *, doctor_id: int | None = None, index_version: str | None = None
+    ) -> "AnswerRecord":
+        """The record of one assistant reply, as the application layer stores it after answering."""
+        return cls(
+            conversation_id=reply.conversation_id, question=question, answer=reply.text, language=reply.language,
+            kind=reply.triage.kind, reason=reply.triage.reason, mode=reply.mode, index_version=index_version,
+            documents=tuple(UsedDocument(s.doc_id, s.lang, s.as_of) for s in reply.sources),
+            helpful=reply.triage.reason is not EscalationReason.NO_RELIABLE_ANSWER, doctor_id=doctor_id,
+        )
 
 
 class GapReason(str, Enum):

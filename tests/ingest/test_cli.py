@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 from tests.conftest import REPO, write_doc
 
@@ -26,6 +27,7 @@ def _row(output: str, lang: str) -> list[str]:
     raise AssertionError(f"no row for {lang} in:\n{output}")
 
 
+@pytest.mark.slow  # runs the CLI in a new process
 def test_dry_run_prints_the_plan_per_language_and_writes_nothing(small_corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "chroma"
     assert _ingest(["--knowledge", str(small_corpus)], index).returncode == 0
@@ -45,6 +47,7 @@ def test_dry_run_prints_the_plan_per_language_and_writes_nothing(small_corpus: P
     assert _row(again.stdout, "en") == ["0", "1", "0", "1"], "the dry run must not have written anything"
 
 
+@pytest.mark.slow  # runs the CLI in a new process
 def test_ingest_shows_progress_and_a_summary(small_corpus: Path, tmp_path: Path) -> None:
     run = _ingest(["--knowledge", str(small_corpus)], tmp_path / "chroma")
     assert run.returncode == 0, run.stderr

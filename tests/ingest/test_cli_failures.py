@@ -69,7 +69,7 @@ def test_a_store_failure_midway_is_one_line_and_the_old_version_serves(
     assert cli.invoke(app, ["ingest"]).exit_code == 0
     before = _serving(tmp_path)
 
-    def locked(self, version, collection) -> None:
+    def locked(self, version, collection, **details) -> None:
         raise sqlite3.OperationalError("database is locked")
 
     _edit(small_corpus)

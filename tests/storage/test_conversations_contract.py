@@ -106,3 +106,58 @@ def test_max_turns_is_respected_by_every_backend(storage, max_turns: int) -> Non
     for n in range(8):
         storage.conversations.append_turn("c", turn(n), max_turns)
     assert len(storage.conversations.load("c").turns) == max_turns
+
+
+_WRITER = """
+import sys
+from bot.assistant import TriageKind, Turn
+from bot.storage import open_database, sql_storage
+
+url, worker, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+store = sql_storage(open_database(url)).conversations
+print("ready", flush=True)
+sys.stdin.readline()  # start together
+for n in range(count):
+    store.append_turn("same", Turn(f"question {worker * 100 + n}", "a", "fr", TriageKind.ANSWER), 1000)
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow  # starts two Python processes
+def test_two_bot_processes_appending_to_one_sqlite_file_keep_every_turn(tmp_path) -> None:
+    """SQLite's locking is per file, between processes: two bots on one file. (PostgreSQL's row locks
+    are per connection, which the threaded test above already exercises.)"""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    sql_backend = Backend("sqlite", f"sqlite:///{tmp_path / 'medaliyah.db'}")
+    sql_backend.open().close()  # schema first, so the writers race on turns and not on migrations
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    count = 20
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, sql_backend.url, str(w), str(count)],  # type: ignore[list-item]
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=REPO)
+        for w in (0, 1)
+    ]
+    try:
+        for p in writers:
+            assert p.stdout.readline().strip() == "ready"  # type: ignore[union-attr]
+        for p in writers:
+            p.stdin.write("go\n")  # type: ignore[union-attr]
+            p.stdin.flush()  # type: ignore[union-attr]
+        for p in writers:
+            out, _ = p.communicate(timeout=180)
+            assert p.returncode == 0 and out.strip() == "done"
+    finally:
+        for p in writers:
+            if p.poll() is None:
+                p.kill()
+    questions = [t.question for t in sql_backend.open().conversations.load("same").turns]
+    sql_backend.close_all()
+    for worker in (0, 1):
+        assert [q for q in questions if int(q.split()[-1]) // 100 == worker] == [
+            f"question {worker * 100 + n}" for n in range(count)
+        ]

@@ -210,3 +210,75 @@ def test_everything_survives_a_restart(sql_backend: Backend) -> None:
     assert [m.text for m in again.messages.recent("tg:700")] == ["¿Cuánto es la beca?"]
     assert again.answers.get(record.id) == record  # type: ignore[arg-type]
     assert [f.helpful for f in again.feedback.for_answer(record.id)] == [True]  # type: ignore[arg-type]
+
+
+def test_forget_also_erases_rows_of_tables_added_later_with_a_doctor_id(sql_backend: Backend) -> None:
+    """The handoff's tickets and message links will be such tables: /forget must reach them unchanged."""
+    import sqlalchemy as sa
+
+    storage = sql_backend.open()
+    storage.doctors.seen(1, 1)
+    with storage.database.write() as conn:  # type: ignore[union-attr]
+        conn.execute(sa.text("CREATE TABLE later_tickets (id INTEGER PRIMARY KEY, doctor_id BIGINT, subject TEXT)"))
+        conn.execute(sa.text("INSERT INTO later_tickets VALUES (1, 1, 'licence'), (2, 2, 'grant')"))
+    assert storage.doctors.forget(1)
+    with storage.database.read() as conn:  # type: ignore[union-attr]
+        assert conn.execute(sa.text("SELECT doctor_id FROM later_tickets")).scalars().all() == [2]
+
+
+def _reply(text: str, triage, sources=(), mode="canned"):  # type: ignore[no-untyped-def]
+    from bot.assistant import Paragraph, Reply, Span
+
+    return Reply("tg:1", (Paragraph((Span(text),)),), "fr", triage, sources, mode=mode)
+
+
+def test_a_reply_is_recorded_with_its_sources_and_an_i_dont_know_counts_as_a_gap(storage: Storage) -> None:
+    from bot.assistant import Source, Triage
+
+    source = Source("licensing-exam", "fr", "L'examen", ("https://example.org",), date(2026, 1, 31))
+    answered = _reply("Deux fois par an.", Triage(TriageKind.ANSWER), (source,), mode="extractive")
+    unsure = _reply("Je ne sais pas.",
+                    Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.NO_RELIABLE_ANSWER, "top similarity 0.41"))
+    first = storage.answers.add(AnswerRecord.of_reply("Quand a lieu l'examen ?", answered, doctor_id=1, index_version="v3"))
+    second = storage.answers.add(AnswerRecord.of_reply("Et la prime ?", unsure, doctor_id=1, index_version="v3"))
+    stored = storage.answers.get(first.id)  # type: ignore[arg-type]
+    assert stored is not None and stored.documents == (EXAM_FR,) and "Deux fois par an." in stored.answer
+    assert first.mode == "extractive" and first.index_version == "v3" and first.helpful
+    assert [(g.record.id, g.reasons) for g in storage.answers.gaps(first.created_at - timedelta(seconds=1))] == [  # type: ignore[operator]
+        (second.id, (GapReason.UNKNOWN,))
+    ]
+
+
+# -- the application's AnswerLog port ------------------------------------------------------
+
+def test_the_answer_log_records_answers_and_thumbs_as_the_application_calls_it(storage: Storage) -> None:
+    from bot.assistant import Triage
+
+    log = storage.answer_log
+    answer_id = log.record_answer("tg:1", "Quand a lieu l'examen ?", _reply("Deux fois par an.", Triage(TriageKind.ANSWER)),
+                                  user_id="1", index_version="guidance-v3")
+    assert isinstance(answer_id, str)
+    log.record_feedback(answer_id, "tg:1", False, user_id="1")
+    log.record_feedback("not-one-of-ours", "tg:1", True, user_id="1")  # a stale button: kept, unattached
+    record = storage.answers.get(int(answer_id))
+    assert record is not None and record.doctor_id == 1 and record.index_version == "guidance-v3"
+    assert [f.helpful for f in storage.feedback.for_answer(int(answer_id))] == [False]
+    assert [(f.answer_id, f.helpful) for f in storage.feedback.of_doctor(1)] == [(int(answer_id), False), (None, True)]
+    assert [g.reasons for g in storage.answers.gaps(record.created_at - timedelta(seconds=1))] == [  # type: ignore[operator]
+        (GapReason.THUMBS_DOWN,)
+    ]
+
+
+def test_the_answer_log_forgets_a_terminal_conversation_without_a_doctor(storage: Storage) -> None:
+    from bot.assistant import Triage
+
+    log = storage.answer_log
+    mine = log.record_answer("terminal", "q", _reply("a", Triage(TriageKind.ANSWER)), user_id=None, index_version=None)
+    other = log.record_answer("tg:2", "q", _reply("a", Triage(TriageKind.ANSWER)), user_id="2", index_version=None)
+    log.record_feedback(mine, "terminal", False, user_id=None)
+    storage.messages.add(StoredMessage("terminal", MessageAuthor.DOCTOR, "q"))
+    storage.conversations.append_turn("terminal", Turn("q", "a", "en", TriageKind.ANSWER), 6)
+    log.forget("terminal", None)
+    assert storage.answers.get(int(mine)) is None and storage.feedback.for_answer(int(mine)) == []
+    assert storage.messages.recent("terminal") == [] and storage.conversations.load("terminal").turns == ()
+    assert storage.answers.get(int(other)) is not None  # another conversation keeps its records

@@ -1,0 +1,78 @@
+"""The assistant's decisions over an in-memory snapshot and a hashing embedder: no model, no store.
+
+These pin the logic between a message and a reply (language, retrieval order, sources, follow-ups,
+hand-offs, degraded search) in milliseconds; answer quality with the real model is in the slow tier.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant, EscalationReason, Thresholds, TriageKind
+from ingest import InMemorySnapshotSource
+from tests.conftest import chunks_of, write_doc
+
+
+@pytest.fixture
+def assistant(memory_source: InMemorySnapshotSource) -> Assistant:
+    return Assistant(memory_source)
+
+
+def test_answers_in_the_doctors_language_with_sources_and_date(assistant: Assistant) -> None:
+    reply = assistant.reply("d", "Quand a lieu l'examen de licence ?")
+    assert reply.language == "fr" and reply.triage.kind is TriageKind.ANSWER
+    assert reply.sources[0].doc_id == "licensing-exam" and reply.sources[0].lang == "fr"
+    assert "printemps" in reply.text and reply.as_of is not None
+
+
+def test_a_document_missing_in_the_language_is_quoted_from_another_and_said(assistant: Assistant) -> None:
+    reply = assistant.reply("d", "Combien est la prime periphery grant pour le Néguev ?")
+    assert reply.language == "fr"
+    assert reply.sources[0].doc_id == "periphery-grants" and reply.sources[0].lang == "en"
+
+
+def test_a_follow_up_is_searched_with_the_question_it_follows(assistant: Assistant) -> None:
+    assistant.reply("d", "How much is the periphery grant?")
+    follow = assistant.reply("d", "and how is it paid?")
+    assert follow.sources[0].doc_id == "periphery-grants"
+    assert len(assistant.store.load("d").turns) == 2
+
+
+def test_asking_for_a_person_hands_over_without_searching(assistant: Assistant) -> None:
+    reply = assistant.reply("d", "I want to talk to a person please")
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.HUMAN_REQUEST
+    assert reply.index_version is None  # nothing was read from the guidance
+
+
+def test_a_weak_match_offers_an_advisor_and_no_match_is_declined(memory_source: InMemorySnapshotSource) -> None:
+    strict = Assistant(memory_source, thresholds=Thresholds(decline_below=0.2, answer_above=0.99))
+    unsure = strict.reply("d", "When is the exam held?")
+    assert unsure.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR
+    declined = Assistant(memory_source, thresholds=Thresholds(decline_below=0.99, answer_above=0.99))
+    assert declined.reply("d", "When is the exam held?").triage.kind is TriageKind.DECLINE
+
+
+def test_a_failing_vector_search_still_answers_from_keywords(memory_source: InMemorySnapshotSource) -> None:
+    class BrokenEmbedder:
+        name, dimension, max_tokens = memory_source.embedder.name, memory_source.embedder.dimension, 512
+
+        def embed_query(self, text: str):
+            raise ConnectionError("embedding service down")
+
+    memory_source.embedder = BrokenEmbedder()  # type: ignore[assignment]
+    reply = Assistant(memory_source, thresholds=Thresholds(0.5, 0.5)).reply("d", "When is the exam held?")
+    assert reply.triage.kind is TriageKind.ANSWER and reply.sources[0].doc_id == "licensing-exam"
+
+
+def test_a_published_edit_reaches_the_next_answer_and_keeps_the_conversation(
+    small_corpus: Path, memory_source: InMemorySnapshotSource, hashing_embedder, assistant: Assistant
+) -> None:
+    assistant.reply("d", "Quand a lieu l'examen de licence ?")
+    write_doc(small_corpus, "hebrew", "fr", "## Faut-il parler hébreu ?\nUne preuve de niveau peut être demandée.", title="Hébreu")
+    memory_source.publish(chunks_of(small_corpus, hashing_embedder))
+    reply = assistant.reply("d", "Faut-il parler hébreu pour travailler ?")
+    assert reply.sources[0].doc_id == "hebrew" and reply.language == "fr"
+    assert reply.index_version == memory_source.current().name
+    assert len(assistant.store.load("d").turns) == 2
