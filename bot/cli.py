@@ -117,6 +117,23 @@ def ingest(
             f"{report.chunks_total} chunks: {report.chunks_embedded} embedded, {report.chunks_reused} reused, "
             f"in {report.seconds:.1f}s. Serving {report.version.collection_name} ({report.version.embedder})."
         )
+    _train_triage(embedder, settings)
+
+
+def _train_triage(embedder, settings: Settings) -> None:
+    """Train the triage model beside the index, so the bot starts without embedding the data file."""
+    from bot.assistant import TriageDataInvalid, build_triage_model
+    from bot.assistant._triage_model import default_cache_dir
+
+    try:
+        model = build_triage_model(embedder, settings.triage_cache_dir or default_cache_dir())
+    except TriageDataInvalid as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1)
+    except Exception as exc:  # the index is published; the bot will retry and triage by rules meanwhile
+        err_console.print(f"warning: triage model not trained ({type(exc).__name__}); the bot will retry at start", markup=False)
+        return
+    console.print(f"Triage model: {len(model.messages)} labelled messages ({model.fingerprint}).", highlight=False)
 
 
 def _gate_check(settings: Settings, store, embedder, golden: Optional[Path]):
@@ -282,11 +299,12 @@ def _assistant(settings: Settings):
 
 def _application(settings: Settings, **options):
     from bot.app import build_application
+    from bot.storage import StorageError
     from ingest import EmbedderMismatch, IndexUnavailable
 
     try:
         return build_application(settings, **options)
-    except (IndexUnavailable, EmbedderMismatch) as exc:
+    except (IndexUnavailable, EmbedderMismatch, StorageError) as exc:
         err_console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
 
@@ -310,8 +328,10 @@ def ask(
         raise typer.Exit(2)
     from bot.app import CommandIssued, Doctor, DoctorMessage, OpenHandoff, SendReply
     from bot.assistant import reply_json
+    from bot.storage import memory_storage
 
-    application = _application(settings)
+    # One question in a fresh conversation: nothing of an earlier `ask` leaks in, nothing is kept.
+    application = _application(settings, storage=memory_storage())
     doctor = Doctor("cli")
 
     async def one_question() -> list:
@@ -337,6 +357,7 @@ def _chat(settings: Settings, background=None) -> None:
     from bot.terminal import TerminalChat
 
     # A watcher thread follows newly published guidance; the chat announces it before the next answer.
+    # Its conversation lives in the database, so a restarted chat keeps its language and context.
     application = _application(settings, index_refresh_s=0.0, watch=True)
     if background is not None:
         _report_when_done(background)
@@ -489,6 +510,7 @@ def evaluate_command(
         False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them to MEDALIYAH_THRESHOLDS_FILE."
     ),
     unseen: bool = typer.Option(False, "--unseen", help="Run bot/eval/unseen.yaml, the set never used for tuning, instead."),
+    triage: bool = typer.Option(True, "--triage/--no-triage", help="Also report triage per class (cross-validation, golden, held-out sets)."),
 ) -> None:
     """Run the golden questions and print per-language quality and latency."""
     import json
@@ -514,9 +536,13 @@ def evaluate_command(
         path = save_thresholds(assistant.index.embedder.name, thresholds, settings.thresholds_file)
         err_console.print(f"thresholds for {assistant.index.embedder.name}: {thresholds} -> {path}")
         assistant = _assistant(settings)
-    reports, _ = evaluation.evaluate(assistant, items)
+    reports, results = evaluation.evaluate(assistant, items)
+    sections = evaluation.triage_sections(assistant, items, results) if triage else {}
     if as_json:
-        print(json.dumps(evaluation.as_json(reports), indent=2, ensure_ascii=False))
+        payload = evaluation.as_json(reports)
+        if sections:
+            payload["triage"] = evaluation.triage_as_json(sections)
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         table = Table(title=None)
         columns = ["lang", "n", "hit@1", "hit@3", "MRR", "in language", "esc. precision", "esc. recall", "out-of-scope declined", "in-scope declined", "p50 ms", "p95 ms"]
@@ -533,7 +559,12 @@ def evaluate_command(
             for failure in r.failures:
                 console.print(f"  [dim]{failure}[/dim]", highlight=False)
         _print_answer_quality(reports)
+        _print_triage(sections)
     below = [line for r in reports.values() for line in r.below_target()]
+    # CI holds triage to its targets where the sets are fixed: the golden set and the data file.
+    for name in ("golden", "cross-validation"):
+        if name in sections:
+            below += sections[name]["all"].below_target(name)
     if check and below:
         for line in below:
             err_console.print(f"[red]below target[/red] {line}")
@@ -551,6 +582,79 @@ def _print_answer_quality(reports: dict) -> None:
     for r in reports.values():
         for failure in r.answer_failures:
             console.print(f"  [dim]answer {failure}[/dim]", highlight=False)
+def _print_triage(sections) -> None:
+    """One table per evaluated set: decline and escalation figures per language, then per class."""
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    for name, by_lang in sections.items():
+        table = Table(title=f"triage: {name}")
+        for column in ("lang", "n", "esc. recall", "esc. precision", "reason ok", "clinical declined", "other-country declined", "out-of-scope declined", "in-scope declined"):
+            table.add_column(column, justify="right")
+        for lang, m in by_lang.items():
+            table.add_row(
+                lang, str(m.n), pct(m.escalation_recall), pct(m.escalation_precision), pct(m.reason_accuracy),
+                pct(m.clinical_declined), pct(m.other_country_declined), pct(m.out_of_scope_declined), pct(m.in_scope_declined),
+            )
+        console.print(table)
+        classes = Table(title=f"triage: {name}, per class (all languages)")
+        for column in ("class", "n", "precision", "recall"):
+            classes.add_column(column, justify="right")
+        for cls, v in by_lang["all"].per_class.items():
+            classes.add_row(cls, f"{v['n']:.0f}", f"{v['precision']:.2f}", f"{v['recall']:.2f}")
+        console.print(classes)
+        for miss in by_lang["all"].misses[:40]:
+            console.print(f"  {miss}", highlight=False, markup=False, style="dim")
+
+
+# --- handoff (issue 11) ----------------------------------------------------------------------
+
+
+@app.command()
+def gaps(
+    since_days: int = typer.Option(30, "--since-days", min=1, help="Look back this many days."),
+    fmt: str = typer.Option("md", "--format", help="md (Markdown) or csv."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: print)."),
+) -> None:
+    """Where doctors got stuck: closed tickets with the advisors' replies, declined, unknown and 👎 answers."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.handoff import InMemoryTicketStore, SqlTicketStore, answer_gaps, ticket_gaps, to_csv, to_markdown
+    from bot.storage import StorageError, open_storage
+
+    if fmt not in ("md", "csv"):
+        err_console.print("--format must be md or csv")
+        raise typer.Exit(2)
+    settings = get_settings()
+    try:
+        storage = open_storage(settings)
+    except StorageError as exc:
+        err_console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    now = datetime.now(timezone.utc)
+    since = now - timedelta(days=since_days)
+    topics = _guidance_topics(settings.knowledge_dir)
+    tickets = SqlTicketStore(storage.database) if storage.database is not None else InMemoryTicketStore()
+    try:
+        items = ticket_gaps(tickets, since, topics) + answer_gaps(storage.answers.gaps(since), topics)
+    finally:
+        storage.close()
+    report = to_csv(items) if fmt == "csv" else to_markdown(items, generated=now)
+    if output is None:
+        sys.stdout.write(report)
+    else:
+        output.write_text(report, encoding="utf-8")
+        err_console.print(f"{len(items)} item(s) written to {output}")
+
+
+def _guidance_topics(knowledge_dir: Path) -> dict[str, str]:
+    """Document id → topic, from the guidance's front matter; empty if the folder cannot be read."""
+    from ingest import CorpusInvalid, load_corpus
+
+    try:
+        return {doc.meta.id: doc.meta.topic for doc in load_corpus(knowledge_dir)}
+    except (CorpusInvalid, OSError):
+        return {}
 
 
 def main() -> None:  # pragma: no cover - console-script entry point

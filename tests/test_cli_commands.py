@@ -14,7 +14,8 @@ from tests.conftest import REPO
 
 
 def _medaliyah(args: list[str], index: Path, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "MEDALIYAH_INDEX_PATH": str(index), "COLUMNS": "120", **env}
+    # Each command gets a fresh state unless a test names a database: none is shared between tests.
+    environment = {**os.environ, "MEDALIYAH_INDEX_PATH": str(index), "COLUMNS": "120", "MEDALIYAH_DATABASE_URL": "memory", **env}
     environment.pop("MEDALIYAH_TELEGRAM_TOKEN", None)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args], cwd=REPO, env=environment, input=stdin,
@@ -59,6 +60,18 @@ def test_chat_language_command_and_thanks(kb_index: tuple[Path, str]) -> None:
     assert chosen == "Désormais, je réponds en français."
     assert "Informations valables au" in answer
     assert thanks.startswith("Avec plaisir") and "Informations valables" not in thanks
+
+
+def test_a_restarted_chat_keeps_the_doctors_language_and_context(kb_index: tuple[Path, str], tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'state.db'}"
+    first = _medaliyah(["chat"], kb_index[0], stdin="/lang fr\nIs there help with rent when I arrive in Israel?\n", MEDALIYAH_DATABASE_URL=database)
+    assert first.returncode == 0, first.stderr
+    again = _medaliyah(["chat"], kb_index[0], stdin="for how long?\n/quit\n", MEDALIYAH_DATABASE_URL=database)
+    assert again.returncode == 0, again.stderr
+    [follow_up] = _answers(again.stdout)
+    assert "Informations valables au" in follow_up  # still in French
+    # the follow-up is read against the question asked before the restart: olim benefits, rent help
+    assert "• Sal klita (panier d'intégration) et droits des médecins olim : aide au loyer" in follow_up, follow_up
 
 
 def test_ask_with_another_language_than_the_question_does_not_crash(kb_index: tuple[Path, str]) -> None:

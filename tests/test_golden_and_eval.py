@@ -71,7 +71,11 @@ def test_golden_set_covers_escalation_reasons_and_out_of_scope_in_each_language(
 
 
 def test_eval_meets_targets_in_every_language(kb_index: tuple[Path, str]) -> None:
-    """What CI holds the assistant to: `medaliyah eval --check` over the real index."""
+    """What CI holds the assistant to: `medaliyah eval --check` over the real index.
+
+    The same run reports triage per class and per language: cross-validation over the data file,
+    the golden set and the held-out triage set.
+    """
     env = {**os.environ, "MEDALIYAH_INDEX_PATH": str(kb_index[0])}
     env.pop("MEDALIYAH_EMBEDDER", None)
     run = subprocess.run(
@@ -79,11 +83,20 @@ def test_eval_meets_targets_in_every_language(kb_index: tuple[Path, str]) -> Non
         cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
     )
     report = json.loads(run.stdout)
+    triage = report.pop("triage")
     summary = {lang: {k: round(r[k], 3) for k in TARGETS} for lang, r in report.items()}
     failures = {lang: r["failures"] for lang, r in report.items() if r["failures"]}
-    assert run.returncode == 0, f"{summary}\n{run.stderr}\n{failures}"
+    assert run.returncode == 0, f"{summary}\n{run.stderr}\n{failures}\n{ {k: v['all'] for k, v in triage.items()} }"
     assert set(report) == {"en", "fr", "es"}
     for r in report.values():
         assert r["hit_at_3"] >= TARGETS["hit_at_3"] and r["language_ok"] == 1.0
         assert r["escalation_recall"] == 1.0 and r["escalation_precision"] >= TARGETS["escalation_precision"]
         assert r["answer_accuracy"] >= TARGETS["answer_accuracy"]  # replies hold their key facts, not just rank
+    assert {"cross-validation", "golden", "triage-unseen"} <= set(triage)
+    for section in triage.values():
+        assert {"all", "en", "fr", "es"} <= set(section)
+    assert set(triage["cross-validation"]["all"]["per_class"]) == {
+        "answer", "human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status",
+        "clinical", "other_country", "unrelated",
+    }
+    assert triage["golden"]["all"]["escalation_recall"] == 1.0

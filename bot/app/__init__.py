@@ -27,6 +27,7 @@ from ._events import (
     AdvisorMessage, ButtonPressed, CommandIssued, Doctor, DoctorAttachment, DoctorMessage, Event, HandoffEnded,
 )
 from ._ports import AnswerLog, HandoffGate, InMemoryAnswerLog, NoHandoffs
+from ._records import StorageAnswerLog
 from ._wiring import build_application
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "RelayToAdvisor",
     "SendReply",
     "SendText",
+    "StorageAnswerLog",
     "build_application",
     "callbacks",
 ]

@@ -14,11 +14,14 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, TypeVar
+from typing import TYPE_CHECKING, AsyncIterator, TypeVar
 
 from bot import catalog
 from bot.assistant import LANGUAGES, Assistant, EscalationReason, Language, Reply, TriageKind
 from ingest import ChunkRecord
+
+if TYPE_CHECKING:
+    from bot.storage import Storage
 
 from . import _callbacks as cb
 from ._actions import (
@@ -63,6 +66,7 @@ class Application:
         self.retention_days = retention_days
         self._locks: dict[str, asyncio.Lock] = {}
         self._holders: dict[str, int] = {}
+        self.storage: Storage | None = None  # set by build_application: doctors, messages for transports
         self._refresh_lock = asyncio.Lock()
         self._last_refresh = time.monotonic()
         self._announced: str | None = None  # the guidance version last announced (watched indexes)
@@ -132,7 +136,8 @@ class Application:
         )
         if reply.mode == "canned":
             keyboard: Keyboard = ()
-            if reply.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR or reply.triage.reason is EscalationReason.OUT_OF_SCOPE:
+            # every decline (off topic, clinical, another country) offers a person, as "I don't know" does
+            if reply.triage.kind in (TriageKind.ANSWER_OFFER_ADVISOR, TriageKind.DECLINE):
                 keyboard = ((self._advisor_button(reply.language),),)
             return [SendReply(cid, reply, keyboard, answer_id, in_answer_to)]
         return [SendReply(cid, reply, self._answer_keyboard(reply, answer_id), answer_id, in_answer_to)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.settings import Settings
 
 from ._assistant import Assistant
+from ._triage_model import TriageDataInvalid, TriageModel, build_triage_model, default_cache_dir
 from ._generation import AnswerGenerator
 from ._memory import ConversationStore
 from ._thresholds import load_thresholds
@@ -32,4 +33,21 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
         store=store,
         memory_turns=settings.memory_turns,
         synonyms=load_synonyms(settings.knowledge_dir / "synonyms.yaml"),
+        triage_model=load_triage_model(embedder, settings),
     )
+
+
+def load_triage_model(embedder, settings: Settings) -> TriageModel | None:
+    """The triage model for this embedder, trained now if the data file changed since the cache.
+
+    If it cannot be built, the bot still runs and triages by rules alone, and says so in the log.
+    """
+    import logging
+
+    try:
+        return build_triage_model(embedder, settings.triage_cache_dir or default_cache_dir())
+    except TriageDataInvalid:
+        raise
+    except Exception as exc:
+        logging.getLogger(__name__).warning("triage model unavailable (%s: %s); rules only", type(exc).__name__, exc)
+        return None

@@ -59,6 +59,7 @@ from ._sql import (
 )
 from ._storage import Storage, memory_storage, open_storage, sql_storage
 from ._tables import Base, BigId, UTCDateTime
+from ._ticket_tables import ticket_message_links, tickets  # the handoff's tables: Base.metadata is the whole schema
 from ._values import (
     AnswerRecord,
     Doctor,
@@ -114,5 +115,7 @@ __all__ = [
     "open_storage",
     "sql_storage",
     "to_json",
+    "ticket_message_links",
+    "tickets",
     "utcnow",
 ]

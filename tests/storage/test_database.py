@@ -106,3 +106,14 @@ def test_a_database_that_cannot_be_opened_is_one_clear_error(url: str) -> None:
         open_database(url)
     message = str(caught.value)
     assert "\n" not in message and ("MEDALIYAH_DATABASE_URL" in message or message.startswith("cannot"))
+
+
+def test_the_migrations_form_one_line_of_history() -> None:
+    """Two branches that each add a migration on the same parent leave two heads, and start-up
+    could not choose: renumber the later one so its down_revision is the other's revision."""
+    from alembic.script import ScriptDirectory
+
+    from bot.storage._database import _alembic_config
+
+    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    assert len(heads) == 1, f"several migration heads {heads}: chain them (down_revision) before merging"
