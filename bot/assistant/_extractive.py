@@ -222,6 +222,8 @@ def _pick_sections(retrieval: Retrieval, question: str, lang: str, max_sections:
         top = sections[0]
     wanted, _ = question_profile(question, lang)
     chosen = [top]
+    if max_sections <= 1:  # one part of a two-question message: its own best section only
+        return chosen
     for p in sections:
         if p.chunk.chunk_id == top.chunk.chunk_id:
             continue
@@ -273,7 +275,7 @@ def compose(
     for i, (q, p) in enumerate(by_relevance):
         later = [len(x.chunk.text.strip()) for _, x in by_relevance[i + 1 :]]
         share = remaining // (len(by_relevance) - i)
-        budget = max(share, min(SECTION_FITS, remaining - sum(min(s, 250) for s in later)))
+        budget = max(share, 350, min(SECTION_FITS, remaining - sum(min(s, 250) for s in later)))
         quoted[p.chunk.chunk_id] = select(p.chunk.text, budget, q or question, lang)
         remaining = max(0, remaining - len(quoted[p.chunk.chunk_id]))
     for _, p in chosen:

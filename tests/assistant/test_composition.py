@@ -37,3 +37,28 @@ def test_french_and_accents_match_the_question() -> None:
             + "Autre détail administratif sans rapport. " * 10)
     out = select(text, 300, "le permis temporaire dure combien de temps", "fr")
     assert "14 mois" in out
+
+
+def _retrieval(doc_id: str, heading: str, text: str):
+    from datetime import date
+
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    chunk = ChunkRecord(f"{doc_id}.en.001", text, doc_id, "en", doc_id.title(), "t", (heading,), date(2026, 1, 31),
+                        ("https://example.org",), "h", "d", "p", 1)
+    return Retrieval((Passage(chunk, 1.0, 0.9, 1.0),), (doc_id,), 0.9, 1.0, frozenset())
+
+
+def test_two_questions_in_one_message_are_answered_in_two_parts() -> None:
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+
+    exam = _retrieval("licensing-exam", "Does the USMLE exempt me?", "Yes, Step 1 and Step 2 CK. " + "Detail. " * 120)
+    lottery = _retrieval("internship", "How are hospitals assigned?", "By a **national lottery** of the Ministry.")
+    content, sources = compose(exam, "en", question="usmle? and hospitals?",
+                               parts=[("does the usmle exempt me?", exam), ("how are hospitals assigned?", lottery)])
+    shown = " ".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+    assert "Does the USMLE exempt me?" in shown and "How are hospitals assigned?" in shown
+    assert "national lottery" in shown and "Step 1 and Step 2 CK" in shown
+    assert [s.doc_id for s in sources] == ["licensing-exam", "internship"]
