@@ -565,6 +565,7 @@ def evaluate_command(
     calibrate: bool = typer.Option(
         False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them to MEDALIYAH_THRESHOLDS_FILE."
     ),
+    unseen: bool = typer.Option(False, "--unseen", help="Run bot/eval/unseen.yaml, the set never used for tuning, instead."),
     triage: bool = typer.Option(True, "--triage/--no-triage", help="Also report triage per class (cross-validation, golden, held-out sets)."),
 ) -> None:
     """Run the golden questions and print per-language quality and latency."""
@@ -578,8 +579,11 @@ def evaluate_command(
 
     limit_threads(settings.threads)
     configure_logging("WARNING")
-    items = evaluation.load_golden(golden or settings.golden_file or evaluation.GOLDEN_FILE)
+    default_set = evaluation.UNSEEN_FILE if unseen else (settings.golden_file or evaluation.GOLDEN_FILE)
+    items = evaluation.load_golden(golden or default_set)
     assistant = _assistant(settings)
+    if calibrate and unseen:
+        raise typer.BadParameter("the unseen set is never used for calibration", param_hint="--unseen")
     if calibrate:
         from bot.assistant import Thresholds
 
@@ -610,6 +614,7 @@ def evaluate_command(
         for r in reports.values():
             for failure in r.failures:
                 console.print(f"  [dim]{failure}[/dim]", highlight=False)
+        _print_answer_quality(reports)
         _print_triage(sections)
     below = [line for r in reports.values() for line in r.below_target()]
     # CI holds triage to its targets where the sets are fixed: the golden set and the data file.
@@ -622,6 +627,17 @@ def evaluate_command(
         raise typer.Exit(1)
 
 
+def _print_answer_quality(reports: dict) -> None:
+    """Answer accuracy (right language, right kind, every key fact) beside the ranking figures."""
+    table = Table(title="answers")
+    for column in ["lang", "n", "answer accuracy", "key facts", "hit@3"]:
+        table.add_column(column, justify="right")
+    for r in reports.values():
+        table.add_row(r.lang, str(r.n), f"{r.answer_accuracy:.2f}", f"{r.keyfact_coverage:.2f}", f"{r.hit_at_3:.2f}")
+    console.print(table)
+    for r in reports.values():
+        for failure in r.answer_failures:
+            console.print(f"  [dim]answer {failure}[/dim]", highlight=False)
 def _print_triage(sections) -> None:
     """One table per evaluated set: decline and escalation figures per language, then per class."""
     def pct(value: float | None) -> str:

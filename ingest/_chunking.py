@@ -123,8 +123,12 @@ def chunk_document(
     meta = doc.meta
     records: list[ChunkRecord] = []
     header_budget = count_tokens(" > ".join((meta.title,)))
+    asked = {heading.strip(): tuple(q.strip() for q in qs if q.strip()) for heading, qs in meta.questions.items()}
     for section in _sections(doc.body):
+        questions = asked.get(section.path[-1], ()) if section.path else ()
         budget = max(64, max_tokens - header_budget - count_tokens(" > ".join(section.path)) - 4)
+        budget -= count_tokens(" ".join(questions)) if questions else 0
+        budget = max(64, budget)
         for piece in _split_to_fit(section.text, budget, count_tokens):
             index = len(records)
             records.append(
@@ -142,6 +146,7 @@ def chunk_document(
                     doc_hash=doc.doc_hash,
                     source_path=str(doc.path),
                     chunk_index=index,
+                    questions=questions,
                 )
             )
     return [_with_hash(r) for r in records]

@@ -22,7 +22,7 @@ from ._schema import LANGUAGES, Language
 
 BODY_SUFFIXES = (".md", ".html", ".htm", ".pdf", ".docx", ".txt")
 SIDECAR_SUFFIX = ".meta.yaml"
-SKIPPED_NAMES = {"README.md"}
+SKIPPED_NAMES = {"README.md", "synonyms.yaml"}  # synonyms.yaml: search vocabulary, not guidance
 
 
 class DocumentMetadata(BaseModel):
@@ -37,6 +37,8 @@ class DocumentMetadata(BaseModel):
     as_of: date
     sources: list[HttpUrl] = Field(min_length=1)
     status: Literal["published", "draft"] = "published"
+    # Alternative questions per section, keyed by the exact text of a `## `/`### ` heading.
+    questions: dict[str, list[str]] = Field(default_factory=dict)
 
     @field_validator("title", "topic")
     @classmethod
@@ -250,6 +252,14 @@ def _load_markdown(path: Path, problems: list[Problem]) -> SourceDocument | None
     if not body.strip():
         problems.append(Problem(path, "the document has no text after its front matter", body_line))
         return None
+    if meta is not None and meta.questions:
+        headings = {m.group(1).strip() for m in re.finditer(r"^#{2,4}\s+(.+?)\s*#*\s*$", body, re.M)}
+        line = _key_lines(match.group(1), 2).get("questions", 2)
+        for heading, asked in meta.questions.items():
+            if heading.strip() not in headings:
+                problems.append(Problem(path, f"questions for a section that does not exist: {heading!r}", line))
+            elif not [q for q in asked if q.strip()]:
+                problems.append(Problem(path, f"no questions listed under {heading!r}", line))
     return SourceDocument(path, meta, body, body_line) if meta else None
 
 

@@ -9,6 +9,7 @@ from ._triage_model import TriageDataInvalid, TriageModel, build_triage_model, d
 from ._generation import AnswerGenerator
 from ._memory import ConversationStore
 from ._thresholds import load_thresholds
+from ._understanding import load_synonyms
 
 
 def build_assistant(settings: Settings, *, store: ConversationStore | None = None, watch: bool = False) -> Assistant:
@@ -31,6 +32,7 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
         generator=generator,
         store=store,
         memory_turns=settings.memory_turns,
+        synonyms=load_synonyms(settings.knowledge_dir / "synonyms.yaml"),
         triage_model=load_triage_model(embedder, settings),
     )
 
