@@ -54,21 +54,26 @@ class Outbox:
 
     async def perform(self, bot: Bot, actions: list[Action], *, chat_id: int, doctor_id: int) -> None:
         try:
+            forgotten = False
             for action in actions:
-                await self._one(bot, action, chat_id=chat_id, doctor_id=doctor_id)
+                # after a confirmed /forget, the "done" message is sent but not stored again
+                await self._one(bot, action, chat_id=chat_id, doctor_id=doctor_id, record=not forgotten)
+                forgotten = forgotten or isinstance(action, ConversationForgotten)
         except DoctorBlockedBot:
             log.info("a doctor blocked the bot; recorded")
             await asyncio.to_thread(self.ledger.blocked, doctor_id)
 
-    async def _one(self, bot: Bot, action: Action, *, chat_id: int, doctor_id: int) -> None:
+    async def _one(self, bot: Bot, action: Action, *, chat_id: int, doctor_id: int, record: bool = True) -> None:
         cid = getattr(action, "conversation_id", "")
         match action:
             case SendReply(reply=reply, keyboard=keyboard, in_answer_to=question):
                 await self.send(bot, chat_id, render_reply(reply, question), keyboard, plain=reply.text)
-                await self._record(cid, "bot", reply.text, doctor_id)
+                if record:
+                    await self._record(cid, "bot", reply.text, doctor_id)
             case SendText(text=text, keyboard=keyboard):
                 await self.send(bot, chat_id, render_text(text), keyboard, plain=text)
-                await self._record(cid, "bot", text, doctor_id)
+                if record:
+                    await self._record(cid, "bot", text, doctor_id)
             case FeedbackGiven():
                 pass  # recorded by the application through its answer log
             case ConversationForgotten():
