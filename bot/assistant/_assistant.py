@@ -21,6 +21,7 @@ from ingest import SnapshotSource
 from ._content import Content, Heading, Paragraph, paragraphs, parse_markdown, plain_spans
 from ._extractive import _trim, compose, related_sections, source_of
 from ._generation import AnswerGenerator, check_draft, rejection_for
+from ._input import clean_message
 from ._language import LanguageDecision, LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
 from ._retrieval import HybridRetriever, Passage, Retrieval
@@ -144,7 +145,8 @@ class Assistant:
         started = time.perf_counter()
         state = self.store.load(conversation_id)
         # Telegram never sends more than 4,096 characters; nothing longer reaches triage or retrieval.
-        outcome = self._decide(conversation_id, text.strip()[:MAX_TRIAGE_CHARS], state, language_hint, language, context)
+        text = clean_message(text[: MAX_TRIAGE_CHARS * 2])[:MAX_TRIAGE_CHARS]  # bad bytes, NUL, control codes; "" with no word
+        outcome = self._decide(conversation_id, text, state, language_hint, language, context)
         if outcome.turn is not None:
             # One atomic append: a concurrent message of the same doctor keeps its turn too.
             self.store.append_turn(conversation_id, outcome.turn, self.memory_turns)

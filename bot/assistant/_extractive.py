@@ -47,7 +47,10 @@ def _trim(text: str, budget: int) -> str:
         for unit in units:
             if not unit.strip():
                 continue
-            fits = used + len(unit) <= budget or kept == 0
+            if kept == 0 and len(unit) > budget:
+                unit = _cut(unit, budget)  # an oversized first sentence is cut, never kept whole
+                total += 1  # so the answer is marked as shortened
+            fits = used + len(unit) <= budget
             is_item = unit.lstrip().startswith(("-", "*", "•"))
             caveat = CAVEAT.search(unit) or (introduces_caveat and is_item)
             if fits or (caveat and used + len(unit) <= budget * CAVEAT_ALLOWANCE):
@@ -61,6 +64,14 @@ def _trim(text: str, budget: int) -> str:
     _drop_dangling_introductions(kept_lines)
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(" ".join(units) for units in kept_lines)).strip()
     return out + (" …" if kept < total else "")
+
+
+def _cut(unit: str, budget: int) -> str:
+    """The first ``budget`` characters of one sentence, ending on a word when there is one."""
+    head = unit[: max(1, budget - 2)]
+    if " " in head.strip():
+        head = head[: head.rstrip().rfind(" ")]
+    return head.rstrip()
 
 
 def _drop_dangling_introductions(lines: list[list[str]]) -> None:

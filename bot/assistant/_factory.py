@@ -17,7 +17,7 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
     from ingest import GuidanceIndex, VersionedStore, make_embedder, open_client
 
     embedder = make_embedder(settings.embedder)
-    client = open_client(str(settings.index_path), settings.chroma_url)
+    client = open_client(str(settings.index_path), settings.chroma_url, create=False)  # the bot never creates an index
     index = GuidanceIndex(VersionedStore(client, settings.collection_prefix), embedder)
     if watch:
         index.watch(settings.index_refresh_s)

@@ -63,13 +63,15 @@ class _KeywordIndex:
     def __init__(self, chunks: list[ChunkRecord], lang: str) -> None:
         self.chunks = chunks
         self.lang = lang
-        self._bm25 = bm25s.BM25()
-        corpus = [tokenize(c.embedding_text(), c.lang) or ["_"] for c in chunks]
-        self._bm25.index(corpus, show_progress=False)
+        self._bm25: bm25s.BM25 | None = None
+        if chunks:  # BM25 cannot index an empty corpus (an index published empty by an old ingest)
+            self._bm25 = bm25s.BM25()
+            corpus = [tokenize(c.embedding_text(), c.lang) or ["_"] for c in chunks]
+            self._bm25.index(corpus, show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
         tokens = tokenize(query, self.lang)
-        if not tokens:
+        if not tokens or self._bm25 is None:
             return np.zeros(len(self.chunks), dtype=float)
         return np.asarray(self._bm25.get_scores(tokens), dtype=float)
 

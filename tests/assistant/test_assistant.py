@@ -84,7 +84,9 @@ def test_request_for_a_person_escalates_in_each_language(kb_assistant: Assistant
 
 def test_off_topic_question_is_declined(kb_assistant: Assistant) -> None:
     reply = kb_assistant.reply("oos", "Can you recommend a good hummus place in Jerusalem?")
-    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is EscalationReason.OUT_OF_SCOPE
+    # the triage model recognises it as unrelated; without the model the similarity floor declines it
+    assert reply.triage.kind is TriageKind.DECLINE
+    assert reply.triage.reason in (EscalationReason.UNRELATED, EscalationReason.OUT_OF_SCOPE)
     assert not reply.sources
 
 
