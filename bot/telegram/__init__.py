@@ -6,13 +6,14 @@ answering logic. ``run_bot(settings)`` is what ``medaliyah run`` starts when a t
 (``TelegramParts.ptb`` to add handlers, ``AdvisorDesk`` for the actions meant for advisors).
 Private modules: ``_render`` (Reply → MarkdownV2 messages), ``_doctor_handlers`` (private chats),
 ``_outbox`` (actions → API calls, failures), ``_app_builder``, ``_runner``, ``_ledger``,
-``_flood``, ``_ids``.
+``_flood``, ``_ids``, ``_notices`` (``medaliyah notify``'s sender).
 """
 
 from ._app_builder import TelegramParts, base_urls, build_telegram
 from ._doctor_handlers import DOCTOR_GROUP, DoctorChats
 from ._flood import FloodGate, Pace
 from ._ids import chat_id_of, conversation_id_for
+from ._notices import NoticeSender, notice_sender
 from ._ledger import DoctorLedger, NullLedger, StorageLedger
 from ._outbox import AdvisorDesk, DoctorBlockedBot, Outbox, keyboard_markup
 from ._render import SAFE_LIMIT, compose_reply, render_reply, render_text, split_message
@@ -26,6 +27,7 @@ __all__ = [
     "DoctorChats",
     "DoctorLedger",
     "FloodGate",
+    "NoticeSender",
     "NullLedger",
     "Outbox",
     "Pace",
@@ -39,6 +41,7 @@ __all__ = [
     "compose_reply",
     "conversation_id_for",
     "keyboard_markup",
+    "notice_sender",
     "render_reply",
     "render_text",
     "run_bot",
