@@ -105,7 +105,13 @@ def run_bot(settings: Settings) -> None:
         # A watcher thread follows newly published guidance, so no doctor waits for it to load.
         app = build_application(settings, storage=storage, index_refresh_s=0.0, watch=True)
         built.append(app)
-        return build_telegram(settings, app, ledger=StorageLedger(storage))
+        content = (settings.content_chat_id,) if settings.content_chat_id is not None else ()
+        parts = build_telegram(settings, app, ledger=StorageLedger(storage), excluded_chats=content)
+        if settings.content_chat_id is not None:
+            from ._content_group import content_group
+
+            content_group(settings, app, parts.outbox).register(parts.ptb)
+        return parts
 
     built: list = []
     try:
