@@ -16,12 +16,19 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.assistant import Assistant, Language, LanguageDetector, Thresholds, TriageKind
+from bot.assistant._text import fold
 
 # Shipped as package data, so an installed `medaliyah eval` runs without --golden.
 GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
+UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
-TARGETS = {"hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9}
+TARGETS = {
+    "hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9,
+    # The goal is 0.9 in every language (issue 12); until every language reaches it, this floor keeps
+    # CI from accepting answers that lose key facts again.
+    "answer_accuracy": 0.7,
+}
 
 
 class GoldenItem(BaseModel):
@@ -36,6 +43,8 @@ class GoldenItem(BaseModel):
     reason: Literal["human_request", "personal_eligibility", "appeal", "complaint", "distress"] | None = None
     why: str | None = None
     style: str | None = None
+    # What a correct reply must contain: one entry per key fact, alternatives split by " | ".
+    keywords: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _labels_fit(self) -> "GoldenItem":
@@ -47,6 +56,10 @@ class GoldenItem(BaseModel):
             raise ValueError(f"{self.id}: only escalate items carry a reason")
         if self.expect == "out_of_scope" and self.docs:
             raise ValueError(f"{self.id}: out_of_scope items carry no docs")
+        if self.expect != "answer" and self.keywords:
+            raise ValueError(f"{self.id}: only answer items carry keywords")
+        if any(not [a for a in k.split("|") if a.strip()] for k in self.keywords):
+            raise ValueError(f"{self.id}: an empty keyword group")
         return self
 
 
@@ -70,6 +83,10 @@ class ItemResult:
     language_ok: bool
     latency_ms: float
     top_similarity: float | None = None
+    answer_ok: bool = False  # right language, right kind, and (for answers) every key fact present
+    facts_found: int = 0
+    facts_total: int = 0
+    missing_facts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +104,9 @@ class LanguageReport:
     latency_p50_ms: float
     latency_p95_ms: float
     failures: list[str] = field(default_factory=list)
+    answer_accuracy: float = 0.0
+    keyfact_coverage: float = 0.0
+    answer_failures: list[str] = field(default_factory=list)
 
     def below_target(self) -> list[str]:
         return [
@@ -117,11 +137,12 @@ def run_item(assistant: Assistant, item: GoldenItem, detector: LanguageDetector)
     if reply.triage.kind in (TriageKind.ESCALATE, TriageKind.DECLINE) and item.expect == "answer":
         rank = None  # nothing was answered, whatever retrieval found
     shown, _ = detector.detect(reply.text)
-    return ItemResult(
+    result = ItemResult(
         item.id, item.lang, item.expect, reply.triage.kind.value,
         reply.triage.reason.value if reply.triage.reason else None,
         rank, reply.language == item.lang and shown == item.lang, reply.latency_ms,
     )
+    return judge_answer(result, item, reply.text)
 
 
 def summarise(results: list[ItemResult]) -> dict[str, LanguageReport]:
@@ -163,7 +184,52 @@ def summarise(results: list[ItemResult]) -> dict[str, LanguageReport]:
             latency_p95_ms=_percentile(latencies, 0.95),
             failures=failures,
         )
+        add_answer_metrics(reports[lang], rs)
     return reports
+
+
+# -- answers, not rankings ---------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    """Case, accents, Markdown emphasis and odd spaces do not decide whether a fact is there."""
+    text = fold(text.replace("*", "").replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " "))
+    return text.replace("‑", "-").replace("–", "-")
+
+
+def fact_present(group: str, text: str) -> bool:
+    """One key fact: any of its ' | '-separated alternatives appears in the reply."""
+    normalised = _normalise(text)
+    return any(_normalise(alt).strip() in normalised for alt in group.split("|") if alt.strip())
+
+
+_RIGHT_KIND = {
+    "answer": {TriageKind.ANSWER.value, TriageKind.ANSWER_OFFER_ADVISOR.value},
+    "escalate": {TriageKind.ESCALATE.value},
+    "out_of_scope": {TriageKind.DECLINE.value},
+}
+
+
+def judge_answer(result: ItemResult, item: GoldenItem, text: str) -> ItemResult:
+    """Would a doctor have got the answer? Language, kind of reply, and every key fact."""
+    missing = [k for k in item.keywords if not fact_present(k, text)] if item.expect == "answer" else []
+    result.facts_total = len(item.keywords) if item.expect == "answer" else 0
+    result.facts_found = result.facts_total - len(missing)
+    result.missing_facts = missing
+    result.answer_ok = result.language_ok and result.kind in _RIGHT_KIND[item.expect] and not missing
+    return result
+
+
+def add_answer_metrics(report: LanguageReport, results: list[ItemResult]) -> None:
+    report.answer_accuracy = sum(r.answer_ok for r in results) / max(1, len(results))
+    total = sum(r.facts_total for r in results)
+    report.keyfact_coverage = sum(r.facts_found for r in results) / total if total else 1.0
+    report.answer_failures = [
+        f"{r.id}: kind={r.kind}" + (f", missing {r.missing_facts}" if r.missing_facts else "")
+        + ("" if r.language_ok else ", wrong language")
+        for r in results
+        if not r.answer_ok
+    ]
 
 
 def evaluate(assistant: Assistant, items: list[GoldenItem]) -> tuple[dict[str, LanguageReport], list[ItemResult]]:
@@ -185,8 +251,7 @@ def calibrate(assistant: Assistant, items: list[GoldenItem]) -> Thresholds:
         conversation = f"calibrate-{item.id}"
         for earlier in item.history:
             assistant.reply(conversation, earlier)
-        query = assistant.search_query(conversation, item.question)
-        retrieval = assistant.retriever.retrieve(query, item.lang)
+        retrieval = assistant.search(conversation, item.question, item.lang)
         scored.append((retrieval.top_similarity, item.expect == "answer"))
     candidates = sorted({s for s, _ in scored})
     best_t, best_cost = 0.0, float("inf")

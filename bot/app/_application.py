@@ -14,10 +14,11 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, AsyncIterator, TypeVar
 
 from bot import catalog
-from bot.assistant import LANGUAGES, Assistant, EscalationReason, Language, Reply, TriageKind
+from bot.assistant import LANGUAGES, Assistant, EscalationReason, Language, Reply, TriageKind, readable_text
 from ingest import ChunkRecord
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class Application:
         if isinstance(event, ButtonPressed):
             return await self._button(event)
         cid = event.doctor.conversation_id
+        if isinstance(event, DoctorMessage):  # bad bytes, NUL, control codes: before anything stores or relays it
+            event = replace(event, text=readable_text(event.text))
         if await self._off_loop(self.handoffs.is_open, cid):
             if isinstance(event, DoctorAttachment):
                 return [RelayToAdvisor(cid, event.caption, event.message_id, event.kind)]

@@ -10,6 +10,7 @@ from ._assistant import MAX_QUERY_CHARS, Assistant
 from ._content import Block, Content, Heading, ListItem, Paragraph, Span, parse_markdown
 from ._factory import build_assistant, load_triage_model
 from ._generation import AnswerGenerator, Draft, check_draft, figures, rejection_for
+from ._input import readable_text
 from ._language import LanguageDecision, LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
 from ._retrieval import HybridRetriever, Passage, Retrieval
@@ -92,6 +93,7 @@ __all__ = [
     "is_unhelpful_feedback",
     "load_thresholds",
     "parse_markdown",
+    "readable_text",
     "rejection_for",
     "render_content_plain",
     "render_plain",

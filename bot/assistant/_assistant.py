@@ -21,6 +21,7 @@ from ingest import SnapshotSource
 from ._content import Content, Heading, Paragraph, paragraphs, parse_markdown, plain_spans
 from ._extractive import _trim, compose, related_sections, source_of
 from ._generation import AnswerGenerator, check_draft, rejection_for
+from ._input import clean_message
 from ._language import LanguageDecision, LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
 from ._retrieval import HybridRetriever, Passage, Retrieval
@@ -29,6 +30,7 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
+from ._understanding import Synonym, focus, guidance_terms, split_questions
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,13 @@ class _Message:
     vector: list[float] | None = None  # the search query's embedding, once computed for triage
 
 
+def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
+    """A unit vector leaning ``weight`` towards ``a``: the question, with its story behind it."""
+    mixed = [weight * x + (1 - weight) * y for x, y in zip(a, b)]
+    norm = sum(x * x for x in mixed) ** 0.5 or 1.0
+    return [x / norm for x in mixed]
+
+
 class Assistant:
     def __init__(
         self,
@@ -85,6 +94,7 @@ class Assistant:
         store: ConversationStore | None = None,
         detector: LanguageDetector | None = None,
         memory_turns: int = 6,
+        synonyms: tuple[Synonym, ...] | None = None,
         triage_model: TriageModel | None = None,
     ) -> None:
         self.index = index
@@ -94,6 +104,7 @@ class Assistant:
         self.store = store or InMemoryConversationStore()
         self.detector = detector or LanguageDetector()
         self.memory_turns = memory_turns
+        self.synonyms = synonyms  # None: the shipped knowledge/synonyms.yaml
         self.triage_model = triage_model  # None: triage by rules alone
 
     # -- public --------------------------------------------------------------------------
@@ -134,7 +145,8 @@ class Assistant:
         started = time.perf_counter()
         state = self.store.load(conversation_id)
         # Telegram never sends more than 4,096 characters; nothing longer reaches triage or retrieval.
-        outcome = self._decide(conversation_id, text.strip()[:MAX_TRIAGE_CHARS], state, language_hint, language, context)
+        text = clean_message(text[: MAX_TRIAGE_CHARS * 2])[:MAX_TRIAGE_CHARS]  # bad bytes, NUL, control codes; "" with no word
+        outcome = self._decide(conversation_id, text, state, language_hint, language, context)
         if outcome.turn is not None:
             # One atomic append: a concurrent message of the same doctor keeps its turn too.
             self.store.append_turn(conversation_id, outcome.turn, self.memory_turns)
@@ -276,9 +288,50 @@ class Assistant:
     def _query(self, msg: _Message) -> str:
         return f"{msg.context}\n{msg.text}"[-MAX_QUERY_CHARS:] if msg.context else self._search_text(msg.text, msg.state)
 
+    @staticmethod
+    def _query_lang(msg: _Message) -> str:
+        return msg.decision.detected if msg.decision.detected and not msg.decision.sticky else msg.lang
+
     def _retrieve(self, msg: _Message) -> Retrieval:
-        query_lang = msg.decision.detected if msg.decision.detected and not msg.decision.sticky else msg.lang
-        return self.retriever.retrieve(self._query(msg), msg.lang, query_vector=msg.vector, query_lang=query_lang)
+        return self._find(self._query(msg), msg.text, msg.lang, self._query_lang(msg), msg.vector)
+
+    def _find(
+        self, query: str, text: str, lang: Language, query_lang: str | None, known: list[float] | None = None
+    ) -> Retrieval:
+        """Search for what the doctor asks, in the guidance's words.
+
+        Place names and everyday words add the guidance's terms (``knowledge/synonyms.yaml``);
+        in a long message the question sentence(s) weigh more than the story around them: they
+        are searched twice by keyword, and their meaning leads the dense query.
+        """
+        extra = guidance_terms(query, query_lang or lang, self.synonyms)
+        focused = focus(text)
+        search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
+        vector = known  # the plain query's embedding, when triage already computed it
+        try:
+            embed = self.index.embedder.embed_query
+            if focused:
+                whole, asked = embed(f"{query[:MAX_QUERY_CHARS]} {extra}"), embed(f"{focused} {extra}")
+                vector = _blend(asked, whole, 0.6)
+            elif extra:
+                vector = embed(f"{query[:MAX_QUERY_CHARS]} {extra}")
+        except Exception as exc:  # the retriever tries again and degrades to keywords
+            log.warning("embedding the question failed (%s)", type(exc).__name__)
+        return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
+
+    def _parts(self, msg: _Message) -> list[tuple[str, Retrieval]]:
+        """Two questions in one message, each with its own search, when they need different sections."""
+        questions = split_questions(msg.text)
+        if not questions:
+            return []
+        found = [(q, self._find(q, q, msg.lang, self._query_lang(msg))) for q in questions]
+        found = [(q, r) for q, r in found if r.passages]
+        tops = {r.passages[0].chunk.chunk_id for _, r in found}
+        return found if len(found) > 1 and len(tops) > 1 else []
+
+    def search(self, conversation_id: str, text: str, lang: Language) -> Retrieval:
+        """What the reply to ``text`` would be drawn from (used to calibrate thresholds)."""
+        return self._find(self.search_query(conversation_id, text), text, lang, lang)
 
     def _thresholds(self, retrieval: Retrieval) -> Thresholds:
         if retrieval.dense_available:
@@ -305,7 +358,7 @@ class Assistant:
         return self._remember(msg, reply, helpful=False)
 
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
-        content, sources = compose(retrieval, msg.lang)
+        content, sources = compose(retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None)
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER), sources, "extractive", retrieval.ranked_doc_ids,
             related=related_sections(retrieval, content, msg.lang),

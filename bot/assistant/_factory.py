@@ -9,6 +9,7 @@ from ._triage_model import TriageDataInvalid, TriageModel, build_triage_model, d
 from ._generation import AnswerGenerator
 from ._memory import ConversationStore
 from ._thresholds import load_thresholds
+from ._understanding import load_synonyms
 
 
 def build_assistant(settings: Settings, *, store: ConversationStore | None = None, watch: bool = False) -> Assistant:
@@ -16,7 +17,7 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
     from ingest import GuidanceIndex, VersionedStore, make_embedder, open_client
 
     embedder = make_embedder(settings.embedder)
-    client = open_client(str(settings.index_path), settings.chroma_url)
+    client = open_client(str(settings.index_path), settings.chroma_url, create=False)  # the bot never creates an index
     index = GuidanceIndex(VersionedStore(client, settings.collection_prefix), embedder)
     if watch:
         index.watch(settings.index_refresh_s)
@@ -31,6 +32,7 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
         generator=generator,
         store=store,
         memory_turns=settings.memory_turns,
+        synonyms=load_synonyms(settings.knowledge_dir / "synonyms.yaml"),
         triage_model=load_triage_model(embedder, settings),
     )
 
