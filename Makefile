@@ -27,6 +27,7 @@ test: install
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/answer.py
+	$(BIN)/python bench/telegram.py
 
 clean:
 	rm -rf $(VENV) .data

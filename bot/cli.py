@@ -381,6 +381,8 @@ def run() -> None:
     """
     settings = get_settings()
     _serving(settings)
+    if settings.telegram_token is not None:
+        _check_telegram(settings)  # a bad token or an unreachable API is one line, before any index work
     background = None
     if not _servable(settings, _published(settings)):
         ingest(knowledge=None, dry_run=False, gate=False, golden=None, rollback=False, wait=True)
@@ -396,8 +398,31 @@ def run() -> None:
             f"[dim](serving the published guidance; checking for edits in the background{', gated' if gate else ''}: {log_file})[/dim]"
         )
     if settings.telegram_token is not None:
-        err_console.print("The Telegram transport is not part of this release yet; starting the terminal chat.")
+        _telegram(settings)
+        return
     _chat(settings, background)
+
+
+def _check_telegram(settings: Settings) -> None:
+    """A refused token or an unreachable Bot API is one line and exit 2."""
+    from bot.telegram import StartupError, check_bot_api
+
+    try:
+        check_bot_api(settings)
+    except StartupError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+
+
+def _telegram(settings: Settings) -> None:
+    """Serve doctors on Telegram until Ctrl-C or SIGTERM."""
+    from bot.telegram import StartupError, run_bot
+
+    try:
+        run_bot(settings)
+    except StartupError as exc:
+        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def _servable(settings: Settings, active) -> bool:

@@ -86,6 +86,26 @@ class Settings(BaseSettings):
             return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
         return value
 
+    # --- telegram: transport (bot/telegram) -------------------------------------------------
+    telegram_base_file_url: str | None = Field(
+        None, description="Bot API file download URL (ends in /file/bot); default: derived from the base URL."
+    )
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL Telegram posts updates to; set: webhook mode instead of long polling."
+    )
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
+    webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server listens on.")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends with each webhook call (X-Telegram-Bot-Api-Secret-Token)."
+    )
+    telegram_flood_messages: int = Field(
+        8, ge=1, description="Messages a doctor may send per flood window before the bot slows down (none is dropped)."
+    )
+    telegram_flood_window_s: float = Field(30.0, gt=0, description="The flood window, in seconds.")
+    telegram_purge_every_h: float = Field(
+        24.0, gt=0, description="Hours between runs of the job that deletes messages past their retention."
+    )
+
     log_level: str = Field("INFO", description="Logging level.")
 
     # --- application core: serving process, packaged data -----------------------------------
