@@ -141,7 +141,7 @@ def worker_assistant(args: argparse.Namespace) -> dict[str, Any]:
         })
     return {
         "system": "ours", "build_s": build_s, "warmup_s": warmup_s, "rss_built_mb": rss_built,
-        "rss_mb": rss_mb(), "results": results,
+        "rss_mb": rss_mb(), "results": results, "triage_ms": triage_cost(assistant, items),
         "thresholds": [assistant.thresholds.decline_below, assistant.thresholds.answer_above],
         "llm": assistant.generator is not None,
     }
@@ -346,6 +346,22 @@ def report(ours: dict | None, stock: dict | None, args: argparse.Namespace) -> N
     print(row(label, stock["results"]) if stock else f"| {label} | failed | | | |")
 
 
+def triage_cost(assistant: Any, items: list) -> list[float]:
+    """What a triage decision itself costs per golden question: rules and the model over a vector
+    already computed (the embedding is not counted: retrieval needs it anyway and reuses it)."""
+    from bot.assistant import triage
+
+    if assistant.triage_model is None:
+        return []
+    vectors = [assistant.index.embedder.embed_query(item.question) for item in items]
+    timings = []
+    for item, vector in zip(items, vectors):
+        t0 = time.perf_counter()
+        triage(item.question, vector, assistant.triage_model)
+        timings.append((time.perf_counter() - t0) * 1000)
+    return timings
+
+
 def report_ours(ours: dict, args: argparse.Namespace) -> None:
     from collections import Counter
 
@@ -357,6 +373,10 @@ def report_ours(ours: dict, args: argparse.Namespace) -> None:
     print(f"latency, Reply.latency_ms as the assistant reports it:  {latency_line(o, 'reply_ms')}")
     print(f"latency, expect=answer items only:                      {latency_line([r for r in o if r['expect'] == 'answer'])}")
     print(f"peak RSS: {ours['rss_built_mb']:.0f} MB after build_assistant, {ours['rss_mb']:.0f} MB after the golden run")
+    if ours.get("triage_ms"):
+        t = sorted(ours["triage_ms"])
+        print(f"triage decision (rules + model, vector given): p50 {statistics.median(t):.2f} ms, "
+              f"p95 {t[min(len(t) - 1, round(0.95 * (len(t) - 1)))]:.2f} ms, max {t[-1]:.2f} ms")
     rate, hits, n = hit_rate(o)
     strict, strict_hits, _ = hit_rate(o, "hit_answered")
     print(f"hit@3 (expected doc in ranked_doc_ids[:3]): {rate:.3f} ({hits}/{n}); "

@@ -16,12 +16,19 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.assistant import Assistant, Language, LanguageDetector, Thresholds, TriageKind
+from bot.assistant._text import fold
 
 # Shipped as package data, so an installed `medaliyah eval` runs without --golden.
 GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
+UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
-TARGETS = {"hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9}
+TARGETS = {
+    "hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9,
+    # The goal is 0.9 in every language (issue 12); until every language reaches it, this floor keeps
+    # CI from accepting answers that lose key facts again.
+    "answer_accuracy": 0.7,
+}
 
 
 class GoldenItem(BaseModel):
@@ -36,6 +43,8 @@ class GoldenItem(BaseModel):
     reason: Literal["human_request", "personal_eligibility", "appeal", "complaint", "distress"] | None = None
     why: str | None = None
     style: str | None = None
+    # What a correct reply must contain: one entry per key fact, alternatives split by " | ".
+    keywords: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _labels_fit(self) -> "GoldenItem":
@@ -47,6 +56,10 @@ class GoldenItem(BaseModel):
             raise ValueError(f"{self.id}: only escalate items carry a reason")
         if self.expect == "out_of_scope" and self.docs:
             raise ValueError(f"{self.id}: out_of_scope items carry no docs")
+        if self.expect != "answer" and self.keywords:
+            raise ValueError(f"{self.id}: only answer items carry keywords")
+        if any(not [a for a in k.split("|") if a.strip()] for k in self.keywords):
+            raise ValueError(f"{self.id}: an empty keyword group")
         return self
 
 
@@ -70,6 +83,10 @@ class ItemResult:
     language_ok: bool
     latency_ms: float
     top_similarity: float | None = None
+    answer_ok: bool = False  # right language, right kind, and (for answers) every key fact present
+    facts_found: int = 0
+    facts_total: int = 0
+    missing_facts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +104,9 @@ class LanguageReport:
     latency_p50_ms: float
     latency_p95_ms: float
     failures: list[str] = field(default_factory=list)
+    answer_accuracy: float = 0.0
+    keyfact_coverage: float = 0.0
+    answer_failures: list[str] = field(default_factory=list)
 
     def below_target(self) -> list[str]:
         return [
@@ -117,11 +137,12 @@ def run_item(assistant: Assistant, item: GoldenItem, detector: LanguageDetector)
     if reply.triage.kind in (TriageKind.ESCALATE, TriageKind.DECLINE) and item.expect == "answer":
         rank = None  # nothing was answered, whatever retrieval found
     shown, _ = detector.detect(reply.text)
-    return ItemResult(
+    result = ItemResult(
         item.id, item.lang, item.expect, reply.triage.kind.value,
         reply.triage.reason.value if reply.triage.reason else None,
         rank, reply.language == item.lang and shown == item.lang, reply.latency_ms,
     )
+    return judge_answer(result, item, reply.text)
 
 
 def summarise(results: list[ItemResult]) -> dict[str, LanguageReport]:
@@ -163,7 +184,52 @@ def summarise(results: list[ItemResult]) -> dict[str, LanguageReport]:
             latency_p95_ms=_percentile(latencies, 0.95),
             failures=failures,
         )
+        add_answer_metrics(reports[lang], rs)
     return reports
+
+
+# -- answers, not rankings ---------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    """Case, accents, Markdown emphasis and odd spaces do not decide whether a fact is there."""
+    text = fold(text.replace("*", "").replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " "))
+    return text.replace("‑", "-").replace("–", "-")
+
+
+def fact_present(group: str, text: str) -> bool:
+    """One key fact: any of its ' | '-separated alternatives appears in the reply."""
+    normalised = _normalise(text)
+    return any(_normalise(alt).strip() in normalised for alt in group.split("|") if alt.strip())
+
+
+_RIGHT_KIND = {
+    "answer": {TriageKind.ANSWER.value, TriageKind.ANSWER_OFFER_ADVISOR.value},
+    "escalate": {TriageKind.ESCALATE.value},
+    "out_of_scope": {TriageKind.DECLINE.value},
+}
+
+
+def judge_answer(result: ItemResult, item: GoldenItem, text: str) -> ItemResult:
+    """Would a doctor have got the answer? Language, kind of reply, and every key fact."""
+    missing = [k for k in item.keywords if not fact_present(k, text)] if item.expect == "answer" else []
+    result.facts_total = len(item.keywords) if item.expect == "answer" else 0
+    result.facts_found = result.facts_total - len(missing)
+    result.missing_facts = missing
+    result.answer_ok = result.language_ok and result.kind in _RIGHT_KIND[item.expect] and not missing
+    return result
+
+
+def add_answer_metrics(report: LanguageReport, results: list[ItemResult]) -> None:
+    report.answer_accuracy = sum(r.answer_ok for r in results) / max(1, len(results))
+    total = sum(r.facts_total for r in results)
+    report.keyfact_coverage = sum(r.facts_found for r in results) / total if total else 1.0
+    report.answer_failures = [
+        f"{r.id}: kind={r.kind}" + (f", missing {r.missing_facts}" if r.missing_facts else "")
+        + ("" if r.language_ok else ", wrong language")
+        for r in results
+        if not r.answer_ok
+    ]
 
 
 def evaluate(assistant: Assistant, items: list[GoldenItem]) -> tuple[dict[str, LanguageReport], list[ItemResult]]:
@@ -185,8 +251,7 @@ def calibrate(assistant: Assistant, items: list[GoldenItem]) -> Thresholds:
         conversation = f"calibrate-{item.id}"
         for earlier in item.history:
             assistant.reply(conversation, earlier)
-        query = assistant.search_query(conversation, item.question)
-        retrieval = assistant.retriever.retrieve(query, item.lang)
+        retrieval = assistant.search(conversation, item.question, item.lang)
         scored.append((retrieval.top_similarity, item.expect == "answer"))
     candidates = sorted({s for s, _ in scored})
     best_t, best_cost = 0.0, float("inf")
@@ -200,3 +265,194 @@ def calibrate(assistant: Assistant, items: list[GoldenItem]) -> Thresholds:
 
 def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
     return {lang: asdict(r) for lang, r in reports.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Triage: per-class precision and recall, by cross-validation over the data file and on sets the
+# model never saw (the golden set, bot/eval/triage_unseen.yaml, bot/eval/unseen.yaml).
+# ---------------------------------------------------------------------------------------------
+
+TRIAGE_UNSEEN_FILE = GOLDEN_FILE.parent / "triage_unseen.yaml"
+UNSEEN_FILE = GOLDEN_FILE.parent / "unseen.yaml"
+ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
+DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
+TRIAGE_CLASSES = ("answer", *ESCALATION_CLASSES, *DECLINE_CLASSES)
+# What issue 9 asks of triage on every set; in-scope declined is a ceiling, the others floors.
+TRIAGE_TARGETS = {
+    "escalation_recall": 1.0, "escalation_precision": 0.9, "clinical_declined": 0.95,
+    "other_country_declined": 0.95, "in_scope_declined": 0.03,
+}
+
+
+# Over the data file (rules and model, each message judged by a model trained without it) CI holds
+# a floor against regressions when the data file is edited; one escalation in 250 may slip there.
+CV_TARGETS = {**TRIAGE_TARGETS, "escalation_recall": 0.99}
+
+
+class TriageItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    lang: Literal["en", "fr", "es"]
+    label: Literal[
+        "answer", "human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status",
+        "clinical", "other_country", "unrelated", "out_of_scope",
+    ]  # out_of_scope: declined, kind unspecified (the golden set)
+    text: str = Field(min_length=1)
+    history: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class TriageOutcome:
+    id: str
+    lang: str
+    expected: str  # a triage class, or out_of_scope
+    got: str  # "answer", an escalation reason, or a decline reason
+    declined: bool
+    escalated: bool
+
+
+@dataclass
+class TriageMetrics:
+    n: int
+    escalation_recall: float
+    escalation_precision: float
+    reason_accuracy: float  # escalated for the labelled reason, among labelled escalations
+    clinical_declined: float | None
+    other_country_declined: float | None
+    out_of_scope_declined: float | None  # every item labelled as something to decline
+    in_scope_declined: float
+    per_class: dict[str, dict[str, float]] = field(default_factory=dict)  # class -> precision, recall, n
+    misses: list[str] = field(default_factory=list)
+
+    def below_target(self, name: str) -> list[str]:
+        problems = []
+        for metric, target in (CV_TARGETS if name == "cross-validation" else TRIAGE_TARGETS).items():
+            value = getattr(self, metric)
+            if value is None:
+                continue
+            if (metric == "in_scope_declined" and value > target) or (metric != "in_scope_declined" and value < target):
+                problems.append(f"triage {name}: {metric} {value:.3f} (target {'≤' if metric == 'in_scope_declined' else '≥'} {target})")
+        return problems
+
+
+def load_triage_set(path: Path = TRIAGE_UNSEEN_FILE) -> list[TriageItem]:
+    return [TriageItem.model_validate(raw) for raw in yaml.safe_load(path.read_text(encoding="utf-8"))]
+
+
+def golden_as_triage(items: list[GoldenItem]) -> list[TriageItem]:
+    return [
+        TriageItem(id=i.id, lang=i.lang, label=i.reason if i.expect == "escalate" else i.expect, text=i.question, history=i.history)
+        for i in items
+    ]
+
+
+def _outcome(item_id: str, lang: str, expected: str, kind: str, reason: str | None) -> TriageOutcome:
+    declined = kind == TriageKind.DECLINE.value
+    escalated = kind == TriageKind.ESCALATE.value
+    got = reason if (declined or escalated) and reason else "answer"
+    return TriageOutcome(item_id, lang, expected, got, declined, escalated)
+
+
+def run_triage_set(assistant: Assistant, items: list[TriageItem]) -> list[TriageOutcome]:
+    """Each message in a fresh conversation, through the same ``reply`` the bot uses."""
+    outcomes = []
+    for item in items:
+        conversation = f"triage-eval-{item.id}"
+        for earlier in item.history:
+            assistant.reply(conversation, earlier)
+        reply = assistant.reply(conversation, item.text)
+        outcomes.append(_outcome(item.id, item.lang, item.label, reply.triage.kind.value, reply.triage.reason.value if reply.triage.reason else None))
+    return outcomes
+
+
+def golden_triage_outcomes(results: list[ItemResult], items: list[GoldenItem]) -> list[TriageOutcome]:
+    """The golden run's decisions, read as triage (no second pass over the assistant)."""
+    labels = {t.id: t.label for t in golden_as_triage(items)}
+    return [_outcome(r.id, r.lang, labels[r.id], r.kind, r.reason) for r in results]
+
+
+def cross_validation_outcomes(model, folds: int = 5) -> list[TriageOutcome]:
+    """Model-only decisions for every labelled message, each by a model trained without it."""
+    from bot.assistant import TriageKind as Kind, triage_message
+    from bot.assistant._triage_model import cross_validate
+
+    outcomes = []
+    for n, (message, predicted) in enumerate(cross_validate(model, folds)):
+        by_rule = triage_message(message.text)  # the rules run first in the bot too
+        if by_rule is not None and by_rule.kind is Kind.ESCALATE and by_rule.reason is not None:
+            predicted = by_rule.reason.value
+        kind = (
+            TriageKind.ESCALATE.value if predicted in ESCALATION_CLASSES
+            else TriageKind.DECLINE.value if predicted in DECLINE_CLASSES else TriageKind.ANSWER.value
+        )
+        outcomes.append(_outcome(f"data-{n}", message.lang, message.label, kind, predicted if predicted != "answer" else None))
+    return outcomes
+
+
+def _share(hits: int, total: int) -> float | None:
+    return hits / total if total else None
+
+
+def triage_metrics(outcomes: list[TriageOutcome]) -> TriageMetrics:
+    should_escalate = [o for o in outcomes if o.expected in ESCALATION_CLASSES]
+    escalated = [o for o in outcomes if o.escalated]
+    to_decline = [o for o in outcomes if o.expected in (*DECLINE_CLASSES, "out_of_scope")]
+    in_scope = [o for o in outcomes if o.expected not in (*DECLINE_CLASSES, "out_of_scope")]
+    per_class = {}
+    for c in TRIAGE_CLASSES:
+        predicted = [o for o in outcomes if o.got == c or (c == "unrelated" and o.got == "out_of_scope")]
+        actual = [o for o in outcomes if o.expected == c]
+        if not predicted and not actual:
+            continue
+        correct = sum(1 for o in actual if o.got == c or (c == "unrelated" and o.got == "out_of_scope"))
+        per_class[c] = {
+            "precision": sum(1 for o in predicted if o.expected == c) / len(predicted) if predicted else 1.0,
+            "recall": correct / len(actual) if actual else 1.0,
+            "n": float(len(actual)),
+        }
+    misses = [
+        f"{o.id}: {o.expected} -> {o.got}" for o in outcomes
+        if (o.expected in ESCALATION_CLASSES and not o.escalated)
+        or (o.expected not in ESCALATION_CLASSES and o.escalated)
+        or (o.expected in (*DECLINE_CLASSES, "out_of_scope") and not o.declined)
+        or (o.expected not in (*DECLINE_CLASSES, "out_of_scope") and o.declined)
+    ]
+    return TriageMetrics(
+        n=len(outcomes),
+        escalation_recall=sum(o.escalated for o in should_escalate) / len(should_escalate) if should_escalate else 1.0,
+        escalation_precision=sum(o.expected in ESCALATION_CLASSES for o in escalated) / len(escalated) if escalated else 1.0,
+        reason_accuracy=sum(o.got == o.expected for o in should_escalate) / len(should_escalate) if should_escalate else 1.0,
+        clinical_declined=_share(sum(o.declined for o in outcomes if o.expected == "clinical"), sum(o.expected == "clinical" for o in outcomes)),
+        other_country_declined=_share(sum(o.declined for o in outcomes if o.expected == "other_country"), sum(o.expected == "other_country" for o in outcomes)),
+        out_of_scope_declined=_share(sum(o.declined for o in to_decline), len(to_decline)),
+        in_scope_declined=sum(o.declined for o in in_scope) / len(in_scope) if in_scope else 0.0,
+        per_class=per_class,
+        misses=misses,
+    )
+
+
+def triage_by_language(outcomes: list[TriageOutcome]) -> dict[str, TriageMetrics]:
+    """Metrics over all languages ("all") and per language."""
+    by_lang: dict[str, list[TriageOutcome]] = defaultdict(list)
+    for o in outcomes:
+        by_lang[o.lang].append(o)
+    return {"all": triage_metrics(outcomes), **{lang: triage_metrics(os_) for lang, os_ in sorted(by_lang.items())}}
+
+
+def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult]) -> dict[str, dict[str, TriageMetrics]]:
+    """Every triage report `medaliyah eval` prints: cross-validation, golden, held-out sets."""
+    sections: dict[str, dict[str, TriageMetrics]] = {}
+    if assistant.triage_model is not None:
+        sections["cross-validation"] = triage_by_language(cross_validation_outcomes(assistant.triage_model))
+    sections["golden"] = triage_by_language(golden_triage_outcomes(golden_results, golden_items))
+    if TRIAGE_UNSEEN_FILE.exists():
+        sections["triage-unseen"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_UNSEEN_FILE)))
+    if UNSEEN_FILE.exists():
+        unseen = load_golden(UNSEEN_FILE)
+        sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))
+    return sections
+
+
+def triage_as_json(sections: dict[str, dict[str, TriageMetrics]]) -> dict[str, dict[str, dict]]:
+    return {name: {lang: asdict(m) for lang, m in by_lang.items()} for name, by_lang in sections.items()}

@@ -7,12 +7,14 @@ with its default.
 
 from __future__ import annotations
 
+import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -42,11 +44,17 @@ class Settings(BaseSettings):
     )
     llm_base_url: str | None = Field(None, description="OpenAI-compatible base URL.")
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint.")
-    llm_timeout_s: float = Field(20.0, description="Seconds before an LLM call falls back to extractive.")
-    memory_turns: int = Field(6, description="Conversation turns kept per conversation.")
+    llm_timeout_s: float = Field(20.0, gt=0, description="Seconds before an LLM call falls back to extractive.")
+    memory_turns: int = Field(6, ge=1, description="Conversation turns kept per conversation.")
     thresholds_file: Path = Field(
         Path(".data/thresholds.json"),
         description="Calibrated thresholds (JSON) that `eval --calibrate` writes; embedders not in it use the shipped ones.",
+    )
+
+    # --- triage ---------------------------------------------------------------------------
+    triage_cache_dir: Path | None = Field(
+        None,
+        description="Where the triage model's training vectors are cached, per embedder; default: ~/.cache/medaliyah/triage.",
     )
 
     # --- telegram ------------------------------------------------------------------------
@@ -118,8 +126,47 @@ class Settings(BaseSettings):
     prompts_dir: Path | None = Field(None, description="LLM prompt files; default: the prompts shipped with the bot.")
     golden_file: Path | None = Field(None, description="Golden questions for `eval`; default: the set shipped with the bot.")
 
+    # --- ingest safety (what an ingest refuses) ------------------------------------------
+    max_document_bytes: int = Field(
+        2_000_000, ge=1, description="A guidance file larger than this many bytes is refused by ingest."
+    )
+    max_removal_share: float = Field(
+        0.5, ge=0, le=1,
+        description="An ingest removing more than this share of documents is refused without --allow-removals.",
+    )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+
+_SECRET_NAME = re.compile(r"KEY|TOKEN|PASSWORD|DATABASE_URL")  # values never echoed back
+
+
+class SettingsError(ValueError):
+    """A setting holds a value the bot cannot use; the message names the variable and the fix."""
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming each bad variable as the operator wrote it, and what it must be."""
+    parts = []
+    for err in exc.errors():
+        name = "MEDALIYAH_" + "_".join(str(x) for x in err["loc"]).upper() if err["loc"] else "settings"
+        value = err.get("input")
+        shown = f"={value!r}" if isinstance(value, (str, int, float)) and not _SECRET_NAME.search(name) else ""
+        message = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}{shown}: {message}")
+    return "invalid setting " + "; ".join(parts)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once; a bad value raises ``SettingsError``, not a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None

@@ -12,6 +12,7 @@ from typing import Callable
 
 from rich.console import Console
 
+from bot._terminal import terminal_safe
 from bot.app import (
     Action, Application, ButtonPressed, CommandIssued, DeliverToDoctor, Doctor, DoctorMessage, IndexRefreshed,
     Keyboard, OpenHandoff, RelayToAdvisor, SendReply, SendText,
@@ -53,10 +54,10 @@ class TerminalChat:
     def show(self, action: Action) -> None:
         match action:
             case SendReply(reply=reply, keyboard=keyboard):
-                self.console.print(reply.text + "\n", highlight=False, markup=False)
+                self.console.print(terminal_safe(reply.text) + "\n", highlight=False, markup=False)
                 self._show_keyboard(keyboard)
             case SendText(text=text, keyboard=keyboard):
-                self.console.print(text + "\n", highlight=False, markup=False)
+                self.console.print(terminal_safe(text) + "\n", highlight=False, markup=False)
                 self._show_keyboard(keyboard)
             case OpenHandoff(reason=reason):
                 self.notes.print(f"[dim](handed over to an advisor: {reason.value})[/dim]")
@@ -65,7 +66,7 @@ class TerminalChat:
             case RelayToAdvisor():
                 self.notes.print("[dim](passed on to the advisor)[/dim]")
             case DeliverToDoctor(text=text, advisor_name=name):
-                self.console.print(f"{name or 'advisor'}: {text}\n", highlight=False, markup=False)
+                self.console.print(f"{name or 'advisor'}: {terminal_safe(text)}\n", highlight=False, markup=False)
 
     def _show_keyboard(self, keyboard: Keyboard) -> None:
         self._buttons = [button.data for row in keyboard for button in row]

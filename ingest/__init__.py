@@ -14,7 +14,7 @@ from ._embedders import (
     SentenceTransformerEmbedder,
     make_embedder,
 )
-from ._ingest import DocumentChange, IngestPlan, IngestReport, PublishCheck, plan_ingest, run_ingest
+from ._ingest import DocumentChange, IngestPlan, IngestReport, PublishCheck, RemovalRefused, plan_ingest, run_ingest
 from ._problems import CorpusInvalid, Problem
 from ._reader import (
     DenseHit,
@@ -63,6 +63,7 @@ __all__ = [
     "NoPreviousVersion",
     "Problem",
     "PublishCheck",
+    "RemovalRefused",
     "SentenceTransformerEmbedder",
     "SnapshotSource",
     "StaleStage",

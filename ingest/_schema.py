@@ -44,6 +44,7 @@ class ChunkRecord:
     source_path: str
     chunk_index: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    questions: tuple[str, ...] = ()  # how doctors ask what this section answers (front matter `questions`)
 
     @property
     def section_title(self) -> str:
@@ -53,7 +54,8 @@ class ChunkRecord:
     def embedding_text(self) -> str:
         """What is embedded and keyword-indexed: title and headings give a section its context."""
         heads = " > ".join((self.title, *self.section))
-        return f"{heads}\n{self.text}"
+        asked = f"\n{' '.join(self.questions)}" if self.questions else ""
+        return f"{heads}\n{self.text}{asked}"
 
     def to_metadata(self) -> dict[str, str | int]:
         return {
@@ -68,6 +70,7 @@ class ChunkRecord:
             "doc_hash": self.doc_hash,
             "source_path": self.source_path,
             "chunk_index": self.chunk_index,
+            "questions": json.dumps(list(self.questions), ensure_ascii=False),
         }
 
     @classmethod
@@ -86,4 +89,5 @@ class ChunkRecord:
             doc_hash=str(meta["doc_hash"]),
             source_path=str(meta.get("source_path", "")),
             chunk_index=int(meta.get("chunk_index", 0)),
+            questions=tuple(json.loads(str(meta.get("questions", "[]")))),
         )

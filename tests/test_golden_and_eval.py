@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import TARGETS, load_golden
+from bot.evaluation import TARGETS, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -24,6 +24,40 @@ def test_golden_set_points_at_real_documents_in_every_language() -> None:
     assert unexplained == [], "escalate and out_of_scope items must say why"
     per_lang = Counter(i.lang for i in items)
     assert all(per_lang[lang] >= 30 for lang in ("en", "fr", "es")), per_lang
+    without_facts = [i.id for i in items if i.expect == "answer" and not i.keywords]
+    assert without_facts == [], "every answer item says what a correct reply must contain"
+
+
+def test_unseen_set_is_separate_well_formed_and_balanced() -> None:
+    """The held-out set: 120+ questions, a third per language, each answer with its key facts."""
+    unseen, golden = load_golden(UNSEEN_FILE), load_golden()
+    assert len(unseen) >= 120
+    per_lang = Counter(i.lang for i in unseen)
+    assert all(per_lang[lang] >= len(unseen) // 4 for lang in ("en", "fr", "es")), per_lang
+    assert not {i.id for i in unseen} & {i.id for i in golden}
+    assert not {i.question.lower() for i in unseen} & {i.question.lower() for i in golden}
+    known = {(d.meta.id, d.meta.lang) for d in load_corpus(REPO / "knowledge")}
+    for item in unseen:
+        assert all((doc_id, item.lang) in known for doc_id in item.docs), item.id
+        assert item.expect != "answer" or item.keywords, f"{item.id}: no key facts"
+    assert {i.expect for i in unseen} == {"answer", "escalate", "out_of_scope"}
+    assert all(sum(1 for i in unseen if i.lang == lang and i.history) >= 3 for lang in ("en", "fr", "es"))
+
+
+def test_a_reply_is_correct_only_with_every_key_fact_in_the_right_language_and_kind() -> None:
+    item = load_golden()[0].model_copy(update={"keywords": ["14 months | 14 mois", "recommend"], "expect": "answer"})
+    def judged(text: str, kind: str = "answer", language_ok: bool = True) -> ItemResult:
+        return judge_answer(ItemResult(item.id, item.lang, "answer", kind, None, 1, language_ok, 1.0), item, text)
+
+    assert fact_present("14 months | fourteen months", "valid for **14 MONTHS**")
+    assert fact_present("periode d'adaptation", "la période d’adaptation")
+    assert not fact_present("14 months", "valid 4 months")
+    ok = judged("The temporary licence lasts **14 months**; a supervisor's recommendation follows.")
+    assert ok.answer_ok and (ok.facts_found, ok.facts_total) == (2, 2)
+    half = judged("The temporary licence lasts 14 months.")
+    assert not half.answer_ok and half.missing_facts == ["recommend"]
+    assert not judged("14 months, then a recommendation", kind="decline").answer_ok
+    assert not judged("14 months, then a recommendation", language_ok=False).answer_ok
 
 
 def test_golden_set_covers_escalation_reasons_and_out_of_scope_in_each_language() -> None:
@@ -37,7 +71,11 @@ def test_golden_set_covers_escalation_reasons_and_out_of_scope_in_each_language(
 
 
 def test_eval_meets_targets_in_every_language(kb_index: tuple[Path, str]) -> None:
-    """What CI holds the assistant to: `medaliyah eval --check` over the real index."""
+    """What CI holds the assistant to: `medaliyah eval --check` over the real index.
+
+    The same run reports triage per class and per language: cross-validation over the data file,
+    the golden set and the held-out triage set.
+    """
     env = {**os.environ, "MEDALIYAH_INDEX_PATH": str(kb_index[0])}
     env.pop("MEDALIYAH_EMBEDDER", None)
     run = subprocess.run(
@@ -45,10 +83,20 @@ def test_eval_meets_targets_in_every_language(kb_index: tuple[Path, str]) -> Non
         cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
     )
     report = json.loads(run.stdout)
+    triage = report.pop("triage")
     summary = {lang: {k: round(r[k], 3) for k in TARGETS} for lang, r in report.items()}
     failures = {lang: r["failures"] for lang, r in report.items() if r["failures"]}
-    assert run.returncode == 0, f"{summary}\n{run.stderr}\n{failures}"
+    assert run.returncode == 0, f"{summary}\n{run.stderr}\n{failures}\n{ {k: v['all'] for k, v in triage.items()} }"
     assert set(report) == {"en", "fr", "es"}
     for r in report.values():
         assert r["hit_at_3"] >= TARGETS["hit_at_3"] and r["language_ok"] == 1.0
         assert r["escalation_recall"] == 1.0 and r["escalation_precision"] >= TARGETS["escalation_precision"]
+        assert r["answer_accuracy"] >= TARGETS["answer_accuracy"]  # replies hold their key facts, not just rank
+    assert {"cross-validation", "golden", "triage-unseen"} <= set(triage)
+    for section in triage.values():
+        assert {"all", "en", "fr", "es"} <= set(section)
+    assert set(triage["cross-validation"]["all"]["per_class"]) == {
+        "answer", "human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status",
+        "clinical", "other_country", "unrelated",
+    }
+    assert triage["golden"]["all"]["escalation_recall"] == 1.0

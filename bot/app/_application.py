@@ -14,10 +14,11 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, AsyncIterator, TypeVar
 
 from bot import catalog
-from bot.assistant import LANGUAGES, Assistant, EscalationReason, Language, Reply, TriageKind
+from bot.assistant import LANGUAGES, Assistant, EscalationReason, Language, Reply, TriageKind, readable_text
 from ingest import ChunkRecord
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class Application:
         if isinstance(event, ButtonPressed):
             return await self._button(event)
         cid = event.doctor.conversation_id
+        if isinstance(event, DoctorMessage):  # bad bytes, NUL, control codes: before anything stores or relays it
+            event = replace(event, text=readable_text(event.text))
         if await self._off_loop(self.handoffs.is_open, cid):
             if isinstance(event, DoctorAttachment):
                 return [RelayToAdvisor(cid, event.caption, event.message_id, event.kind)]
@@ -136,7 +139,8 @@ class Application:
         )
         if reply.mode == "canned":
             keyboard: Keyboard = ()
-            if reply.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR or reply.triage.reason is EscalationReason.OUT_OF_SCOPE:
+            # every decline (off topic, clinical, another country) offers a person, as "I don't know" does
+            if reply.triage.kind in (TriageKind.ANSWER_OFFER_ADVISOR, TriageKind.DECLINE):
                 keyboard = ((self._advisor_button(reply.language),),)
             return [SendReply(cid, reply, keyboard, answer_id, in_answer_to)]
         return [SendReply(cid, reply, self._answer_keyboard(reply, answer_id), answer_id, in_answer_to)]

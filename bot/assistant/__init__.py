@@ -8,8 +8,9 @@ lives in private modules behind these names.
 
 from ._assistant import MAX_QUERY_CHARS, Assistant
 from ._content import Block, Content, Heading, ListItem, Paragraph, Span, parse_markdown
-from ._factory import build_assistant
+from ._factory import build_assistant, load_triage_model
 from ._generation import AnswerGenerator, Draft, check_draft, figures, rejection_for
+from ._input import readable_text
 from ._language import LanguageDecision, LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
 from ._retrieval import HybridRetriever, Passage, Retrieval
@@ -28,9 +29,31 @@ from ._types import (
     Triage,
     TriageKind,
 )
-from ._triage import is_unhelpful_feedback, triage_message
+from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage, triage_message
+from ._triage_model import (
+    DATA_FILE as TRIAGE_DATA_FILE,
+    LabelledMessage,
+    ModelVerdict,
+    TriageDataInvalid,
+    TriageModel,
+    build_triage_model,
+    load_triage_data,
+)
 
 __all__ = [
+    # triage (rules and model)
+    "MAX_TRIAGE_CHARS",
+    "TRIAGE_DATA_FILE",
+    "LabelledMessage",
+    "ModelVerdict",
+    "TriageDataInvalid",
+    "TriageModel",
+    "build_triage_model",
+    "distress_in_any_language",
+    "load_triage_data",
+    "load_triage_model",
+    "triage",
+    # the rest
     "MAX_QUERY_CHARS",
     "AnswerGenerator",
     "Assistant",
@@ -70,6 +93,7 @@ __all__ = [
     "is_unhelpful_feedback",
     "load_thresholds",
     "parse_markdown",
+    "readable_text",
     "rejection_for",
     "render_content_plain",
     "render_plain",

@@ -3,7 +3,8 @@
 It holds no transport: the application layer (``bot.app``), the evaluation and the benchmarks
 call ``reply(conversation_id, text)`` and read the same ``Reply``. A message goes through small
 named steps, each of which may settle it: language, triage by wording, feedback on the previous
-answer, a courtesy acknowledgement, then retrieval, relevance and the answer itself.
+answer, a courtesy acknowledgement, triage by the model over the question's embedding (the same
+embedding then serves retrieval), then retrieval, relevance and the answer itself.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from ingest import SnapshotSource
 from ._content import Content, Heading, Paragraph, paragraphs, parse_markdown, plain_spans
 from ._extractive import _trim, compose, related_sections, source_of
 from ._generation import AnswerGenerator, check_draft, rejection_for
+from ._input import clean_message
 from ._language import LanguageDecision, LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
 from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._text import fold
 from ._thresholds import Thresholds
-from ._triage import is_unhelpful_feedback, triage_message
+from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
+from ._triage import triage as decide_triage
+from ._triage_model import TriageModel
+from ._understanding import Synonym, focus, guidance_terms, split_questions
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -69,6 +74,14 @@ class _Message:
     lang: Language
     decision: LanguageDecision
     context: str | None = None  # searched with the text instead of the previous question
+    vector: list[float] | None = None  # the search query's embedding, once computed for triage
+
+
+def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
+    """A unit vector leaning ``weight`` towards ``a``: the question, with its story behind it."""
+    mixed = [weight * x + (1 - weight) * y for x, y in zip(a, b)]
+    norm = sum(x * x for x in mixed) ** 0.5 or 1.0
+    return [x / norm for x in mixed]
 
 
 class Assistant:
@@ -81,6 +94,8 @@ class Assistant:
         store: ConversationStore | None = None,
         detector: LanguageDetector | None = None,
         memory_turns: int = 6,
+        synonyms: tuple[Synonym, ...] | None = None,
+        triage_model: TriageModel | None = None,
     ) -> None:
         self.index = index
         self.retriever = HybridRetriever(index)
@@ -89,6 +104,8 @@ class Assistant:
         self.store = store or InMemoryConversationStore()
         self.detector = detector or LanguageDetector()
         self.memory_turns = memory_turns
+        self.synonyms = synonyms  # None: the shipped knowledge/synonyms.yaml
+        self.triage_model = triage_model  # None: triage by rules alone
 
     # -- public --------------------------------------------------------------------------
 
@@ -127,7 +144,9 @@ class Assistant:
         question) is searched with the text in place of the previous question."""
         started = time.perf_counter()
         state = self.store.load(conversation_id)
-        outcome = self._decide(conversation_id, text.strip(), state, language_hint, language, context)
+        # Telegram never sends more than 4,096 characters; nothing longer reaches triage or retrieval.
+        text = clean_message(text[: MAX_TRIAGE_CHARS * 2])[:MAX_TRIAGE_CHARS]  # bad bytes, NUL, control codes; "" with no word
+        outcome = self._decide(conversation_id, text, state, language_hint, language, context)
         if outcome.turn is not None:
             # One atomic append: a concurrent message of the same doctor keeps its turn too.
             self.store.append_turn(conversation_id, outcome.turn, self.memory_turns)
@@ -172,7 +191,7 @@ class Assistant:
             self._triaged(msg)
             or self._feedback(msg)
             or self._acknowledged(msg)
-            or self._retrieved(msg)
+            or self._modelled(msg)
         )
 
     def _language(
@@ -181,6 +200,11 @@ class Assistant:
         """The language to answer in, or the served languages listed when it is none of them."""
         decision = self.detector.decide(text, current=state.language, hint=hint, explicit=explicit or state.explicit_language)
         if decision.language is None:
+            # Support lines and a person never depend on the language we serve.
+            distress = distress_in_any_language(text)
+            if distress is not None:
+                msg = _Message(cid, text, state, "en", decision)
+                return self._escalate(msg, distress, notice=catalog.all_languages("distress_other_language"))
             lang = explicit or state.explicit_language or state.language or "en"
             triage = Triage(TriageKind.DECLINE, EscalationReason.UNSUPPORTED_LANGUAGE, "detected other than en/fr/es")
             return _Outcome(self._canned(cid, lang, paragraphs(catalog.all_languages("unsupported_language")), triage), None)
@@ -192,8 +216,46 @@ class Assistant:
         if triage is None:
             return None
         if triage.kind is TriageKind.DECLINE:
-            return self._remember(msg, self._canned(msg.cid, msg.lang, paragraphs(catalog.text("out_of_scope", msg.lang)), triage))
+            return self._decline(msg, triage)
         return self._escalate(msg, triage)
+
+    def _modelled(self, msg: _Message) -> _Outcome:
+        """The triage model reads the search query's embedding; retrieval then reuses it."""
+        if self.triage_model is not None:
+            msg = replace(msg, vector=self._query_vector(self._query(msg)))
+            triage = decide_triage(msg.text, msg.vector, self.triage_model)
+            if triage.kind is TriageKind.ESCALATE:
+                return self._escalate(msg, triage)
+            if triage.kind is TriageKind.DECLINE:
+                return self._decline(msg, triage)
+        return self._retrieved(msg)
+
+    def _query_vector(self, query: str) -> list[float] | None:
+        try:
+            return self.index.embedder.embed_query(query)
+        except Exception as exc:  # retrieval then ranks by keywords, and triage goes by rules
+            log.warning("embedding the question failed (%s); triage by rules only", type(exc).__name__)
+            return None
+
+    def _decline(self, msg: _Message, triage: Triage) -> _Outcome:
+        """A polite no in the doctor's language, what can still be said, and the advisor offer."""
+        key = {EscalationReason.CLINICAL: "decline_clinical", EscalationReason.OTHER_COUNTRY: "decline_other_country"}.get(
+            triage.reason, "decline_unrelated"  # type: ignore[arg-type]
+        )
+        notice = paragraphs(catalog.text(key, msg.lang))
+        offer = paragraphs(catalog.text("offer_advisor", msg.lang))
+        if triage.reason is not EscalationReason.OTHER_COUNTRY:
+            return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage))
+        # Another country: the Israeli side of the question may still have an answer.
+        retrieval = self._retrieve(msg)
+        if not retrieval.passages or not retrieval.dense_available or retrieval.top_similarity < self.thresholds.answer_above:
+            return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage, retrieval))
+        content, sources = compose(retrieval, msg.lang)
+        body = (*notice, *paragraphs(catalog.text("other_country_israeli_side", msg.lang)), *content, *offer)
+        reply = Reply(
+            msg.cid, body, msg.lang, triage, sources, "extractive", retrieval.ranked_doc_ids, guidance=_guidance(retrieval)
+        )
+        return self._remember(msg, reply)
 
     def _feedback(self, msg: _Message) -> _Outcome | None:
         """"That doesn't help": ask to rephrase, and offer a person when it keeps happening."""
@@ -223,10 +285,53 @@ class Assistant:
         retrieval = self._retrieve(msg)
         return self._out_of_scope(msg, retrieval) or self._unsure(msg, retrieval) or self._answered(msg, retrieval)
 
+    def _query(self, msg: _Message) -> str:
+        return f"{msg.context}\n{msg.text}"[-MAX_QUERY_CHARS:] if msg.context else self._search_text(msg.text, msg.state)
+
+    @staticmethod
+    def _query_lang(msg: _Message) -> str:
+        return msg.decision.detected if msg.decision.detected and not msg.decision.sticky else msg.lang
+
     def _retrieve(self, msg: _Message) -> Retrieval:
-        query_lang = msg.decision.detected if msg.decision.detected and not msg.decision.sticky else msg.lang
-        query = f"{msg.context}\n{msg.text}"[-MAX_QUERY_CHARS:] if msg.context else self._search_text(msg.text, msg.state)
-        return self.retriever.retrieve(query, msg.lang, query_lang=query_lang)
+        return self._find(self._query(msg), msg.text, msg.lang, self._query_lang(msg), msg.vector)
+
+    def _find(
+        self, query: str, text: str, lang: Language, query_lang: str | None, known: list[float] | None = None
+    ) -> Retrieval:
+        """Search for what the doctor asks, in the guidance's words.
+
+        Place names and everyday words add the guidance's terms (``knowledge/synonyms.yaml``);
+        in a long message the question sentence(s) weigh more than the story around them: they
+        are searched twice by keyword, and their meaning leads the dense query.
+        """
+        extra = guidance_terms(query, query_lang or lang, self.synonyms)
+        focused = focus(text)
+        search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
+        vector = known  # the plain query's embedding, when triage already computed it
+        try:
+            embed = self.index.embedder.embed_query
+            if focused:
+                whole, asked = embed(f"{query[:MAX_QUERY_CHARS]} {extra}"), embed(f"{focused} {extra}")
+                vector = _blend(asked, whole, 0.6)
+            elif extra:
+                vector = embed(f"{query[:MAX_QUERY_CHARS]} {extra}")
+        except Exception as exc:  # the retriever tries again and degrades to keywords
+            log.warning("embedding the question failed (%s)", type(exc).__name__)
+        return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
+
+    def _parts(self, msg: _Message) -> list[tuple[str, Retrieval]]:
+        """Two questions in one message, each with its own search, when they need different sections."""
+        questions = split_questions(msg.text)
+        if not questions:
+            return []
+        found = [(q, self._find(q, q, msg.lang, self._query_lang(msg))) for q in questions]
+        found = [(q, r) for q, r in found if r.passages]
+        tops = {r.passages[0].chunk.chunk_id for _, r in found}
+        return found if len(found) > 1 and len(tops) > 1 else []
+
+    def search(self, conversation_id: str, text: str, lang: Language) -> Retrieval:
+        """What the reply to ``text`` would be drawn from (used to calibrate thresholds)."""
+        return self._find(self.search_query(conversation_id, text), text, lang, lang)
 
     def _thresholds(self, retrieval: Retrieval) -> Thresholds:
         if retrieval.dense_available:
@@ -253,7 +358,7 @@ class Assistant:
         return self._remember(msg, reply, helpful=False)
 
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
-        content, sources = compose(retrieval, msg.lang)
+        content, sources = compose(retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None)
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER), sources, "extractive", retrieval.ranked_doc_ids,
             related=related_sections(retrieval, content, msg.lang),
@@ -292,7 +397,7 @@ class Assistant:
             related=related_sections(retrieval, content, msg.lang),
         )
 
-    def _escalate(self, msg: _Message, triage: Triage) -> _Outcome:
+    def _escalate(self, msg: _Message, triage: Triage, notice: str = "") -> _Outcome:
         assert triage.reason is not None
         guidance = self._guidance_for(msg)
         if triage.reason is not EscalationReason.DISTRESS:
@@ -303,6 +408,7 @@ class Assistant:
             *paragraphs(catalog.text("escalate_distress", msg.lang)),
             *lines,
             *paragraphs(catalog.text("escalate_distress_after", msg.lang)),
+            *(paragraphs(notice) if notice else ()),
         )
         return self._remember(msg, Reply(msg.cid, body, msg.lang, triage, sources, "canned", guidance=guidance, index_version=version))
 

@@ -8,13 +8,17 @@ rest of the section is trimmed, because doctors act on them.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
 from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
 from ._retrieval import Passage, Retrieval
+from ._terms import terms
+from ._text import fold
 from ._types import Language, RelatedSection, Source
 
-MAX_ANSWER_CHARS = 1100  # about a phone screen and a half; Telegram allows 4096
+MAX_ANSWER_CHARS = 1100  # what _trim gives a canned quotation; Telegram allows 4096
 CAVEAT_ALLOWANCE = 2.5  # a caveat may stretch a section this far past its share: doctors act on them
 _SENTENCE = re.compile(r"(?<=[.!?»”)])\s+(?=[A-ZÀ-ÖØ-Þ¿¡*•\-0-9])")
 CAVEAT = re.compile(
@@ -43,7 +47,10 @@ def _trim(text: str, budget: int) -> str:
         for unit in units:
             if not unit.strip():
                 continue
-            fits = used + len(unit) <= budget or kept == 0
+            if kept == 0 and len(unit) > budget:
+                unit = _cut(unit, budget)  # an oversized first sentence is cut, never kept whole
+                total += 1  # so the answer is marked as shortened
+            fits = used + len(unit) <= budget
             is_item = unit.lstrip().startswith(("-", "*", "•"))
             caveat = CAVEAT.search(unit) or (introduces_caveat and is_item)
             if fits or (caveat and used + len(unit) <= budget * CAVEAT_ALLOWANCE):
@@ -57,6 +64,14 @@ def _trim(text: str, budget: int) -> str:
     _drop_dangling_introductions(kept_lines)
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(" ".join(units) for units in kept_lines)).strip()
     return out + (" …" if kept < total else "")
+
+
+def _cut(unit: str, budget: int) -> str:
+    """The first ``budget`` characters of one sentence, ending on a word when there is one."""
+    head = unit[: max(1, budget - 2)]
+    if " " in head.strip():
+        head = head[: head.rstrip().rfind(" ")]
+    return head.rstrip()
 
 
 def _drop_dangling_introductions(lines: list[list[str]]) -> None:
@@ -74,32 +89,215 @@ def source_of(passage: Passage) -> Source:
     return Source(c.doc_id, c.lang, c.title, c.sources, c.as_of, c.section_title, passage.similarity)
 
 
-def compose(retrieval: Retrieval, lang: Language, *, max_sections: int = 2) -> tuple[Content, tuple[Source, ...]]:
-    """A short answer from the top document's best sections; the renderer adds date and sources."""
+# -- composing from the question -------------------------------------------------------------
+
+ANSWER_BUDGET = 1500  # characters of quoted guidance: a phone screen or two; a whole section usually fits
+SECTION_FITS = 1300  # a section this short is quoted whole: its own order and caveats are the best answer
+# "How long / how much / when": a sentence with a figure in it is what the doctor is after.
+_QUANTITY = re.compile(
+    r"how (long|much|many|soon)|when|what age|combien|quand|quel [aâ]ge|delai|duree|"
+    r"cuant[oa]s?|cuando|que edad|plazo|dura",
+)
+_FIGURE = re.compile(r"\d")
+_ITEM = ("-", "*", "•")
+
+
+@dataclass
+class _Unit:
+    text: str
+    line: int  # which line of the section it sits on, so kept units keep their layout
+    is_item: bool
+    score: float = 0.0
+    caveat: bool = False
+    keep: bool = False
+
+
+def _units(text: str) -> list[_Unit]:
+    out: list[_Unit] = []
+    for n, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        stripped = line.lstrip()
+        is_item = stripped.startswith(_ITEM) or bool(re.match(r"\d+\.\s", stripped))
+        pieces = [line] if is_item else [u for u in _SENTENCE.split(line) if u.strip()]
+        out.extend(_Unit(piece, n, is_item) for piece in pieces)
+    return out
+
+
+def question_profile(question: str, lang: str) -> tuple[frozenset[str], bool]:
+    """The stemmed terms of the question, and whether it asks for a figure."""
+    return frozenset(terms(question, lang)), bool(_QUANTITY.search(fold(question)))
+
+
+def _score(units: list[_Unit], wanted: frozenset[str], quantity: bool, lang: str) -> None:
+    for u in units:
+        found = set(terms(u.text, lang)) & wanted
+        u.score = sum(2.0 if any(c.isdigit() for c in t) else 1.0 for t in found)
+        if quantity and _FIGURE.search(u.text):
+            u.score += 2.0 if found else 1.5
+        u.caveat = bool(CAVEAT.search(u.text))
+
+
+def select(text: str, budget: int, question: str, lang: str) -> str:
+    """The section, or the part of it that answers ``question``, within ``budget`` characters.
+
+    A section that fits is quoted whole. Otherwise its opening sentence (usually the direct
+    answer), the sentences and list items sharing the most words with the question (a figure
+    counts double when the question asks how long or how much) and its caveats are kept, in the
+    section's own order, so the sentence holding the asked figure is never the one cut.
+    """
+    text = text.strip()
+    if len(text) <= budget:
+        return text
+    units = _units(text)
+    if not units:
+        return text
+    wanted, quantity = question_profile(question, lang)
+    _score(units, wanted, quantity, lang)
+    used = 0
+
+    def take(u: _Unit, limit: float) -> None:
+        nonlocal used
+        if not u.keep and used + len(u.text) <= limit:
+            u.keep = True
+            used += len(u.text) + 1
+
+    take(units[0], budget)
+    for u in sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, units.index(u))):
+        take(u, budget)
+    for u in units:  # caveats may stretch the answer: doctors act on them
+        if u.caveat:
+            take(u, budget * CAVEAT_ALLOWANCE)
+    _keep_list_structure(units, budget * CAVEAT_ALLOWANCE, take)
+    for u in units:  # room left: the rest of the section, in order
+        take(u, budget)
+    return _render(units)
+
+
+def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
+    """A kept list item keeps its introduction ("Conditions:"); a kept caveat intro keeps its items."""
+    for i, u in enumerate(units):
+        if u.is_item and u.keep:
+            intro = next((v for v in reversed(units[:i]) if not v.is_item), None)
+            if intro is not None and intro.text.rstrip().endswith(":"):
+                take(intro, limit)
+    for i, u in enumerate(units):
+        if u.keep and not u.is_item and u.caveat and u.text.rstrip().endswith(":"):
+            for v in units[i + 1 :]:
+                if not v.is_item:
+                    break
+                take(v, limit)
+    for i, u in enumerate(units):  # numbered steps are kept together: "2." and "3." without "1." mislead
+        if u.keep and u.is_item and re.match(r"\d+\.\s", u.text.lstrip()):
+            j = i
+            while j > 0 and units[j - 1].is_item:
+                j -= 1
+            k = i
+            while k + 1 < len(units) and units[k + 1].is_item:
+                k += 1
+            for v in units[j : k + 1]:
+                take(v, limit)
+    for i, u in enumerate(units):  # an introduction left without any of its items reads as broken
+        if u.keep and not u.is_item and u.text.rstrip().endswith(":"):
+            items = []
+            for v in units[i + 1 :]:
+                if not v.is_item:
+                    break
+                items.append(v)
+            if items and not any(v.keep for v in items):
+                u.keep = False
+
+
+def _render(units: list[_Unit]) -> str:
+    lines: dict[int, list[str]] = {}
+    for u in units:
+        if u.keep:
+            lines.setdefault(u.line, []).append(u.text.strip() if not u.is_item else u.text.rstrip())
+    out: list[str] = []
+    previous = None
+    for n in sorted(lines):
+        is_item = lines[n][0].lstrip().startswith(_ITEM) or bool(re.match(r"\d+\.\s", lines[n][0].lstrip()))
+        if out and not (is_item and previous):
+            out.append("")
+        out.append(" ".join(lines[n]))
+        previous = is_item
+    text = "\n".join(out).strip()
+    return text + (" …" if not all(u.keep for u in units) else "")
+
+
+def _pick_sections(retrieval: Retrieval, question: str, lang: str, max_sections: int) -> list[Passage]:
+    """The top document's sections that answer: the best one, and another if it is close or on point."""
     top = retrieval.passages[0]
-    # A document's introduction says what the page covers; a section of it answers the question.
     sections = [p for p in retrieval.passages if p.chunk.doc_id == top.chunk.doc_id and p.chunk.section]
     if not top.chunk.section and sections:
         top = sections[0]
+    wanted, _ = question_profile(question, lang)
     chosen = [top]
-    for p in retrieval.passages[1:]:
-        if len(chosen) >= max_sections:
-            break
-        if (p.chunk.doc_id == top.chunk.doc_id and p.chunk.section and p.chunk.chunk_id != top.chunk.chunk_id
-                and p.fused >= 0.85 * top.fused):
+    if max_sections <= 1:  # one part of a two-question message: its own best section only
+        return chosen
+    for p in sections:
+        if p.chunk.chunk_id == top.chunk.chunk_id:
+            continue
+        heading_hits = len(set(terms(" ".join(p.chunk.section), lang)) & wanted)
+        close = p.fused >= 0.85 * top.fused or (p.fused >= 0.6 * top.fused and heading_hits >= 2)
+        # Short sections cost little: a third one is quoted when all of them fit whole.
+        fits_whole = sum(len(c.chunk.text) for c in chosen) + len(p.chunk.text) <= ANSWER_BUDGET
+        if close and (len(chosen) < max_sections or (fits_whole and len(chosen) < max_sections + 1)):
             chosen.append(p)
-    chosen.sort(key=lambda p: p.chunk.chunk_index)
+        elif p.fused >= 0.6 * top.fused and fits_whole and len(chosen) < max_sections:
+            chosen.append(p)
+    return chosen
+
+
+def compose(
+    retrieval: Retrieval,
+    lang: Language,
+    *,
+    question: str = "",
+    parts: list[tuple[str, Retrieval]] | None = None,
+    max_sections: int = 2,
+) -> tuple[Content, tuple[Source, ...]]:
+    """An answer quoted from the guidance, chosen by what the doctor asked; the renderer adds date and sources.
+
+    ``parts`` (two questions in one message, each with its own retrieval) are answered one after
+    the other, each from its own best section.
+    """
+    questions = parts or [(question, retrieval)]
+    chosen: list[tuple[str, Passage]] = []
+    for q, r in questions:
+        if not r.passages:
+            continue
+        for p in _pick_sections(r, q, lang, 1 if parts else max_sections):
+            if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
+                chosen.append((q, p))
+    if not chosen:
+        chosen = [(question, retrieval.passages[0])]
+    if not parts:
+        chosen.sort(key=lambda qp: qp[1].chunk.chunk_index)
+    top = chosen[0][1]
     blocks: list[Block] = []
-    if top.chunk.lang != lang:
-        name = catalog.text(f"language_names_{top.chunk.lang}", lang)
+    other = next((p.chunk.lang for _, p in chosen if p.chunk.lang != lang), None)
+    if other is not None:
+        name = catalog.text(f"language_names_{other}", lang)
         blocks.extend(paragraphs(catalog.text("other_language_note", lang, language=name)))
-    budget = MAX_ANSWER_CHARS // len(chosen)
-    for p in chosen:
+    quoted: dict[str, str] = {}
+    remaining = ANSWER_BUDGET
+    by_relevance = sorted(chosen, key=lambda qp: -qp[1].fused) if not parts else chosen
+    for i, (q, p) in enumerate(by_relevance):
+        later = [len(x.chunk.text.strip()) for _, x in by_relevance[i + 1 :]]
+        share = remaining // (len(by_relevance) - i)
+        budget = max(share, 350, min(SECTION_FITS, remaining - sum(min(s, 250) for s in later)))
+        quoted[p.chunk.chunk_id] = select(p.chunk.text, budget, q or question, lang)
+        remaining = max(0, remaining - len(quoted[p.chunk.chunk_id]))
+    for _, p in chosen:
         blocks.append(Heading(plain_spans(p.chunk.section_title)))
-        blocks.extend(parse_markdown(_trim(p.chunk.text.strip(), budget)))
-    sources = [source_of(top)]
+        blocks.extend(parse_markdown(quoted[p.chunk.chunk_id]))
+    sources: list[Source] = []
+    for _, p in chosen:
+        if all(s.doc_id != p.chunk.doc_id for s in sources):
+            sources.append(source_of(p))
     see_also = []
-    for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if d != top.chunk.doc_id][:1]:
+    for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if all(d != s.doc_id for s in sources)][:1]:
         p = next((x for x in retrieval.passages if x.chunk.doc_id == doc_id), None)
         if p is not None and p.fused >= 0.8 * top.fused:
             see_also.append(p)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from bot.settings import Settings
 
 from ._assistant import Assistant
+from ._triage_model import TriageDataInvalid, TriageModel, build_triage_model, default_cache_dir
 from ._generation import AnswerGenerator
 from ._memory import ConversationStore
 from ._thresholds import load_thresholds
+from ._understanding import load_synonyms
 
 
 def build_assistant(settings: Settings, *, store: ConversationStore | None = None, watch: bool = False) -> Assistant:
@@ -15,7 +17,7 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
     from ingest import GuidanceIndex, VersionedStore, make_embedder, open_client
 
     embedder = make_embedder(settings.embedder)
-    client = open_client(str(settings.index_path), settings.chroma_url)
+    client = open_client(str(settings.index_path), settings.chroma_url, create=False)  # the bot never creates an index
     index = GuidanceIndex(VersionedStore(client, settings.collection_prefix), embedder)
     if watch:
         index.watch(settings.index_refresh_s)
@@ -30,4 +32,22 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
         generator=generator,
         store=store,
         memory_turns=settings.memory_turns,
+        synonyms=load_synonyms(settings.knowledge_dir / "synonyms.yaml"),
+        triage_model=load_triage_model(embedder, settings),
     )
+
+
+def load_triage_model(embedder, settings: Settings) -> TriageModel | None:
+    """The triage model for this embedder, trained now if the data file changed since the cache.
+
+    If it cannot be built, the bot still runs and triages by rules alone, and says so in the log.
+    """
+    import logging
+
+    try:
+        return build_triage_model(embedder, settings.triage_cache_dir or default_cache_dir())
+    except TriageDataInvalid:
+        raise
+    except Exception as exc:
+        logging.getLogger(__name__).warning("triage model unavailable (%s: %s); rules only", type(exc).__name__, exc)
+        return None

@@ -69,6 +69,10 @@ class DraftFormatError(RuntimeError):
     """The model answered, but not with a usable ``Draft``."""
 
 
+class LLMUnavailable(RuntimeError):
+    """The configured chat model cannot be built here (its provider package is missing, say)."""
+
+
 @dataclass(frozen=True)
 class Prompts:
     system: str
@@ -169,7 +173,16 @@ class LangChainGenerator:
             kwargs["api_key"] = settings.llm_api_key.get_secret_value()
         elif settings.llm_base_url and provider == "openai":
             kwargs["api_key"] = "not-needed"  # local servers take no key; the client insists on one
-        model = init_chat_model(model_name, model_provider=provider, **kwargs)
+        try:
+            model = init_chat_model(model_name, model_provider=provider, **kwargs)
+        except ImportError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise LLMUnavailable(
+                f"MEDALIYAH_LLM_MODEL={settings.llm_model!r} needs a package that is not installed ({first}); "
+                "install it, or unset MEDALIYAH_LLM_MODEL for extractive answers"
+            ) from None
+        except ValueError as exc:
+            raise LLMUnavailable(f"MEDALIYAH_LLM_MODEL={settings.llm_model!r} cannot be used: {exc}") from None
         log.info("LLM drafting enabled: %s model %s (timeout %.1fs)", provider, model_name, settings.llm_timeout_s)
         return cls(model, Prompts.load(settings.prompts_dir))
 
@@ -212,4 +225,4 @@ class LangChainGenerator:
         raise DraftFormatError("the model returned no Draft tool call and no Draft JSON")
 
 
-__all__ = ["DraftFormatError", "LangChainGenerator", "Prompts", "render_passage", "render_history"]
+__all__ = ["DraftFormatError", "LLMUnavailable", "LangChainGenerator", "Prompts", "render_passage", "render_history"]

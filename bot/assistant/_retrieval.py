@@ -18,11 +18,10 @@ from dataclasses import dataclass
 
 import bm25s
 import numpy as np
-from bm25s import stopwords as bm25_stopwords
 
 from ingest import LANGUAGES, ChunkRecord, IndexSnapshot, SnapshotSource
 
-from ._text import fold
+from ._terms import terms
 
 log = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG when imported, which prints "Building index from tokens"
@@ -31,26 +30,14 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 RRF_K = 60
 FALLBACK_ORDER = LANGUAGES  # a document missing in the doctor's language is served in the first that has it
-_STOP_LISTS = {
-    "en": bm25_stopwords.STOPWORDS_EN_PLUS,
-    "fr": bm25_stopwords.STOPWORDS_FRENCH,
-    "es": bm25_stopwords.STOPWORDS_SPANISH,
-}
-# Folded once here, not per call: tokenize runs on every chunk and every question.
-# English stopwords are dropped in every language, since doctors mix English in.
-_STOP = {
-    lang: frozenset(fold(w) for w in (*words, *_STOP_LISTS["en"])) for lang, words in _STOP_LISTS.items()
-}
-_TOKEN = re.compile(r"[a-z0-9*]+")
 
 
 def tokenize(text: str, lang: str) -> list[str]:
-    """Lowercase, accent-folded, stopword-free tokens cut to a 6-letter prefix.
+    """Snowball-stemmed, accent-folded, stopword-free terms (see ``_terms``).
 
-    The prefix is a crude but language-neutral stemmer: 'exámenes', 'examen' and 'exams' meet.
+    'exámenes', 'examen' and 'exams' meet; so do a question and the section that answers it.
     """
-    stop = _STOP.get(lang, _STOP["en"])
-    return [t[:6] for t in _TOKEN.findall(fold(text)) if t not in stop and len(t) > 1]
+    return terms(text, lang)
 
 
 @dataclass(frozen=True)
@@ -76,13 +63,15 @@ class _KeywordIndex:
     def __init__(self, chunks: list[ChunkRecord], lang: str) -> None:
         self.chunks = chunks
         self.lang = lang
-        self._bm25 = bm25s.BM25()
-        corpus = [tokenize(c.embedding_text(), c.lang) or ["_"] for c in chunks]
-        self._bm25.index(corpus, show_progress=False)
+        self._bm25: bm25s.BM25 | None = None
+        if chunks:  # BM25 cannot index an empty corpus (an index published empty by an old ingest)
+            self._bm25 = bm25s.BM25()
+            corpus = [tokenize(c.embedding_text(), c.lang) or ["_"] for c in chunks]
+            self._bm25.index(corpus, show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
         tokens = tokenize(query, self.lang)
-        if not tokens:
+        if not tokens or self._bm25 is None:
             return np.zeros(len(self.chunks), dtype=float)
         return np.asarray(self._bm25.get_scores(tokens), dtype=float)
 

@@ -1,18 +1,31 @@
-"""Which messages a person must handle, decided by wording before any retrieval.
+"""Which messages a person must handle, or the bot must decline, before any answer is given.
 
-Rules, not a model: an advisor must be able to read why a case came to them, and a missed
-"I want to talk to someone" or a missed cry for help costs far more than a needless handover.
-Patterns match accent-folded, lowercased text, so "quiero hablar con alguien" and
-"quiero hablár con alguién" are the same message.
+Two layers. Rules first: high-precision patterns (distress, an explicit request for a person, an
+appeal or complaint about the doctor's own case) always escalate, whatever the model says, since
+a missed cry for help or "I want to talk to someone" costs far more than a needless handover.
+Then the triage model (``_triage_model``) reads the question embedding the assistant computes
+anyway, and catches what no word list holds. Every decision carries a ``detail`` an advisor can
+read: the matched words, or the model's class, score and nearest labelled examples.
+
+Patterns match accent-folded, lowercased text, so "quiero hablar con alguien" and "quiero hablár
+con alguién" are the same message. Every pattern is linear: no ``.*`` between two parts (a rule
+with two parts searches the second after the first matched), no nested quantifiers, and the text
+is capped at ``MAX_TRIAGE_CHARS`` (Telegram's own limit) before anything runs.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
 
 from ._text import fold
 from ._types import EscalationReason, Triage, TriageKind
+
+if TYPE_CHECKING:
+    from ._triage_model import TriageModel
+
+MAX_TRIAGE_CHARS = 4096  # a Telegram message is at most 4,096 characters
 
 
 @dataclass(frozen=True)
@@ -20,10 +33,25 @@ class _Rule:
     reason: EscalationReason
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None = None  # informational wording that looks alike
+    then: re.Pattern[str] | None = None  # must also occur after the match (instead of a ".*")
+
+    def search(self, folded: str) -> str | None:
+        match = self.pattern.search(folded)
+        if match is None or (self.unless is not None and self.unless.search(folded)):
+            return None
+        if self.then is None:
+            return match.group(0)
+        after = self.then.search(folded, match.end())
+        return f"{match.group(0)} … {after.group(0)}" if after else None
 
 
 def _p(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives))
+
+
+def _rules(reason: EscalationReason, pairs: Sequence[tuple[str, str]], unless: re.Pattern[str] | None = None) -> tuple[_Rule, ...]:
+    """Rules of two parts: the first, then (anywhere later in the message) the second."""
+    return tuple(_Rule(reason, _p(head), unless, _p(tail)) for head, tail in pairs)
 
 
 # An informational question about a process ("how long does the appeals committee take?") is
@@ -33,6 +61,18 @@ _HOW_QUESTION = _p(
     r"^(comment|quel|quelle|quels|quelles|quand|ou|qui|combien|est-ce qu'il y a|y a-t-il)\b",
     r"^(como|cual|cuales|cuando|donde|quien|cuanto|hay)\b",
 )
+
+# Distress in any language, checked before the language gate: someone writing "I want to die" in
+# Hebrew or Russian must get the support lines, not "please write in English, French or Spanish".
+# Folded like the messages (Cyrillic "й" folds to "и").
+_DISTRESS_ANY_LANGUAGE = re.compile("|".join(f"(?:{fold(p)})" for p in (
+    r"אני רוצה למות", r"רוצה למות", r"להתאבד", r"התאבדות", r"אין לי (כוח|סיבה) לחיות", r"לשים קץ לחיי",
+    r"לא רוצה לחיות", r"אני לא (יכול|יכולה) יותר",
+    r"хочу умереть", r"не хочу жить", r"покончить с собой", r"суицид", r"самоубийств", r"убить себя",
+    r"больше не могу", r"нет сил жить",
+    r"ich will sterben", r"ich will nicht mehr leben", r"selbstmord", r"mich umbringen",
+    r"quero morrer", r"me matar", r"voglio morire", r"uccidermi", r"wil dood", r"أريد أن أموت", r"انتحار",
+)))
 
 _RULES: tuple[_Rule, ...] = (
     _Rule(
@@ -78,41 +118,62 @@ _RULES: tuple[_Rule, ...] = (
         _p(
             r"\b(talk|speak|chat) (to|with) (a |an |some ?one|some ?body|a real |an actual )?(real )?(person|human|advisor|adviser|agent|someone|somebody|counsell?or|people)\b",
             r"\bhuman,? please\b", r"\b(get|put) me (through )?to (a |an )?(person|human|advisor|agent)\b",
-            r"\bconnect me (to|with)\b", r"\b(need|want) (a|an) (human|person|advisor|adviser)\b", r"^(an? )?(advisor|adviser|human|agent)( please)?[.!?]*$",
+            r"\bconnect me (to|with)\b", r"\b(need|want) (a|an) (human|person|advisor|adviser)\b", r"^(an? )?(advisor|adviser|human|agent)( please)?[.!?]{0,5}$",
             r"\bparler (a|avec) (un|une|quelqu'?un|un vrai|une vraie|un humain|une personne|un conseiller|une conseillere)",
-            r"\b(un|une) (conseiller|conseillere|humain|vraie personne|personne reelle)( svp| s'?il vous plait)?\b.*\b(svp|s'?il vous plait|merci)\b",
             r"\bpassez[- ]moi (un|une|quelqu'?un)\b", r"\bje (veux|voudrais|souhaite) (un|une) (humain|conseiller|conseillere|personne)\b",
-            r"^(un )?(conseiller|humain)( svp| s'?il vous plait)?[.!?]*$", r"\bmettez[- ]moi en contact avec\b",
+            r"^(un )?(conseiller|humain)( svp| s'?il vous plait)?[.!?]{0,5}$", r"\bmettez[- ]moi en contact avec\b",
             r"\bhablar con (una|un|alguien|algun|una persona|un asesor|una asesora|un humano|un ser humano)\b",
             r"\b(me )?pas(a|as|e|es)s? con (alguien|una persona|un asesor|un humano)\b", r"\bpasame con\b", r"\bme pasas con\b", r"\bme pasan con\b",
-            r"\b(quiero|necesito) (un|una) (asesor|asesora|persona|humano)\b", r"^(un )?(asesor|humano)( por favor)?[.!?]*$",
+            r"\b(quiero|necesito) (un|una) (asesor|asesora|persona|humano)\b", r"^(un )?(asesor|humano)( por favor)?[.!?]{0,5}$",
             r"\bcon un asesor,? por favor\b", r"\bpersona real\b", r"\bcomunicarme con (alguien|una persona|un asesor)\b",
         ),
     ),
+    *_rules(EscalationReason.HUMAN_REQUEST, [
+        (r"\b(un|une) (conseiller|conseillere|humain|vraie personne|personne reelle)( svp| s'?il vous plait)?\b", r"\b(svp|s'?il vous plait|merci)\b"),
+    ]),
     _Rule(
         EscalationReason.PERSONAL_ELIGIBILITY,
         _p(
-            r"\b(decide|confirm|check|tell me|look at|review|assess|evaluate) (for me |personally )?(whether|if) i\b.*\b(eligible|exempt|qualify|entitled)",
             r"\b(decide|rule) (for me|on my case)\b", r"\b(look at|review|check|assess|evaluate) my (file|case|cv|dossier|situation|documents)\b",
-            r"\b(given|based on|with) my (cv|profile|background|situation|file)\b.*\b(eligible|exempt|qualify|entitled)\b",
-            r"\b(am i|i am|i'?m) (personally )?(eligible|exempt|entitled)\b.*\b(yes or no|for sure|personally|decide|confirm)\b",
             r"\bdecid(ez|er) (pour moi|de mon cas)\b", r"\b(examiner|regarder|verifier|evaluer|etudier) mon (dossier|cas|cv|parcours)\b",
-            r"\best-ce que moi,? je\b", r"\bmoi,? (personnellement|je suis)\b.*\b(eligible|dispense|exempte|droit)\b",
-            r"\b(vu|avec|selon) mon (cv|parcours|profil|dossier)\b.*\b(eligible|dispense|exempte|droit)\b",
-            r"\b(confirmez|confirmer|dites)[- ](moi )?(que|si) je (suis|serai|peux)\b.*\b(eligible|dispense|exempte|droit)\b",
+            r"\best-ce que moi,? je\b",
             r"\b(decidi|decida|decidan|decidime|decidan) (por mi|mi caso)\b", r"\b(revisar|revisen|revisa|revisas|mirar|miren|evaluar|evaluen|analizar|analicen) mi (expediente|caso|cv|perfil|situacion|legajo)\b",
-            r"\b(con|segun|dado) mi (cv|perfil|historial|situacion|expediente)\b.*\b(elegible|exento|exenta|derecho|califico|aplico)\b",
             r"\b(confirmen|confirmame|confirmeme|confirma|decime|digame|diganme) si (yo )?(soy|estoy|califico|tengo derecho|quedo)\b",
             r"\b(en mi caso|a mi) (personalmente|en particular)\b",
-            # "yes or no" about the doctor's own eligibility asks for a decision, not information
-            r"\b(do|would|will|can) i (personally )?(qualify|be eligible|be exempt|get it)\b.*\b(yes or no|or not)\b",
-            r"\b(do|would) i personally (qualify|get)\b", r"\b(in my case|for me personally)\b.*\b(or not|yes or no)\b",
-            r"\b(est-ce que )?je (suis|serai) (eligible|dispense|exempte)\b.*\b(oui ou non|ou pas)\b", r"\bdans mon cas\b.*\b(ou pas|ou non|oui ou non)\b",
-            r"\b(yo )?califico\b.*\b(si o no|o no)\b", r"\b(en mi caso|a mi)\b.*\b(me lo (van a )?dan|me corresponde)\b.*\bo no\b",
-            r"\ben mi caso\b.*\bo no\b",
+            r"\b(do|would) i personally (qualify|get)\b",
+        ),
+    ),
+    # "yes or no" about the doctor's own eligibility asks for a decision, not information
+    *_rules(EscalationReason.PERSONAL_ELIGIBILITY, [
+        (r"\b(decide|confirm|check|tell me|look at|review|assess|evaluate) (for me |personally )?(whether|if) i\b", r"\b(eligible|exempt|qualify|entitled)"),
+        (r"\b(given|based on|with) my (cv|profile|background|situation|file)\b", r"\b(eligible|exempt|qualify|entitled)\b"),
+        (r"\b(am i|i am|i'?m) (personally )?(eligible|exempt|entitled)\b", r"\b(yes or no|for sure|personally|decide|confirm)\b"),
+        (r"\bmoi,? (personnellement|je suis)\b", r"\b(eligible|dispense|exempte|droit)\b"),
+        (r"\b(vu|avec|selon) mon (cv|parcours|profil|dossier)\b", r"\b(eligible|dispense|exempte|droit)\b"),
+        (r"\b(confirmez|confirmer|dites)[- ](moi )?(que|si) je (suis|serai|peux)\b", r"\b(eligible|dispense|exempte|droit)\b"),
+        (r"\b(con|segun|dado) mi (cv|perfil|historial|situacion|expediente)\b", r"\b(elegible|exento|exenta|derecho|califico|aplico)\b"),
+        (r"\b(do|would|will|can) i (personally )?(qualify|be eligible|be exempt|get it)\b", r"\b(yes or no|or not)\b"),
+        (r"\b(in my case|for me personally)\b", r"\b(or not|yes or no)\b"),
+        (r"\b(est-ce que )?je (suis|serai) (eligible|dispense|exempte)\b", r"\b(oui ou non|ou pas)\b"),
+        (r"\bdans mon cas\b", r"\b(ou pas|ou non|oui ou non)\b"),
+        (r"\b(yo )?califico\b", r"\b(si o no|o no)\b"),
+        (r"\b(en mi caso|a mi)\b", r"\b(me lo (van a )?dan|me corresponde)\b"),
+        (r"\ben mi caso\b", r"\bo no\b"),
+        # an official or written confirmation of the doctor's own case (for an employer, say)
+        (r"\b(confirm|confirmez|confirmer|confirmen|confirmar|confirmeme|confirmame|certify|certifier|certificar)\b",
+         r"\b(officially|in writing|officiellement|par ecrit|oficialmente|por escrito)\b"),
+    ]),
+    _Rule(
+        EscalationReason.PERSONAL_ELIGIBILITY,
+        _p(
+            r"\b(guarantee|promise|assure) me\b",
+            r"\bme (garantir|garantissez|garantis|promettre|promettez)\b",
+            r"\b(garantizame|garantizarme|me (garantiza|garantizan|garantizas|garantizar|prometen|promete|prometes))\b",
         ),
     ),
 )
+
+ALL_PATTERNS: tuple[re.Pattern[str], ...]  # every pattern triage runs, for the linearity test
 
 
 # The bot never gives clinical advice: a dosing or patient-management question is declined.
@@ -123,17 +184,69 @@ _CLINICAL = _p(
 )
 
 
-def triage_message(text: str) -> Triage | None:
-    """An escalation for this message, or None when the assistant may answer it."""
-    folded = fold(text)
+def _capped(text: str) -> str:
+    return fold(text[:MAX_TRIAGE_CHARS])
+
+
+def distress_in_any_language(text: str) -> Triage | None:
+    """Distress, whatever language it is written in (checked before the language gate)."""
+    folded = _capped(text)
+    match = _DISTRESS_ANY_LANGUAGE.search(folded)
+    if match is None:
+        found = _RULES[0].search(folded)  # the English, French and Spanish distress rule
+        if found is None:
+            return None
+        return Triage(TriageKind.ESCALATE, EscalationReason.DISTRESS, f"rule: matched “{found}”")
+    return Triage(TriageKind.ESCALATE, EscalationReason.DISTRESS, f"rule: matched “{match.group(0)}”")
+
+
+def _by_rule(folded: str) -> Triage | None:
+    match = _DISTRESS_ANY_LANGUAGE.search(folded)
+    if match is not None:
+        return Triage(TriageKind.ESCALATE, EscalationReason.DISTRESS, f"rule: matched “{match.group(0)}”")
     for rule in _RULES:
-        match = rule.pattern.search(folded)
-        if match and not (rule.unless and rule.unless.search(folded)):
-            return Triage(TriageKind.ESCALATE, rule.reason, detail=f"matched “{match.group(0)}”")
+        found = rule.search(folded)
+        if found is not None:
+            return Triage(TriageKind.ESCALATE, rule.reason, detail=f"rule: matched “{found}”")
+    return None
+
+
+def triage_message(text: str) -> Triage | None:
+    """An escalation or a decline by rule alone, or None (the rules see nothing)."""
+    folded = _capped(text)
+    by_rule = _by_rule(folded)
+    if by_rule is not None:
+        return by_rule
     clinical = _CLINICAL.search(folded)
     if clinical:
-        return Triage(TriageKind.DECLINE, EscalationReason.OUT_OF_SCOPE, detail=f"clinical question: “{clinical.group(0)}”")
+        return Triage(TriageKind.DECLINE, EscalationReason.CLINICAL, detail=f"rule: clinical question, matched “{clinical.group(0)}”")
     return None
+
+
+def triage(text: str, vector: list[float] | None = None, model: "TriageModel | None" = None) -> Triage:
+    """The decision for one message: rules first, then the model over the question embedding.
+
+    Order: escalation rules (always win) → the model's escalation (its threshold favours recall)
+    → the clinical rule → the model's decline → answer. Without a vector or a model (the embedder
+    failed, or no model was built) the rules decide alone.
+    """
+    folded = _capped(text)
+    by_rule = _by_rule(folded)
+    if by_rule is not None:
+        return by_rule
+    verdict = model.classify(vector) if model is not None and vector is not None else None
+    if verdict is not None and verdict.label not in ("answer", *_DECLINES):
+        return Triage(TriageKind.ESCALATE, EscalationReason(verdict.label), verdict.explain())
+    clinical = _CLINICAL.search(folded)
+    if clinical:
+        why = f"rule: clinical question, matched “{clinical.group(0)}”"
+        return Triage(TriageKind.DECLINE, EscalationReason.CLINICAL, why + (f"; {verdict.explain()}" if verdict else ""))
+    if verdict is not None and verdict.label in _DECLINES:
+        return Triage(TriageKind.DECLINE, EscalationReason(verdict.label), verdict.explain())
+    return Triage(TriageKind.ANSWER, None, verdict.explain() if verdict else "rules: nothing matched; no model")
+
+
+_DECLINES = ("clinical", "other_country", "unrelated")
 
 
 _UNHELPFUL_FEEDBACK = _p(
@@ -147,4 +260,10 @@ _UNHELPFUL_FEEDBACK = _p(
 
 def is_unhelpful_feedback(text: str) -> bool:
     """The doctor says the previous answer did not help."""
-    return bool(_UNHELPFUL_FEEDBACK.search(fold(text)))
+    return bool(_UNHELPFUL_FEEDBACK.search(_capped(text)))
+
+
+ALL_PATTERNS = (
+    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK,
+    *(p for rule in _RULES for p in (rule.pattern, rule.unless, rule.then) if p is not None),
+)

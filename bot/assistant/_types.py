@@ -31,11 +31,15 @@ class EscalationReason(str, Enum):
     APPEAL = "appeal"
     COMPLAINT = "complaint"
     DISTRESS = "distress"
+    LEGAL_STATUS = "legal_status"  # Law of Return, oleh or returning resident: the Jewish Agency rules
     # reasons to offer (not force) an advisor
     NO_RELIABLE_ANSWER = "no_reliable_answer"
     REPEATED_UNHELPFUL = "repeated_unhelpful"
     # reasons to decline
-    OUT_OF_SCOPE = "out_of_scope"
+    OUT_OF_SCOPE = "out_of_scope"  # nothing in the guidance comes close (similarity floor)
+    CLINICAL = "clinical"  # medical advice about a patient, a child or the doctor: never given
+    OTHER_COUNTRY = "other_country"  # licensing or immigration outside Israel
+    UNRELATED = "unrelated"  # recipes, football, code...
     UNSUPPORTED_LANGUAGE = "unsupported_language"
 
 

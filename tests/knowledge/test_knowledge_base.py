@@ -13,6 +13,7 @@ REQUIRED_TOPICS = {
     "green-track", "adaptation-period", "hebrew", "olim-benefits", "periphery-grants", "tkuma-gaza-envelope",
     "cost-refunds", "contacts", "france-belgium-switzerland", "us-canada", "united-kingdom",
     "argentina-latin-america", "medical-students", "military-service", "emotional-support",
+    "pathway", "shortages",
 }
 
 
@@ -49,12 +50,19 @@ def test_sections_are_headed_by_questions_and_sized_for_a_phone() -> None:
             assert len(section.split()) <= 260, f"{doc.path}: a section of {len(section.split())} words"
 
 
+UNDATED = re.compile(r"give no date|undated|non dat[ée]|sin fecha", re.I)
+
+
 def test_amounts_carry_their_year() -> None:
-    """Every NIS amount has a year in the same paragraph: doctors act on these figures."""
+    """Every NIS amount has a year in the same paragraph, or says its source gives none.
+
+    Doctors act on these figures; a date the facts do not give must not be invented either.
+    """
     for doc in _docs():
         for paragraph in re.split(r"\n\s*\n", doc.body):
             if re.search(r"NIS\s?\d|\d\s?NIS|₪", paragraph):
-                assert re.search(r"\b(19|20)\d\d\b", paragraph), f"{doc.path}: amount without a year: {paragraph[:120]}"
+                dated = re.search(r"\b(19|20)\d\d\b", paragraph) or UNDATED.search(paragraph)
+                assert dated, f"{doc.path}: amount without a year: {paragraph[:120]}"
 
 
 def test_conflicting_rules_are_flagged_in_every_language() -> None:
@@ -67,3 +75,49 @@ def test_conflicting_rules_are_flagged_in_every_language() -> None:
     for doc in _docs():
         for pattern in flagged.get(doc.meta.id, []):
             assert re.search(pattern, doc.body), f"{doc.path}: lost /{pattern}/"
+
+
+def _sections(doc) -> list[str]:
+    return re.split(r"^## ", doc.body, flags=re.M)[1:]
+
+
+def test_the_long_experience_threshold_is_never_stated_without_its_reform() -> None:
+    """Wherever 14 years exempts from the exam, the 10- and 8-year versions are named (L-20)."""
+    fourteen = re.compile(r"\b14\+? (years|ans|años)|\b14 years of|14-year", re.I)
+    for doc in _docs():
+        for section in _sections(doc):
+            if fourteen.search(section) and re.search(r"exam|examen|exempt|dispens|exen", section, re.I):
+                assert re.search(r"\b10\b", section) and re.search(r"\b8\b", section), (
+                    f"{doc.path}: 14 years without the reform: {section[:80]}"
+                )
+
+
+def test_the_nine_month_internship_is_reported_not_settled_outside_its_page() -> None:
+    """The 9-month internship is a 2025 press report (E-09): elsewhere it carries that caveat."""
+    nine = re.compile(r"\b9 (months|mois|meses)\b.{0,40}(septemb|2025)", re.I)
+    hedge = re.compile(r"press|presse|prensa|confirm|vérif|reform|réforme", re.I)
+    for doc in _docs():
+        if doc.meta.id == "internship":
+            continue
+        for paragraph in re.split(r"\n\s*\n", doc.body):
+            if nine.search(paragraph):
+                assert hedge.search(paragraph), f"{doc.path}: 9-month internship stated as settled: {paragraph[:100]}"
+    french = next(d for d in _docs() if d.meta.id == "medical-students" and d.meta.lang == "fr")
+    assert "l'internat d'un an)" not in french.body
+
+
+def test_star_codes_render_and_undated_figures_are_not_dated() -> None:
+    """A star code is escaped (\\*5400): bare, it opens italics in Markdown; refunds have no date in the facts."""
+    for doc in _docs():
+        assert not re.search(r"(?<![`*\w\\])(\*|\*\*\*)\d{4}\b", doc.body), f"{doc.path}: a bare star code"
+        assert "costs you nothing" not in doc.body, doc.path
+        if doc.meta.id in ("cost-refunds", "licensing-exam"):
+            assert not re.search(r"(January|janvier|enero de) 2026", doc.body), f"{doc.path}: refund dated January 2026"
+
+
+def test_the_french_gp_rule_names_the_european_qualification_in_every_language() -> None:
+    """C-03: the Ordre's *European* specialist qualification in general medicine, not any qualification."""
+    for doc in _docs():
+        if doc.meta.id == "france-belgium-switzerland":
+            section = next(s for s in _sections(doc) if re.search(r"10 (years|ans|años)", s))
+            assert re.search(r"europ", section, re.I), doc.path

@@ -1,0 +1,58 @@
+"""The words that carry meaning in a doctor's message or a guidance sentence, per language.
+
+Keyword ranking and the extractive composer must agree on what a "word" is: 'exámenes',
+'examen' and 'exams' should meet, 'reconnaissance' and 'reconnaître' too. Snowball stemmers
+(PyStemmer) do that per language on accent-folded text; English stopwords are dropped in every
+language because doctors mix English programme terms into French and Spanish.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from bm25s import stopwords as bm25_stopwords
+
+from ._text import fold
+
+_STEMMER_NAMES = {"en": "english", "fr": "french", "es": "spanish"}
+_STOP_LISTS = {
+    "en": bm25_stopwords.STOPWORDS_EN_PLUS,
+    "fr": bm25_stopwords.STOPWORDS_FRENCH,
+    "es": bm25_stopwords.STOPWORDS_SPANISH,
+}
+# Words every question has and no answer needs: they would make every sentence look relevant.
+_QUESTION_WORDS = {
+    "en": "need needs want please thanks hi hello question questions know tell yes",
+    "fr": "bonjour merci svp question questions savoir besoin faut peut peux oui",
+    "es": "hola gracias pregunta preguntas saber necesito puedo puede hay si",
+}
+_STOP = {
+    lang: frozenset(fold(w) for w in (*words, *_STOP_LISTS["en"], *_QUESTION_WORDS[lang].split()))
+    for lang, words in _STOP_LISTS.items()
+}
+_TOKEN = re.compile(r"[a-z0-9@._-]*[a-z0-9]")
+_SPLIT = re.compile(r"[._-]")
+
+
+@lru_cache(maxsize=3)
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(_STEMMER_NAMES.get(lang, "english"))
+
+
+def _raw_tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for token in _TOKEN.findall(fold(text)):
+        if "@" in token:
+            out.append(token)  # an e-mail address is one term
+            continue
+        out.extend(t for t in _SPLIT.split(token) if t)
+    return out
+
+
+def terms(text: str, lang: str) -> list[str]:
+    """Stemmed, accent-folded, stopword-free terms of ``text`` read as ``lang``."""
+    stop = _STOP.get(lang, _STOP["en"])
+    words = [t for t in _raw_tokens(text) if t not in stop and (len(t) > 1 or t.isdigit())]
+    return _stemmer(lang).stemWords(words)

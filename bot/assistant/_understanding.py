@@ -1,0 +1,126 @@
+"""Reading a doctor's message before searching: its questions, its parts, and its words.
+
+Doctors write five lines about themselves and ask at the end; ask two things at once; name a town
+instead of a scheme. Searching the whole message as one blob answers the story, not the question.
+This module finds the question sentence(s), splits two questions into two, and maps place names
+and everyday words to the guidance's own terms from ``knowledge/synonyms.yaml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ._text import fold
+
+log = logging.getLogger(__name__)
+
+SYNONYMS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "synonyms.yaml"
+LONG_MESSAGE_WORDS = 28  # beyond this, a message is a story with a question in it
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+_INTERROGATIVE = re.compile(
+    r"^(how|what|whats|when|where|who|which|why|is|are|can|could|do|does|did|should|will|would|any|"
+    r"comment|combien|quand|ou|qui|quel|quelle|quels|quelles|pourquoi|est-ce|est ce|peut-on|puis-je|faut-il|y a-t-il|"
+    r"como|cuanto|cuanta|cuantos|cuando|donde|quien|que|cual|cuales|por que|puedo|hay|tengo|necesito)\b"
+)
+_TWO_THINGS = re.compile(r"^\W*(two (things|questions)|deux (choses|questions)|dos (cosas|preguntas))\b[^:?]*[:.]?\s*", re.I)
+_JOINER = re.compile(r"^[¿¡]?(and|also|plus|et|aussi|y|tambi[eé]n|adem[aá]s)\b[\s,]*", re.I)
+
+
+@dataclass(frozen=True)
+class Synonym:
+    phrases: tuple[str, ...]  # folded
+    add: dict[str, str]
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?") or bool(_INTERROGATIVE.search(fold(sentence)))
+
+
+def question_sentences(text: str) -> list[str]:
+    """The sentences that ask something; the last sentence when none looks like a question."""
+    all_sentences = sentences(text)
+    asked = [s for s in all_sentences if _is_question(s)]
+    return asked or all_sentences[-1:]
+
+
+def focus(text: str) -> str | None:
+    """For a long message, the question sentence(s) to weigh above the story; None when short."""
+    if len(text.split()) <= LONG_MESSAGE_WORDS:
+        return None
+    asked = question_sentences(text)
+    focused = " ".join(asked)
+    return focused if focused and len(focused) < 0.8 * len(text) else None
+
+
+def split_questions(text: str) -> list[str]:
+    """Two (or three) separate questions in one message, each standing alone; else ``[]``.
+
+    A context sentence before the first question ("I'm a French GP.") is kept with each part,
+    since both questions are asked from it.
+    """
+    body = _TWO_THINGS.sub("", text.strip())
+    parts = [s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()]
+    questions = [p.strip() for p in parts if p.strip().endswith("?") and _stands_alone(p)]
+    if len(questions) < 2 or len(questions) > 3:
+        return []
+    context = [p.strip() for p in parts if p.strip() not in questions]
+    lead = []
+    first = questions[0]
+    leading = sentences(first)
+    if len(leading) > 1:  # "I'm a DO from Ohio. Can I ...?" -> context + question
+        lead, questions[0] = leading[:-1], leading[-1]
+    prefix = " ".join([*lead, *[c for c in context if body.find(c) < body.find(questions[0])]])
+    out = []
+    for q in questions:
+        q = _JOINER.sub("", q) or q
+        out.append(f"{prefix} {q}".strip() if prefix else q)
+    return out
+
+
+def _stands_alone(question: str) -> bool:
+    """"When is the exam? spring or fall?" is one question; "... ? and who signs it?" is a second."""
+    last = sentences(question)[-1] if sentences(question) else question
+    folded = _JOINER.sub("", fold(last).lstrip("¿¡ ")).strip()
+    return len(folded.split()) >= 5 or (len(folded.split()) >= 3 and bool(_INTERROGATIVE.search(folded)))
+
+
+@lru_cache(maxsize=4)
+def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
+    """The synonyms file, or none when it is missing or malformed (search still works without it)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        return tuple(
+            Synonym(tuple(fold(str(p)) for p in entry["when"]), {k: str(v) for k, v in entry["add"].items()})
+            for entry in raw
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        log.warning("synonyms file %s not used: %s", path, exc)
+        return ()
+
+
+@lru_cache(maxsize=1024)
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
+
+
+def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None) -> str:
+    """The guidance's words for what ``text`` names (a town, a local term), in ``lang``."""
+    folded = fold(text)
+    added = []
+    for entry in load_synonyms() if synonyms is None else synonyms:
+        if _pattern(entry.phrases).search(folded):
+            words = entry.add.get(lang) or entry.add.get("en", "")
+            if words and words not in added:
+                added.append(words)
+    return " ".join(added)

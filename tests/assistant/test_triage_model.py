@@ -1,0 +1,246 @@
+"""The triage model and how it combines with the rules: order, explanations, retraining, linearity.
+
+These tests use small synthetic vectors or a counting fake embedder, not the real model, so they
+run in seconds; the real model is measured by `medaliyah eval` (tests/test_golden_and_eval.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from bot.assistant import (
+    MAX_TRIAGE_CHARS,
+    TRIAGE_DATA_FILE,
+    EscalationReason,
+    LabelledMessage,
+    TriageDataInvalid,
+    TriageKind,
+    TriageModel,
+    build_triage_model,
+    distress_in_any_language,
+    load_triage_data,
+    triage,
+    triage_message,
+)
+from bot.assistant._triage import ALL_PATTERNS
+from bot.assistant._triage_model import CLASSES, ESCALATE_AT
+from tests.conftest import REPO
+
+R = EscalationReason
+DIM = len(CLASSES) + 6
+
+
+def _vector(label: str, noise: float = 0.0, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = np.zeros(DIM)
+    v[CLASSES.index(label)] = 1.0
+    return v + rng.normal(0, noise, DIM)
+
+
+@pytest.fixture(scope="module")
+def toy_model() -> TriageModel:
+    """A model whose classes sit on separate axes: a class's own axis is read as that class."""
+    messages, vectors = [], []
+    for label in CLASSES:
+        for i in range(8):
+            messages.append(LabelledMessage(f"{label} example {i}", label, "en"))
+            vectors.append(_vector(label, 0.15, seed=hash((label, i)) % 1000))
+    return TriageModel(messages, np.array(vectors))
+
+
+# -- the data file ------------------------------------------------------------------------------
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^\w ]", " ", text.lower()).split())
+
+
+def test_data_file_covers_every_class_in_three_languages_with_hard_negatives() -> None:
+    messages = load_triage_data()
+    assert len(messages) >= 600
+    for label in CLASSES:
+        for lang in ("en", "fr", "es"):
+            assert sum(1 for m in messages if m.label == label and m.lang == lang) >= 10, (label, lang)
+    answers = [m.text.lower() for m in messages if m.label == "answer"]
+    # informational questions that look like escalations or clinical questions
+    assert any("appeal" in a for a in answers) and any("patients" in a for a in answers)
+    assert any("apelaci" in a for a in answers) and any("commission d'appel" in a for a in answers)
+
+
+def test_data_file_shares_no_message_with_the_sets_that_measure_it() -> None:
+    trained = {_normal(m.text) for m in load_triage_data()}
+    golden = yaml.safe_load((REPO / "bot/eval/golden.yaml").read_text(encoding="utf-8"))
+    held_out = yaml.safe_load((REPO / "bot/eval/triage_unseen.yaml").read_text(encoding="utf-8"))
+    measured = {_normal(i["question"]) for i in golden} | {_normal(i["text"]) for i in held_out}
+    assert trained & measured == set()
+
+
+def test_a_bad_data_file_is_named_with_its_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "triage.yaml"
+    bad.write_text("answer:\n  en: ['ok']\nmaybe:\n  en: ['hm']\n", encoding="utf-8")
+    with pytest.raises(TriageDataInvalid, match=r"triage.yaml: unknown class 'maybe'"):
+        load_triage_data(bad)
+
+
+# -- retraining when the data changes -------------------------------------------------------------
+
+
+class CountingEmbedder:
+    """Deterministic vectors from a hash of the text; counts what it was asked to embed."""
+
+    name = "fake:counting"
+
+    def __init__(self) -> None:
+        self.embedded: list[str] = []
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        self.embedded += texts
+        out = []
+        for t in texts:
+            seed = int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)
+            out.append(np.random.default_rng(seed).normal(size=16).tolist())
+        return out
+
+
+def _small_data(path: Path, extra: str = "") -> Path:
+    lines = []
+    for label in CLASSES:
+        lines.append(f"{label}:\n  en:")
+        lines += [f"    - \"{label} message number {i}\"" for i in range(4)]
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def test_model_is_retrained_when_the_data_file_changes_embedding_only_new_messages(tmp_path: Path) -> None:
+    data, cache, embedder = _small_data(tmp_path / "data.yaml"), tmp_path / "cache", CountingEmbedder()
+    first = build_triage_model(embedder, cache, data)
+    assert len(embedder.embedded) == 4 * len(CLASSES)
+
+    again = build_triage_model(embedder, cache, data)  # same file: vectors come from the cache
+    assert len(embedder.embedded) == 4 * len(CLASSES) and again.fingerprint == first.fingerprint
+
+    text = data.read_text(encoding="utf-8").replace('    - "unrelated message number 0"', '    - "unrelated message number 0"\n    - "a brand new recipe question"')
+    data.write_text(text, encoding="utf-8")
+    changed = build_triage_model(embedder, cache, data)
+    assert embedder.embedded[-1:] == ["a brand new recipe question"]
+    assert len(embedder.embedded) == 4 * len(CLASSES) + 1
+    assert changed.fingerprint != first.fingerprint and len(changed.messages) == len(first.messages) + 1
+
+
+# -- decision order and explanations ----------------------------------------------------------------
+
+
+def test_model_escalation_says_class_score_and_nearest_examples(toy_model: TriageModel) -> None:
+    decision = triage("a message no rule knows", _vector("legal_status"), toy_model)
+    assert decision.kind is TriageKind.ESCALATE and decision.reason is R.LEGAL_STATUS
+    assert decision.detail.startswith("model: legal_status 0.")
+    assert "nearest: “legal_status example" in decision.detail
+
+
+def test_rules_for_distress_and_a_person_win_over_the_model(toy_model: TriageModel) -> None:
+    calm = _vector("answer")
+    distress = triage("honestly I feel hopeless about all of this", calm, toy_model)
+    assert distress.kind is TriageKind.ESCALATE and distress.reason is R.DISTRESS and distress.detail.startswith("rule:")
+    person = triage("can I speak to a real person", _vector("unrelated"), toy_model)
+    assert person.kind is TriageKind.ESCALATE and person.reason is R.HUMAN_REQUEST
+
+
+def test_escalation_wins_when_the_escalation_classes_together_pass_the_threshold(toy_model: TriageModel) -> None:
+    """Answer can be the single likeliest class and the message still go to a person."""
+    mixed = 0.4 * _vector("answer") + 0.3 * _vector("appeal") + 0.3 * _vector("complaint")
+    verdict = toy_model.classify(mixed)
+    assert max(verdict.probabilities, key=verdict.probabilities.get) == "answer"
+    assert verdict.escalation_score >= ESCALATE_AT
+    assert triage("a message no rule knows", mixed, toy_model).kind is TriageKind.ESCALATE
+
+
+@pytest.mark.parametrize("label", ["clinical", "other_country", "unrelated"])
+def test_model_declines_with_its_reason(toy_model: TriageModel, label: str) -> None:
+    decision = triage("a message no rule knows", _vector(label), toy_model)
+    assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason(label)
+    assert f"model: {label}" in decision.detail
+
+
+def test_without_a_vector_the_rules_decide_alone(toy_model: TriageModel) -> None:
+    assert triage("what documents do I need", None, toy_model).kind is TriageKind.ANSWER
+    assert triage("what dose of amoxicillin for a child with otitis", None, toy_model).reason is R.CLINICAL
+
+
+# -- issue 8 item 13: distress in any language -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["אני רוצה למות, אין לי כוח יותר", "Я больше не могу, хочу умереть", "ich will sterben"])
+def test_distress_is_recognised_in_languages_the_bot_does_not_serve(text: str) -> None:
+    decision = distress_in_any_language(text)
+    assert decision is not None and decision.reason is R.DISTRESS and decision.kind is TriageKind.ESCALATE
+
+
+def test_ordinary_hebrew_or_russian_is_not_distress() -> None:
+    assert distress_in_any_language("שלום, אני רופא מצרפת ורוצה לעשות עלייה") is None
+    assert distress_in_any_language("Здравствуйте, я врач из Москвы, как получить лицензию?") is None
+
+
+# -- issue 8 item 12: linear patterns and a length cap ---------------------------------------------
+
+
+def _catastrophic(pattern: re.Pattern[str]) -> list[str]:
+    """Constructs that make a regex backtrack super-linearly: `.*`/`.+` and nested repeats."""
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+
+    found: list[str] = []
+
+    def walk(items, inside_repeat: bool) -> None:
+        for op, arg in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                low, high, sub = arg
+                unbounded = high == sre_parse.MAXREPEAT
+                if unbounded and any(str(o) == "ANY" for o, _ in sub):
+                    found.append("unbounded repeat of any character")
+                if inside_repeat and unbounded:
+                    found.append("unbounded repeat nested in a repeat")
+                walk(sub, inside_repeat or unbounded or high > 1)
+            elif name == "SUBPATTERN":
+                walk(arg[-1], inside_repeat)
+            elif name == "BRANCH":
+                for branch in arg[1]:
+                    walk(branch, inside_repeat)
+
+    walk(sre_parse.parse(pattern.pattern), False)
+    return found
+
+
+def test_no_triage_pattern_can_backtrack_catastrophically() -> None:
+    problems = {p.pattern[:60]: _catastrophic(p) for p in ALL_PATTERNS}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_a_crafted_forty_thousand_character_message_triages_fast(toy_model: TriageModel) -> None:
+    """Repeated rule prefixes with no ending used to cost seconds of CPU (quadratic backtracking)."""
+    crafted = ("am i eligible " * 1500 + "given my cv " * 1200 + "en mi caso " * 1200)[:40_000]
+    started = time.process_time()  # CPU time of this process: other work on the machine does not count
+    for _ in range(5):
+        triage(crafted, _vector("answer"), toy_model)
+        triage_message(crafted)
+    per_message = (time.process_time() - started) / 10
+    assert per_message < 0.2  # was 1–10 s; linear patterns over 4,096 characters take ~1 ms
+
+
+def test_triage_reads_no_more_than_a_telegram_message() -> None:
+    """Only the first 4,096 characters count: what Telegram can carry in one message."""
+    assert MAX_TRIAGE_CHARS == 4096
+    padding = "licence " * 600  # 4,800 characters
+    assert triage_message(padding + "I want to talk to a human") is None
+    assert triage_message("I want to talk to a human " + padding) is not None
+
+
+def test_shipped_data_file_is_package_data() -> None:
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert TRIAGE_DATA_FILE.parent.name == "assistant" and '"bot.assistant" = ["*.json", "*.yaml"]' in pyproject

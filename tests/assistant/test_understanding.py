@@ -1,0 +1,47 @@
+"""Reading a message before searching it: its question, its two questions, its place names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, split_questions
+
+STORY = (
+    "Hi, I'm 41, an anaesthetist in Lyon, married with three kids, and we have thought about aliyah "
+    "for years; my wife is a nurse and our eldest starts high school next year. What should we do first?"
+)
+
+
+def test_a_long_story_is_searched_by_its_question() -> None:
+    assert focus(STORY) == "What should we do first?"
+    assert focus("how long is the temporary licence valid?") is None  # short: the whole message is the question
+
+
+def test_two_questions_in_one_message_are_split_and_keep_their_context() -> None:
+    parts = split_questions("Deux questions : faut-il traduire le diplôme ? Et qui signe l'attestation ?")
+    assert parts == ["faut-il traduire le diplôme ?", "qui signe l'attestation ?"]
+    with_context = split_questions("I'm a DO from Ohio. Can DOs be licensed? And is the exam in English?")
+    assert with_context == ["I'm a DO from Ohio. Can DOs be licensed?", "I'm a DO from Ohio. is the exam in English?"]
+    assert split_questions("exam exemption usmle??") == []
+    assert split_questions("when is the exam? spring or fall?") == []  # one question, rephrased
+
+
+def test_place_names_map_to_the_scheme_that_covers_them_in_the_doctors_language() -> None:
+    assert "Tkuma" in guidance_terms("On pense s'installer à Sdérot", "fr")
+    assert "frontalière" in guidance_terms("On pense s'installer à Sdérot", "fr")
+    assert "periphery" in guidance_terms("any grant if we move to Karmiel?", "en")
+    assert "Tkuma" not in guidance_terms("any grant if we move to Karmiel?", "en")
+    assert guidance_terms("the paradise of Aradia", "en") == ""  # whole words only
+
+
+def test_every_synonym_entry_speaks_all_three_languages() -> None:
+    raw = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8"))
+    assert raw and all(set(e["add"]) == {"en", "fr", "es"} and e["when"] for e in raw)
+
+
+def test_a_broken_synonyms_file_is_ignored_not_fatal(tmp_path: Path) -> None:
+    bad = tmp_path / "synonyms.yaml"
+    bad.write_text("- when: [sderot\n")
+    assert load_synonyms(bad) == ()
