@@ -98,6 +98,7 @@ def run_bot(settings: Settings) -> None:
         from bot.app import build_application
         from bot.storage import open_storage
 
+        from ._advisor_handlers import attach_handoff, ticket_store_for
         from ._app_builder import build_telegram
         from ._ledger import StorageLedger
 
@@ -105,7 +106,10 @@ def run_bot(settings: Settings) -> None:
         # A watcher thread follows newly published guidance, so no doctor waits for it to load.
         app = build_application(settings, storage=storage, index_refresh_s=0.0, watch=True)
         built.append(app)
-        return build_telegram(settings, app, ledger=StorageLedger(storage))
+        advisors = (settings.advisors_chat_id,) if settings.advisors_chat_id is not None else ()
+        parts = build_telegram(settings, app, ledger=StorageLedger(storage), excluded_chats=advisors)
+        attach_handoff(parts, settings, ticket_store_for(storage))  # the advisors' group (issue 11), when configured
+        return parts
 
     built: list = []
     try:
