@@ -461,7 +461,13 @@ class VersionedStore:
         try:
             yield lock
         finally:
-            lock.release()
+            # A store that died mid-ingest cannot be told the lock is free; the failure that
+            # brought us here (one line, IndexUnavailable) must not be masked by a raw error.
+            try:
+                lock.release()
+            except Exception as exc:
+                if not _is_store_error(exc):
+                    raise
 
 
 class _LockHandle:

@@ -155,10 +155,22 @@ class TriageModel:
         self._vectors = _normalised(np.asarray(vectors, dtype=np.float32))
         self._model = _fit(self._vectors, [m.label for m in messages])
         self._classes = [str(c) for c in self._model.classes_]
+        # The fitted weights, applied with plain numpy at serving time: sklearn's per-call input
+        # validation costs more than the arithmetic of one 384-dimension message.
+        scaler, regression = self._model[0], self._model[-1]
+        self._weights = (regression.coef_ / scaler.scale_).T.astype(np.float64)
+        self._bias = (regression.intercept_ - (scaler.mean_ / scaler.scale_) @ regression.coef_.T).astype(np.float64)
+
+    def probabilities(self, vector: np.ndarray) -> np.ndarray:
+        """Class probabilities for normalised vectors (rows), as the fitted pipeline gives them."""
+        scores = vector.astype(np.float64) @ self._weights + self._bias
+        scores -= scores.max(axis=-1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=-1, keepdims=True)
 
     def classify(self, vector: list[float] | np.ndarray) -> ModelVerdict:
         v = _normalised(np.asarray(vector, dtype=np.float32).reshape(1, -1))
-        probs = self._model.predict_proba(v)[0]
+        probs = self.probabilities(v)[0]
         probabilities = {c: float(p) for c, p in zip(self._classes, probs)}
         label, score = decide(probabilities)
         similarities = self._vectors @ v[0]

@@ -6,9 +6,13 @@ answering logic. ``run_bot(settings)`` is what ``medaliyah run`` starts when a t
 (``TelegramParts.ptb`` to add handlers, ``AdvisorDesk`` for the actions meant for advisors).
 Private modules: ``_render`` (Reply → MarkdownV2 messages), ``_doctor_handlers`` (private chats),
 ``_outbox`` (actions → API calls, failures), ``_app_builder``, ``_runner``, ``_ledger``,
-``_flood``, ``_ids``, ``_notices`` (``medaliyah notify``'s sender).
+``_flood``, ``_ids``; the advisors' side of the handoff: ``_advisor_handlers`` (the advisors'
+group, a doctor's chat while a ticket is open) and ``_advisor_transport`` (topics, copies, edits); the content team's side: ``_notices`` (``medaliyah
+notify``'s sender) and ``_content_group`` (the content team's group).
 """
 
+from ._advisor_handlers import HANDOFF_GROUP, AdvisorHandlers, TelegramAdvisorDesk, attach_handoff, ticket_store_for
+from ._advisor_transport import TelegramHandoffTransport
 from ._app_builder import TelegramParts, base_urls, build_telegram
 from ._doctor_handlers import DOCTOR_GROUP, DoctorChats
 from ._flood import FloodGate, Pace
@@ -21,8 +25,10 @@ from ._runner import StartupError, check_bot_api, run_bot, serve
 
 __all__ = [
     "DOCTOR_GROUP",
+    "HANDOFF_GROUP",
     "SAFE_LIMIT",
     "AdvisorDesk",
+    "AdvisorHandlers",
     "DoctorBlockedBot",
     "DoctorChats",
     "DoctorLedger",
@@ -33,7 +39,10 @@ __all__ = [
     "Pace",
     "StartupError",
     "StorageLedger",
+    "TelegramAdvisorDesk",
+    "TelegramHandoffTransport",
     "TelegramParts",
+    "attach_handoff",
     "base_urls",
     "build_telegram",
     "chat_id_of",
@@ -47,4 +56,5 @@ __all__ = [
     "run_bot",
     "serve",
     "split_message",
+    "ticket_store_for",
 ]

@@ -134,6 +134,13 @@ def test_model_is_retrained_when_the_data_file_changes_embedding_only_new_messag
     assert changed.fingerprint != first.fingerprint and len(changed.messages) == len(first.messages) + 1
 
 
+def test_serving_arithmetic_matches_the_fitted_pipeline(toy_model: TriageModel) -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(20, DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert np.allclose(toy_model.probabilities(vectors), toy_model._model.predict_proba(vectors), atol=1e-6)
+
+
 # -- decision order and explanations ----------------------------------------------------------------
 
 
