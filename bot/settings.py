@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     prompts_dir: Path | None = Field(None, description="LLM prompt files; default: the prompts shipped with the bot.")
     golden_file: Path | None = Field(None, description="Golden questions for `eval`; default: the set shipped with the bot.")
 
+    # --- content team's Telegram group (issue 13) ------------------------------------------
+    content_chat_id: int | None = Field(
+        None, description="Telegram id of the content team's group, where members send guidance files, /ingest, /status, /rollback; unset: no content group."
+    )
+
     # --- ingest safety (what an ingest refuses) ------------------------------------------
     max_document_bytes: int = Field(
         2_000_000, ge=1, description="A guidance file larger than this many bytes is refused by ingest."

@@ -251,8 +251,23 @@ class Application:
                 await self._off_loop(self.assistant.forget, cid)
                 await self._off_loop(self.answers.forget, cid, doctor.user_id)
                 return [*closing, ConversationForgotten(cid, doctor.user_id), self._text(cid, lang, "forgotten")]
+            case cb.AskAgainData(answer_id):
+                question = await self._off_loop(self._question_of, answer_id, doctor.user_id)
+                if question is None:
+                    return []
+                # answered exactly like the doctor typing it again (relayed if an advisor has them)
+                return await self._for_doctor(DoctorMessage(doctor, question))
         log.info("ignored a button press with unknown data")
         return []
+
+    def _question_of(self, answer_id: str, user_id: str | None) -> str | None:
+        """The stored question behind a notice's button, only for the doctor it was asked by."""
+        if self.storage is None or not answer_id.isdigit():
+            return None
+        record = self.storage.answers.get(int(answer_id))
+        if record is None or record.doctor_id is None or str(record.doctor_id) != str(user_id):
+            return None
+        return record.question
 
     def _chunk(self, chunk_id: str) -> ChunkRecord | None:
         """The section a related-question button points at, if the serving guidance still has it."""

@@ -40,7 +40,14 @@ class ForgetData:
     confirmed: bool
 
 
-Callback = Union[FeedbackData, AdvisorData, LanguageData, RelatedData, ForgetData]
+@dataclass(frozen=True)
+class AskAgainData:
+    """Under a "guidance changed" notice: ask the stored answer's question again, as if typed."""
+
+    answer_id: str
+
+
+Callback = Union[FeedbackData, AdvisorData, LanguageData, RelatedData, ForgetData, AskAgainData]
 
 
 def encode(data: Callback) -> str:
@@ -55,6 +62,8 @@ def encode(data: Callback) -> str:
             return f"rq:{chunk_id}"
         case ForgetData(confirmed):
             return f"fgt:{'yes' if confirmed else 'no'}"
+        case AskAgainData(answer_id):
+            return f"again:{answer_id}"
     raise TypeError(data)
 
 
@@ -75,4 +84,6 @@ def decode(data: str) -> Callback | None:
         return RelatedData(rest)
     if kind == "fgt" and rest in ("yes", "no"):
         return ForgetData(rest == "yes")
+    if kind == "again" and rest.isdigit():
+        return AskAgainData(rest)
     return None

@@ -172,6 +172,10 @@ class EditorDesk:
 
     # -- confirming --------------------------------------------------------------------------
 
+    def pending(self, staged: str) -> bool:
+        """Whether ``staged`` was prepared by this desk and is still waiting for Publish."""
+        return staged in self._pending
+
     def publish(self, staged: str) -> str:
         """The editor pressed Publish: the staged version serves, and the upload joins the folder."""
         pending = self._pending.pop(staged, None)

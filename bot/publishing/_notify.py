@@ -34,6 +34,7 @@ class AnswerUse:
     doc_id: str
     doc_lang: str
     doc_as_of: date
+    answer_id: str = ""  # the stored answer, so a notice's button can ask its question again
 
 
 class AnswerUses(Protocol):
@@ -61,6 +62,7 @@ class Notice:
     button: str
     change: str
     doc_id: str
+    answer_id: str = ""  # the stored answer whose question the button asks again
 
 
 def _hashes(store: VersionedStore, version: IndexVersion | str, doc_id: str) -> dict[str, str] | None:
@@ -123,7 +125,7 @@ def plan_notices(
         notices.append(Notice(
             doctor_id, lang, use.question,
             catalog.text("guidance_changed", lang, title=title, question=_short(use.question)),
-            catalog.text("guidance_changed_button", lang), change, doc_id,
+            catalog.text("guidance_changed_button", lang), change, doc_id, use.answer_id,
         ))
     return notices
 

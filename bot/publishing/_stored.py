@@ -30,6 +30,7 @@ class StoredAnswerUses:
                     yield AnswerUse(
                         str(record.doctor_id), record.language, record.question, record.created_at,
                         record.index_version or "", used.doc_id, used.lang, used.as_of,  # type: ignore[arg-type]
+                        str(record.id or ""),
                     )
 
 

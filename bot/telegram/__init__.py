@@ -7,7 +7,8 @@ answering logic. ``run_bot(settings)`` is what ``medaliyah run`` starts when a t
 Private modules: ``_render`` (Reply → MarkdownV2 messages), ``_doctor_handlers`` (private chats),
 ``_outbox`` (actions → API calls, failures), ``_app_builder``, ``_runner``, ``_ledger``,
 ``_flood``, ``_ids``; the advisors' side of the handoff: ``_advisor_handlers`` (the advisors'
-group, a doctor's chat while a ticket is open) and ``_advisor_transport`` (topics, copies, edits).
+group, a doctor's chat while a ticket is open) and ``_advisor_transport`` (topics, copies, edits); the content team's side: ``_notices`` (``medaliyah
+notify``'s sender) and ``_content_group`` (the content team's group).
 """
 
 from ._advisor_handlers import HANDOFF_GROUP, AdvisorHandlers, TelegramAdvisorDesk, attach_handoff, ticket_store_for
@@ -16,6 +17,7 @@ from ._app_builder import TelegramParts, base_urls, build_telegram
 from ._doctor_handlers import DOCTOR_GROUP, DoctorChats
 from ._flood import FloodGate, Pace
 from ._ids import chat_id_of, conversation_id_for
+from ._notices import NoticeSender, notice_sender
 from ._ledger import DoctorLedger, NullLedger, StorageLedger
 from ._outbox import AdvisorDesk, DoctorBlockedBot, Outbox, keyboard_markup
 from ._render import SAFE_LIMIT, compose_reply, render_reply, render_text, split_message
@@ -31,6 +33,7 @@ __all__ = [
     "DoctorChats",
     "DoctorLedger",
     "FloodGate",
+    "NoticeSender",
     "NullLedger",
     "Outbox",
     "Pace",
@@ -47,6 +50,7 @@ __all__ = [
     "compose_reply",
     "conversation_id_for",
     "keyboard_markup",
+    "notice_sender",
     "render_reply",
     "render_text",
     "run_bot",

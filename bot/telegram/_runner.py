@@ -106,9 +106,13 @@ def run_bot(settings: Settings) -> None:
         # A watcher thread follows newly published guidance, so no doctor waits for it to load.
         app = build_application(settings, storage=storage, index_refresh_s=0.0, watch=True)
         built.append(app)
-        advisors = (settings.advisors_chat_id,) if settings.advisors_chat_id is not None else ()
-        parts = build_telegram(settings, app, ledger=StorageLedger(storage), excluded_chats=advisors)
+        excluded = tuple(c for c in (settings.advisors_chat_id, settings.content_chat_id) if c is not None)
+        parts = build_telegram(settings, app, ledger=StorageLedger(storage), excluded_chats=excluded)
         attach_handoff(parts, settings, ticket_store_for(storage))  # the advisors' group (issue 11), when configured
+        if settings.content_chat_id is not None:  # the content team's group (issue 13)
+            from ._content_group import content_group
+
+            content_group(settings, app, parts.outbox).register(parts.ptb)
         return parts
 
     built: list = []
