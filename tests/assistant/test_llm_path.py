@@ -148,7 +148,9 @@ def test_draft_written_as_json_content_is_accepted(assistant: Assistant, llm: LL
 
 def test_needs_human_offers_an_advisor(assistant: Assistant, llm: LLMStub) -> None:
     llm.script = stubs.needs_human
-    reply = ask(assistant, "Would I get the periphery grant if we move to Beer Sheva next year with two kids?")
+    # Asked as information: "would *I* get it?" is a personal-eligibility question that triage
+    # hands to a person before any model is asked; here the model itself flags the doubt.
+    reply = ask(assistant, "How does the periphery grant work for a family moving to Beer Sheva with two kids?")
 
     assert reply.mode == "llm", reply.fallback_reason
     assert reply.triage.kind is TriageKind.ANSWER_OFFER_ADVISOR
