@@ -121,6 +121,12 @@ class HandoffRelay:
     def __init__(self, desk: HandoffDesk, transport: HandoffTransport, pacer: Pacer | None = None) -> None:
         self.desk, self.transport = desk, transport
         self.pacer = pacer or Pacer()
+        # A doctor's message and its edit are handled one after the other: the edit needs the
+        # link that relaying the message writes, and updates are processed concurrently.
+        self._doctor_locks: dict[str, asyncio.Lock] = {}
+
+    def _doctor_lock(self, conversation_id: str) -> asyncio.Lock:
+        return self._doctor_locks.setdefault(conversation_id, asyncio.Lock())
 
     async def _desk(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Store calls leave the event loop: a database write must not stall other chats."""
@@ -145,6 +151,10 @@ class HandoffRelay:
 
         False when no ticket is open, so the bot answers as usual.
         """
+        async with self._doctor_lock(conversation_id):
+            return await self._doctor_message(conversation_id, message_id, text, kind)
+
+    async def _doctor_message(self, conversation_id: str, message_id: int, text: str | None, kind: str) -> bool:
         ticket = await self._desk(self.desk.open_ticket_for, conversation_id)
         if ticket is None:
             return False
@@ -166,6 +176,10 @@ class HandoffRelay:
         return True
 
     async def doctor_edited(self, conversation_id: str, message_id: int, text: str) -> bool:
+        async with self._doctor_lock(conversation_id):
+            return await self._doctor_edited(conversation_id, message_id, text)
+
+    async def _doctor_edited(self, conversation_id: str, message_id: int, text: str) -> bool:
         link = await self._desk(self.desk.store.link_by_doctor_message, conversation_id, message_id)
         if link is None or link.author is not Author.DOCTOR:
             return False
