@@ -358,7 +358,10 @@ class Assistant:
         return self._remember(msg, reply, helpful=False)
 
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
-        content, sources = compose(retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None)
+        content, sources = compose(
+            retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None,
+            asked=focus(msg.text) or msg.text,
+        )
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER), sources, "extractive", retrieval.ranked_doc_ids,
             related=related_sections(retrieval, content, msg.lang),

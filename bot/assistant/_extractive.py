@@ -7,8 +7,10 @@ rest of the section is trimmed, because doctors act on them.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot import catalog
 
@@ -225,26 +227,93 @@ def _render(units: list[_Unit]) -> str:
     return text + (" …" if not all(u.keep for u in units) else "")
 
 
-def _pick_sections(retrieval: Retrieval, question: str, lang: str, max_sections: int) -> list[Passage]:
+ON_POINT_WEIGHT = 0.3  # how far the doctor's own words move a section up its page, against retrieval's order
+BODY_WEIGHT = 1 / 3  # a word of the question found in a section's text, against one found in what it answers
+
+
+_ASKING = "how much many often soon when who whom whose where which what combien quand qui quel quelle ou comment " \
+    "cuanto cuanta cuantos cuantas cuando quien quienes donde cual cuales como"
+
+
+@lru_cache(maxsize=3)
+def _asking_words(lang: str) -> frozenset[str]:
+    """Words that ask rather than name ("how much", "combien"): every section answers some question."""
+    return frozenset(terms(_ASKING, lang)) | frozenset(_ASKING.split())
+
+
+class _OnPoint:
+    """How well each section of one page matches the words the doctor just wrote.
+
+    Retrieval chooses the page from everything known (a follow-up is searched with the question
+    it follows, a story with its question); among that page's sections, which are all about the
+    same subject, the doctor's latest words decide: "and how is it paid?" after a question on a
+    grant points at the section on payment. The questions a section answers (its heading and its
+    alternative questions) are matched first; a word only in its text counts for a third, since a
+    long section holds many words; a word every section of the page shares counts for nothing.
+    Once a section is chosen, the words it covers stop counting, so "how much, and how do I
+    claim it?" gets the section on the amount and then the one on claiming.
+    """
+
+    def __init__(self, sections: list[Passage], asked: str, lang: str) -> None:
+        self.wanted = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
+        self.asked = {p.chunk.chunk_id: set(terms(" ".join((*p.chunk.section, *p.chunk.questions)), lang)) for p in sections}
+        self.body = {p.chunk.chunk_id: set(terms(p.chunk.text, lang)) for p in sections}
+        n = len(sections)
+        self.idf: dict[str, float] = {}
+        for t in self.wanted:
+            df = sum(1 for cid in self.asked if t in self.asked[cid] or t in self.body[cid])
+            if df:
+                self.idf[t] = math.log(n / df)
+        self.scale = max((self._raw(p.chunk.chunk_id, self.wanted) for p in sections), default=0.0)
+
+    def _raw(self, cid: str, wanted: set[str]) -> float:
+        return sum(
+            self.idf.get(t, 0.0) * (1.0 if t in self.asked[cid] else BODY_WEIGHT)
+            for t in wanted
+            if t in self.asked[cid] or t in self.body[cid]
+        )
+
+    def score(self, p: Passage, covered: set[str] = frozenset()) -> float:
+        """From 0 to 1; words already covered by chosen sections do not count."""
+        if not self.scale or p.chunk.chunk_id not in self.asked:
+            return 0.0
+        return self._raw(p.chunk.chunk_id, self.wanted - covered) / self.scale
+
+    def covers(self, p: Passage) -> set[str]:
+        cid = p.chunk.chunk_id
+        return {t for t in self.wanted if t in self.asked.get(cid, ()) or t in self.body.get(cid, ())}
+
+
+def _pick_sections(
+    retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = ""
+) -> list[Passage]:
     """The top document's sections that answer: the best one, and another if it is close or on point."""
-    top = retrieval.passages[0]
-    sections = [p for p in retrieval.passages if p.chunk.doc_id == top.chunk.doc_id and p.chunk.section]
-    if not top.chunk.section and sections:
-        top = sections[0]
-    wanted, _ = question_profile(question, lang)
+    first = retrieval.passages[0]
+    sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
+    point = _OnPoint(sections, asked or question, lang)
+    best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
+    covered: set[str] = set()
+
+    def relevance(p: Passage) -> float:
+        return p.fused / best_fused + ON_POINT_WEIGHT * point.score(p, covered)
+
+    top = max(sections, key=relevance) if sections else first
     chosen = [top]
     if max_sections <= 1:  # one part of a two-question message: its own best section only
         return chosen
-    for p in sections:
-        if p.chunk.chunk_id == top.chunk.chunk_id:
-            continue
+    wanted, _ = question_profile(question, lang)
+    best = relevance(top)
+    covered |= point.covers(top)
+    for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
+        # The doctor's words move a section up; they never push out one retrieval found close.
+        score = max(relevance(p) / best, p.fused / best_fused)
         heading_hits = len(set(terms(" ".join(p.chunk.section), lang)) & wanted)
-        close = p.fused >= 0.85 * top.fused or (p.fused >= 0.6 * top.fused and heading_hits >= 2)
+        close = score >= 0.85 or (score >= 0.6 and heading_hits >= 2)
         # Short sections cost little: a third one is quoted when all of them fit whole.
         fits_whole = sum(len(c.chunk.text) for c in chosen) + len(p.chunk.text) <= ANSWER_BUDGET
         if close and (len(chosen) < max_sections or (fits_whole and len(chosen) < max_sections + 1)):
             chosen.append(p)
-        elif p.fused >= 0.6 * top.fused and fits_whole and len(chosen) < max_sections:
+        elif score >= 0.6 and fits_whole and len(chosen) < max_sections:
             chosen.append(p)
     return chosen
 
@@ -256,18 +325,20 @@ def compose(
     question: str = "",
     parts: list[tuple[str, Retrieval]] | None = None,
     max_sections: int = 2,
+    asked: str = "",
 ) -> tuple[Content, tuple[Source, ...]]:
     """An answer quoted from the guidance, chosen by what the doctor asked; the renderer adds date and sources.
 
     ``parts`` (two questions in one message, each with its own retrieval) are answered one after
-    the other, each from its own best section.
+    the other, each from its own best section. ``asked`` is what the doctor just wrote (the
+    question sentences of a long message), when ``question`` also carries what it follows.
     """
     questions = parts or [(question, retrieval)]
     chosen: list[tuple[str, Passage]] = []
     for q, r in questions:
         if not r.passages:
             continue
-        for p in _pick_sections(r, q, lang, 1 if parts else max_sections):
+        for p in _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked):
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
                 chosen.append((q, p))
     if not chosen:

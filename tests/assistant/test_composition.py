@@ -62,3 +62,52 @@ def test_two_questions_in_one_message_are_answered_in_two_parts() -> None:
     assert "Does the USMLE exempt me?" in shown and "How are hospitals assigned?" in shown
     assert "national lottery" in shown and "Step 1 and Step 2 CK" in shown
     assert [s.doc_id for s in sources] == ["licensing-exam", "internship"]
+
+
+def _page(sections: list[tuple[str, str, tuple[str, ...], float]]):
+    """One retrieved page: (heading, text, alternative questions, fused score) per section."""
+    from datetime import date
+
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    passages = tuple(
+        Passage(
+            ChunkRecord(f"grants.en.{i:03d}", text, "grants", "en", "Grants", "t", (heading,), date(2026, 1, 31),
+                        ("https://example.org",), "h", "d", "p", i + 1, questions=asked),
+            fused, 0.9, 1.0,
+        )
+        for i, (heading, text, asked, fused) in enumerate(sections)
+    )
+    return Retrieval(passages, ("grants",), 0.9, 1.0, frozenset())
+
+
+GRANT_PAGE = [
+    ("Is there a grant for doctors who move to the Negev?", "Yes: NIS 50,000 per family (2022 figure). " + "More. " * 150,
+     ("periphery grant amount",), 0.0330),
+    ("Is there a housing grant in the periphery?", "A housing grant of NIS 2,000 was reported in 2024. " + "More. " * 150,
+     ("housing help in the Negev",), 0.0325),
+    ("Who qualifies, and how is the grant paid?", "Paid in two instalments, in the 2nd and the 13th month. " + "More. " * 150,
+     ("when is the grant paid", "instalments of the grant"), 0.0310),
+]
+
+
+def test_a_follow_up_quotes_the_section_its_own_words_ask_for() -> None:
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+
+    # Searched with the question it follows, the follow-up ranks the amount first; its own words ask how it is paid.
+    content, _ = compose(_page(GRANT_PAGE), "en", question="is there a grant for the Negev?\nand how is it paid?",
+                         asked="and how is it paid?")
+    reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+    assert "13th month" in reply
+
+
+def test_two_things_asked_in_one_sentence_get_a_section_each() -> None:
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+
+    asked = "negev grant: how much is it and when is it paid in instalments?"
+    content, _ = compose(_page(GRANT_PAGE), "en", question=asked, asked=asked)
+    reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+    assert "50,000" in reply and "13th month" in reply
