@@ -319,6 +319,11 @@ class Assistant:
             log.warning("embedding the question failed (%s)", type(exc).__name__)
         return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
 
+    def _asked(self, msg: _Message) -> str:
+        """What the doctor just asked (a long message's question sentences), in the guidance's words too."""
+        asked = focus(msg.text) or msg.text
+        return f"{asked} {guidance_terms(asked, self._query_lang(msg), self.synonyms)}".strip()
+
     def _parts(self, msg: _Message) -> list[tuple[str, Retrieval]]:
         """Two questions in one message, each with its own search, when they need different sections."""
         questions = split_questions(msg.text)
@@ -360,7 +365,7 @@ class Assistant:
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
         content, sources = compose(
             retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None,
-            asked=focus(msg.text) or msg.text,
+            asked=self._asked(msg),
         )
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER), sources, "extractive", retrieval.ranked_doc_ids,
