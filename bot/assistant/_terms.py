@@ -34,6 +34,7 @@ _STOP = {
 }
 _TOKEN = re.compile(r"[a-z0-9@._-]*[a-z0-9]")
 _SPLIT = re.compile(r"[._-]")
+_THOUSANDS = re.compile(r"\b(\d{1,3})\s?k\b")  # "100k", "50 k shekels": how doctors write the guidance's "100,000"
 
 
 @lru_cache(maxsize=3)
@@ -43,7 +44,7 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
 
 def _raw_tokens(text: str) -> list[str]:
     out: list[str] = []
-    for token in _TOKEN.findall(fold(text)):
+    for token in _TOKEN.findall(_THOUSANDS.sub(r"\1 000", fold(text))):
         if "@" in token:
             out.append(token)  # an e-mail address is one term
             continue

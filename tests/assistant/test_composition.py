@@ -111,3 +111,11 @@ def test_two_things_asked_in_one_sentence_get_a_section_each() -> None:
     content, _ = compose(_page(GRANT_PAGE), "en", question=asked, asked=asked)
     reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "50,000" in reply and "13th month" in reply
+
+
+def test_an_amount_written_as_100k_finds_the_sentence_with_100000() -> None:
+    text = ("The Tkuma administration runs the grant. " + "Background on the scheme and its partners. " * 12
+            + "It pays **NIS 100,000** over several terms (2024 figure). "
+            + "Other administrative detail. " * 12)
+    out = select(text, 350, "I heard about 100k shekels, whats the deal", "en")
+    assert "NIS 100,000" in out
