@@ -164,7 +164,8 @@ def select(text: str, budget: int, question: str, lang: str) -> str:
             u.keep = True
             used += len(u.text) + 1
 
-    take(units[0], budget)
+    for u in _opening(units):
+        take(u, budget)
     for u in sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, units.index(u))):
         take(u, budget)
     for u in units:  # caveats may stretch the answer: doctors act on them
@@ -173,7 +174,23 @@ def select(text: str, budget: int, question: str, lang: str) -> str:
     _keep_list_structure(units, budget * CAVEAT_ALLOWANCE, take)
     for u in units:  # room left: the rest of the section, in order
         take(u, budget)
+    _drop_introductions_without_items(units)
     return _render(units)
+
+
+def _opening(units: list[_Unit]) -> list[_Unit]:
+    """The section's direct answer: its first sentence or, when its first paragraph announces a
+    list ("... approved a grant:"), that paragraph and the list, which is what it announces."""
+    first_line = [u for u in units if u.line == units[0].line]
+    if units[0].is_item or not first_line[-1].text.rstrip().endswith(":"):
+        return units[:1]
+    following = units[len(first_line) :]
+    items = []
+    for u in following:
+        if not u.is_item:
+            break
+        items.append(u)
+    return [*first_line, *items] if items else units[:1]
 
 
 def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
@@ -199,7 +216,12 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
                 k += 1
             for v in units[j : k + 1]:
                 take(v, limit)
-    for i, u in enumerate(units):  # an introduction left without any of its items reads as broken
+    _drop_introductions_without_items(units)
+
+
+def _drop_introductions_without_items(units: list[_Unit]) -> None:
+    """An introduction ("Conditions:") left without any of its items reads as broken."""
+    for i, u in enumerate(units):
         if u.keep and not u.is_item and u.text.rstrip().endswith(":"):
             items = []
             for v in units[i + 1 :]:

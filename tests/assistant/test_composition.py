@@ -119,3 +119,14 @@ def test_an_amount_written_as_100k_finds_the_sentence_with_100000() -> None:
             + "Other administrative detail. " * 12)
     out = select(text, 350, "I heard about 100k shekels, whats the deal", "en")
     assert "NIS 100,000" in out
+
+
+def test_an_opening_that_announces_a_list_keeps_the_list_it_announces() -> None:
+    text = ("Yes, as announced in 2022. The ministry approved a grant for doctors who live and work there:\n\n"
+            "- **NIS 50,000 per family for physicians** (2022 figure);\n"
+            "- NIS 20,000 for other health professions (2022).\n\n"
+            + "It was meant for recent immigrants who live in the area and hold a licence. " * 4
+            + "\n\nThese amounts date from 2022 and may have changed: confirm with the ministry.")
+    out = select(text, 420, "is there any grant if we go live in the negev area?", "en")
+    assert "NIS 50,000 per family" in out
+    assert "confirm with the ministry" in out
