@@ -164,8 +164,8 @@ def select(text: str, budget: int, question: str, lang: str) -> str:
             u.keep = True
             used += len(u.text) + 1
 
-    for u in _opening(units):
-        take(u, budget)
+    for u in _opening(units):  # the announced list may take half the room: what was asked comes next
+        take(u, budget if u is units[0] else budget / 2)
     for u in sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, units.index(u))):
         take(u, budget)
     for u in units:  # caveats may stretch the answer: doctors act on them
