@@ -1,0 +1,73 @@
+"""Answers that hold up on questions written the way doctors write them (issue 12).
+
+A small page per test, the assistant's real read side (in-memory snapshot, hashing embedder): what a
+doctor would notice is whether the reply holds the fact asked for, not which page ranked first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.assistant import Assistant
+from bot.assistant._understanding import guidance_terms
+from ingest import InMemorySnapshotSource
+from tests.conftest import chunks_of, write_doc
+
+FILLER = "This paragraph gives background that no doctor asked about in these questions. " * 9
+
+
+def _assistant(tmp_path: Path, hashing_embedder) -> Assistant:
+    root = tmp_path / "knowledge"
+    write_doc(root, "licensing-exam", "en", f"""
+        The Israeli licensing exam: who sits it, when, and in which language.
+
+        ## Do I have to sit the Israeli exam?
+        Graduates from the countries on the exemption list who did a one-year internship are exempt.
+
+        {FILLER}
+
+        ## When is the exam held, is it on computer, and can I take it in my language?
+        It is held twice a year, in spring and in autumn, on computer.
+
+        {FILLER}
+
+        According to an undated IMA leaflet, it can be taken in Hebrew, English, Arabic, Russian or Spanish.
+    """, title="The licensing exam")
+    write_doc(root, "periphery-grants", "en", f"""
+        Money for doctors who move to the Negev or the Galilee.
+
+        ## Is there a grant for doctors who move to the Negev?
+        Yes, as announced in 2022: NIS 50,000 per physician family (2022 figure).
+
+        {FILLER}
+
+        ## Is there a housing grant for the Negev?
+        A housing grant of NIS 2,000 for olim in the Negev was reported in 2024.
+
+        {FILLER}
+
+        ## Who qualifies for the periphery grant and how is it paid?
+        {FILLER}
+
+        The grant is paid in two instalments, in the 2nd and the 13th month of living in the area.
+    """, title="Periphery grants")
+    return Assistant(InMemorySnapshotSource(hashing_embedder, chunks_of(root, hashing_embedder)))
+
+
+def test_asked_which_languages_the_exam_can_be_taken_in_the_reply_has_them(tmp_path: Path, hashing_embedder) -> None:
+    reply = _assistant(tmp_path, hashing_embedder).reply("d", "can I take the israeli exam in french or only in hebrew??")
+    assert "Hebrew, English, Arabic, Russian or Spanish" in reply.text
+
+
+def test_a_follow_up_on_payment_gets_the_payment_not_the_amount_again(tmp_path: Path, hashing_embedder) -> None:
+    assistant = _assistant(tmp_path, hashing_embedder)
+    assistant.reply("d", "Is there a grant, or a housing grant, for doctors who move to the Negev?")
+    follow = assistant.reply("d", "and how is it paid, all at once?")
+    assert "13th month" in follow.text
+
+
+def test_doctors_words_for_the_guidances_terms_are_added_to_the_search() -> None:
+    assert "Vía Verde" in guidance_terms("el maslul yarok me sirve?", "es")
+    assert "arancel" in guidance_terms("y cuanto sale?", "es")
+    assert "langues de l'examen" in guidance_terms("l'examen on peut le passer en francais ?", "fr")
+    assert "Ministry of Health" in guidance_terms("what does misrad habriut want", "en")
