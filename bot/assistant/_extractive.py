@@ -263,6 +263,12 @@ def _asking_words(lang: str) -> frozenset[str]:
     return frozenset(terms(_ASKING, lang)) | frozenset(_ASKING.split())
 
 
+@lru_cache(maxsize=4096)
+def _term_set(text: str, lang: str) -> frozenset[str]:
+    """A section's terms, stemmed once per version of its text: sections are read far more often than written."""
+    return frozenset(terms(text, lang))
+
+
 class _OnPoint:
     """How well each section of one page matches the words the doctor just wrote.
 
@@ -278,8 +284,8 @@ class _OnPoint:
 
     def __init__(self, sections: list[Passage], asked: str, lang: str) -> None:
         self.wanted = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
-        self.asked = {p.chunk.chunk_id: set(terms(" ".join((*p.chunk.section, *p.chunk.questions)), lang)) for p in sections}
-        self.body = {p.chunk.chunk_id: set(terms(p.chunk.text, lang)) for p in sections}
+        self.asked = {p.chunk.chunk_id: _term_set(" ".join((*p.chunk.section, *p.chunk.questions)), lang) for p in sections}
+        self.body = {p.chunk.chunk_id: _term_set(p.chunk.text, lang) for p in sections}
         n = len(sections)
         self.idf: dict[str, float] = {}
         for t in self.wanted:
