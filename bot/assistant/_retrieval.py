@@ -59,6 +59,10 @@ class Retrieval:
     index_version: str = ""  # the snapshot every passage came from
 
 
+def _asked(chunk: ChunkRecord) -> str:
+    return " ".join((*chunk.section, *chunk.questions))
+
+
 class _KeywordIndex:
     def __init__(self, chunks: list[ChunkRecord], lang: str) -> None:
         self.chunks = chunks
@@ -66,7 +70,9 @@ class _KeywordIndex:
         self._bm25: bm25s.BM25 | None = None
         if chunks:  # BM25 cannot index an empty corpus (an index published empty by an old ingest)
             self._bm25 = bm25s.BM25()
-            corpus = [tokenize(c.embedding_text(), c.lang) or ["_"] for c in chunks]
+            # A section's heading and alternative questions count twice: they say what it answers,
+            # where its text may share words with a question it does not answer.
+            corpus = [tokenize(f"{c.embedding_text()}\n{_asked(c)}", c.lang) or ["_"] for c in chunks]
             self._bm25.index(corpus, show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
