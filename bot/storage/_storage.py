@@ -15,15 +15,17 @@ from ._memory import (
     InMemoryDoctorRepository,
     InMemoryFeedbackRepository,
     InMemoryMessageRepository,
+    InMemoryNoticeRepository,
     MemoryState,
 )
-from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository
+from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository, NoticeRepository
 from ._sql import (
     SqlAnswerRepository,
     SqlConversationStore,
     SqlDoctorRepository,
     SqlFeedbackRepository,
     SqlMessageRepository,
+    SqlNoticeRepository,
 )
 from ._values import PurgeReport, utcnow
 
@@ -41,6 +43,7 @@ class Storage:
     messages: MessageRepository
     answers: AnswerRepository
     feedback: FeedbackRepository
+    notices: NoticeRepository
     database: Database | None = None
     message_retention: timedelta = timedelta(days=90)
 
@@ -86,6 +89,7 @@ def sql_storage(database: Database, *, message_retention: timedelta = timedelta(
         messages=SqlMessageRepository(database),
         answers=SqlAnswerRepository(database),
         feedback=SqlFeedbackRepository(database),
+        notices=SqlNoticeRepository(database),
         database=database,
         message_retention=message_retention,
     )
@@ -100,6 +104,7 @@ def memory_storage(*, message_retention: timedelta = timedelta(days=90)) -> Stor
         messages=InMemoryMessageRepository(state),
         answers=InMemoryAnswerRepository(state),
         feedback=InMemoryFeedbackRepository(state),
+        notices=InMemoryNoticeRepository(state),
         message_retention=message_retention,
     )
 
