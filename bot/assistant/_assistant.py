@@ -30,7 +30,7 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
-from ._understanding import Synonym, focus, guidance_terms, split_questions
+from ._understanding import Synonym, focus, guidance_terms, question_sentences, split_questions
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -322,10 +322,10 @@ class Assistant:
             log.warning("embedding the question failed (%s)", type(exc).__name__)
         return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
 
-    def _asked(self, msg: _Message) -> str:
-        """What the doctor just asked (a long message's question sentences), in the guidance's words too."""
-        asked = focus(msg.text) or msg.text
-        return f"{asked} {guidance_terms(asked, self._query_lang(msg), self.synonyms)}".strip()
+    def _asked(self, msg: _Message) -> tuple[str, str]:
+        """What the doctor just asked (a long message's question sentences), and the guidance's words for it."""
+        asked = " ".join(question_sentences(msg.text)) or msg.text  # "I did 4 years of rheumatology." is context
+        return asked, guidance_terms(asked, self._query_lang(msg), self.synonyms)
 
     def _terms_vector(self, terms: str) -> list[float]:
         """The guidance's terms for a place or word, embedded once: they come from a short fixed list.
@@ -380,9 +380,9 @@ class Assistant:
         return self._remember(msg, reply, helpful=False)
 
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
+        asked, hint = self._asked(msg)
         content, sources = compose(
-            retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None,
-            asked=self._asked(msg),
+            retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None, asked=asked, hint=hint,
         )
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER), sources, "extractive", retrieval.ranked_doc_ids,

@@ -251,6 +251,8 @@ def _render(units: list[_Unit]) -> str:
 
 ON_POINT_WEIGHT = 0.3  # how far the doctor's own words move a section up its page, against retrieval's order
 BODY_WEIGHT = 1 / 3  # a word of the question found in a section's text, against one found in what it answers
+HINT_WEIGHT = 0.5  # a word the synonyms file added, against one the doctor wrote
+EXACT_WEIGHT = 0.05  # a tie-break: the share of a heading's words the doctor wrote
 
 
 _ASKING = "how much many often soon when who whom whose where which what combien quand qui quel quelle ou comment " \
@@ -282,8 +284,12 @@ class _OnPoint:
     claim it?" gets the section on the amount and then the one on claiming.
     """
 
-    def __init__(self, sections: list[Passage], asked: str, lang: str) -> None:
-        self.wanted = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
+    def __init__(self, sections: list[Passage], asked: str, lang: str, hint: str = "") -> None:
+        own = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
+        self.wanted = own | (set(terms(hint, lang)) - _asking_words(lang) if own else set())
+        # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
+        # yarok") help find the section; they count half, since the doctor did not write them.
+        self.weight = {t: 1.0 if t in own else HINT_WEIGHT for t in self.wanted}
         self.asked = {p.chunk.chunk_id: _term_set(" ".join((*p.chunk.section, *p.chunk.questions)), lang) for p in sections}
         self.body = {p.chunk.chunk_id: _term_set(p.chunk.text, lang) for p in sections}
         n = len(sections)
@@ -293,10 +299,16 @@ class _OnPoint:
             if df:
                 self.idf[t] = math.log(n / df)
         self.scale = max((self._raw(p.chunk.chunk_id, self.wanted) for p in sections), default=0.0)
+        # Of two headings matching the same words, the one that asks nothing else is more on point:
+        # "What are the criteria?" before "What happens if I don't meet the criteria?".
+        self.exact = {}
+        for p in sections:
+            heading = _term_set(" ".join(p.chunk.section[-1:]), lang)
+            self.exact[p.chunk.chunk_id] = len(heading & own) / len(heading) if heading else 0.0
 
     def _raw(self, cid: str, wanted: set[str]) -> float:
         return sum(
-            self.idf.get(t, 0.0) * (1.0 if t in self.asked[cid] else BODY_WEIGHT)
+            self.idf.get(t, 0.0) * self.weight[t] * (1.0 if t in self.asked[cid] else BODY_WEIGHT)
             for t in wanted
             if t in self.asked[cid] or t in self.body[cid]
         )
@@ -313,17 +325,17 @@ class _OnPoint:
 
 
 def _pick_sections(
-    retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = ""
+    retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = ""
 ) -> list[Passage]:
     """The top document's sections that answer: the best one, and another if it is close or on point."""
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
-    point = _OnPoint(sections, asked or question, lang)
+    point = _OnPoint(sections, asked or question, lang, hint)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
     covered: set[str] = set()
 
     def relevance(p: Passage) -> float:
-        return p.fused / best_fused + ON_POINT_WEIGHT * point.score(p, covered)
+        return p.fused / best_fused + ON_POINT_WEIGHT * point.score(p, covered) + EXACT_WEIGHT * point.exact.get(p.chunk.chunk_id, 0.0)
 
     top = max(sections, key=relevance) if sections else first
     chosen = [top]
@@ -354,19 +366,21 @@ def compose(
     parts: list[tuple[str, Retrieval]] | None = None,
     max_sections: int = 2,
     asked: str = "",
+    hint: str = "",
 ) -> tuple[Content, tuple[Source, ...]]:
     """An answer quoted from the guidance, chosen by what the doctor asked; the renderer adds date and sources.
 
     ``parts`` (two questions in one message, each with its own retrieval) are answered one after
     the other, each from its own best section. ``asked`` is what the doctor just wrote (the
-    question sentences of a long message), when ``question`` also carries what it follows.
+    question sentences of a long message), when ``question`` also carries what it follows;
+    ``hint`` the guidance's words for what it names (``knowledge/synonyms.yaml``).
     """
     questions = parts or [(question, retrieval)]
     chosen: list[tuple[str, Passage]] = []
     for q, r in questions:
         if not r.passages:
             continue
-        for p in _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked):
+        for p in _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint):
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
                 chosen.append((q, p))
     if not chosen:
