@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
 from bot.assistant import ConversationStore
 from bot.settings import Settings
 
@@ -60,7 +62,23 @@ class Storage:
             answers=self.answers.purge(cutoff),
             feedback=self.feedback.purge(cutoff),
             conversations=purge_conversations(cutoff) if purge_conversations else 0,
+            tickets=self._purge_closed_tickets(cutoff),
         )
+
+    def _purge_closed_tickets(self, cutoff: datetime) -> int:
+        """Hand-offs closed before ``cutoff`` go with their relayed messages and packet.
+
+        Their texts are the same messages the retention removes from ``messages``; an open ticket
+        is kept whatever its age, since an advisor is still working on it.
+        """
+        if self.database is None:
+            return 0  # the in-memory ticket store lives and dies with the process
+        from ._ticket_tables import ticket_message_links, tickets
+
+        old = sa.select(tickets.c.id).where(tickets.c.status == "closed", tickets.c.closed_at < cutoff)
+        with self.database.write() as conn:
+            conn.execute(sa.delete(ticket_message_links).where(ticket_message_links.c.ticket_id.in_(old)))
+            return conn.execute(sa.delete(tickets).where(tickets.c.id.in_(old))).rowcount or 0
 
     @property
     def answer_log(self) -> "StorageAnswerLog":
