@@ -273,6 +273,8 @@ def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
 # ---------------------------------------------------------------------------------------------
 
 TRIAGE_UNSEEN_FILE = GOLDEN_FILE.parent / "triage_unseen.yaml"
+# Written before the second round of data (issue 9) and never trained on: reported beside the others.
+TRIAGE_FRESH_FILE = GOLDEN_FILE.parent / "triage_fresh.yaml"
 UNSEEN_FILE = GOLDEN_FILE.parent / "unseen.yaml"
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
@@ -448,6 +450,8 @@ def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden
     sections["golden"] = triage_by_language(golden_triage_outcomes(golden_results, golden_items))
     if TRIAGE_UNSEEN_FILE.exists():
         sections["triage-unseen"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_UNSEEN_FILE)))
+    if TRIAGE_FRESH_FILE.exists():
+        sections["triage-fresh"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH_FILE)))
     if UNSEEN_FILE.exists():
         unseen = load_golden(UNSEEN_FILE)
         sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))

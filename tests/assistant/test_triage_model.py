@@ -77,8 +77,12 @@ def test_data_file_covers_every_class_in_three_languages_with_hard_negatives() -
 def test_data_file_shares_no_message_with_the_sets_that_measure_it() -> None:
     trained = {_normal(m.text) for m in load_triage_data()}
     golden = yaml.safe_load((REPO / "bot/eval/golden.yaml").read_text(encoding="utf-8"))
-    held_out = yaml.safe_load((REPO / "bot/eval/triage_unseen.yaml").read_text(encoding="utf-8"))
-    measured = {_normal(i["question"]) for i in golden} | {_normal(i["text"]) for i in held_out}
+    unseen = yaml.safe_load((REPO / "bot/eval/unseen.yaml").read_text(encoding="utf-8"))
+    held_out = [
+        item for name in ("triage_unseen.yaml", "triage_fresh.yaml")
+        for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
+    ]
+    measured = {_normal(i["question"]) for i in golden + unseen} | {_normal(i["text"]) for i in held_out}
     assert trained & measured == set()
 
 
