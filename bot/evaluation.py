@@ -374,13 +374,13 @@ def golden_triage_outcomes(results: list[ItemResult], items: list[GoldenItem]) -
     return [_outcome(r.id, r.lang, labels[r.id], r.kind, r.reason) for r in results]
 
 
-def cross_validation_outcomes(model, folds: int = 5) -> list[TriageOutcome]:
+def cross_validation_outcomes(model, folds: int = 5, seed: int = 0, settings=None) -> list[TriageOutcome]:
     """Model-only decisions for every labelled message, each by a model trained without it."""
     from bot.assistant import TriageKind as Kind, triage_message
     from bot.assistant._triage_model import cross_validate
 
     outcomes = []
-    for n, (message, predicted) in enumerate(cross_validate(model, folds)):
+    for n, (message, predicted) in enumerate(cross_validate(model, folds, seed, settings)):
         by_rule = triage_message(message.text)  # the rules run first in the bot too
         if by_rule is not None and by_rule.kind is Kind.ESCALATE and by_rule.reason is not None:
             predicted = by_rule.reason.value
