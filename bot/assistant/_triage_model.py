@@ -229,20 +229,39 @@ class TriageModel:
         coef = regression.coef_[:, :dims]
         self._weights = (coef / scaler.scale_).T.astype(np.float64)
         self._bias = (regression.intercept_ - (scaler.mean_ / scaler.scale_) @ coef.T).astype(np.float64)
-        self._vectoriser = self._model.vectoriser
+        # The n-gram block by hand too (analyser, vocabulary, idf): a sparse matrix per message
+        # costs more than the few hundred n-grams it holds.
+        vectoriser = self._model.vectoriser
+        self._analyse = vectoriser.build_analyzer() if vectoriser is not None else None
+        self._vocabulary: dict[str, int] = dict(vectoriser.vocabulary_) if vectoriser is not None else {}
+        self._idf = vectoriser.idf_.astype(np.float64) if vectoriser is not None else None
         self._gram_weights = (
-            (regression.coef_[:, dims:].T * self._model.lexical_scale).astype(np.float64) if self._vectoriser is not None else None
+            (regression.coef_[:, dims:].T * self._model.lexical_scale).astype(np.float64) if vectoriser is not None else None
         )
 
     def probabilities(self, vector: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
         """Class probabilities for normalised vectors (rows) and their messages, as the fitted
         model gives them. Without texts the n-gram block reads as an empty message."""
         scores = vector.astype(np.float64) @ self._weights + self._bias
-        if texts is not None and self._vectoriser is not None:
-            scores = scores + np.asarray(self._vectoriser.transform(texts) @ self._gram_weights)
+        if texts is not None and self._analyse is not None:
+            scores = scores + np.stack([self._gram_scores(t) for t in texts])
         scores -= scores.max(axis=-1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=-1, keepdims=True)
+
+    def _gram_scores(self, text: str) -> np.ndarray:
+        """The n-gram block's contribution: sublinear TF-IDF, L2-normalised, times the weights."""
+        counts: dict[int, int] = {}
+        for gram in self._analyse(text):
+            index = self._vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.zeros(self._gram_weights.shape[1])
+        indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self._idf[indices]
+        values /= np.linalg.norm(values)
+        return values @ self._gram_weights[indices]
 
     def classify(self, vector: list[float] | np.ndarray, text: str | None = None) -> ModelVerdict:
         v = _normalised(np.asarray(vector, dtype=np.float32).reshape(1, -1))
