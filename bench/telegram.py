@@ -120,11 +120,13 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=4, help="questions per doctor per round")
     parser.add_argument("--doctors", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds a doctor reads before the next question")
+    parser.add_argument("--threads", type=int, default=None, help="MEDALIYAH_THREADS for the bot (default: the setting's default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-telegram-") as tmp:
         index = args.index or build_index(Path(tmp) / "chroma")
         with BotApiEmulator() as api:
-            bot = BotProcess(api, Path(tmp) / "bot", index, telegram_flood_messages="100000", log_level="WARNING")
+            extra = {"threads": str(args.threads)} if args.threads else {}
+            bot = BotProcess(api, Path(tmp) / "bot", index, telegram_flood_messages="100000", log_level="WARNING", **extra)
             started = time.perf_counter()
             bot.start()
             print(f"bot started (index loaded, polling) in {time.perf_counter() - started:.1f}s")

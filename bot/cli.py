@@ -288,34 +288,8 @@ def status(
     except IndexUnavailable as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(1)
-    for line in _status_lines(report, stale_days or settings.stale_after_days):
+    for line in report.lines(stale_days or settings.stale_after_days):
         console.print(line, markup=False, highlight=False)
-
-
-def _status_lines(report, stale_days: int) -> list[str]:
-    if report.serving is None:
-        return ["Nothing serves yet: run `medaliyah ingest`."]
-    s = report.serving
-    lines = [
-        f"Serving {s.name}, published {(s.published_at or s.version.created_at)[:19].replace('T', ' ')} UTC "
-        f"by {s.run_by or 'unknown'} with {s.version.embedder}; {s.chunks} chunks.",
-        "",
-        f"Documents per topic ({len(report.documents)} in all):",
-        f"  {'topic':28} {'en':>3} {'fr':>3} {'es':>3}",
-    ]
-    for topic, counts in report.per_language_and_topic().items():
-        lines.append(f"  {topic:28} {counts['en']:>3} {counts['fr']:>3} {counts['es']:>3}")
-    lines.append("")
-    lines.append(f"Stale (as-of older than {stale_days} days, before {report.stale_before}): {len(report.stale)}")
-    lines += [f"  {d.doc_id} ({d.lang}) as of {d.as_of}" for d in report.stale]
-    lines.append(f"Missing in a language: {len(report.missing)}")
-    lines += [f"  {doc}: no {', '.join(langs)}" for doc, langs in report.missing.items()]
-    lines.append(f"Previous versions: {len(report.previous)}")
-    lines += [
-        f"  {v.name} ({(v.published_at or v.version.created_at)[:19].replace('T', ' ')}, {v.version.embedder}, {v.chunks} chunks)"
-        for v in report.previous
-    ]
-    return lines
 
 
 def _ingest_failed(exc: Exception, store) -> None:

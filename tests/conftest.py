@@ -85,18 +85,32 @@ def local_store(tmp_path: Path):
 
 @pytest.fixture(scope="session")
 def kb_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The shipped knowledge base, ingested once per session by the real CLI with the default embedder."""
+    """The shipped knowledge base, ingested once per test run by the real CLI with the default embedder.
+
+    Embedding the whole guidance is the single most expensive step of the suite, so under
+    pytest-xdist the workers share one build: the first to need it builds it under a file lock
+    in the run's common temp root, the others wait and reuse it. Tests only read it.
+    """
     import subprocess
     import sys
 
-    index = tmp_path_factory.mktemp("kb") / "chroma"
-    env = {**os.environ, "MEDALIYAH_INDEX_PATH": str(index), "COLUMNS": "120"}
-    env.pop("MEDALIYAH_EMBEDDER", None)
-    run = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ingest"], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    return index, run.stdout
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by every worker of this run
+    built, index, log = root / "kb-built", root / "kb" / "chroma", root / "kb-ingest.log"
+    with FileLock(str(root / "kb.lock")):
+        if not built.exists():
+            env = {**os.environ, "MEDALIYAH_INDEX_PATH": str(index), "COLUMNS": "120"}
+            env.pop("MEDALIYAH_EMBEDDER", None)
+            run = subprocess.run(
+                [sys.executable, "-m", "bot.cli", "ingest"], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
+            )
+            assert run.returncode == 0, run.stdout + run.stderr
+            log.write_text(run.stdout, encoding="utf-8")
+            built.touch()
+    return index, log.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

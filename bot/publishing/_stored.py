@@ -1,18 +1,17 @@
-"""Notification over the bot's storage: answer records say who was answered from what.
-
-``told`` is kept in a small JSON file beside the index until storage has a table for it; it only
-ever grows by (doctor, change) pairs, so losing it would at worst tell a doctor twice.
-"""
+"""Notification over the bot's storage: answer records say who was answered from what, and the
+notices table who was already told."""
 
 from __future__ import annotations
 
 import json
-import threading
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
 from ._notify import AnswerUse
+
+log = logging.getLogger(__name__)
 
 
 class StoredAnswerUses:
@@ -35,12 +34,17 @@ class StoredAnswerUses:
 
 
 class StoredRecipients:
-    """A doctor is contactable while stored and not blocked (/forget erases them entirely)."""
+    """A doctor is contactable while stored and not blocked (/forget erases them entirely).
 
-    def __init__(self, storage, told_file: Path) -> None:
+    Who was already told lives in the bot's database (``Storage.notices``), so it survives a
+    restart, moves with a PostgreSQL URL and is erased by /forget with the rest. A ``notified.json``
+    left beside the index by an earlier version is imported once and renamed.
+    """
+
+    def __init__(self, storage, legacy_file: Path | None = None) -> None:
         self.storage = storage
-        self.told_file = Path(told_file)
-        self._lock = threading.Lock()
+        if legacy_file is not None:
+            self._import_legacy(Path(legacy_file))
 
     def contactable(self, doctor_id: str) -> bool:
         if not doctor_id.lstrip("-").isdigit():
@@ -48,21 +52,23 @@ class StoredRecipients:
         doctor = self.storage.doctors.get(int(doctor_id))
         return doctor is not None and doctor.blocked_at is None
 
-    def _told(self) -> dict[str, list[str]]:
-        if not self.told_file.exists():
-            return {}
-        return json.loads(self.told_file.read_text(encoding="utf-8"))
-
     def already_told(self, doctor_id: str, change: str) -> bool:
-        return doctor_id in self._told().get(change, [])
+        return doctor_id.lstrip("-").isdigit() and self.storage.notices.told(int(doctor_id), change)
 
     def mark_told(self, doctor_id: str, change: str) -> None:
-        with self._lock:
-            told = self._told()
-            told.setdefault(change, [])
-            if doctor_id not in told[change]:
-                told[change].append(doctor_id)
-            self.told_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.told_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(told, indent=1), encoding="utf-8")
-            tmp.replace(self.told_file)
+        if doctor_id.lstrip("-").isdigit():
+            self.storage.notices.mark_told(int(doctor_id), change)
+
+    def _import_legacy(self, path: Path) -> None:
+        if not path.is_file():
+            return
+        try:
+            told: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            log.warning("could not read %s (%s); doctors it lists may be told again", path.name, type(exc).__name__)
+            return
+        for change, doctor_ids in told.items():
+            for doctor_id in doctor_ids:
+                if self.contactable(str(doctor_id)):  # a forgotten doctor stays forgotten
+                    self.mark_told(str(doctor_id), change)
+        path.replace(path.with_name(path.name + ".imported"))

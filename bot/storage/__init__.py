@@ -46,15 +46,17 @@ from ._memory import (
     InMemoryDoctorRepository,
     InMemoryFeedbackRepository,
     InMemoryMessageRepository,
+    InMemoryNoticeRepository,
     MemoryState,
 )
-from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository
+from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository, NoticeRepository
 from ._sql import (
     SqlAnswerRepository,
     SqlConversationStore,
     SqlDoctorRepository,
     SqlFeedbackRepository,
     SqlMessageRepository,
+    SqlNoticeRepository,
     insert_if_missing,
 )
 from ._storage import Storage, memory_storage, open_storage, sql_storage
@@ -89,15 +91,18 @@ __all__ = [
     "InMemoryDoctorRepository",
     "InMemoryFeedbackRepository",
     "InMemoryMessageRepository",
+    "InMemoryNoticeRepository",
     "MemoryState",
     "MessageAuthor",
     "MessageRepository",
+    "NoticeRepository",
     "PurgeReport",
     "SqlAnswerRepository",
     "SqlConversationStore",
     "SqlDoctorRepository",
     "SqlFeedbackRepository",
     "SqlMessageRepository",
+    "SqlNoticeRepository",
     "Storage",
     "StorageAnswerLog",
     "StorageError",

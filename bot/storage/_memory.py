@@ -13,7 +13,7 @@ from itertools import count
 
 from bot.assistant import InMemoryConversationStore, Language, TriageKind
 
-from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository
+from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository, NoticeRepository
 from ._values import AnswerRecord, Doctor, Feedback, Gap, GapReason, StoredMessage, utcnow
 
 
@@ -24,6 +24,7 @@ class MemoryState:
     messages: list[StoredMessage] = field(default_factory=list)
     answers: dict[int, AnswerRecord] = field(default_factory=dict)
     feedback: list[Feedback] = field(default_factory=list)
+    notices: dict[tuple[int, str], datetime] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     ids: count = field(default_factory=lambda: count(1))
 
@@ -73,6 +74,7 @@ class InMemoryDoctorRepository(DoctorRepository):
         s = self._s
         with s.lock:
             doctor = s.doctors.pop(doctor_id, None)
+            s.notices = {k: v for k, v in s.notices.items() if k[0] != doctor_id}
             conversations = {doctor.conversation_id} if doctor and doctor.conversation_id else set()
             for item in (*s.messages, *s.answers.values(), *s.feedback):
                 if item.doctor_id == doctor_id:
@@ -211,3 +213,16 @@ def gap_reasons(kind: TriageKind | str, helpful: bool, thumbs_down: bool) -> tup
 
 def _oldest_first(items: list) -> list:  # type: ignore[type-arg]
     return sorted(items, key=lambda x: (x.at, x.id))
+
+
+class InMemoryNoticeRepository(NoticeRepository):
+    def __init__(self, state: MemoryState) -> None:
+        self._s = state
+
+    def told(self, doctor_id: int, change: str) -> bool:
+        with self._s.lock:
+            return (doctor_id, change) in self._s.notices
+
+    def mark_told(self, doctor_id: int, change: str, at: datetime | None = None) -> None:
+        with self._s.lock:
+            self._s.notices.setdefault((doctor_id, change), at or utcnow())

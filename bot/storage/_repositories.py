@@ -115,3 +115,14 @@ class FeedbackRepository(ABC):
 
     @abstractmethod
     def forget_conversation(self, conversation_id: str) -> int: ...
+
+
+class NoticeRepository(ABC):
+    """Who was told about which guidance change (``medaliyah notify``): each doctor once per change."""
+
+    @abstractmethod
+    def told(self, doctor_id: int, change: str) -> bool: ...
+
+    @abstractmethod
+    def mark_told(self, doctor_id: int, change: str, at: datetime | None = None) -> None:
+        """Idempotent: marking twice keeps one record."""

@@ -21,8 +21,8 @@ from bot.assistant import ConversationState, EscalationReason, Language, TriageK
 from ._codec import from_json_list, to_json
 from ._database import Database
 from ._memory import gap_reasons
-from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository
-from ._tables import AnswerDocumentRow, AnswerRow, ConversationRow, DoctorRow, FeedbackRow, MessageRow
+from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository, NoticeRepository
+from ._tables import AnswerDocumentRow, AnswerRow, ConversationRow, DoctorRow, FeedbackRow, MessageRow, NoticeRow
 from ._values import AnswerRecord, Doctor, Feedback, Gap, MessageAuthor, StoredMessage, UsedDocument, utcnow
 
 conversations = ConversationRow.__table__
@@ -31,6 +31,7 @@ messages = MessageRow.__table__
 answers = AnswerRow.__table__
 answer_documents = AnswerDocumentRow.__table__
 feedback = FeedbackRow.__table__
+notices = NoticeRow.__table__
 
 
 def insert_if_missing(conn: Connection, table: sa.Table, values: dict[str, Any]) -> None:
@@ -362,3 +363,18 @@ class SqlFeedbackRepository(FeedbackRepository):
             )
             for r in rows
         ]
+
+
+class SqlNoticeRepository(NoticeRepository):
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def told(self, doctor_id: int, change: str) -> bool:
+        with self.database.read() as conn:
+            return conn.execute(
+                sa.select(notices.c.doctor_id).where(notices.c.doctor_id == doctor_id, notices.c.change == change)
+            ).first() is not None
+
+    def mark_told(self, doctor_id: int, change: str, at: datetime | None = None) -> None:
+        with self.database.write() as conn:
+            insert_if_missing(conn, notices, {"doctor_id": doctor_id, "change": change, "told_at": at or utcnow()})

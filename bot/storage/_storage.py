@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
 from bot.assistant import ConversationStore
 from bot.settings import Settings
 
@@ -15,15 +17,17 @@ from ._memory import (
     InMemoryDoctorRepository,
     InMemoryFeedbackRepository,
     InMemoryMessageRepository,
+    InMemoryNoticeRepository,
     MemoryState,
 )
-from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository
+from ._repositories import AnswerRepository, DoctorRepository, FeedbackRepository, MessageRepository, NoticeRepository
 from ._sql import (
     SqlAnswerRepository,
     SqlConversationStore,
     SqlDoctorRepository,
     SqlFeedbackRepository,
     SqlMessageRepository,
+    SqlNoticeRepository,
 )
 from ._values import PurgeReport, utcnow
 
@@ -41,6 +45,7 @@ class Storage:
     messages: MessageRepository
     answers: AnswerRepository
     feedback: FeedbackRepository
+    notices: NoticeRepository
     database: Database | None = None
     message_retention: timedelta = timedelta(days=90)
 
@@ -57,7 +62,23 @@ class Storage:
             answers=self.answers.purge(cutoff),
             feedback=self.feedback.purge(cutoff),
             conversations=purge_conversations(cutoff) if purge_conversations else 0,
+            tickets=self._purge_closed_tickets(cutoff),
         )
+
+    def _purge_closed_tickets(self, cutoff: datetime) -> int:
+        """Hand-offs closed before ``cutoff`` go with their relayed messages and packet.
+
+        Their texts are the same messages the retention removes from ``messages``; an open ticket
+        is kept whatever its age, since an advisor is still working on it.
+        """
+        if self.database is None:
+            return 0  # the in-memory ticket store lives and dies with the process
+        from ._ticket_tables import ticket_message_links, tickets
+
+        old = sa.select(tickets.c.id).where(tickets.c.status == "closed", tickets.c.closed_at < cutoff)
+        with self.database.write() as conn:
+            conn.execute(sa.delete(ticket_message_links).where(ticket_message_links.c.ticket_id.in_(old)))
+            return conn.execute(sa.delete(tickets).where(tickets.c.id.in_(old))).rowcount or 0
 
     @property
     def answer_log(self) -> "StorageAnswerLog":
@@ -86,6 +107,7 @@ def sql_storage(database: Database, *, message_retention: timedelta = timedelta(
         messages=SqlMessageRepository(database),
         answers=SqlAnswerRepository(database),
         feedback=SqlFeedbackRepository(database),
+        notices=SqlNoticeRepository(database),
         database=database,
         message_retention=message_retention,
     )
@@ -100,6 +122,7 @@ def memory_storage(*, message_retention: timedelta = timedelta(days=90)) -> Stor
         messages=InMemoryMessageRepository(state),
         answers=InMemoryAnswerRepository(state),
         feedback=InMemoryFeedbackRepository(state),
+        notices=InMemoryNoticeRepository(state),
         message_retention=message_retention,
     )
 

@@ -123,3 +123,13 @@ class FeedbackRow(Base):
     ticket_id: Mapped[str | None] = mapped_column(sa.String(64))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class NoticeRow(Base):
+    """A doctor told about a guidance change; erased with the doctor (``doctor_id`` rule above)."""
+
+    __tablename__ = "guidance_notices"
+
+    doctor_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    change: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    told_at: Mapped[datetime]

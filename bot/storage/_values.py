@@ -141,7 +141,8 @@ class PurgeReport:
     answers: int = 0
     feedback: int = 0
     conversations: int = 0
+    tickets: int = 0  # closed hand-offs, with the messages relayed in them
 
     @property
     def total(self) -> int:
-        return self.messages + self.answers + self.feedback + self.conversations
+        return self.messages + self.answers + self.feedback + self.conversations + self.tickets

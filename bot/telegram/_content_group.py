@@ -187,9 +187,7 @@ def content_group(settings, app, outbox: Outbox) -> ContentGroup:
         keep_versions=settings.keep_versions,
     )
 
-    def status_lines() -> list[str]:
-        from bot.cli import _status_lines  # the same text as `medaliyah status`
-
-        return _status_lines(index_status(store, stale_after_days=settings.stale_after_days), settings.stale_after_days)
+    def status_lines() -> list[str]:  # the same text as `medaliyah status`
+        return index_status(store, stale_after_days=settings.stale_after_days).lines(settings.stale_after_days)
 
     return ContentGroup(settings.content_chat_id, desk, outbox, status_lines=status_lines, max_upload_bytes=settings.max_document_bytes)

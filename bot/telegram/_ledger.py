@@ -100,6 +100,5 @@ class StorageLedger:
         self.storage.doctors.forget(doctor_id)
 
     def purge(self) -> int:
-        report = self.storage.purge()
-        return sum(int(getattr(report, name, 0) or 0) for name in ("messages", "answers", "feedback", "conversations"))
+        return self.storage.purge().total
 

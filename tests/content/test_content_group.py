@@ -43,7 +43,8 @@ def send_file(person: Person, group: Group, name: str, text: str) -> None:
     person._send({"document": {**media, "file_name": name, "mime_type": "text/markdown"}}, group.id)
 
 
-def wait_in_group(group: Group, after: int, needle: str, timeout: float = 60.0) -> Sent:
+def wait_in_group(group: Group, after: int, needle: str, timeout: float = 180.0) -> Sent:
+    # generous: a plan waits for the ingest lock, which the bot's nice-19 background ingest may hold on a busy machine
     return group.emulator.wait_for(
         lambda: next((m for m in group.sent()[after:] if needle in m.text), None), timeout, f"{needle!r} in the content group",
     )

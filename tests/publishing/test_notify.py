@@ -67,3 +67,25 @@ def test_a_doctor_who_blocked_the_bot_is_not_marked_told(small_corpus: Path, loc
     notice = Notice("zoe", "en", "q", "text", "Ask again", "change-1", "doc")
     assert send_notices([notice], lambda n: False, recipients, sleep=lambda s: None) == (0, 1)
     assert not recipients.already_told("zoe", "change-1")
+
+
+def test_who_was_told_moves_from_the_old_json_file_into_the_database_once(tmp_path: Path) -> None:
+    """An install upgraded from the JSON file keeps its history: nobody is told twice after the upgrade."""
+    import json
+
+    from bot.publishing import StoredRecipients
+    from bot.storage import open_database, sql_storage
+
+    storage = sql_storage(open_database(f"sqlite:///{tmp_path / 'medaliyah.db'}"))
+    storage.doctors.seen(11, 11)
+    legacy = tmp_path / "notified.json"
+    legacy.write_text(json.dumps({"grants:en:2026-11-30": ["11", "12"]}), encoding="utf-8")  # 12 used /forget since
+
+    recipients = StoredRecipients(storage, legacy)
+    assert recipients.already_told("11", "grants:en:2026-11-30")
+    assert not recipients.already_told("12", "grants:en:2026-11-30")  # a forgotten doctor is not re-created
+    assert not legacy.exists() and (tmp_path / "notified.json.imported").exists()
+    storage.close()
+    reopened = sql_storage(open_database(f"sqlite:///{tmp_path / 'medaliyah.db'}"))
+    assert StoredRecipients(reopened, legacy).already_told("11", "grants:en:2026-11-30")
+    reopened.close()

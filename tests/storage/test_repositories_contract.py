@@ -282,3 +282,23 @@ def test_the_answer_log_forgets_a_terminal_conversation_without_a_doctor(storage
     assert storage.answers.get(int(mine)) is None and storage.feedback.for_answer(int(mine)) == []
     assert storage.messages.recent("terminal") == [] and storage.conversations.load("terminal").turns == ()
     assert storage.answers.get(int(other)) is not None  # another conversation keeps its records
+
+
+# -- notices (who `medaliyah notify` already told) -----------------------------------------
+
+def test_a_doctor_is_told_about_a_change_once_across_a_restart_and_forget_erases_it(backend: Backend) -> None:
+    storage = backend.open()
+    for doctor in (1, 2):
+        storage.doctors.seen(doctor, doctor)
+    change = "periphery-grants:en:2026-11-30"
+    assert not storage.notices.told(1, change)
+    storage.notices.mark_told(1, change, at=T0)
+    storage.notices.mark_told(1, change)  # a retry after a crash between send and mark: no error, one record
+    storage.notices.mark_told(2, change)
+
+    again = backend.open()  # a restart
+    assert again.notices.told(1, change) and again.notices.told(2, change)
+    assert not again.notices.told(1, "periphery-grants:en:2027-01-15")  # a later change is news again
+
+    again.doctors.forget(1)
+    assert not again.notices.told(1, change) and again.notices.told(2, change)

@@ -145,3 +145,25 @@ def test_tickets_and_links_survive_a_restart(sql_backend: Backend) -> None:
     stored = again.open_for("1001")
     assert stored.taken_by == Advisor(7, "Dana Levi") and stored.thread_id == 88 and stored.packet == packet("fr")
     assert again.link_by_group_message(905).doctor_message_id == 5
+
+
+def test_the_retention_purge_drops_old_closed_tickets_with_their_relayed_texts_and_keeps_open_ones(
+    sql_backend: Backend,
+) -> None:
+    """What an advisor and a doctor wrote in a hand-off follows the same retention as every other message."""
+    storage = sql_backend.open()
+    store = SqlTicketStore(storage.database)
+    old = store.create(ticket("1001"))
+    store.add_link(MessageLink(old.id, "1001", 11, 901, Author.ADVISOR, "Votre numéro de dossier ?", "text", NOW))
+    store.update(old, close(old, NOW, by=ClosedBy.ADVISOR)[0])
+    recent = store.create(ticket("2002"))
+    store.update(recent, close(recent, NOW + timedelta(days=100), by=ClosedBy.ADVISOR)[0])
+    still_open = store.create(ticket("3003"))  # opened as long ago as the old one, still being worked on
+    store.add_link(MessageLink(still_open.id, "3003", 12, 902, Author.DOCTOR, "¿Alguien?", "text", NOW))
+
+    report = storage.purge(older_than=NOW + timedelta(days=90))
+
+    assert report.tickets == 1
+    assert [t.id for t in store.closed_tickets()] == [recent.id]
+    assert store.link_by_group_message(901) is None
+    assert store.open_for("3003") is not None and store.link_by_group_message(902) is not None
