@@ -137,43 +137,55 @@ class SnapshotSource(ABC):
 # -- Chroma ------------------------------------------------------------------------------------
 
 
-def _chroma_dense(collection, size: int) -> DenseSearch:
-    def search(vector, k, langs, doc_ids):
-        clauses: list[dict] = []
-        if langs:
-            clauses.append({"lang": langs[0]} if len(langs) == 1 else {"lang": {"$in": list(langs)}})
-        if doc_ids:
-            clauses.append({"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}})
-        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
-        got = collection.query(
-            query_embeddings=[vector],
-            n_results=max(1, min(k, size or 1)),
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            DenseHit(ChunkRecord.from_stored(cid, doc or "", meta or {}), 1.0 - float(dist))
-            for cid, doc, meta, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0]
-            )
-        ]
-
-    return search
-
-
 def load_snapshot(store: VersionedStore, version: IndexVersion) -> IndexSnapshot:
-    """A snapshot of one stored version, published or not (the quality gate reads an unpublished one)."""
+    """A snapshot of one stored version, published or not (the quality gate reads an unpublished one).
+
+    The vectors are read once with the chunks and searched in memory: a frozen version never
+    changes, a guidance corpus is small (a few thousand chunks are a few MB), and a matrix product
+    costs a fraction of a millisecond against several for a Chroma query per answer. It also means
+    a Chroma server that goes away mid-chat no longer touches answers, only the next refresh.
+    """
     collection = store.collection(version)
     with store.guard("reading the serving version"):
-        got = collection.get(include=["documents", "metadatas"])
-    chunks = sorted(
+        got = collection.get(include=["documents", "metadatas", "embeddings"])
+    rows = sorted(
         (
-            ChunkRecord.from_stored(cid, doc or "", meta or {})
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
+            (ChunkRecord.from_stored(cid, doc or "", meta or {}), vector)
+            for cid, doc, meta, vector in zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
         ),
-        key=lambda c: (c.doc_id, c.lang, c.chunk_index),
+        key=lambda row: (row[0].doc_id, row[0].lang, row[0].chunk_index),
     )
-    return IndexSnapshot(version, tuple(chunks), _chroma_dense(collection, len(chunks)))
+    chunks = tuple(chunk for chunk, _ in rows)
+    vectors = np.asarray([vector for _, vector in rows], dtype=np.float32).reshape(len(rows), version.dimension)
+    return IndexSnapshot(version, chunks, _matrix_dense(chunks, vectors))
+
+
+def _matrix_dense(chunks: tuple[ChunkRecord, ...], vectors: np.ndarray) -> DenseSearch:
+    """Cosine similarity over the snapshot's own vectors, as Chroma's cosine space computes it."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else None
+    vectors = vectors / np.where(norms == 0, 1.0, norms) if norms is not None else vectors
+    langs_of = np.asarray([c.lang for c in chunks])
+    docs_of = np.asarray([c.doc_id for c in chunks])
+
+    def search(vector, k, langs, doc_ids):
+        if not chunks:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        sims = vectors @ (query / (float(np.linalg.norm(query)) or 1.0))
+        keep = np.ones(len(chunks), dtype=bool)
+        if langs:
+            keep &= np.isin(langs_of, list(langs))
+        if doc_ids:
+            keep &= np.isin(docs_of, list(doc_ids))
+        candidates = np.flatnonzero(keep)
+        if not len(candidates):
+            return []
+        k = min(k, len(candidates))
+        top = candidates[np.argpartition(-sims[candidates], k - 1)[:k]]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return [DenseHit(chunks[int(i)], float(sims[int(i)])) for i in top]
+
+    return search
 
 
 class GuidanceIndex(SnapshotSource):
@@ -293,25 +305,6 @@ class FixedSnapshotSource(SnapshotSource):
 # -- in memory (the unit tier's fake) -----------------------------------------------------------
 
 
-def _memory_dense(chunks: tuple[ChunkRecord, ...], vectors: np.ndarray) -> DenseSearch:
-    def search(vector, k, langs, doc_ids):
-        if not chunks:
-            return []
-        sims = vectors @ np.asarray(vector, dtype=float)
-        order = np.argsort(-sims)
-        hits = []
-        for i in order:
-            c = chunks[int(i)]
-            if (langs and c.lang not in langs) or (doc_ids and c.doc_id not in doc_ids):
-                continue
-            hits.append(DenseHit(c, float(sims[int(i)])))
-            if len(hits) >= k:
-                break
-        return hits
-
-    return search
-
-
 class InMemorySnapshotSource(SnapshotSource):
     """Chunks embedded in memory and searched with numpy: the assistant's whole read side, no store.
 
@@ -336,7 +329,7 @@ class InMemorySnapshotSource(SnapshotSource):
 
     def _dense_for(self, chunks: tuple[ChunkRecord, ...], vectors: np.ndarray) -> DenseSearch:
         """How a snapshot searches its vectors (a test double may slow or break it)."""
-        return _memory_dense(chunks, vectors)
+        return _matrix_dense(chunks, np.asarray(vectors, dtype=np.float32).reshape(len(chunks), -1))
 
     def refresh(self) -> bool:
         return False

@@ -353,6 +353,17 @@ class VersionedStore:
         except Exception:  # already gone: nothing to discard
             pass
 
+    def discard_staged(self, name: str) -> bool:
+        """Drop a staged version nobody will publish (the content group's Discard); False if it is not one."""
+        try:
+            collection = self.client.get_collection(name, embedding_function=None)
+        except Exception:  # already gone
+            return False
+        if (collection.metadata or {}).get(META_STATE) != STATE_STAGED:
+            return False  # published meanwhile, or not a version: never drop what may serve
+        self.client.delete_collection(name)
+        return True
+
     def rollback(self, to: str | None = None) -> IndexVersion:
         """Make an earlier complete version serve again (the one before the serving one by default).
 

@@ -191,6 +191,17 @@ class EditorDesk:
             shutil.rmtree(pending.staging.parent, ignore_errors=True)
         return f"Published: {version.collection_name} serves now; running bots switch within seconds."
 
+    def discard(self, staged: str) -> str:
+        """The editor pressed Discard: the prepared version and its staged upload are dropped."""
+        pending = self._pending.pop(staged, None)
+        with self.store.ingest_lock():
+            dropped = self.store.discard_staged(staged)
+        if pending is not None and pending.staging is not None:
+            shutil.rmtree(pending.staging.parent, ignore_errors=True)
+        if not dropped:
+            return f"{staged} was no longer waiting; nothing changed."
+        return f"Discarded: {staged} was dropped; the serving guidance and the knowledge folder are unchanged."
+
     def rollback(self) -> str:
         with self.store.ingest_lock():
             version = self.store.rollback()

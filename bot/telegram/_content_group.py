@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 CONTENT_GROUP = 7  # PTB handler group: apart from the doctors' (0) and the handoff's
 PUBLISH_PREFIX = "cpub:"
+DISCARD_PREFIX = "cdis:"
 MEMBER_STATUSES = {"creator", "administrator", "member"}
 _EDITORS_FILE = Path(catalog.__file__).resolve().parent / "editors.yaml"
 
@@ -62,6 +63,7 @@ class ContentGroup:
             MessageHandler(here & filters.Document.ALL, self.on_file),
             MessageHandler(here & filters.COMMAND, self.on_command),
             CallbackQueryHandler(self.on_publish, pattern=lambda data: isinstance(data, str) and data.startswith(PUBLISH_PREFIX)),
+            CallbackQueryHandler(self.on_discard, pattern=lambda data: isinstance(data, str) and data.startswith(DISCARD_PREFIX)),
         ], CONTENT_GROUP)
 
     # --- who may act ----------------------------------------------------------------------------
@@ -112,6 +114,13 @@ class ContentGroup:
         await self._run(context.bot, message, name, lambda: self.desk.submit_file(name, content))
 
     async def on_publish(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._on_decision(update, context, PUBLISH_PREFIX)
+
+    async def on_discard(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._on_decision(update, context, DISCARD_PREFIX)
+
+    async def _on_decision(self, update: Update, context: ContextTypes.DEFAULT_TYPE, prefix: str) -> None:
+        """Publish or Discard under a plan: once, by a member of the group."""
         query = update.callback_query
         if query is None or not isinstance(query.message, Message):
             return
@@ -121,19 +130,20 @@ class ContentGroup:
             await query.answer()
         except TelegramError:
             pass
-        staged = (query.data or "")[len(PUBLISH_PREFIX):]
+        staged = (query.data or "")[len(prefix):]
         if not self.desk.pending(staged):
             await self._say(context.bot, query.message, editor_text("expired"))
             return
         try:
-            await query.edit_message_reply_markup(None)  # one press publishes once
+            await query.edit_message_reply_markup(None)  # one press decides once
         except TelegramError:
             pass
         editor = query.from_user.full_name or str(query.from_user.id)
-        await self._run(
-            context.bot, query.message, f"Publishing {staged}",
-            lambda: editor_text("published_by", result=self.desk.publish(staged), editor=editor), plain=True,
-        )
+        if prefix == DISCARD_PREFIX:
+            job, what = (lambda: editor_text("discarded_by", result=self.desk.discard(staged), editor=editor)), f"Discarding {staged}"
+        else:
+            job, what = (lambda: editor_text("published_by", result=self.desk.publish(staged), editor=editor)), f"Publishing {staged}"
+        await self._run(context.bot, query.message, what, job, plain=True)
 
     # --- helpers --------------------------------------------------------------------------------
 
@@ -157,7 +167,10 @@ class ContentGroup:
             return
         keyboard = ()
         if result.can_publish and len((PUBLISH_PREFIX + result.staged).encode()) <= 64:
-            keyboard = ((Button(editor_text("publish_button"), PUBLISH_PREFIX + result.staged),),)
+            keyboard = ((
+                Button(editor_text("publish_button"), PUBLISH_PREFIX + result.staged),
+                Button(editor_text("discard_button"), DISCARD_PREFIX + result.staged),
+            ),)
         await self._say(bot, message, "\n".join(result.lines()), keyboard)
 
     async def _say(self, bot: Bot, message: Message, text: str, keyboard=()) -> None:

@@ -104,7 +104,7 @@ def test_editors_check_publish_and_roll_back_guidance_from_their_group_and_outsi
     assert "en: 0 / 1 / 0" in plan.text, plan.text
     assert "serving      new" in plan.text and "gate: passed" in plan.text  # the gate compared both versions
     assert "Ready: press Publish" in plan.text
-    assert [b["text"] for row in plan.buttons for b in row] == [editor_text("publish_button")]
+    assert [b["text"] for row in plan.buttons for b in row] == [editor_text("publish_button"), editor_text("discard_button")]
 
     # an outsider pressing Publish changes nothing and is not answered
     query = outsider.press(plan, editor_text("publish_button"))
@@ -144,3 +144,11 @@ def test_editors_check_publish_and_roll_back_guidance_from_their_group_and_outsi
     wait_in_group(group, n, "/rollback")
     assert not any("Plan" in m.text or "Checking" in m.text for m in group.sent()[n:])
     assert not any("Plan" in m.text for m in outsider.received())
+
+    # Discard drops the prepared version: nothing changes for doctors, and the plan cannot be published later
+    n = len(group.sent())
+    editor.press(again, editor_text("discard_button"))
+    discarded = wait_in_group(group, n, "Discarded:")
+    assert "by Edith" in discarded.text
+    answer_with(doctor, "50,000")
+    assert not again.buttons  # the plan's buttons are gone: it cannot be published afterwards

@@ -137,7 +137,7 @@ class _Chat:
         self.proc.stdin.write(line + "\n")
         self.proc.stdin.flush()
 
-    def wait_for(self, text: str, where: str = "out", timeout: float = 60) -> bool:
+    def wait_for(self, text: str, where: str = "out", timeout: float = 180) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if text in "".join(self.out if where == "out" else self.err):

@@ -104,3 +104,19 @@ def test_unsupported_or_oversized_uploads_are_refused_politely(desk: EditorDesk)
     assert "unsupported file type" in desk.submit_file("notes.rtf", b"x").refused
     assert "limit" in desk.submit_file("big.md", b"x" * (3 * 1024 * 1024)).refused
     assert "not a plain file name" in desk.submit_file("../../etc/passwd.md", b"x").refused
+
+
+def test_discard_drops_the_prepared_version_and_leaves_the_folder_and_the_serving_guidance(
+    desk: EditorDesk, local_store, small_corpus: Path
+) -> None:
+    before = local_store.active()
+    original = (small_corpus / "en" / "periphery-grants.md").read_text()
+    preview = desk.submit_file("periphery-grants.md", EDITED.encode())
+    assert preview.staged in {v.name for v in local_store.versions()}
+
+    assert desk.discard(preview.staged).startswith("Discarded:")
+    assert preview.staged not in {v.name for v in local_store.versions()}
+    assert local_store.active() == before
+    assert (small_corpus / "en" / "periphery-grants.md").read_text() == original
+    assert not desk.pending(preview.staged)
+    assert "no longer waiting" in desk.discard(preview.staged)  # a second press changes nothing
