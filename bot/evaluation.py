@@ -273,6 +273,8 @@ def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
 # ---------------------------------------------------------------------------------------------
 
 TRIAGE_UNSEEN_FILE = GOLDEN_FILE.parent / "triage_unseen.yaml"
+# Written before the second round of data (issue 9) and never trained on: reported beside the others.
+TRIAGE_FRESH_FILE = GOLDEN_FILE.parent / "triage_fresh.yaml"
 UNSEEN_FILE = GOLDEN_FILE.parent / "unseen.yaml"
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
@@ -372,13 +374,13 @@ def golden_triage_outcomes(results: list[ItemResult], items: list[GoldenItem]) -
     return [_outcome(r.id, r.lang, labels[r.id], r.kind, r.reason) for r in results]
 
 
-def cross_validation_outcomes(model, folds: int = 5) -> list[TriageOutcome]:
+def cross_validation_outcomes(model, folds: int = 5, seed: int = 0, settings=None) -> list[TriageOutcome]:
     """Model-only decisions for every labelled message, each by a model trained without it."""
     from bot.assistant import TriageKind as Kind, triage_message
     from bot.assistant._triage_model import cross_validate
 
     outcomes = []
-    for n, (message, predicted) in enumerate(cross_validate(model, folds)):
+    for n, (message, predicted) in enumerate(cross_validate(model, folds, seed, settings)):
         by_rule = triage_message(message.text)  # the rules run first in the bot too
         if by_rule is not None and by_rule.kind is Kind.ESCALATE and by_rule.reason is not None:
             predicted = by_rule.reason.value
@@ -448,6 +450,8 @@ def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden
     sections["golden"] = triage_by_language(golden_triage_outcomes(golden_results, golden_items))
     if TRIAGE_UNSEEN_FILE.exists():
         sections["triage-unseen"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_UNSEEN_FILE)))
+    if TRIAGE_FRESH_FILE.exists():
+        sections["triage-fresh"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH_FILE)))
     if UNSEEN_FILE.exists():
         unseen = load_golden(UNSEEN_FILE)
         sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))

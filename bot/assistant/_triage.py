@@ -140,7 +140,7 @@ _RULES: tuple[_Rule, ...] = (
             r"\b(decidi|decida|decidan|decidime|decidan) (por mi|mi caso)\b", r"\b(revisar|revisen|revisa|revisas|mirar|miren|evaluar|evaluen|analizar|analicen) mi (expediente|caso|cv|perfil|situacion|legajo)\b",
             r"\b(confirmen|confirmame|confirmeme|confirma|decime|digame|diganme) si (yo )?(soy|estoy|califico|tengo derecho|quedo)\b",
             r"\b(en mi caso|a mi) (personalmente|en particular)\b",
-            r"\b(do|would) i personally (qualify|get)\b",
+            r"\b(am|do|would|will|can|could|should) i personally\b",
         ),
     ),
     # "yes or no" about the doctor's own eligibility asks for a decision, not information
@@ -170,6 +170,24 @@ _RULES: tuple[_Rule, ...] = (
             r"\bme (garantir|garantissez|garantis|promettre|promettez)\b",
             r"\b(garantizame|garantizarme|me (garantiza|garantizan|garantizas|garantizar|prometen|promete|prometes))\b",
         ),
+    ),
+)
+
+# A doctor who speaks of their own case and demands "yes or no" asks for a ruling (golden.yaml's
+# spec), whatever words sit in between. Not when the ruling is about the right to make aliyah or
+# one's status: that is legal_status, and the model names it.
+_LEGAL_STATUS_WORDS = _p(
+    r"\b(jewish|jew|juif|juive|judio|judia)\b", r"\blaw of return\b", r"\bloi du retour\b", r"\bley del retorno\b",
+    r"\b(grandfather|grandmother|grand-pere|grand-mere|abuelo|abuela)\b", r"\bconver(t|sion|ted|ti|tie|so|sa|sion)\b",
+    r"\breturning resident\b", r"\btoshav\b", r"\bresidente que regresa\b", r"\b(right to|droit (a|de)|derecho a) (make |faire |hacer )?(l'|mon |la )?(aliyah|alya|alyah|alia)\b",
+)
+_RULES = (
+    *_RULES,
+    _Rule(
+        EscalationReason.PERSONAL_ELIGIBILITY,
+        _p(r"\b(i|i'm|im|my|me|je|moi|mon|ma|mes|yo|mi|mis)\b", r"\bj'"),
+        unless=_LEGAL_STATUS_WORDS,
+        then=_p(r"\b(yes or no|oui ou non|si o no)\b"),
     ),
 )
 
@@ -234,7 +252,7 @@ def triage(text: str, vector: list[float] | None = None, model: "TriageModel | N
     by_rule = _by_rule(folded)
     if by_rule is not None:
         return by_rule
-    verdict = model.classify(vector) if model is not None and vector is not None else None
+    verdict = model.classify(vector, text[:MAX_TRIAGE_CHARS]) if model is not None and vector is not None else None
     if verdict is not None and verdict.label not in ("answer", *_DECLINES):
         return Triage(TriageKind.ESCALATE, EscalationReason(verdict.label), verdict.explain())
     clinical = _CLINICAL.search(folded)

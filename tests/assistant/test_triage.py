@@ -71,3 +71,31 @@ def test_clinical_questions_are_declined(text: str) -> None:
 @pytest.mark.parametrize("text", ["that doesn't help", "ça ne m'aide pas", "no me sirve"])
 def test_unhelpful_feedback_is_recognised(text: str) -> None:
     assert is_unhelpful_feedback(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do I get the tkuma money? I work in Netivot since May. yes or no",
+        "mon internat au Liban compte pour la licence ? oui ou non",
+        "¿me reconocen la residencia de Bogotá? sí o no",
+        "Am I personally eligible for the rent assistance? I landed in 2024",
+    ],
+)
+def test_a_yes_or_no_demand_about_ones_own_case_goes_to_a_person(text: str) -> None:
+    """golden.yaml's spec: demanding a ruling on one's own file is a decision only officials make."""
+    triage = triage_message(text)
+    assert triage is not None and triage.kind is TriageKind.ESCALATE and triage.reason is R.PERSONAL_ELIGIBILITY
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My grandmother was Jewish, my father is not. Can I make aliyah? yes or no", "j'ai le droit de faire mon alya ? mon père est juif. oui ou non"],
+)
+def test_a_yes_or_no_about_the_right_to_aliyah_is_left_to_the_legal_status_reading(text: str) -> None:
+    """Not an eligibility ruling on a licence file: the model names it legal status (Jewish Agency)."""
+    assert triage_message(text) is None
+
+
+def test_a_yes_or_no_about_the_program_in_general_is_not_a_ruling() -> None:
+    assert triage_message("can the exam be taken in Spanish? yes or no") is None

@@ -30,7 +30,7 @@ from bot.assistant import (
     triage_message,
 )
 from bot.assistant._triage import ALL_PATTERNS
-from bot.assistant._triage_model import CLASSES, ESCALATE_AT
+from bot.assistant._triage_model import CLASSES, ESCALATE_AT, Settings
 from tests.conftest import REPO
 
 R = EscalationReason
@@ -52,7 +52,23 @@ def toy_model() -> TriageModel:
         for i in range(8):
             messages.append(LabelledMessage(f"{label} example {i}", label, "en"))
             vectors.append(_vector(label, 0.15, seed=hash((label, i)) % 1000))
-    return TriageModel(messages, np.array(vectors))
+    return TriageModel(messages, np.array(vectors), settings=Settings(lexical_weight=0.0))  # the vectors alone decide
+
+
+_WORDS = {  # a phrase per class, which only the message's own words carry
+    "answer": "which documents are needed", "human_request": "put me through to a person",
+    "personal_eligibility": "sign off my dossier", "appeal": "contest their refusal",
+    "complaint": "the clerk insulted me", "distress": "cannot sleep anymore", "legal_status": "law of return grandfather",
+    "clinical": "antibiotic for otitis", "other_country": "licence in Ontario", "unrelated": "hummus recipe",
+}
+
+
+@pytest.fixture(scope="module")
+def worded_model() -> TriageModel:
+    """A model whose vectors are noise: only the messages' character n-grams tell the classes apart."""
+    rng = np.random.default_rng(7)
+    messages = [LabelledMessage(f"{_WORDS[label]} {tail}", label, "en") for label in CLASSES for tail in ("please", "thanks", "today", "now", "asap", "ok")]
+    return TriageModel(messages, rng.normal(size=(len(messages), DIM)), settings=Settings(lexical_weight=1.0))
 
 
 # -- the data file ------------------------------------------------------------------------------
@@ -77,8 +93,12 @@ def test_data_file_covers_every_class_in_three_languages_with_hard_negatives() -
 def test_data_file_shares_no_message_with_the_sets_that_measure_it() -> None:
     trained = {_normal(m.text) for m in load_triage_data()}
     golden = yaml.safe_load((REPO / "bot/eval/golden.yaml").read_text(encoding="utf-8"))
-    held_out = yaml.safe_load((REPO / "bot/eval/triage_unseen.yaml").read_text(encoding="utf-8"))
-    measured = {_normal(i["question"]) for i in golden} | {_normal(i["text"]) for i in held_out}
+    unseen = yaml.safe_load((REPO / "bot/eval/unseen.yaml").read_text(encoding="utf-8"))
+    held_out = [
+        item for name in ("triage_unseen.yaml", "triage_fresh.yaml")
+        for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
+    ]
+    measured = {_normal(i["question"]) for i in golden + unseen} | {_normal(i["text"]) for i in held_out}
     assert trained & measured == set()
 
 
@@ -138,7 +158,26 @@ def test_serving_arithmetic_matches_the_fitted_pipeline(toy_model: TriageModel) 
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(20, DIM)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    assert np.allclose(toy_model.probabilities(vectors), toy_model._model.predict_proba(vectors), atol=1e-6)
+    assert np.allclose(toy_model.probabilities(vectors), toy_model._model.predict_proba(vectors, [""] * 20), atol=1e-6)
+
+
+def test_serving_arithmetic_with_the_messages_words_matches_the_fitted_model(worded_model: TriageModel) -> None:
+    rng = np.random.default_rng(4)
+    vectors = rng.normal(size=(len(CLASSES), DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    texts = [f"{_WORDS[c]} for my file" for c in CLASSES]
+    assert np.allclose(worded_model.probabilities(vectors, texts), worded_model._model.predict_proba(vectors, texts), atol=1e-6)
+
+
+def test_the_messages_own_words_decide_what_the_embedding_blurs(worded_model: TriageModel) -> None:
+    """Same meaningless vector, different words: "sign off my dossier" goes to a person,
+    a licence in Ontario is declined as another country, a question about documents is answered."""
+    vector = np.random.default_rng(9).normal(size=DIM)
+    assert triage_message("could you sign off my dossier") is None  # no rule: the model decides
+    assert triage("could you sign off my dossier", vector, worded_model).kind is TriageKind.ESCALATE
+    ontario = triage("how do I get a licence in Ontario", vector, worded_model)
+    assert ontario.kind is TriageKind.DECLINE and ontario.reason is R.OTHER_COUNTRY
+    assert triage("which documents are needed", vector, worded_model).kind is TriageKind.ANSWER
 
 
 # -- decision order and explanations ----------------------------------------------------------------

@@ -56,3 +56,43 @@ def test_questions_about_how_appeals_work_are_answered(kb_assistant: Assistant) 
     reply = kb_assistant.reply("appeal-info", "How does the ministry's appeals committee for doctors work, who sits on it?")
     assert reply.triage.kind in (TriageKind.ANSWER, TriageKind.ANSWER_OFFER_ADVISOR)
     assert reply.sources
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a rheumatologist trained in Bordeaux, would I need to sit the Israeli exam?",
+        "médecin généraliste à Rennes depuis 9 ans, je pourrai travailler en Israël sans repasser d'examen ?",
+        "Soy neumonóloga, me formé en Rosario. Si nos instalamos en Ashkelon, ¿hay alguna beca para mí?",
+    ],
+    ids=["en", "fr", "es"],
+)
+def test_a_first_person_program_question_is_answered_not_handed_over(kb_assistant: Assistant, text: str) -> None:
+    """'Would I…', 'can I…', 'is there… for me' asks what the guidance says, not for a ruling."""
+    reply = kb_assistant.reply(f"first-person-{text[:8]}", text)
+    assert reply.triage.kind in (TriageKind.ANSWER, TriageKind.ANSWER_OFFER_ADVISOR), reply.triage.detail
+    assert reply.sources
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've told you my whole career. Confirm for me that I'll get the green track, I need it settled before I resign.",
+        "Vous avez tout mon parcours : validez-moi que j'entre dans le green track, je dois le savoir avant de démissionner.",
+    ],
+    ids=["en", "fr"],
+)
+def test_asking_to_have_ones_own_file_settled_goes_to_a_person(kb_assistant: Assistant, text: str) -> None:
+    reply = kb_assistant.reply(f"settle-{text[:8]}", text)
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is R.PERSONAL_ELIGIBILITY
+    assert "model: personal_eligibility" in reply.triage.detail  # no rule holds these words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Comment obtenir mon permis d'exercice auprès du Collège des médecins du Québec ?", "how do I get a medical licence in British Columbia as a foreign graduate?"],
+    ids=["fr-quebec", "en-british-columbia"],
+)
+def test_licensing_in_canada_is_declined_as_another_country(kb_assistant: Assistant, text: str) -> None:
+    reply = kb_assistant.reply(f"canada-{text[:8]}", text)
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY
