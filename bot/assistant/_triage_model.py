@@ -212,7 +212,7 @@ class TriageModel:
 
     def __init__(
         self, messages: list[LabelledMessage], vectors: np.ndarray, *, embedder_name: str = "", fingerprint: str = "",
-        settings: Settings | None = None,
+        settings: Settings | None = None, fitted: _Fitted | None = None,
     ) -> None:
         if len(messages) != len(vectors):
             raise ValueError("one vector per labelled message")
@@ -220,7 +220,7 @@ class TriageModel:
         self.embedder_name = embedder_name
         self.fingerprint = fingerprint
         self._vectors = _normalised(np.asarray(vectors, dtype=np.float32))
-        self._model = _fit(self._vectors, [m.text for m in messages], [m.label for m in messages], settings)
+        self._model = fitted or _fit(self._vectors, [m.text for m in messages], [m.label for m in messages], settings)
         self._escalate_at = (settings or Settings()).escalate_at
         self._classes = [str(c) for c in self._model.classes_]
         # The fitted weights, applied with plain numpy at serving time: sklearn's per-call input
@@ -327,11 +327,58 @@ def default_cache_dir() -> Path:
 
 
 def build_triage_model(embedder: _QueryEmbedder, cache_dir: Path | None, data_file: Path = DATA_FILE) -> TriageModel:
-    """Train the model for this embedder and data file (embedding only what the cache lacks)."""
+    """Train the model for this embedder and data file (embedding only what the cache lacks).
+
+    The fitted model is cached beside the vectors, keyed by embedder, data file and the library
+    that fitted it: fitting the n-gram regression takes seconds, and every process that answers
+    (the bot, each ``ask``, each ``chat``) would otherwise pay them at start-up.
+    """
     messages = load_triage_data(data_file)
     fingerprint = data_fingerprint(data_file)
     vectors = training_vectors(embedder, messages, cache_dir)
-    return TriageModel(messages, vectors, embedder_name=embedder.name, fingerprint=fingerprint)
+    file = _fitted_file(cache_dir, embedder.name, fingerprint) if cache_dir else None
+    fitted = _load_fitted(file) if file is not None else None
+    model = TriageModel(messages, vectors, embedder_name=embedder.name, fingerprint=fingerprint, fitted=fitted)
+    if file is not None and fitted is None:
+        _save_fitted(file, model._model)
+    return model
+
+
+def _fitted_file(cache_dir: Path, embedder_name: str, fingerprint: str) -> Path:
+    import sklearn
+
+    choices = hashlib.sha256(repr((Settings(), sklearn.__version__, np.__version__)).encode()).hexdigest()[:12]
+    return _cache_file(cache_dir, embedder_name).with_name(
+        f"{_cache_file(cache_dir, embedder_name).stem.replace('vectors', 'model')}-{fingerprint}-{choices}.pkl"
+    )
+
+
+def _load_fitted(file: Path) -> _Fitted | None:
+    """The user's own cache, written by this code (a pickle, so never point the cache at shared storage)."""
+    import pickle
+
+    if not file.exists():
+        return None
+    try:
+        with file.open("rb") as handle:
+            fitted = pickle.load(handle)  # noqa: S301 - our own cache file, see the docstring
+        return fitted if isinstance(fitted, _Fitted) else None
+    except Exception as exc:  # truncated, or from another version: fit again
+        log.warning("triage model cache %s unreadable (%s); fitting again", file.name, type(exc).__name__)
+        return None
+
+
+def _save_fitted(file: Path, fitted: _Fitted) -> None:
+    import pickle
+
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(fitted, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+    except OSError as exc:
+        log.warning("cannot cache the triage model in %s (%s)", file.parent, type(exc).__name__)
 
 
 def cross_validate(

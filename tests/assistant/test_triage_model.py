@@ -290,3 +290,24 @@ def test_triage_reads_no_more_than_a_telegram_message() -> None:
 def test_shipped_data_file_is_package_data() -> None:
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert TRIAGE_DATA_FILE.parent.name == "assistant" and '"bot.assistant" = ["*.json", "*.yaml"]' in pyproject
+
+
+def test_a_second_process_loads_the_fitted_model_from_the_cache_and_decides_the_same(tmp_path: Path, monkeypatch) -> None:
+    """Fitting takes seconds; every `ask`, `chat` and bot start would pay them without the cache."""
+    from bot.assistant import _triage_model
+
+    data, cache, embedder = _small_data(tmp_path / "data.yaml"), tmp_path / "cache", CountingEmbedder()
+    first = build_triage_model(embedder, cache, data)
+    assert list(cache.glob("triage-model-*.pkl"))
+
+    def no_fitting(*args, **kwargs):
+        raise AssertionError("fitted again although the cache holds this data file's model")
+
+    monkeypatch.setattr(_triage_model, "_fit", no_fitting)
+    again = build_triage_model(embedder, cache, data)
+    [vector] = embedder.embed_queries(["appeal message number 1"])
+    assert again.classify(vector, "appeal message number 1") == first.classify(vector, "appeal message number 1")
+
+    data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the data file changed
+    with pytest.raises(AssertionError, match="fitted again"):
+        build_triage_model(embedder, cache, data)
