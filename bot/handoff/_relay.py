@@ -21,7 +21,7 @@ from ._desk import GroupAction, HandoffDesk, Step
 from ._effects import CloseTopic, DoctorMessage, Effect, OpenTopic, ReopenTopic, TopicMessage, advisor_text
 from ._pacing import Pacer
 from ._packet import HandoffPacket
-from ._store import Author
+from ._store import Author, MessageLink
 from ._ticket import RATINGS, Advisor, AlreadyTaken, HandoffError, InvalidTransition, Ticket, TicketNotFound
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,9 @@ def rating_buttons(ticket_id: int) -> tuple[tuple[Button, ...], ...]:
 
 
 # -- the relay -------------------------------------------------------------------------------
+
+
+EDIT_WAITS_FOR_RELAY_S = 5.0
 
 
 class HandoffRelay:
@@ -234,7 +237,7 @@ class HandoffRelay:
     async def group_edited(self, chat_id: int | None, user_id: int | None, message_id: int, text: str) -> bool:
         if not self.desk.is_advisor(chat_id, user_id):
             return False
-        link = await self._desk(self.desk.store.link_by_group_message, message_id)
+        link = await self._link_for_edit(message_id)
         if link is None or link.author is not Author.ADVISOR:
             return False
         try:
@@ -244,6 +247,21 @@ class HandoffRelay:
             return False
         await self._desk(self.desk.store.update_link_text, link, text)
         return True
+
+    async def _link_for_edit(self, group_message_id: int) -> MessageLink | None:
+        """The link an advisor's edit follows, waiting briefly for it.
+
+        Updates are processed concurrently, so a quick correction can overtake the relay of the
+        message it corrects, whose link is written only once the doctor's copy exists. An edit of a
+        message that was never relayed (an internal note) just finds nothing after the wait.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + EDIT_WAITS_FOR_RELAY_S
+        while True:
+            link = await self._desk(self.desk.store.link_by_group_message, group_message_id)
+            if link is not None or loop.time() >= deadline:
+                return link
+            await asyncio.sleep(0.1)
 
     async def press(self, chat_id: int | None, user_id: int | None, name: str, data: str, *, conversation_id: str | None = None) -> str | None:
         """A handoff button. Returns the short notice for the one who pressed it, if any.

@@ -242,3 +242,30 @@ def test_a_topic_that_cannot_be_created_now_is_created_by_the_next_message() -> 
     first = [t for th, t, _ in platform.posts if th == thread][0]
     assert "Appeal of a decision" in first and "deleted" not in first
     assert platform.copies_to_topic == [(thread, "tg:1001", 4)]
+
+
+def test_an_advisors_quick_correction_that_overtakes_the_relay_still_reaches_the_doctor() -> None:
+    """Updates run concurrently: the edit can be handled while the message it edits is still being copied."""
+    relay, platform = setup()
+    ticket = run(relay.escalate("tg:1001", "en", "John", packet("en")))
+    thread = relay.desk.store.get(ticket.id).thread_id
+    copying = asyncio.Event()
+    copy = platform.copy_to_doctor
+
+    async def slow_copy(conversation_id, group_message_id):
+        copying.set()
+        await asyncio.sleep(0.3)  # Telegram is slow to answer copyMessage
+        return await copy(conversation_id, group_message_id)
+
+    platform.copy_to_doctor = slow_copy  # type: ignore[method-assign]
+
+    async def both():
+        message = asyncio.create_task(relay.group_message(GROUP, thread, 7, "Dana", 300, "The exam is in May"))
+        await copying.wait()
+        edited = await relay.group_edited(GROUP, 7, 300, "The exam is in June")
+        await message
+        return edited
+
+    assert run(both()) is True
+    doctor_copy = relay.desk.store.link_by_group_message(300).doctor_message_id
+    assert ("tg:1001", doctor_copy, "The exam is in June") in platform.edits
