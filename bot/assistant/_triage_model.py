@@ -348,9 +348,8 @@ def _fitted_file(cache_dir: Path, embedder_name: str, fingerprint: str) -> Path:
     import sklearn
 
     choices = hashlib.sha256(repr((Settings(), sklearn.__version__, np.__version__)).encode()).hexdigest()[:12]
-    return _cache_file(cache_dir, embedder_name).with_name(
-        f"{_cache_file(cache_dir, embedder_name).stem.replace('vectors', 'model')}-{fingerprint}-{choices}.pkl"
-    )
+    vectors = _cache_file(cache_dir, embedder_name)
+    return vectors.with_name(f"{vectors.stem.replace('vectors', 'model')}-{fingerprint}-{choices}.pkl")
 
 
 def _load_fitted(file: Path) -> _Fitted | None:

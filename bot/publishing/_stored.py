@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
+from bot.storage import doctor_id_of
+
 from ._notify import AnswerUse
 
 log = logging.getLogger(__name__)
@@ -47,17 +49,18 @@ class StoredRecipients:
             self._import_legacy(Path(legacy_file))
 
     def contactable(self, doctor_id: str) -> bool:
-        if not doctor_id.lstrip("-").isdigit():
-            return False
-        doctor = self.storage.doctors.get(int(doctor_id))
+        known = doctor_id_of(doctor_id)
+        doctor = self.storage.doctors.get(known) if known is not None else None
         return doctor is not None and doctor.blocked_at is None
 
     def already_told(self, doctor_id: str, change: str) -> bool:
-        return doctor_id.lstrip("-").isdigit() and self.storage.notices.told(int(doctor_id), change)
+        known = doctor_id_of(doctor_id)
+        return known is not None and self.storage.notices.told(known, change)
 
     def mark_told(self, doctor_id: str, change: str) -> None:
-        if doctor_id.lstrip("-").isdigit():
-            self.storage.notices.mark_told(int(doctor_id), change)
+        known = doctor_id_of(doctor_id)
+        if known is not None:
+            self.storage.notices.mark_told(known, change)
 
     def _import_legacy(self, path: Path) -> None:
         if not path.is_file():
