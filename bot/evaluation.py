@@ -277,6 +277,8 @@ def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
 TRIAGE_UNSEEN_FILE = GOLDEN_FILE.parent / "triage_unseen.yaml"
 # Written before the second round of data (issue 9) and never trained on: reported beside the others.
 TRIAGE_FRESH_FILE = GOLDEN_FILE.parent / "triage_fresh.yaml"
+# Written and committed before the third round of data (issue 9), never trained on or tuned against.
+TRIAGE_FRESH2_FILE = GOLDEN_FILE.parent / "triage_fresh2.yaml"
 UNSEEN_FILE = GOLDEN_FILE.parent / "unseen.yaml"
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
@@ -454,6 +456,8 @@ def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden
         sections["triage-unseen"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_UNSEEN_FILE)))
     if TRIAGE_FRESH_FILE.exists():
         sections["triage-fresh"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH_FILE)))
+    if TRIAGE_FRESH2_FILE.exists():
+        sections["triage-fresh2"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH2_FILE)))
     if UNSEEN_FILE.exists():
         unseen = load_golden(UNSEEN_FILE)
         sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))

@@ -95,7 +95,7 @@ def test_data_file_shares_no_message_with_the_sets_that_measure_it() -> None:
     golden = yaml.safe_load((REPO / "bot/eval/golden.yaml").read_text(encoding="utf-8"))
     unseen = yaml.safe_load((REPO / "bot/eval/unseen.yaml").read_text(encoding="utf-8"))
     held_out = [
-        item for name in ("triage_unseen.yaml", "triage_fresh.yaml")
+        item for name in ("triage_unseen.yaml", "triage_fresh.yaml", "triage_fresh2.yaml")
         for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
     ]
     measured = {_normal(i["question"]) for i in golden + unseen} | {_normal(i["text"]) for i in held_out}
@@ -311,3 +311,14 @@ def test_a_second_process_loads_the_fitted_model_from_the_cache_and_decides_the_
     data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the data file changed
     with pytest.raises(AssertionError, match="fitted again"):
         build_triage_model(embedder, cache, data)
+
+
+def test_every_held_out_triage_set_is_valid_and_covers_each_language() -> None:
+    from bot.evaluation import TRIAGE_FRESH2_FILE, TRIAGE_FRESH_FILE, TRIAGE_UNSEEN_FILE, load_triage_set
+
+    for path in (TRIAGE_UNSEEN_FILE, TRIAGE_FRESH_FILE, TRIAGE_FRESH2_FILE):
+        items = load_triage_set(path)
+        assert len({i.id for i in items}) == len(items), path.name
+        for lang in ("en", "fr", "es"):
+            labels = {i.label for i in items if i.lang == lang}
+            assert {"answer", "clinical", "other_country"} <= labels, (path.name, lang)
