@@ -1,7 +1,8 @@
 """Cross-validated triage figures over the data file for a grid of model settings.
 
-This is how the shipped choices in ``bot/assistant/_triage_model.py`` (n-gram weight,
-regularisation, other-country class weight, escalation threshold) were picked: over the labelled
+This is how the shipped choices in ``bot/assistant/_triage_model.py`` (character and word
+n-gram weights, regularisation, other-country class weight, escalation and decline thresholds)
+were picked: over the labelled
 data file only, never over the golden or held-out sets. Run from the repository root::
 
     .venv/bin/python bench/triage_grid.py            # the shipped settings and their neighbours
@@ -36,7 +37,8 @@ def figures(model, settings: Settings) -> dict[str, float]:
         m = evaluation.triage_metrics(evaluation.cross_validation_outcomes(model, 5, seed, settings))
         for key, value in {
             "esc.recall": m.escalation_recall, "esc.precision": m.escalation_precision,
-            "answer recall": m.per_class["answer"]["recall"], "other-country declined": m.other_country_declined or 0.0,
+            "answer recall": m.per_class["answer"]["recall"], "clinical declined": m.clinical_declined or 0.0,
+            "other-country declined": m.other_country_declined or 0.0,
             "out-of-scope declined": m.out_of_scope_declined or 0.0, "in-scope declined": m.in_scope_declined,
         }.items():
             totals[key] = totals.get(key, 0.0) + value / len(SEEDS)
@@ -48,23 +50,30 @@ def main() -> None:
     shipped = Settings()
     if "--full" in sys.argv:
         grid = [
-            Settings(lexical_weight=lw, regularisation=c, weight_factors=(("other_country", w),), escalate_at=e)
-            for lw, c, w, e in itertools.product((0.0, 1.0, 2.0), (0.1, 0.3), (1.0, 3.0), (0.3, 0.35, 0.4, 0.45))
+            Settings(lexical_weight=lw, regularisation=c, weight_factors=(("other_country", w),), escalate_at=e, word_weight=ww, decline_at=d)
+            for lw, ww, c, w, e, d in itertools.product(
+                (0.0, 1.0, 2.0), (0.0, 0.5, 1.0), (0.1, 0.3), (1.0, 3.0, 4.0), (0.3, 0.35, 0.4, 0.45), (0.35, 0.5),
+            )
         ]
     else:
         grid = [shipped] + [
             Settings(**{**shipped.__dict__, field: value})
             for field, values in (
-                ("lexical_weight", (0.0, 2.0)), ("regularisation", (0.1,)),
-                ("weight_factors", ((("other_country", 1.0),),)), ("escalate_at", (0.3, 0.4, 0.45)),
+                ("lexical_weight", (0.0, 2.0)), ("word_weight", (0.0, 1.0)), ("regularisation", (0.1,)),
+                ("weight_factors", ((("other_country", 1.0),), (("other_country", 3.0),))),
+                ("escalate_at", (0.35, 0.4, 0.45)), ("decline_at", (0.5,)),
             )
             for value in values
         ]
     print(f"{len(model.messages)} labelled messages; shipped: {shipped}")
     for settings in grid:
         row = figures(model, settings)
-        label = f"ngram {settings.lexical_weight:.1f} C {settings.regularisation:.2f} other-country x{dict(settings.weight_factors).get('other_country', 1.0):.0f} escalate at {settings.escalate_at:.2f}"
-        print(f"{label:<60} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()), flush=True)
+        label = (
+            f"ngram {settings.lexical_weight:.1f} words {settings.word_weight:.1f} C {settings.regularisation:.2f} "
+            f"other-country x{dict(settings.weight_factors).get('other_country', 1.0):.0f} escalate at {settings.escalate_at:.2f} "
+            f"decline at {settings.decline_at:.2f}"
+        )
+        print(f"{label:<90} " + "  ".join(f"{k} {v:.3f}" for k, v in row.items()), flush=True)
 
 
 if __name__ == "__main__":

@@ -65,10 +65,10 @@ _WORDS = {  # a phrase per class, which only the message's own words carry
 
 @pytest.fixture(scope="module")
 def worded_model() -> TriageModel:
-    """A model whose vectors are noise: only the messages' character n-grams tell the classes apart."""
+    """A model whose vectors are noise: only the messages' character and word n-grams tell the classes apart."""
     rng = np.random.default_rng(7)
     messages = [LabelledMessage(f"{_WORDS[label]} {tail}", label, "en") for label in CLASSES for tail in ("please", "thanks", "today", "now", "asap", "ok")]
-    return TriageModel(messages, rng.normal(size=(len(messages), DIM)), settings=Settings(lexical_weight=1.0))
+    return TriageModel(messages, rng.normal(size=(len(messages), DIM)), settings=Settings(lexical_weight=1.0, word_weight=1.0))
 
 
 # -- the data file ------------------------------------------------------------------------------
