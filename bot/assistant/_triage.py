@@ -202,6 +202,28 @@ _CLINICAL = _p(
 )
 
 
+# A question about practising in Israel is in scope, whatever other country the doctor trained or
+# works in ("I studied in Spain, how do I get licensed in Israel?"): the model's other-country
+# decline gives way when the message names Israel as the place, or one of the program's own terms.
+# Not when Israel is where the doctor already practises ("I'm a doctor in Israel, moving to Dubai").
+_ASKS_ABOUT_ISRAEL = _p(
+    r"\b(in|to|for|en|pour|para|a|vers|hacia) (l'?)?israel\b",
+    r"\bisrael(i|ien|ienne|iens|iennes|ies)? (exam|examen)\b", r"\b(exam|examen) (israeli|israelien)\b",
+    r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole hadash|green track|via verde|imap|medex|tkuma|sal klita|teudat zehut"
+    r"|toshav|toshavim|conseil scientifique|scientific council|consejo cientifico|kupat|kupot|sderot|negev|neguev|galilee|galilea)\b",
+)
+_PRACTISES_IN_ISRAEL = _p(r"\b(doctor|physician|specialist|medecin|specialiste|medico|especialista) (in|en) israel\b")
+
+
+def asks_about_israel(text: str) -> str | None:
+    """The words that make a message about Israel rather than another country, or None."""
+    folded = _capped(text)
+    match = _ASKS_ABOUT_ISRAEL.search(folded)
+    if match is None or _PRACTISES_IN_ISRAEL.search(folded):
+        return None
+    return match.group(0)
+
+
 def _capped(text: str) -> str:
     return fold(text[:MAX_TRIAGE_CHARS])
 
@@ -245,7 +267,8 @@ def triage(text: str, vector: list[float] | None = None, model: "TriageModel | N
     """The decision for one message: rules first, then the model over the question embedding.
 
     Order: escalation rules (always win) → the model's escalation (its threshold favours recall)
-    → the clinical rule → the model's decline → answer. Without a vector or a model (the embedder
+    → the clinical rule → the model's decline (another country's only when the message does not
+    ask about Israel) → answer. Without a vector or a model (the embedder
     failed, or no model was built) the rules decide alone.
     """
     folded = _capped(text)
@@ -260,6 +283,9 @@ def triage(text: str, vector: list[float] | None = None, model: "TriageModel | N
         why = f"rule: clinical question, matched “{clinical.group(0)}”"
         return Triage(TriageKind.DECLINE, EscalationReason.CLINICAL, why + (f"; {verdict.explain()}" if verdict else ""))
     if verdict is not None and verdict.label in _DECLINES:
+        israel = asks_about_israel(text) if verdict.label == "other_country" else None
+        if israel is not None:
+            return Triage(TriageKind.ANSWER, None, f"rule: asks about Israel (“{israel}”), not another country; {verdict.explain()}")
         return Triage(TriageKind.DECLINE, EscalationReason(verdict.label), verdict.explain())
     return Triage(TriageKind.ANSWER, None, verdict.explain() if verdict else "rules: nothing matched; no model")
 
@@ -282,6 +308,6 @@ def is_unhelpful_feedback(text: str) -> bool:
 
 
 ALL_PATTERNS = (
-    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK,
+    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK, _ASKS_ABOUT_ISRAEL, _PRACTISES_IN_ISRAEL,
     *(p for rule in _RULES for p in (rule.pattern, rule.unless, rule.then) if p is not None),
 )

@@ -30,7 +30,7 @@ from bot.assistant import (
     triage_message,
 )
 from bot.assistant._triage import ALL_PATTERNS
-from bot.assistant._triage_model import CLASSES, ESCALATE_AT, Settings
+from bot.assistant._triage_model import CLASSES, ESCALATE_AT, ModelVerdict, Settings
 from tests.conftest import REPO
 
 R = EscalationReason
@@ -322,3 +322,30 @@ def test_every_held_out_triage_set_is_valid_and_covers_each_language() -> None:
         for lang in ("en", "fr", "es"):
             labels = {i.label for i in items if i.lang == lang}
             assert {"answer", "clinical", "other_country"} <= labels, (path.name, lang)
+
+
+class _SaysOtherCountry:
+    """A model stub that reads every message as another country's licensing."""
+
+    def classify(self, vector, text=None) -> ModelVerdict:
+        probabilities = {c: 0.0 for c in CLASSES} | {"other_country": 0.9, "answer": 0.1}
+        return ModelVerdict("other_country", 0.9, probabilities, ())
+
+
+@pytest.mark.parametrize("text", [
+    "Estudié en Madrid y soy pediatra, ¿cómo obtengo la licencia en Israel?",
+    "Diplômé en Argentine, quelle voie pour exercer en Israël ?",
+    "I trained in Chile, does the green track apply to me?",
+])
+def test_a_foreign_diploma_question_about_israel_is_answered_not_declined(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER and "asks about Israel" in decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    "How do I get my medical degree recognised in Spain?",
+    "Soy médico en Israel y me quiero ir a Dubái, ¿cómo saco la licencia?",
+])
+def test_another_country_question_is_still_declined(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY
