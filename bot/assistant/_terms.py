@@ -54,6 +54,12 @@ def _raw_tokens(text: str) -> list[str]:
 
 def terms(text: str, lang: str) -> list[str]:
     """Stemmed, accent-folded, stopword-free terms of ``text`` read as ``lang``."""
+    return list(_terms(text, lang))
+
+
+@lru_cache(maxsize=16384)
+def _terms(text: str, lang: str) -> tuple[str, ...]:
+    """Cached: an answer reads the same guidance sentences again and again (a dozen per answer)."""
     stop = _STOP.get(lang, _STOP["en"])
     words = [t for t in _raw_tokens(text) if t not in stop and (len(t) > 1 or t.isdigit())]
-    return _stemmer(lang).stemWords(words)
+    return tuple(_stemmer(lang).stemWords(words))
