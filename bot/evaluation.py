@@ -280,6 +280,7 @@ TRIAGE_FRESH_FILE = GOLDEN_FILE.parent / "triage_fresh.yaml"
 # Written and committed before the third round of data (issue 9), never trained on or tuned against.
 TRIAGE_FRESH2_FILE = GOLDEN_FILE.parent / "triage_fresh2.yaml"
 UNSEEN_FILE = GOLDEN_FILE.parent / "unseen.yaml"
+UNSEEN2_FILE = GOLDEN_FILE.parent / "unseen2.yaml"  # the lead's second answer set, never tuned on
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
 TRIAGE_CLASSES = ("answer", *ESCALATION_CLASSES, *DECLINE_CLASSES)
@@ -464,6 +465,8 @@ def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden
     if UNSEEN_FILE.exists():
         unseen = load_golden(UNSEEN_FILE)
         sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))
+    if UNSEEN2_FILE.exists():
+        sections["unseen2"] = triage_by_language(run_triage_set(assistant, golden_as_triage(load_golden(UNSEEN2_FILE))))
     return sections
 
 
