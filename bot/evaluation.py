@@ -21,6 +21,8 @@ from bot.assistant._text import fold
 # Shipped as package data, so an installed `medaliyah eval` runs without --golden.
 GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
 UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
+# Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
+DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {
