@@ -56,4 +56,9 @@ def terms(text: str, lang: str) -> list[str]:
     """Stemmed, accent-folded, stopword-free terms of ``text`` read as ``lang``."""
     stop = _STOP.get(lang, _STOP["en"])
     words = [t for t in _raw_tokens(text) if t not in stop and (len(t) > 1 or t.isdigit())]
-    return _stemmer(lang).stemWords(words)
+    stems = _stemmer(lang).stemWords(words)
+    if lang == "fr":
+        # Folded before stemming, "versée" reads as "versee" and stems to "verse" while "versé"
+        # stems to "vers": the feminine participle would never meet its verb or its noun.
+        stems = [s[:-1] if len(s) > 3 and s.endswith("e") else s for s in stems]
+    return stems
