@@ -95,6 +95,7 @@ def source_of(passage: Passage) -> Source:
 
 ANSWER_BUDGET = 1500  # characters of quoted guidance: a phone screen or two; a whole section usually fits
 SECTION_FITS = 1300  # a section this short is quoted whole: its own order and caveats are the best answer
+PART_EXTRA = 500  # each further question of a multi-question message adds this much room: two asks, two answers
 # "How long / how much / when": a sentence with a figure in it is what the doctor is after.
 _QUANTITY = re.compile(
     r"how (long|much|many|soon)|when|what age|combien|quand|quel [aâ]ge|delai|duree|"
@@ -417,7 +418,7 @@ def compose(
         name = catalog.text(f"language_names_{other}", lang)
         blocks.extend(paragraphs(catalog.text("other_language_note", lang, language=name)))
     quoted: dict[str, str] = {}
-    remaining = ANSWER_BUDGET
+    remaining = ANSWER_BUDGET + PART_EXTRA * max(0, len(parts or ()) - 1)
     # The section most on point takes its room first (whole when it fits); the others share the rest.
     by_relevance = sorted(chosen, key=lambda qp: -weight.get(qp[1].chunk.chunk_id, qp[1].fused)) if not parts else chosen
     for i, (q, p) in enumerate(by_relevance):
