@@ -489,7 +489,8 @@ class Assistant:
         previous = next((t.question for t in reversed(state.turns) if t.kind is not TriageKind.ESCALATE), None)
         if previous is None:
             return None
-        folded = _COURTESY.sub("", fold(text))
+        # Spanish opens a question with "¿": "¿y cuánto tarda?" starts with "y" all the same.
+        folded = _COURTESY.sub("", fold(text).lstrip("¿¡ \"'«")).lstrip("¿¡ \"'«")
         words = folded.split()
         if (
             _FOLLOW_UP_START.search(folded)
