@@ -6,7 +6,7 @@ import contextlib
 import functools
 import sys
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from bot._failures import explain_failure
 from bot._logging import configure_logging
 from bot._terminal import ProgressLines, terminal_safe
 from bot.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from ingest import CorpusInvalid
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="MedAliyah: guidance for doctors making aliyah.")
 console = Console()
@@ -120,13 +123,14 @@ def _ingest(
         _rollback(settings, wait=wait)
         return
     root = knowledge or settings.knowledge_dir
+
+    def load() -> list:
+        return load_corpus(root, max_bytes=settings.max_document_bytes)
+
     try:
-        documents = load_corpus(root, max_bytes=settings.max_document_bytes)
+        documents = load()  # a malformed file is reported before the model loads or the lock is taken
     except CorpusInvalid as exc:
-        for problem in exc.problems:
-            _error(str(problem))
-        err_console.print(f"{len(exc.problems)} problem(s); the index was not touched.", markup=False)
-        raise typer.Exit(1)
+        _corpus_invalid(exc)
     embedder = make_embedder(settings.embedder)
     if dry_run:
         # A dry run only reads: a store that does not exist yet is planned as empty, not created.
@@ -152,12 +156,14 @@ def _ingest(
             ) as bar:
                 task = bar.add_task("embed", total=None)
                 report = run_ingest(
-                    documents, store, embedder,
+                    load, store, embedder,
                     progress=lambda done, total: bar.update(task, completed=done, total=total), **options,
                 )
         else:  # a log or CI: a bar would draw nothing until the end
             lines = ProgressLines(lambda line: err_console.print(line, markup=False, highlight=False))
-            report = run_ingest(documents, store, embedder, progress=lines, **options)
+            report = run_ingest(load, store, embedder, progress=lines, **options)
+    except CorpusInvalid as exc:  # broken by an edit made while this run waited for the lock
+        _corpus_invalid(exc)
     except IngestBusy as exc:
         err_console.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(EXIT_BUSY)
@@ -180,6 +186,13 @@ def _ingest(
             markup=False, highlight=False,
         )
     _train_triage(embedder, settings)
+
+
+def _corpus_invalid(exc: CorpusInvalid) -> NoReturn:
+    for problem in exc.problems:
+        _error(str(problem))
+    err_console.print(f"{len(exc.problems)} problem(s); the index was not touched.", markup=False)
+    raise typer.Exit(1)
 
 
 def _train_triage(embedder, settings: Settings) -> None:

@@ -14,7 +14,7 @@ from ._embedders import (
     SentenceTransformerEmbedder,
     make_embedder,
 )
-from ._ingest import DocumentChange, IngestPlan, IngestReport, PublishCheck, RemovalRefused, plan_ingest, run_ingest
+from ._ingest import CorpusLoader, DocumentChange, IngestPlan, IngestReport, PublishCheck, RemovalRefused, plan_ingest, run_ingest
 from ._problems import CorpusInvalid, Problem
 from ._reader import (
     DenseHit,
@@ -44,6 +44,7 @@ __all__ = [
     "ChunkRecord",
     "CorpusInvalid",
     "DenseHit",
+    "CorpusLoader",
     "DocumentChange",
     "DocumentMetadata",
     "Embedder",

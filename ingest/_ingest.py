@@ -21,6 +21,8 @@ Change = Literal["added", "changed", "removed", "unchanged"]
 ProgressCallback = Callable[[int, int], None]
 # Called with the complete, not yet published version; returns why it must not be published, or None.
 PublishCheck = Callable[[IndexVersion], "str | None"]
+# Reads the guidance folder; run_ingest calls it holding the lock, see there.
+CorpusLoader = Callable[[], "list[SourceDocument]"]
 
 DEFAULT_MAX_REMOVAL_SHARE = 0.5  # over half of all served documents gone is a mistake until said otherwise
 HEARTBEAT_SECONDS = 2.0  # how often a long embedding run checks that the store still answers
@@ -148,7 +150,7 @@ def plan_ingest(
 
 
 def run_ingest(
-    documents: list[SourceDocument],
+    documents: list[SourceDocument] | CorpusLoader,
     store: VersionedStore,
     embedder: Embedder,
     *,
@@ -171,8 +173,14 @@ def run_ingest(
     the version is staged instead, for ``VersionedStore.promote`` once someone confirms it.
     A plan that would remove too much (``IngestPlan.removal_risk``) raises ``RemovalRefused``
     before any write.
+
+    ``documents`` may be a loader instead of a list: it is then called once the lock is held.
+    An ingest that read the folder and then waited for another one would otherwise publish
+    what the folder held before that other ingest's edit, over the newer text.
     """
     with store.ingest_lock(wait=wait) as lock:
+        if callable(documents):
+            documents = documents()
         def tick(done: int, total: int) -> None:
             lock.beat()
             if progress:

@@ -72,6 +72,7 @@ def _escape_star_codes(text: str) -> str:
     return _STAR_CODE.sub(lambda m: m.group(1)[:-1] + "\\*" if len(m.group(1)) % 2 else m.group(1), text)
 
 
+@lru_cache(maxsize=2048)  # the same guidance sections are quoted again and again; Content is immutable
 def parse_markdown(text: str) -> Content:
     """Blocks of a Markdown text, as the guidance and LLM drafts write it.
 

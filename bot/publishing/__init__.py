@@ -13,7 +13,8 @@ from ._background import (
     describe_exit,
     start_background_ingest,
 )
-from ._editor import EditorDesk, Preview
+from ._editor import EditorDesk, Preview, build_staged
+from ._isolated_build import build_in_child
 from ._notify import (
     AnswerUse,
     AnswerUses,
@@ -53,6 +54,8 @@ __all__ = [
     "GateRow",
     "IndexStatus",
     "Preview",
+    "build_in_child",
+    "build_staged",
     "compare",
     "describe_exit",
     "evaluate_version",

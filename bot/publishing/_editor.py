@@ -12,8 +12,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ingest import (
     CorpusInvalid,
@@ -27,7 +28,7 @@ from ingest import (
     run_ingest,
 )
 
-from ._gate import GateResult, quality_gate
+from ._gate import GateResult, GateRow, quality_gate
 
 ACCEPTED_SUFFIXES = (".md", ".markdown", ".docx", ".pdf", ".html", ".htm")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -47,6 +48,19 @@ class Preview:
     @property
     def can_publish(self) -> bool:
         return self.staged is not None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Preview":
+        gate = data.get("gate")
+        if gate is not None:
+            gate = GateResult(
+                rows=[GateRow(**row) for row in gate["rows"]], serving_version=gate["serving_version"],
+                candidate_version=gate["candidate_version"],
+            )
+        return cls(**{**data, "gate": gate})
 
     def lines(self) -> list[str]:
         if self.problems:
@@ -81,20 +95,29 @@ class EditorDesk:
     def __init__(
         self,
         store: VersionedStore,
-        embedder: Embedder,
+        embedder: Embedder | None,  # None when ``builder`` builds elsewhere
         knowledge_dir: Path,
         *,
         golden: Path | None = None,
         thresholds_file: Path | None = None,
         keep_versions: int = 3,
         work_dir: Path | None = None,
+        builder: Builder | None = None,
     ) -> None:
         self.store = store
-        self.embedder = embedder
         self.knowledge_dir = Path(knowledge_dir)
-        self.golden = golden if golden is not None and Path(golden).exists() else None
-        self.thresholds_file = thresholds_file
+        golden = golden if golden is not None and Path(golden).exists() else None
         self.keep_versions = keep_versions
+        # How a folder becomes a staged version: here by default; the serving bot passes
+        # `build_in_child`, so the embedding and the gate do not compete with doctors' answers.
+        if builder is None:
+            if embedder is None:
+                raise ValueError("an EditorDesk needs an embedder or a builder")
+
+            def builder(root: Path) -> Preview:
+                return build_staged(root, store, embedder, golden=golden, thresholds_file=thresholds_file)
+
+        self._builder: Builder = builder
         self.work_dir = Path(work_dir or tempfile.mkdtemp(prefix="medaliyah-editor-"))
         self._pending: dict[str, _Pending] = {}
 
@@ -102,11 +125,7 @@ class EditorDesk:
 
     def prepare(self) -> Preview:
         """`/ingest`: the knowledge folder as it is now, validated, built and gated, not published."""
-        try:
-            documents = load_corpus(self.knowledge_dir)
-        except CorpusInvalid as exc:
-            return Preview(problems=[self._shown(p, self.knowledge_dir) for p in exc.problems])
-        return self._build(documents, _Pending(None, None, None))
+        return self._built(self._builder(self.knowledge_dir), _Pending(None, None, None))
 
     def submit_file(self, filename: str, content: bytes) -> Preview:
         """An editor's file: it replaces the document with the same id and language, or adds one."""
@@ -131,7 +150,7 @@ class EditorDesk:
         problems: list[Problem] = []
         document = load_document(incoming, problems)
         if document is None:
-            return Preview(problems=[self._shown(p, incoming.parent) for p in problems])
+            return Preview(problems=[_shown(p, incoming.parent) for p in problems])
         replaced = self._file_with_key(staging, document.key)
         folder = replaced.parent if replaced is not None else staging / document.meta.lang
         if replaced is not None:
@@ -143,30 +162,10 @@ class EditorDesk:
         )
 
     def _staged_corpus(self, staging: Path, replaced: Path | None, added: Path) -> Preview:
-        try:
-            documents = load_corpus(staging)
-        except CorpusInvalid as exc:
-            return Preview(problems=[self._shown(p, staging) for p in exc.problems])
-        return self._build(documents, _Pending(staging, replaced, added))
+        return self._built(self._builder(staging), _Pending(staging, replaced, added))
 
-    def _build(self, documents: list, pending: _Pending) -> Preview:
-        preview = Preview()
-        check = None
-        if self.golden is not None:
-            def keep(result: GateResult) -> None:
-                preview.gate = result
-
-            check = quality_gate(self.store, self.embedder, self.golden, thresholds_file=self.thresholds_file, report=keep)
-        try:
-            report = run_ingest(documents, self.store, self.embedder, before_publish=check, publish=False)
-        except IngestBusy as exc:
-            preview.refused = str(exc)
-            return preview
-        preview.plan = {lang: {k: counts[k] for k in ("added", "changed", "removed", "unchanged")} for lang, counts in report.plan.counts().items()}
-        preview.refused = report.refused
-        preview.nothing_changed = not report.staged and report.refused is None
-        if report.staged and report.version is not None:
-            preview.staged = report.version.collection_name
+    def _built(self, preview: Preview, pending: _Pending) -> Preview:
+        if preview.staged is not None:
             self._pending[preview.staged] = pending
         return preview
 
@@ -210,18 +209,52 @@ class EditorDesk:
     # -- helpers -----------------------------------------------------------------------------
 
     @staticmethod
-    def _shown(problem: Problem, root: Path) -> str:
-        """A problem line naming the file as the editor knows it, not by a server path."""
-        try:
-            shown = Path(problem.path).relative_to(root)
-        except ValueError:
-            shown = Path(problem.path).name
-        return str(Problem(shown, problem.message, problem.line))
-
-    @staticmethod
     def _file_with_key(root: Path, key: tuple[str, str]) -> Path | None:
         for path in guidance_files(root):
             found = load_document(path, [])
             if found is not None and found.key == key:
                 return path
         return None
+
+
+Builder = Callable[[Path], Preview]
+
+
+def build_staged(
+    root: Path, store: VersionedStore, embedder: Embedder, *, golden: Path | None = None,
+    thresholds_file: Path | None = None,
+) -> Preview:
+    """Validate ``root``, build its version beside the serving one, gate it, and stage it."""
+    try:
+        load_corpus(root)  # every problem named before anything is embedded or locked
+    except CorpusInvalid as exc:
+        return Preview(problems=[_shown(p, root) for p in exc.problems])
+    preview = Preview()
+    check = None
+    if golden is not None:
+        def keep(result: GateResult) -> None:
+            preview.gate = result
+
+        check = quality_gate(store, embedder, golden, thresholds_file=thresholds_file, report=keep)
+    try:
+        report = run_ingest(lambda: load_corpus(root), store, embedder, before_publish=check, publish=False)
+    except IngestBusy as exc:
+        preview.refused = str(exc)
+        return preview
+    except CorpusInvalid as exc:  # the folder changed while this build waited
+        return Preview(problems=[_shown(p, root) for p in exc.problems])
+    preview.plan = {lang: {k: counts[k] for k in ("added", "changed", "removed", "unchanged")} for lang, counts in report.plan.counts().items()}
+    preview.refused = report.refused
+    preview.nothing_changed = not report.staged and report.refused is None
+    if report.staged and report.version is not None:
+        preview.staged = report.version.collection_name
+    return preview
+
+
+def _shown(problem: Problem, root: Path) -> str:
+    """A problem line naming the file as the editor knows it, not by a server path."""
+    try:
+        shown = Path(problem.path).relative_to(root)
+    except ValueError:
+        shown = Path(problem.path).name
+    return str(Problem(shown, problem.message, problem.line))

@@ -181,23 +181,19 @@ class ContentGroup:
 
 
 def content_group(settings, app, outbox: Outbox) -> ContentGroup:
-    """The content group over the serving bot's own store and embedder (no second model loaded)."""
+    """The content group over the serving bot's store; builds run in a child process at nice 19."""
     from bot import evaluation
-    from bot.publishing import EditorDesk, index_status
-    from ingest import make_embedder
+    from bot.publishing import EditorDesk, build_in_child, index_status
 
     index = app.assistant.index
     store = getattr(index, "store", None)
-    embedder = getattr(index, "embedder", None)
-    if store is None or embedder is None:  # pragma: no cover - an index double
+    if store is None:  # pragma: no cover - an index double
         from ingest import VersionedStore, open_client
 
         store = VersionedStore(open_client(str(settings.index_path), settings.chroma_url), settings.collection_prefix)
-        embedder = make_embedder(settings.embedder)
     golden = (settings.golden_file or evaluation.GOLDEN_FILE) if settings.gate_on_run else None
     desk = EditorDesk(
-        store, embedder, settings.knowledge_dir, golden=golden, thresholds_file=settings.thresholds_file,
-        keep_versions=settings.keep_versions,
+        store, None, settings.knowledge_dir, keep_versions=settings.keep_versions, builder=build_in_child(golden=golden),
     )
 
     def status_lines() -> list[str]:  # the same text as `medaliyah status`

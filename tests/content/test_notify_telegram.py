@@ -36,7 +36,7 @@ def _grant(root: Path, amount: str) -> None:
 
 def _ingest(corpus: Path, index: Path) -> str:
     return run_ingest(
-        load_corpus(corpus), VersionedStore(open_client(str(index))), make_embedder("hashing"), wait=True
+        lambda: load_corpus(corpus), VersionedStore(open_client(str(index))), make_embedder("hashing"), wait=True
     ).version.collection_name
 
 

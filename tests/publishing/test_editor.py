@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.publishing import EditorDesk
+from bot.publishing import EditorDesk, build_in_child
 from ingest import GuidanceIndex, load_corpus, run_ingest
 
 EDITED = """---
@@ -120,3 +120,30 @@ def test_discard_drops_the_prepared_version_and_leaves_the_folder_and_the_servin
     assert (small_corpus / "en" / "periphery-grants.md").read_text() == original
     assert not desk.pending(preview.staged)
     assert "no longer waiting" in desk.discard(preview.staged)  # a second press changes nothing
+
+
+@pytest.mark.slow
+def test_a_build_in_a_child_process_stages_the_same_version_the_bot_then_publishes(
+    small_corpus: Path, local_store, hashing_embedder, golden: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the serving bot does: the embedding and the gate run at nice 19 in their own process."""
+    run_ingest(load_corpus(small_corpus), local_store, hashing_embedder)
+    monkeypatch.setenv("MEDALIYAH_INDEX_PATH", str(tmp_path / "chroma"))  # the local_store's folder
+    monkeypatch.setenv("MEDALIYAH_EMBEDDER", "hashing")
+    monkeypatch.delenv("MEDALIYAH_CHROMA_URL", raising=False)
+    desk = EditorDesk(local_store, None, small_corpus, work_dir=tmp_path / "desk", builder=build_in_child(golden=golden))
+    before = local_store.active()
+
+    preview = desk.submit_file("periphery-grants.md", EDITED.encode())
+    assert preview.plan["en"]["changed"] == 1 and preview.gate is not None and preview.gate.passed, preview.lines()
+    assert local_store.active() == before
+    desk.publish(preview.staged)
+    assert local_store.active().collection_name == preview.staged
+    assert "90,000" in (small_corpus / "en" / "periphery-grants.md").read_text()
+
+    broken = desk.submit_file("periphery-grants.md", EDITED.replace("lang: en", "lang: de").encode())
+    assert any(line.startswith("periphery-grants.md:3: ") for line in broken.problems), broken.problems
+
+    monkeypatch.setenv("MEDALIYAH_EMBEDDER", "no-such-model")
+    failed = desk.prepare()
+    assert not failed.can_publish and "the build failed" in (failed.refused or "")

@@ -106,6 +106,30 @@ def test_a_waiting_ingest_publishes_after_the_first_and_keeps_its_version(
     assert local_store.active() == reports[1].version
 
 
+def test_an_ingest_that_waited_publishes_the_folder_as_it_is_when_its_turn_comes(
+    small_corpus: Path, local_store, hashing_embedder
+) -> None:
+    """A run that read the folder, then waited, must not publish the older text over an edit."""
+    run_ingest(load_corpus(small_corpus), local_store, hashing_embedder)
+    _edit(small_corpus, "NIS 60,000")
+    slow = GatedEmbedder(hashing_embedder)
+    first = threading.Thread(target=lambda: run_ingest(load_corpus(small_corpus), local_store, slow))
+    first.start()
+    assert slow.started.wait(30)
+    second = threading.Thread(
+        target=lambda: run_ingest(lambda: load_corpus(small_corpus), local_store, hashing_embedder, wait=True)
+    )
+    second.start()
+    second.join(0.5)  # now waiting for the lock
+    _edit(small_corpus, "NIS 70,000")
+    slow.release.set()
+    first.join(30)
+    second.join(30)
+    served = local_store.collection(local_store.active()).get(include=["documents"])["documents"]
+    assert any("NIS 70,000" in text for text in served)
+    assert not any("NIS 60,000" in text for text in served)
+
+
 def test_pruning_keeps_the_last_versions_and_any_version_a_running_bot_serves(
     small_corpus: Path, local_store, hashing_embedder
 ) -> None:
