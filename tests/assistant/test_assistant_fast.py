@@ -109,3 +109,26 @@ def test_a_question_naming_a_town_is_embedded_once(memory_source: InMemorySnapsh
     whole_questions = [c for c in calls if "Sderot" in c]
     assert len(whole_questions) == 2  # one per message
     assert len(calls) == 3  # and the Tkuma terms once, for both
+
+
+def test_a_tapped_related_question_is_embedded_once_for_every_doctor(memory_source: InMemorySnapshotSource) -> None:
+    """The tapped text is the guidance's own heading: the same for everyone, so it is not embedded again."""
+    calls: list[str] = []
+    inner = memory_source.embedder
+
+    class Counting:
+        name, dimension, max_tokens = inner.name, inner.dimension, 512
+
+        def embed_query(self, text: str) -> list[float]:
+            calls.append(text)
+            return inner.embed_query(text)
+
+    memory_source.embedder = Counting()
+    assistant = Assistant(memory_source)
+    first = assistant.reply("a", "When is the exam held?", context="Israeli licensing exam")
+    tapped = len(calls)
+    second = assistant.reply("b", "When is the exam held?", context="Israeli licensing exam")
+    assert len(calls) == tapped  # the second doctor's tap embedded nothing
+    assert second.text == first.text and second.sources == first.sources
+    assistant.reply("c", "When is the exam held?")  # typed, it is embedded as any question is
+    assert len(calls) > tapped

@@ -1,0 +1,63 @@
+"""The shipped guidance ingested once per test run, shared by every pytest-xdist worker.
+
+Embedding the whole guidance with the default model is the most expensive step of the suite
+(about three minutes of one core). The first worker to collect a test that needs it starts the
+build in a process of its own at once, and the tests that need it run last; the build then
+overlaps the rest of the suite instead of one worker sitting idle while the other builds.
+Whoever holds the lock builds; everyone else waits and reuses the result. Tests only read it.
+
+Run as ``python -m tests.kb_build ROOT`` for the background build.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from filelock import FileLock
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD_TIMEOUT_S = 900
+
+
+def paths(root: Path) -> tuple[Path, Path, Path]:
+    """(marker written once built, the Chroma folder, the ingest's printed output)."""
+    return root / "kb-built", root / "kb" / "chroma", root / "kb-ingest.log"
+
+
+def ensure_built(root: Path) -> tuple[Path, str]:
+    """The index and the ingest's output, building them first unless someone already did."""
+    built, index, log = paths(root)
+    root.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(root / "kb.lock")):
+        if not built.exists():
+            env = {**os.environ, "MEDALIYAH_INDEX_PATH": str(index), "COLUMNS": "120"}
+            env.pop("MEDALIYAH_EMBEDDER", None)
+            run = subprocess.run(
+                [sys.executable, "-m", "bot.cli", "ingest"], cwd=REPO, env=env, capture_output=True, text=True,
+                timeout=BUILD_TIMEOUT_S,
+            )
+            if run.returncode != 0:
+                raise RuntimeError(f"the shipped guidance did not ingest:\n{run.stdout}{run.stderr}")
+            log.write_text(run.stdout, encoding="utf-8")
+            built.touch()
+    return index, log.read_text(encoding="utf-8")
+
+
+def start_in_background(root: Path) -> None:
+    """Start the build now in its own process; a failure there is met again, and shown, by the fixture."""
+    if paths(root)[0].exists():
+        return
+    subprocess.Popen(
+        [sys.executable, "-m", "tests.kb_build", str(root)], cwd=REPO, stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+
+
+if __name__ == "__main__":
+    try:
+        ensure_built(Path(sys.argv[1]))
+    except Exception:  # the fixture builds again under the lock and reports why
+        sys.exit(1)
