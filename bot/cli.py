@@ -580,6 +580,7 @@ def evaluate_command(
         False, "--calibrate", help="Recompute the relevance thresholds for this embedder and save them to MEDALIYAH_THRESHOLDS_FILE."
     ),
     unseen: bool = typer.Option(False, "--unseen", help="Run bot/eval/unseen.yaml, the set never used for tuning, instead."),
+    dev: bool = typer.Option(False, "--dev", help="Run bot/eval/dev.yaml, the development set read to find what to improve, instead."),
     triage: bool = typer.Option(True, "--triage/--no-triage", help="Also report triage per class (cross-validation, golden, held-out sets)."),
 ) -> None:
     """Run the golden questions and print per-language quality and latency."""
@@ -593,7 +594,9 @@ def evaluate_command(
 
     limit_threads(settings.threads)
     configure_logging("WARNING")
-    default_set = evaluation.UNSEEN_FILE if unseen else (settings.golden_file or evaluation.GOLDEN_FILE)
+    if unseen and dev:
+        raise typer.BadParameter("choose one of --unseen and --dev", param_hint="--dev")
+    default_set = evaluation.UNSEEN_FILE if unseen else evaluation.DEV_FILE if dev else (settings.golden_file or evaluation.GOLDEN_FILE)
     items = evaluation.load_golden(golden or default_set)
     assistant = _assistant(settings)
     if calibrate and unseen:

@@ -21,15 +21,16 @@ from bot.assistant._text import fold
 # Shipped as package data, so an installed `medaliyah eval` runs without --golden.
 GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
 UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
+# Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
+DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {
     "hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9,
-    # Issue 12 asks 0.9 in every language. CI holds 0.85 against regressions: with the second
-    # triage round Spanish sits at 0.88 (two questions naming a foreign diploma are now declined as
-    # another country's, with the Israeli side quoted). The unseen set, never used for tuning, is
-    # reported in the README rather than held by CI.
-    "answer_accuracy": 0.85,
+    # Issue 12 asks 0.9 in every language, and CI holds it: after the third answers round the golden
+    # set sits at 0.97-0.99 (its remaining misses are in-scope questions triage declines). The unseen
+    # set, never used for tuning, and the development set are reported, not held by CI.
+    "answer_accuracy": 0.9,
 }
 
 

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import TARGETS, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV_FILE, TARGETS, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -42,6 +42,21 @@ def test_unseen_set_is_separate_well_formed_and_balanced() -> None:
         assert item.expect != "answer" or item.keywords, f"{item.id}: no key facts"
     assert {i.expect for i in unseen} == {"answer", "escalate", "out_of_scope"}
     assert all(sum(1 for i in unseen if i.lang == lang and i.history) >= 3 for lang in ("en", "fr", "es"))
+
+
+def test_dev_set_is_separate_from_golden_and_unseen_and_points_at_real_documents() -> None:
+    """The development set is read to tune; it must not overlap the held-out set it stands in for."""
+    dev, unseen, golden = load_golden(DEV_FILE), load_golden(UNSEEN_FILE), load_golden()
+    per_lang = Counter(i.lang for i in dev)
+    assert all(per_lang[lang] >= 20 for lang in ("en", "fr", "es")), per_lang
+    others = golden + unseen
+    assert not {i.id for i in dev} & {i.id for i in others}
+    assert not {i.question.lower() for i in dev} & {i.question.lower() for i in others}
+    known = {(d.meta.id, d.meta.lang) for d in load_corpus(REPO / "knowledge")}
+    for item in dev:
+        assert all((doc_id, item.lang) in known for doc_id in item.docs), item.id
+        assert item.expect != "answer" or item.keywords, f"{item.id}: no key facts"
+    assert {i.expect for i in dev} == {"answer", "escalate", "out_of_scope"}
 
 
 def test_a_reply_is_correct_only_with_every_key_fact_in_the_right_language_and_kind() -> None:

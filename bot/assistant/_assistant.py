@@ -40,6 +40,9 @@ MAX_QUERY_CHARS = 1500
 UNHELPFUL_BEFORE_OFFER = 2
 FOCUS_WEIGHT = 0.6  # a long message's question sentence(s) against the whole story, in the dense query
 TERMS_WEIGHT = 0.3  # the guidance's terms for a named place or word, against the question
+# One question of two against the whole message, in its dense query: "what is the Green Track?
+# does it apply to Spain?" -- the second part names no subject, the message does.
+PART_WEIGHT = 0.75
 ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 
 # A follow-up leans on the previous question: it opens with a connector or points back at it.
@@ -357,10 +360,20 @@ class Assistant:
         questions = split_questions(msg.text)
         if not questions:
             return []
-        found = [(q, self._find(q, q, msg.lang, self._query_lang(msg))) for q in questions]
+        found = [(q, self._find(q, q, msg.lang, self._query_lang(msg), self._part_vector(q, msg.vector))) for q in questions]
         found = [(q, r) for q, r in found if r.passages]
         tops = {r.passages[0].chunk.chunk_id for _, r in found}
         return found if len(found) > 1 and len(tops) > 1 else []
+
+    def _part_vector(self, part: str, whole: list[float] | None) -> list[float] | None:
+        """One part's meaning, leaning on the whole message it comes from (already embedded for triage)."""
+        if whole is None:
+            return None  # _find embeds the part alone
+        try:
+            return _blend(self.index.embedder.embed_query(part[:MAX_QUERY_CHARS]), whole, PART_WEIGHT)
+        except Exception as exc:  # the retriever tries again and degrades to keywords
+            log.warning("embedding a part of the question failed (%s)", type(exc).__name__)
+            return None
 
     def search(self, conversation_id: str, text: str, lang: Language) -> Retrieval:
         """What the reply to ``text`` would be drawn from (used to calibrate thresholds)."""
@@ -487,7 +500,8 @@ class Assistant:
         previous = next((t.question for t in reversed(state.turns) if t.kind is not TriageKind.ESCALATE), None)
         if previous is None:
             return None
-        folded = _COURTESY.sub("", fold(text))
+        # Spanish opens a question with "¿": "¿y cuánto tarda?" starts with "y" all the same.
+        folded = _COURTESY.sub("", fold(text).lstrip("¿¡ \"'«")).lstrip("¿¡ \"'«")
         words = folded.split()
         if (
             _FOLLOW_UP_START.search(folded)

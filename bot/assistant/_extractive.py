@@ -95,6 +95,7 @@ def source_of(passage: Passage) -> Source:
 
 ANSWER_BUDGET = 1500  # characters of quoted guidance: a phone screen or two; a whole section usually fits
 SECTION_FITS = 1300  # a section this short is quoted whole: its own order and caveats are the best answer
+PART_EXTRA = 500  # each further question of a multi-question message adds this much room: two asks, two answers
 # "How long / how much / when": a sentence with a figure in it is what the doctor is after.
 _QUANTITY = re.compile(
     r"how (long|much|many|soon)|when|what age|combien|quand|quel [aâ]ge|delai|duree|"
@@ -216,6 +217,21 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
                 k += 1
             for v in units[j : k + 1]:
                 take(v, limit)
+    # A list mostly quoted is quoted whole: four of five criteria read as "you qualify", and the
+    # missing one is often the figure (a residency at least 70% as long as Israel's).
+    i = 0
+    while i < len(units):
+        if not units[i].is_item:
+            i += 1
+            continue
+        k = i
+        while k + 1 < len(units) and units[k + 1].is_item:
+            k += 1
+        items = units[i : k + 1]
+        if len(items) >= 2 and 2 * sum(v.keep for v in items) >= len(items):
+            for v in items:
+                take(v, limit)
+        i = k + 1
     _drop_introductions_without_items(units)
 
 
@@ -326,8 +342,12 @@ class _OnPoint:
 
 def _pick_sections(
     retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = ""
-) -> list[Passage]:
-    """The top document's sections that answer: the best one, and another if it is close or on point."""
+) -> list[tuple[Passage, float]]:
+    """The top document's sections that answer: the best one, and another if it is close or on point.
+
+    Each comes with its relevance (retrieval's score moved by the doctor's own words), which decides
+    which section gets the room first: the one that answers what was asked is quoted whole.
+    """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
     point = _OnPoint(sections, asked or question, lang, hint)
@@ -340,13 +360,15 @@ def _pick_sections(
     top = max(sections, key=relevance) if sections else first
     chosen = [top]
     if max_sections <= 1:  # one part of a two-question message: its own best section only
-        return chosen
+        return [(top, 1.0)]
     wanted, _ = question_profile(question, lang)
     best = relevance(top)
+    scores = {top.chunk.chunk_id: 1.0}
     covered |= point.covers(top)
     for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
         # The doctor's words move a section up; they never push out one retrieval found close.
         score = max(relevance(p) / best, p.fused / best_fused)
+        scores[p.chunk.chunk_id] = min(score, relevance(p) / best)
         heading_hits = len(set(terms(" ".join(p.chunk.section), lang)) & wanted)
         close = score >= 0.85 or (score >= 0.6 and heading_hits >= 2)
         # Short sections cost little: a third one is quoted when all of them fit whole.
@@ -355,7 +377,7 @@ def _pick_sections(
             chosen.append(p)
         elif score >= 0.6 and fits_whole and len(chosen) < max_sections:
             chosen.append(p)
-    return chosen
+    return [(p, scores[p.chunk.chunk_id]) for p in chosen]
 
 
 def compose(
@@ -377,12 +399,14 @@ def compose(
     """
     questions = parts or [(question, retrieval)]
     chosen: list[tuple[str, Passage]] = []
+    weight: dict[str, float] = {}
     for q, r in questions:
         if not r.passages:
             continue
-        for p in _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint):
+        for p, relevance in _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint):
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
                 chosen.append((q, p))
+                weight[p.chunk.chunk_id] = relevance
     if not chosen:
         chosen = [(question, retrieval.passages[0])]
     if not parts:
@@ -394,8 +418,9 @@ def compose(
         name = catalog.text(f"language_names_{other}", lang)
         blocks.extend(paragraphs(catalog.text("other_language_note", lang, language=name)))
     quoted: dict[str, str] = {}
-    remaining = ANSWER_BUDGET
-    by_relevance = sorted(chosen, key=lambda qp: -qp[1].fused) if not parts else chosen
+    remaining = ANSWER_BUDGET + PART_EXTRA * max(0, len(parts or ()) - 1)
+    # The section most on point takes its room first (whole when it fits); the others share the rest.
+    by_relevance = sorted(chosen, key=lambda qp: -weight.get(qp[1].chunk.chunk_id, qp[1].fused)) if not parts else chosen
     for i, (q, p) in enumerate(by_relevance):
         later = [len(x.chunk.text.strip()) for _, x in by_relevance[i + 1 :]]
         share = remaining // (len(by_relevance) - i)

@@ -6,6 +6,7 @@ but the standard library, so the assistant's tests and the CLI use them directly
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -33,8 +34,25 @@ def _span(span: Span) -> str:
     return text
 
 
+def _spans(spans: tuple[Span, ...]) -> str:
+    """Adjacent bold spans share one pair of stars: "**get your *Teudat Zehut***", not "**get your *****Teudat Zehut***"."""
+    out: list[str] = []
+    i = 0
+    while i < len(spans):
+        if not spans[i].strong:
+            out.append(_span(spans[i]))
+            i += 1
+            continue
+        j = i
+        while j < len(spans) and spans[j].strong:
+            j += 1
+        out.append("**" + "".join(_span(replace(s, strong=False)) for s in spans[i:j]) + "**")
+        i = j
+    return "".join(out)
+
+
 def _block(block: Block) -> str:
-    text = "".join(_span(s) for s in block.spans)
+    text = _spans(block.spans)
     if isinstance(block, ListItem):
         indent = "  " * block.depth
         return f"{indent}{block.marker} {text}" if block.marker else f"{indent}  {text}"

@@ -62,4 +62,9 @@ def _terms(text: str, lang: str) -> tuple[str, ...]:
     """Cached: an answer reads the same guidance sentences again and again (a dozen per answer)."""
     stop = _STOP.get(lang, _STOP["en"])
     words = [t for t in _raw_tokens(text) if t not in stop and (len(t) > 1 or t.isdigit())]
-    return tuple(_stemmer(lang).stemWords(words))
+    stems = _stemmer(lang).stemWords(words)
+    if lang == "fr":
+        # Folded before stemming, "versée" reads as "versee" and stems to "verse" while "versé"
+        # stems to "vers": the feminine participle would never meet its verb or its noun.
+        stems = [s[:-1] if len(s) > 3 and s.endswith("e") else s for s in stems]
+    return tuple(stems)

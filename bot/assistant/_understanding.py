@@ -36,6 +36,9 @@ _JOINER = re.compile(r"^[¿¡]?(and|also|plus|et|aussi|y|tambi[eé]n|adem[aá]s)
 class Synonym:
     phrases: tuple[str, ...]  # folded
     add: dict[str, str]
+    # Phrases that make this entry step aside for a more specific one: "the south, near Gaza,
+    # maybe Sderot" is about the Tkuma scheme, not the general Negev grant.
+    unless: tuple[str, ...] = ()
 
 
 def sentences(text: str) -> list[str]:
@@ -100,7 +103,11 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         return tuple(
-            Synonym(tuple(fold(str(p)) for p in entry["when"]), {k: str(v) for k, v in entry["add"].items()})
+            Synonym(
+                tuple(fold(str(p)) for p in entry["when"]),
+                {k: str(v) for k, v in entry["add"].items()},
+                tuple(fold(str(p)) for p in entry.get("unless") or ()),
+            )
             for entry in raw
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
@@ -119,7 +126,7 @@ def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = 
     folded = fold(text)
     added = []
     for entry in load_synonyms() if synonyms is None else synonyms:
-        if _pattern(entry.phrases).search(folded):
+        if _pattern(entry.phrases).search(folded) and not (entry.unless and _pattern(entry.unless).search(folded)):
             words = entry.add.get(lang) or entry.add.get("en", "")
             if words and words not in added:
                 added.append(words)

@@ -40,6 +40,15 @@ def test_a_follow_up_is_searched_with_the_question_it_follows(assistant: Assista
     assert len(assistant.store.load("d").turns) == 2
 
 
+def test_a_spanish_follow_up_opening_with_an_inverted_question_mark_is_still_a_follow_up(assistant: Assistant) -> None:
+    """"¿y cuánto tarda más o menos?" leans on the question before it, like "y cuánto tarda?"."""
+    from bot.assistant._memory import ConversationState, Turn
+
+    state = ConversationState(turns=(Turn("¿Qué es el reconocimiento de especialidad?", "…", "es", TriageKind.ANSWER),))
+    assert assistant._followed_question("¿y cuánto tarda más o menos?", state) == "¿Qué es el reconocimiento de especialidad?"
+    assert assistant._followed_question("¿Cuántos puestos de residencia hay para médicos olim en Israel?", state) is None
+
+
 def test_asking_for_a_person_hands_over_without_searching(assistant: Assistant) -> None:
     reply = assistant.reply("d", "I want to talk to a person please")
     assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.HUMAN_REQUEST

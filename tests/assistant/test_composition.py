@@ -130,3 +130,39 @@ def test_an_opening_that_announces_a_list_keeps_the_list_it_announces() -> None:
     out = select(text, 420, "is there any grant if we go live in the negev area?", "en")
     assert "NIS 50,000 per family" in out
     assert "confirm with the ministry" in out
+
+
+CRITERIA = (
+    "Besides the country of training, the IMA sets these conditions:\n\n"
+    "- your specialty is recognised in Israel;\n"
+    "- your residency was full-time and continuous, with a defined curriculum comparable to the Israeli syllabus;\n"
+    "- your residency lasted at least **70%** of the length of the Israeli residency in that specialty;\n"
+    "- you have practised the specialty continuously up to your application, although gaps of up to 5 years may be considered;\n"
+    "- you hold an official specialist certificate.\n\n"
+    + "Some background on how the committee works and why it was set up in the first place. " * 6
+)
+
+
+def test_a_list_of_criteria_mostly_quoted_is_quoted_whole() -> None:
+    """Four of five criteria read as 'you qualify'; the one left out held the figure."""
+    out = select(CRITERIA, 480, "what are the criteria? my residency was full-time, I practised continuously", "en")
+    assert "70%" in out and "specialist certificate" in out and "recognised in Israel" in out
+    assert out.count("Some background") < 6  # the rest of the section is still trimmed
+
+
+def test_each_of_three_questions_gets_room_for_its_own_answer() -> None:
+    """Three asks in one message: a third of one phone screen each would cut the end of every section."""
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+
+    filler = "The Council looks at each file on its own merits and at the training programme. "
+    who = _retrieval("specialty-recognition", "Who recognises my specialty?",
+                     "The IMA Scientific Council does. " + filler * 9 + "Its phone is 03-610-0416.")
+    what = _retrieval("council-decisions", "What can the Council decide?",
+                      "Each case is individual. " + filler * 9 + "The committee review can take 2–3 months or longer.")
+    period = _retrieval("adaptation-period", "What is the adaptation period?",
+                        "It is a supervised period. " + filler * 9 + "It usually lasts 1–3 months.")
+    content, _ = compose(who, "en", question="x", parts=[
+        ("who do I call?", who), ("what can they decide?", what), ("is it supervised?", period)])
+    shown = " ".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+    assert "0416" in shown and "2–3 months" in shown and "1–3 months" in shown

@@ -39,3 +39,11 @@ def test_every_figure_and_word_of_the_guidance_survives_parsing_and_plain_render
             assert figures(rendered) == figures(chunk.text), chunk.chunk_id
             words = lambda text: set(re.findall(r"[^\W\d_]{4,}", text))  # noqa: E731
             assert words(chunk.text) <= words(rendered), chunk.chunk_id
+
+
+def test_an_italic_term_inside_a_bold_step_renders_as_one_bold_run() -> None:
+    """Plain rendering of a step with an italic term in it reads as Markdown, not a run of stars."""
+    for source in ("5. **Make aliyah, get your *Teudat Zehut*** (Israeli ID card)", "6. **Do the internship (*staj*)** if needed"):
+        rendered = render_content_plain(parse_markdown(source))
+        assert rendered == source
+        assert "****" not in rendered

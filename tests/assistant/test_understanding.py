@@ -45,3 +45,23 @@ def test_a_broken_synonyms_file_is_ignored_not_fatal(tmp_path: Path) -> None:
     bad = tmp_path / "synonyms.yaml"
     bad.write_text("- when: [sderot\n")
     assert load_synonyms(bad) == ()
+
+
+def test_a_french_feminine_participle_meets_its_verb_once_accents_are_folded() -> None:
+    """'comment est-elle versée ?' must find 'c'est versé comment', 'remboursée' meet 'remboursement'."""
+    from bot.assistant._terms import terms
+
+    assert set(terms("comment est-elle versée ?", "fr")) & set(terms("c'est versé comment", "fr")) >= {"vers"}
+    assert terms("remboursée", "fr") == terms("remboursement", "fr")
+    assert terms("durée", "fr") == terms("dure", "fr")
+
+
+def test_a_region_entry_steps_aside_when_a_more_specific_place_is_named() -> None:
+    """'the south, near Gaza, maybe Sderot' is about the Tkuma scheme, not the general Negev grant."""
+    from bot.assistant._understanding import Synonym, guidance_terms
+
+    tkuma = Synonym(("sderot", "near gaza"), {"en": "Tkuma grant"})
+    negev = Synonym(("the south", "negev"), {"en": "periphery grant Negev"}, unless=("sderot", "near gaza"))
+    entries = (tkuma, negev)
+    assert guidance_terms("moving to the south near Gaza, maybe Sderot", "en", entries) == "Tkuma grant"
+    assert guidance_terms("moving to the south, maybe Beer Sheva", "en", entries) == "periphery grant Negev"
