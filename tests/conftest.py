@@ -129,13 +129,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "kb_index" in fixtures:
             needs_kb.add(item.path)
     if needs_kb and os.environ.get("PYTEST_XDIST_WORKER"):
-        # Files needing the shipped index run last, while its build overlaps everything else; in each
-        # group the largest files first, as xdist would order them (the Makefile turns its own
-        # reordering off, which would put the largest kb files first). Stable: a file keeps its order.
-        sizes: dict[Path, int] = {}
-        for item in items:
-            sizes[item.path] = sizes.get(item.path, 0) + 1
-        items.sort(key=lambda item: (item.path in needs_kb, -sizes[item.path]))
+        # Files needing the shipped index run last, while its build overlaps everything else.
+        items.sort(key=lambda item: item.path in needs_kb)  # stable: a file's own order is kept
         if os.environ.get("PYTEST_XDIST_WORKER") == "gw0":
             from tests import kb_build
 
