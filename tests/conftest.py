@@ -129,7 +129,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "kb_index" in fixtures:
             needs_kb.add(item.path)
     if needs_kb and os.environ.get("PYTEST_XDIST_WORKER"):
-        # Files needing the shipped index run last, while its build overlaps everything else.
+        # Files needing the shipped index after the others (xdist's own size ordering still comes first).
         items.sort(key=lambda item: item.path in needs_kb)  # stable: a file's own order is kept
         if os.environ.get("PYTEST_XDIST_WORKER") == "gw0":
             from tests import kb_build
