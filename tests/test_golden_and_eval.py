@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV_FILE, TARGETS, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -28,19 +28,24 @@ def test_golden_set_points_at_real_documents_in_every_language() -> None:
     assert without_facts == [], "every answer item says what a correct reply must contain"
 
 
+def _assert_separate_and_well_formed(items: list, others: list) -> None:
+    """An evaluation set shares no id or question with the others, names real documents, lists key facts."""
+    assert not {i.id for i in items} & {i.id for i in others}
+    assert not {i.question.lower() for i in items} & {i.question.lower() for i in others}
+    known = {(d.meta.id, d.meta.lang) for d in load_corpus(REPO / "knowledge")}
+    for item in items:
+        assert all((doc_id, item.lang) in known for doc_id in item.docs), item.id
+        assert item.expect != "answer" or item.keywords, f"{item.id}: no key facts"
+    assert {i.expect for i in items} == {"answer", "escalate", "out_of_scope"}
+
+
 def test_unseen_set_is_separate_well_formed_and_balanced() -> None:
     """The held-out set: 120+ questions, a third per language, each answer with its key facts."""
     unseen, golden = load_golden(UNSEEN_FILE), load_golden()
     assert len(unseen) >= 120
     per_lang = Counter(i.lang for i in unseen)
     assert all(per_lang[lang] >= len(unseen) // 4 for lang in ("en", "fr", "es")), per_lang
-    assert not {i.id for i in unseen} & {i.id for i in golden}
-    assert not {i.question.lower() for i in unseen} & {i.question.lower() for i in golden}
-    known = {(d.meta.id, d.meta.lang) for d in load_corpus(REPO / "knowledge")}
-    for item in unseen:
-        assert all((doc_id, item.lang) in known for doc_id in item.docs), item.id
-        assert item.expect != "answer" or item.keywords, f"{item.id}: no key facts"
-    assert {i.expect for i in unseen} == {"answer", "escalate", "out_of_scope"}
+    _assert_separate_and_well_formed(unseen, golden)
     assert all(sum(1 for i in unseen if i.lang == lang and i.history) >= 3 for lang in ("en", "fr", "es"))
 
 
@@ -49,14 +54,14 @@ def test_dev_set_is_separate_from_golden_and_unseen_and_points_at_real_documents
     dev, unseen, golden = load_golden(DEV_FILE), load_golden(UNSEEN_FILE), load_golden()
     per_lang = Counter(i.lang for i in dev)
     assert all(per_lang[lang] >= 20 for lang in ("en", "fr", "es")), per_lang
-    others = golden + unseen
-    assert not {i.id for i in dev} & {i.id for i in others}
-    assert not {i.question.lower() for i in dev} & {i.question.lower() for i in others}
-    known = {(d.meta.id, d.meta.lang) for d in load_corpus(REPO / "knowledge")}
-    for item in dev:
-        assert all((doc_id, item.lang) in known for doc_id in item.docs), item.id
-        assert item.expect != "answer" or item.keywords, f"{item.id}: no key facts"
-    assert {i.expect for i in dev} == {"answer", "escalate", "out_of_scope"}
+    _assert_separate_and_well_formed(dev, golden + unseen)
+
+
+def test_second_unseen_set_is_separate_from_every_other_set() -> None:
+    """unseen2 is measured, never tuned on: it must not repeat a question the others hold."""
+    unseen2 = load_golden(UNSEEN2_FILE)
+    assert Counter(i.lang for i in unseen2) == {"en": 15, "fr": 15, "es": 15}
+    _assert_separate_and_well_formed(unseen2, load_golden() + load_golden(UNSEEN_FILE) + load_golden(DEV_FILE))
 
 
 def test_a_reply_is_correct_only_with_every_key_fact_in_the_right_language_and_kind() -> None:
