@@ -98,7 +98,7 @@ def test_data_file_shares_no_message_with_the_sets_that_measure_it() -> None:
         for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
     ]
     held_out = [
-        item for name in ("triage_unseen.yaml", "triage_fresh.yaml", "triage_fresh2.yaml")
+        item for name in ("triage_unseen.yaml", "triage_fresh.yaml", "triage_fresh2.yaml", "triage_fresh3.yaml")
         for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
     ]
     measured = {_normal(i["question"]) for i in golden + unseen} | {_normal(i["text"]) for i in held_out}
@@ -316,12 +316,18 @@ def test_a_second_process_loads_the_fitted_model_from_the_cache_and_decides_the_
         build_triage_model(embedder, cache, data)
 
 
-def test_every_held_out_triage_set_is_valid_and_covers_each_language() -> None:
-    from bot.evaluation import TRIAGE_FRESH2_FILE, TRIAGE_FRESH_FILE, TRIAGE_UNSEEN_FILE, load_triage_set
+def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_other() -> None:
+    from bot.evaluation import TRIAGE_FRESH2_FILE, TRIAGE_FRESH3_FILE, TRIAGE_FRESH_FILE, TRIAGE_UNSEEN_FILE, load_triage_set
 
-    for path in (TRIAGE_UNSEEN_FILE, TRIAGE_FRESH_FILE, TRIAGE_FRESH2_FILE):
+    seen_ids: set[str] = set()
+    seen_texts: set[str] = set()
+    for path in (TRIAGE_UNSEEN_FILE, TRIAGE_FRESH_FILE, TRIAGE_FRESH2_FILE, TRIAGE_FRESH3_FILE):
         items = load_triage_set(path)
         assert len({i.id for i in items}) == len(items), path.name
+        # each set measures something the others do not: no id or message shared between them
+        assert not {i.id for i in items} & seen_ids and not {_normal(i.text) for i in items} & seen_texts, path.name
+        seen_ids |= {i.id for i in items}
+        seen_texts |= {_normal(i.text) for i in items}
         for lang in ("en", "fr", "es"):
             labels = {i.label for i in items if i.lang == lang}
             assert {"answer", "clinical", "other_country"} <= labels, (path.name, lang)
