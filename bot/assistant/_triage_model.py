@@ -71,7 +71,13 @@ WORD_WEIGHT = 0.5
 # cross-validation, x6 0.946, x8 0.950, for in-scope declines of 0.017, 0.020, 0.021. The rule that
 # a question naming Israel as the place is never another country's (``_triage.asks_about_israel``)
 # then brought in-scope declines at x8 down to 0.015 and declined no other-country question less.
-CLASS_WEIGHT_FACTORS = {"other_country": 8.0}
+# Fourth round (162 new messages, mostly in-scope questions naming an origin country and first-person
+# or informational hard negatives): at x8 they pulled other-country declines down (0.950 -> 0.939,
+# cross-validated over the third round's file with the new messages always in training, three
+# shuffles); x10 brought them back (0.952) at the same in-scope declines (0.017) and escalation
+# figures (recall 0.994, precision 0.955). Raising ESCALATE_AT to 0.35 or 0.40 bought precision
+# (0.963, 0.972) with missed escalations (6 -> 9, 10 over three shuffles), so it stays at 0.30.
+CLASS_WEIGHT_FACTORS = {"other_country": 10.0}
 NEIGHBOURS = 3  # labelled examples quoted to the advisor
 
 
