@@ -345,6 +345,9 @@ class _SaysOtherCountry:
     "Estudié en Madrid y soy pediatra, ¿cómo obtengo la licencia en Israel?",
     "Diplômé en Argentine, quelle voie pour exercer en Israël ?",
     "I trained in Chile, does the green track apply to me?",
+    # Israel's language and currency name the place too
+    "Diplômé à Louvain : faut-il faire traduire le diplôme en hébreu ou l'anglais suffit ?",
+    "Me recibí en Lima, ¿cuántos shekels devuelven por la traducción de los títulos?",
 ])
 def test_a_foreign_diploma_question_about_israel_is_answered_not_declined(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
