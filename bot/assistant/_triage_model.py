@@ -32,6 +32,8 @@ from typing import Protocol
 import numpy as np
 import yaml
 
+from ingest import load_yaml
+
 from ._text import fold
 
 log = logging.getLogger(__name__)
@@ -122,7 +124,7 @@ class ModelVerdict:
 def load_triage_data(path: Path = DATA_FILE) -> list[LabelledMessage]:
     """Every labelled message, checked: known classes and languages, no empty or repeated text."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise TriageDataInvalid(f"{path}: {exc}") from exc
     if not isinstance(raw, dict):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from ingest import load_yaml
+
 from ._text import fold
 
 log = logging.getLogger(__name__)
@@ -101,7 +103,7 @@ def _stands_alone(question: str) -> bool:
 def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
     """The synonyms file, or none when it is missing or malformed (search still works without it)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = load_yaml(path.read_text(encoding="utf-8")) or []
         return tuple(
             Synonym(
                 tuple(fold(str(p)) for p in entry["when"]),
