@@ -48,8 +48,9 @@ ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 # A follow-up leans on the previous question: it opens with a connector or points back at it.
 _COURTESY = re.compile(r"^((ok(ay)?|merci|thanks?( you)?|gracias|bueno|vale|d'?accord|perfect[o]?|parfait|super|great|genial)[\s,.!]*)+")
 _FOLLOW_UP_START = re.compile(
-    r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|y|tambien|"
-    r"y para|y si|pero|entonces|e)\b"
+    r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|tambien|"
+    # Spanish "y…" ("y cuánto tarda?") leans on the question before; French "y a-t-il…" is a new one.
+    r"y(?![\s-]+(?:en[\s-]+)?a[\s-]*t[\s'-]*(?:il|elle)s?\b)|y para|y si|pero|entonces|e)\b"
 )
 _FOLLOW_UP_REFERENCE = re.compile(
     r"\b(those|these|them|it|they|that|this one|same|ca|cela|ceux|celles|ces|ceux-ci|le meme|la meme|"

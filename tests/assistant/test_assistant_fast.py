@@ -49,6 +49,17 @@ def test_a_spanish_follow_up_opening_with_an_inverted_question_mark_is_still_a_f
     assert assistant._followed_question("¿Cuántos puestos de residencia hay para médicos olim en Israel?", state) is None
 
 
+def test_a_french_question_opening_with_y_a_t_il_is_a_new_question_not_a_follow_up(assistant: Assistant) -> None:
+    """Spanish "y" means "and"; French "Y a-t-il une aide pour le Néguev ?" asks something new, and
+    searching it together with the question before it drifted the answer (and doubled the words embedded)."""
+    from bot.assistant._memory import ConversationState, Turn
+
+    state = ConversationState(turns=(Turn("Comment faire reconnaître ma spécialité ?", "…", "fr", TriageKind.ANSWER),))
+    for new in ("Y a-t-il une aide pour s'installer dans le Néguev ?", "y a t il une prime pour le Nord", "Y en a-t-il pour les internes ?"):
+        assert assistant._followed_question(new, state) is None, new
+    assert assistant._followed_question("¿y a quién le pido la carta?", state) == "Comment faire reconnaître ma spécialité ?"
+
+
 def test_asking_for_a_person_hands_over_without_searching(assistant: Assistant) -> None:
     reply = assistant.reply("d", "I want to talk to a person please")
     assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.HUMAN_REQUEST
