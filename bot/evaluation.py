@@ -24,6 +24,7 @@ UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
 UNSEEN2_FILE = GOLDEN_FILE.with_name("unseen2.yaml")  # a second held-out set, measured once per merged main
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
+DEV2_FILE = GOLDEN_FILE.with_name("dev2.yaml")  # a second development set, written for the fourth answers round
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {
