@@ -151,18 +151,20 @@ def main() -> None:
             print(f"its start-up ingest check finished {time.perf_counter() - started:.1f}s later")
             # one warm-up question so the first round does not pay for lazy loading
             round_of(api, 1, 1, 0.0)
-            print(f"{'doctors':>8} {'answers':>8} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms/answer':>14} {'RSS MB':>7} {'peak MB':>8}")
+            print(f"{'doctors':>8} {'answers':>8} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms/answer':>14} {'RSS MB':>7} {'peak MB':>8} {'bench CPU ms/answer':>20}")
             peak = 0
             cpu = lambda: sum(sum(p.cpu_times()[:2]) for p in children())  # noqa: E731
+            own = lambda: sum(psutil.Process().cpu_times()[:2])  # noqa: E731
             for n in args.doctors:
-                cpu_before = cpu()
+                cpu_before, own_before = cpu(), own()
                 wall, latencies = round_of(api, n, args.questions, args.think)
                 cpu_per_answer = (cpu() - cpu_before) / max(1, len(latencies)) * 1000
+                own_per_answer = (own() - own_before) / max(1, len(latencies)) * 1000
                 rss = sum(p.memory_info().rss for p in children())
                 peak = max(peak, rss)
                 print(
                     f"{n:>8} {len(latencies):>8} {len(latencies) / wall:>7.1f} {statistics.median(latencies):>7.0f} "
-                    f"{percentile(latencies, 0.95):>7.0f} {cpu_per_answer:>14.0f} {rss / 2**20:>7.0f} {peak / 2**20:>8.0f}"
+                    f"{percentile(latencies, 0.95):>7.0f} {cpu_per_answer:>14.0f} {rss / 2**20:>7.0f} {peak / 2**20:>8.0f} {own_per_answer:>20.0f}"
                 )
             bot.stop()
 

@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.assistant import Assistant, Language, LanguageDetector, Thresholds, TriageKind
 from bot.assistant._text import fold
+from ingest import load_yaml
 
 # Shipped as package data, so an installed `medaliyah eval` runs without --golden.
 GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
@@ -24,6 +24,7 @@ UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
 UNSEEN2_FILE = GOLDEN_FILE.with_name("unseen2.yaml")  # a second held-out set, measured once per merged main
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
+DEV2_FILE = GOLDEN_FILE.with_name("dev2.yaml")  # a second development set, written for the fourth answers round
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {
@@ -68,7 +69,7 @@ class GoldenItem(BaseModel):
 
 
 def load_golden(path: Path = GOLDEN_FILE) -> list[GoldenItem]:
-    items = [GoldenItem.model_validate(raw) for raw in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    items = [GoldenItem.model_validate(raw) for raw in load_yaml(path.read_text(encoding="utf-8"))]
     ids = [i.id for i in items]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
@@ -347,7 +348,7 @@ class TriageMetrics:
 
 
 def load_triage_set(path: Path = TRIAGE_UNSEEN_FILE) -> list[TriageItem]:
-    return [TriageItem.model_validate(raw) for raw in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    return [TriageItem.model_validate(raw) for raw in load_yaml(path.read_text(encoding="utf-8"))]
 
 
 def golden_as_triage(items: list[GoldenItem]) -> list[TriageItem]:

@@ -37,6 +37,7 @@ from ._store import (
     VersionInfo,
     open_client,
 )
+from ._yaml import load_yaml
 
 __all__ = [
     "LANGUAGES",
@@ -76,6 +77,7 @@ __all__ = [
     "load_corpus",
     "load_document",
     "load_snapshot",
+    "load_yaml",
     "make_embedder",
     "open_client",
     "plan_ingest",

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, fie
 
 from ._problems import CorpusInvalid, Problem
 from ._schema import LANGUAGES, Language
+from ._yaml import load_yaml
 
 BODY_SUFFIXES = (".md", ".html", ".htm", ".pdf", ".docx", ".txt")
 SIDECAR_SUFFIX = ".meta.yaml"
@@ -102,7 +103,7 @@ def _parse_metadata(
     raw_yaml: str, path: Path, first_line: int, problems: list[Problem]
 ) -> DocumentMetadata | None:
     try:
-        data: Any = yaml.safe_load(raw_yaml)
+        data: Any = load_yaml(raw_yaml)
     except yaml.YAMLError as exc:
         # An unclosed quote is only noticed at the end of the block; point where it opened.
         context = str(getattr(exc, "context", "") or "")

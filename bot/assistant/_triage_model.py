@@ -32,6 +32,8 @@ from typing import Protocol
 import numpy as np
 import yaml
 
+from ingest import load_yaml
+
 from ._text import fold
 
 log = logging.getLogger(__name__)
@@ -129,7 +131,7 @@ class ModelVerdict:
 def load_triage_data(path: Path = DATA_FILE) -> list[LabelledMessage]:
     """Every labelled message, checked: known classes and languages, no empty or repeated text."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise TriageDataInvalid(f"{path}: {exc}") from exc
     if not isinstance(raw, dict):
@@ -247,12 +249,94 @@ def decide(probabilities: dict[str, float], escalate_at: float | None = None, de
     return "answer", probabilities.get("answer", 0.0)
 
 
+@dataclass(frozen=True)
+class _Block:
+    """One n-gram block of the regression: how to cut a message, its terms' idf and weights."""
+
+    kind: str  # "char_wb" or "word", as TfidfVectorizer's analyzer
+    low: int
+    high: int
+    terms: tuple[str, ...]  # in column order
+    idf: np.ndarray
+    weights: np.ndarray  # (terms, classes), the block's scale applied
+
+
+@dataclass(frozen=True)
+class _Serving:
+    """All a fitted model needs to answer: plain arrays, cached without pickle or scikit-learn."""
+
+    classes: tuple[str, ...]
+    weights: np.ndarray  # (dimensions, classes): the scaler folded into the regression
+    bias: np.ndarray
+    blocks: tuple[_Block, ...]
+
+
+def _serving_of(fitted: _Fitted) -> _Serving:
+    scaler, regression = fitted.scaler, fitted.regression
+    dims = scaler.mean_.shape[0]
+    coef = regression.coef_[:, :dims]
+    blocks = []
+    start = dims
+    for vectoriser, scale in fitted.blocks():
+        vocabulary: dict[str, int] = vectoriser.vocabulary_  # type: ignore[attr-defined]
+        terms = [""] * len(vocabulary)
+        for term, column in vocabulary.items():
+            terms[column] = term
+        low, high = vectoriser.ngram_range  # type: ignore[attr-defined]
+        blocks.append(_Block(
+            vectoriser.analyzer, low, high, tuple(terms), vectoriser.idf_.astype(np.float64),  # type: ignore[attr-defined]
+            (regression.coef_[:, start:start + len(terms)].T * scale).astype(np.float64),
+        ))
+        start += len(terms)
+    return _Serving(
+        tuple(str(c) for c in regression.classes_),
+        (coef / scaler.scale_).T.astype(np.float64),
+        (regression.intercept_ - (scaler.mean_ / scaler.scale_) @ coef.T).astype(np.float64),
+        tuple(blocks),
+    )
+
+
+# TfidfVectorizer's own analysers, written out so that serving needs no scikit-learn; with a
+# preprocessor given (``fold``), scikit-learn neither lowercases nor strips accents itself.
+# tests/assistant/test_triage_model.py checks them against scikit-learn on every labelled message.
+_WHITE_SPACES = re.compile(r"\s\s+")
+_WORD = re.compile(r"(?u)\b\w+\b")
+
+
+def _char_wb_grams(text: str, low: int, high: int) -> list[str]:
+    grams: list[str] = []
+    for word in _WHITE_SPACES.sub(" ", text).split():
+        word = f" {word} "
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(word[:n])
+            while offset + n < len(word):
+                offset += 1
+                grams.append(word[offset:offset + n])
+            if offset == 0:  # a word shorter than n is counted once
+                break
+    return grams
+
+
+def _word_grams(text: str, low: int, high: int) -> list[str]:
+    tokens = _WORD.findall(text)
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(tokens)) + 1):
+        grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def _analyser(kind: str, low: int, high: int):
+    cut = {"char_wb": _char_wb_grams, "word": _word_grams}[kind]
+    return lambda text: cut(fold(text), low, high)
+
+
 class TriageModel:
     """A logistic regression over question embeddings, plus the labelled examples it learnt from."""
 
     def __init__(
         self, messages: list[LabelledMessage], vectors: np.ndarray, *, embedder_name: str = "", fingerprint: str = "",
-        settings: Settings | None = None, fitted: _Fitted | None = None,
+        settings: Settings | None = None, fitted: _Fitted | None = None, serving: _Serving | None = None,
     ) -> None:
         if len(messages) != len(vectors):
             raise ValueError("one vector per labelled message")
@@ -264,28 +348,25 @@ class TriageModel:
         # matrix-vector product over its threads, which on a busy machine (MEDALIYAH_THREADS=2)
         # took a 0.7 ms decision to 36 ms; blocks of 1,024 rows stay on the calling thread.
         self._vector_blocks = [self._vectors[i:i + _NEIGHBOUR_BLOCK] for i in range(0, len(self._vectors), _NEIGHBOUR_BLOCK)]
-        self._model = fitted or _fit(self._vectors, [m.text for m in messages], [m.label for m in messages], settings)
+        # A model read back from the cache has only its serving arrays: answering never imports
+        # scikit-learn (two seconds of CPU at every start of the bot and of every CLI command).
+        self._model = fitted if serving is not None else (
+            fitted or _fit(self._vectors, [m.text for m in messages], [m.label for m in messages], settings)
+        )
+        self.serving = serving or _serving_of(self._model)
         self._escalate_at = (settings or Settings()).escalate_at
         self._decline_at = (settings or Settings()).decline_at
-        self._classes = [str(c) for c in self._model.classes_]
+        self._classes = list(self.serving.classes)
         # The fitted weights, applied with plain numpy at serving time: sklearn's per-call input
-        # validation costs more than the arithmetic of one 384-dimension message.
-        scaler, regression = self._model.scaler, self._model.regression
-        dims = scaler.mean_.shape[0]
-        coef = regression.coef_[:, :dims]
-        self._weights = (coef / scaler.scale_).T.astype(np.float64)
-        self._bias = (regression.intercept_ - (scaler.mean_ / scaler.scale_) @ coef.T).astype(np.float64)
-        # The n-gram blocks by hand too (analyser, vocabulary, idf): a sparse matrix per message
-        # costs more than the few hundred n-grams it holds.
-        self._blocks: list[tuple[object, dict[str, int], np.ndarray, np.ndarray]] = []
-        start = dims
-        for vectoriser, scale in self._model.blocks():
-            width = len(vectoriser.vocabulary_)  # type: ignore[attr-defined]
-            self._blocks.append((
-                vectoriser.build_analyzer(), dict(vectoriser.vocabulary_), vectoriser.idf_.astype(np.float64),  # type: ignore[attr-defined]
-                (regression.coef_[:, start:start + width].T * scale).astype(np.float64),
-            ))
-            start += width
+        # validation costs more than the arithmetic of one 384-dimension message. The n-gram
+        # blocks by hand too (analyser, vocabulary, idf): a sparse matrix per message costs more
+        # than the few hundred n-grams it holds.
+        self._weights = self.serving.weights
+        self._bias = self.serving.bias
+        self._blocks = [
+            (_analyser(b.kind, b.low, b.high), {t: k for k, t in enumerate(b.terms)}, b.idf, b.weights)
+            for b in self.serving.blocks
+        ]
 
     def probabilities(self, vector: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
         """Class probabilities for normalised vectors (rows) and their messages, as the fitted
@@ -379,52 +460,57 @@ def default_cache_dir() -> Path:
 def build_triage_model(embedder: _QueryEmbedder, cache_dir: Path | None, data_file: Path = DATA_FILE) -> TriageModel:
     """Train the model for this embedder and data file (embedding only what the cache lacks).
 
-    The fitted model is cached beside the vectors, keyed by embedder, data file and the library
-    that fitted it: fitting the n-gram regression takes seconds, and every process that answers
-    (the bot, each ``ask``, each ``chat``) would otherwise pay them at start-up.
+    The fitted model's serving arrays are cached beside the vectors, keyed by embedder, data file
+    and the library that fitted it: fitting the n-gram regression takes seconds, and every process
+    that answers (the bot, each ``ask``, each ``chat``) would otherwise pay them at start-up.
     """
     messages = load_triage_data(data_file)
     fingerprint = data_fingerprint(data_file)
     vectors = training_vectors(embedder, messages, cache_dir)
-    file = _fitted_file(cache_dir, embedder.name, fingerprint) if cache_dir else None
-    fitted = _load_fitted(file) if file is not None else None
-    model = TriageModel(messages, vectors, embedder_name=embedder.name, fingerprint=fingerprint, fitted=fitted)
-    if file is not None and fitted is None:
-        _save_fitted(file, model._model)
+    file = _serving_file(cache_dir, embedder.name, fingerprint) if cache_dir else None
+    serving = _load_serving(file) if file is not None else None
+    model = TriageModel(messages, vectors, embedder_name=embedder.name, fingerprint=fingerprint, serving=serving)
+    if file is not None and serving is None:
+        _save_serving(file, model.serving)
     return model
 
 
-def _fitted_file(cache_dir: Path, embedder_name: str, fingerprint: str) -> Path:
-    import sklearn
+def _serving_file(cache_dir: Path, embedder_name: str, fingerprint: str) -> Path:
+    from importlib.metadata import version  # not `import sklearn`: that alone costs two seconds
 
-    choices = hashlib.sha256(repr((Settings(), sklearn.__version__, np.__version__)).encode()).hexdigest()[:12]
+    choices = hashlib.sha256(repr((Settings(), version("scikit-learn"), np.__version__)).encode()).hexdigest()[:12]
     vectors = _cache_file(cache_dir, embedder_name)
-    return vectors.with_name(f"{vectors.stem.replace('vectors', 'model')}-{fingerprint}-{choices}.pkl")
+    return vectors.with_name(f"{vectors.stem.replace('vectors', 'serving')}-{fingerprint}-{choices}.npz")
 
 
-def _load_fitted(file: Path) -> _Fitted | None:
-    """The user's own cache, written by this code (a pickle, so never point the cache at shared storage)."""
-    import pickle
-
+def _load_serving(file: Path) -> _Serving | None:
     if not file.exists():
         return None
     try:
-        with file.open("rb") as handle:
-            fitted = pickle.load(handle)  # noqa: S301 - our own cache file, see the docstring
-        return fitted if isinstance(fitted, _Fitted) else None
+        with np.load(file, allow_pickle=False) as stored:
+            kinds = [str(k) for k in stored["block_kinds"]]
+            blocks = tuple(
+                _Block(kind, int(low), int(high), tuple(str(t) for t in stored[f"terms{i}"]), stored[f"idf{i}"], stored[f"weights{i}"])
+                for i, (kind, (low, high)) in enumerate(zip(kinds, stored["block_ranges"].reshape(-1, 2)))
+            )
+            return _Serving(tuple(str(c) for c in stored["classes"]), stored["weights"], stored["bias"], blocks)
     except Exception as exc:  # truncated, or from another version: fit again
         log.warning("triage model cache %s unreadable (%s); fitting again", file.name, type(exc).__name__)
         return None
 
 
-def _save_fitted(file: Path, fitted: _Fitted) -> None:
-    import pickle
-
+def _save_serving(file: Path, serving: _Serving) -> None:
+    arrays: dict[str, np.ndarray] = {
+        "classes": np.array(serving.classes), "weights": serving.weights, "bias": serving.bias,
+        "block_kinds": np.array([b.kind for b in serving.blocks], dtype=str),
+        "block_ranges": np.array([(b.low, b.high) for b in serving.blocks], dtype=np.int64).reshape(-1, 2),
+    }
+    for i, block in enumerate(serving.blocks):
+        arrays.update({f"terms{i}": np.array(block.terms, dtype=str), f"idf{i}": block.idf, f"weights{i}": block.weights})
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(fitted, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp = file.with_name(f"{file.stem}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, **arrays)
         os.replace(tmp, file)
     except OSError as exc:
         log.warning("cannot cache the triage model in %s (%s)", file.parent, type(exc).__name__)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from ingest import load_yaml
+
 from ._text import fold
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,16 @@ def split_questions(text: str) -> list[str]:
     A context sentence before the first question ("I'm a French GP.") is kept with each part,
     since both questions are asked from it.
     """
+    return [full for full, _ in question_parts(text)]
+
+
+def question_parts(text: str) -> list[tuple[str, str]]:
+    """``split_questions`` with each part's bare question beside it: ``(context + question, question)``.
+
+    The bare question is what a part's meaning is embedded from: the context sentence is already
+    in the whole message's embedding, and embedding it again for every part doubled a long
+    message's CPU.
+    """
     body = _TWO_THINGS.sub("", text.strip())
     parts = [s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()]
     questions = [p.strip() for p in parts if p.strip().endswith("?") and _stands_alone(p)]
@@ -86,7 +98,7 @@ def split_questions(text: str) -> list[str]:
     out = []
     for q in questions:
         q = _JOINER.sub("", q) or q
-        out.append(f"{prefix} {q}".strip() if prefix else q)
+        out.append((f"{prefix} {q}".strip() if prefix else q, q))
     return out
 
 
@@ -101,7 +113,7 @@ def _stands_alone(question: str) -> bool:
 def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
     """The synonyms file, or none when it is missing or malformed (search still works without it)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = load_yaml(path.read_text(encoding="utf-8")) or []
         return tuple(
             Synonym(
                 tuple(fold(str(p)) for p in entry["when"]),

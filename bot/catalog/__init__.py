@@ -10,16 +10,15 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
-from ingest import LANGUAGES
+from ingest import LANGUAGES, load_yaml
 
 _HERE = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=None)
 def _load(lang: str) -> dict[str, str]:
-    data = yaml.safe_load((_HERE / f"{lang}.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((_HERE / f"{lang}.yaml").read_text(encoding="utf-8"))
     return {str(k): str(v) for k, v in data.items()}
 
 

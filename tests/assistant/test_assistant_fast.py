@@ -49,6 +49,17 @@ def test_a_spanish_follow_up_opening_with_an_inverted_question_mark_is_still_a_f
     assert assistant._followed_question("¿Cuántos puestos de residencia hay para médicos olim en Israel?", state) is None
 
 
+def test_a_french_question_opening_with_y_a_t_il_is_a_new_question_not_a_follow_up(assistant: Assistant) -> None:
+    """Spanish "y" means "and"; French "Y a-t-il une aide pour le Néguev ?" asks something new, and
+    searching it together with the question before it drifted the answer (and doubled the words embedded)."""
+    from bot.assistant._memory import ConversationState, Turn
+
+    state = ConversationState(turns=(Turn("Comment faire reconnaître ma spécialité ?", "…", "fr", TriageKind.ANSWER),))
+    for new in ("Y a-t-il une aide pour s'installer dans le Néguev ?", "y a t il une prime pour le Nord", "Y en a-t-il pour les internes ?"):
+        assert assistant._followed_question(new, state) is None, new
+    assert assistant._followed_question("¿y a quién le pido la carta?", state) == "Comment faire reconnaître ma spécialité ?"
+
+
 def test_asking_for_a_person_hands_over_without_searching(assistant: Assistant) -> None:
     reply = assistant.reply("d", "I want to talk to a person please")
     assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.HUMAN_REQUEST
@@ -132,3 +143,41 @@ def test_a_tapped_related_question_is_embedded_once_for_every_doctor(memory_sour
     assert second.text == first.text and second.sources == first.sources
     assistant.reply("c", "When is the exam held?")  # typed, it is embedded as any question is
     assert len(calls) > tapped
+
+
+class _AlwaysAnswer:
+    """A triage model that reads the embedding and lets every message through to retrieval."""
+
+    def classify(self, vector, text):  # noqa: ANN001 - the TriageModel seam
+        from bot.assistant._triage_model import ModelVerdict
+
+        return ModelVerdict("answer", 1.0, {"answer": 1.0}, ())
+
+
+def test_a_long_two_question_message_embeds_its_story_once(memory_source: InMemorySnapshotSource) -> None:
+    """The story is embedded once (for triage, reused by retrieval); each part only with its own question.
+
+    Embedding is ~90% of an answer's CPU and grows with every token: embedding the story again
+    with each part, and each part's question twice, made long two-question messages the slowest
+    tenth of all replies.
+    """
+    embedder = memory_source.embedder
+    calls: list[str] = []
+    real = embedder.embed_query
+
+    def counting(text: str) -> list[float]:
+        calls.append(text)
+        return real(text)
+
+    embedder.embed_query = counting  # type: ignore[method-assign]
+    embedder.embed_queries = lambda texts: [counting(t) for t in texts]  # type: ignore[method-assign]
+    assistant = Assistant(memory_source, triage_model=_AlwaysAnswer())  # type: ignore[arg-type]
+    story = (
+        "Hello, I am a family doctor from Lyon with twelve years of practice, married with three children, "
+        "and we plan to make aliyah next summer to a town in the north of the country. "
+    )
+    reply = assistant.reply("d", story + "How much is the periphery grant? And when is the exam held?")
+    assert reply.sources
+    assert sum(story.strip() in c for c in calls) == 1  # the whole message, once
+    assert len(calls) == len(set(calls))  # no text embedded twice for one reply
+    assert "when is the exam held?" in calls and "How much is the periphery grant?" in calls

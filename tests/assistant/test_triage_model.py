@@ -301,7 +301,7 @@ def test_a_second_process_loads_the_fitted_model_from_the_cache_and_decides_the_
 
     data, cache, embedder = _small_data(tmp_path / "data.yaml"), tmp_path / "cache", CountingEmbedder()
     first = build_triage_model(embedder, cache, data)
-    assert list(cache.glob("triage-model-*.pkl"))
+    assert list(cache.glob("triage-serving-*.npz"))
 
     def no_fitting(*args, **kwargs):
         raise AssertionError("fitted again although the cache holds this data file's model")
@@ -314,6 +314,40 @@ def test_a_second_process_loads_the_fitted_model_from_the_cache_and_decides_the_
     data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # the data file changed
     with pytest.raises(AssertionError, match="fitted again"):
         build_triage_model(embedder, cache, data)
+
+
+def test_the_written_out_analysers_cut_every_labelled_message_as_scikit_learn_does() -> None:
+    """Serving cuts messages into n-grams without scikit-learn; a gram cut differently would be a
+    column read as zero, silently shifting decisions."""
+    from collections import Counter
+
+    from bot.assistant._triage_model import _analyser, _vectoriser, _word_vectoriser
+
+    texts = [m.text for m in load_triage_data()] + ["  Ça   coûte\tcombien ?  l'oléo\n\nÉtats-Unis", "a", ""]
+    for vectoriser in (_vectoriser(), _word_vectoriser()):
+        theirs, ours = vectoriser.build_analyzer(), _analyser(vectoriser.analyzer, *vectoriser.ngram_range)
+        for text in texts:
+            assert Counter(ours(text)) == Counter(theirs(text)), (vectoriser.analyzer, text)
+
+
+def test_a_process_that_answers_from_the_cached_model_never_imports_scikit_learn(tmp_path: Path) -> None:
+    """Importing scikit-learn costs about two seconds of CPU at every bot start and CLI command."""
+    import subprocess
+    import sys
+
+    data, cache = _small_data(tmp_path / "data.yaml"), tmp_path / "cache"
+    probe = (
+        "import sys; from pathlib import Path; from tests.assistant.test_triage_model import CountingEmbedder; "
+        "from bot.assistant import build_triage_model; "
+        f"m = build_triage_model(CountingEmbedder(), Path({str(cache)!r}), Path({str(data)!r})); "
+        "[v] = CountingEmbedder().embed_queries(['appeal message number 1']); "
+        "print(m.classify(v, 'appeal message number 1').label, 'sklearn' in sys.modules)"
+    )
+    runs = [subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=120) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    (label, fitted), (again, read) = (r.stdout.split() for r in runs)
+    assert (fitted, read) == ("True", "False")  # the first one fits (and caches); the next one only reads
+    assert again == label
 
 
 def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_other() -> None:
