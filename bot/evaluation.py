@@ -282,6 +282,9 @@ TRIAGE_UNSEEN_FILE = GOLDEN_FILE.parent / "triage_unseen.yaml"
 TRIAGE_FRESH_FILE = GOLDEN_FILE.parent / "triage_fresh.yaml"
 # Written and committed before the third round of data (issue 9), never trained on or tuned against.
 TRIAGE_FRESH2_FILE = GOLDEN_FILE.parent / "triage_fresh2.yaml"
+# Written and committed before the fourth round (issue 9), screened by embedding similarity against
+# the data file and the other sets, never trained on or tuned against.
+TRIAGE_FRESH3_FILE = GOLDEN_FILE.parent / "triage_fresh3.yaml"
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
 TRIAGE_CLASSES = ("answer", *ESCALATION_CLASSES, *DECLINE_CLASSES)
@@ -463,6 +466,8 @@ def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden
         sections["triage-fresh"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH_FILE)))
     if TRIAGE_FRESH2_FILE.exists():
         sections["triage-fresh2"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH2_FILE)))
+    if TRIAGE_FRESH3_FILE.exists():
+        sections["triage-fresh3"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH3_FILE)))
     if UNSEEN_FILE.exists():
         unseen = load_golden(UNSEEN_FILE)
         sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))

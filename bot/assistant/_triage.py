@@ -211,6 +211,8 @@ _ASKS_ABOUT_ISRAEL = _p(
     r"\bisrael(i|ien|ienne|iens|iennes|ies)? (exam|examen)\b", r"\b(exam|examen) (israeli|israelien)\b",
     r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole hadash|green track|via verde|imap|medex|tkuma|sal klita|teudat zehut"
     r"|toshav|toshavim|conseil scientifique|scientific council|consejo cientifico|kupat|kupot|sderot|negev|neguev|galilee|galilea)\b",
+    # Israel's language and currency: "translate the diploma into Hebrew", "the 4,000 shekels"
+    r"\b(hebrew|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?)\b",
 )
 _PRACTISES_IN_ISRAEL = _p(r"\b(doctor|physician|specialist|medecin|specialiste|medico|especialista) (in|en) israel\b")
 

@@ -98,7 +98,7 @@ def test_data_file_shares_no_message_with_the_sets_that_measure_it() -> None:
         for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
     ]
     held_out = [
-        item for name in ("triage_unseen.yaml", "triage_fresh.yaml", "triage_fresh2.yaml")
+        item for name in ("triage_unseen.yaml", "triage_fresh.yaml", "triage_fresh2.yaml", "triage_fresh3.yaml")
         for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
     ]
     measured = {_normal(i["question"]) for i in golden + unseen} | {_normal(i["text"]) for i in held_out}
@@ -350,12 +350,18 @@ def test_a_process_that_answers_from_the_cached_model_never_imports_scikit_learn
     assert again == label
 
 
-def test_every_held_out_triage_set_is_valid_and_covers_each_language() -> None:
-    from bot.evaluation import TRIAGE_FRESH2_FILE, TRIAGE_FRESH_FILE, TRIAGE_UNSEEN_FILE, load_triage_set
+def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_other() -> None:
+    from bot.evaluation import TRIAGE_FRESH2_FILE, TRIAGE_FRESH3_FILE, TRIAGE_FRESH_FILE, TRIAGE_UNSEEN_FILE, load_triage_set
 
-    for path in (TRIAGE_UNSEEN_FILE, TRIAGE_FRESH_FILE, TRIAGE_FRESH2_FILE):
+    seen_ids: set[str] = set()
+    seen_texts: set[str] = set()
+    for path in (TRIAGE_UNSEEN_FILE, TRIAGE_FRESH_FILE, TRIAGE_FRESH2_FILE, TRIAGE_FRESH3_FILE):
         items = load_triage_set(path)
         assert len({i.id for i in items}) == len(items), path.name
+        # each set measures something the others do not: no id or message shared between them
+        assert not {i.id for i in items} & seen_ids and not {_normal(i.text) for i in items} & seen_texts, path.name
+        seen_ids |= {i.id for i in items}
+        seen_texts |= {_normal(i.text) for i in items}
         for lang in ("en", "fr", "es"):
             labels = {i.label for i in items if i.lang == lang}
             assert {"answer", "clinical", "other_country"} <= labels, (path.name, lang)
@@ -373,6 +379,9 @@ class _SaysOtherCountry:
     "Estudié en Madrid y soy pediatra, ¿cómo obtengo la licencia en Israel?",
     "Diplômé en Argentine, quelle voie pour exercer en Israël ?",
     "I trained in Chile, does the green track apply to me?",
+    # Israel's language and currency name the place too
+    "Diplômé à Louvain : faut-il faire traduire le diplôme en hébreu ou l'anglais suffit ?",
+    "Me recibí en Lima, ¿cuántos shekels devuelven por la traducción de los títulos?",
 ])
 def test_a_foreign_diploma_question_about_israel_is_answered_not_declined(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
