@@ -18,7 +18,9 @@ per N:
   without the simulated doctors' or the long poll's;
 * the bot process's CPU time per answer (user + system, its threads included): what the figures
   would be on an idle machine is bounded by this, whatever else runs beside it;
-* the bot process's resident memory (RSS) after the round, and its peak so far.
+* the bot process's resident memory (RSS) after the round, and its peak so far;
+* this benchmark's own CPU per answer (the emulator and the simulated doctors), which shares the
+  two cores with the bot: a few milliseconds, so the bot's figures are not the bench's.
 
 Prints figures, asserts nothing.
 """
