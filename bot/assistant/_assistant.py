@@ -93,6 +93,15 @@ def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
     return [x / norm for x in mixed]
 
 
+def _weighted_mean(vectors: list[list[float]], weights: list[int]) -> list[float]:
+    """A unit vector: the texts' meanings weighed by their length, as e5 pools over tokens, so a
+    short "Qui délivre quoi ?" leans on its longer neighbour instead of counting as much."""
+    total = sum(weights) or 1
+    mixed = [sum(w * x for w, x in zip(weights, xs)) / total for xs in zip(*vectors)]
+    norm = sum(x * x for x in mixed) ** 0.5 or 1.0
+    return [x / norm for x in mixed]
+
+
 class Assistant:
     def __init__(
         self,
@@ -252,8 +261,9 @@ class Assistant:
         texts land in the reply's memo; the search query's vector is returned for triage.
         """
         whole = query[:MAX_QUERY_CHARS]
-        focused = focus(msg.text)
-        others = [*([focused] if focused else []), *(q[:MAX_QUERY_CHARS] for _, q in question_parts(msg.text))]
+        parts = [q[:MAX_QUERY_CHARS] for _, q in question_parts(msg.text)]
+        focused = None if parts else focus(msg.text)  # two questions: their parts stand for it
+        others = [*([focused] if focused else []), *parts]
         try:
             # The whole message last: a batch is split into equal runs of texts, one per thread,
             # and the story is usually as long as the rest together.
@@ -353,7 +363,7 @@ class Assistant:
         try:
             if focused or extra:
                 whole = known if known is not None else self._embed([query[:MAX_QUERY_CHARS]], memo)[0]
-                vector = _blend(self._embed([focused], memo)[0], whole, FOCUS_WEIGHT) if focused else whole
+                vector = _blend(self._focus_vector(focused, text, memo), whole, FOCUS_WEIGHT) if focused else whole
                 if extra:
                     terms_vector = self._guidance_vector(extra)
                     if terms_vector is not None:
@@ -361,6 +371,18 @@ class Assistant:
         except Exception as exc:  # the retriever tries again and degrades to keywords
             log.warning("embedding the question failed (%s)", type(exc).__name__)
         return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
+
+    def _focus_vector(self, focused: str, text: str, memo: dict[str, list[float]]) -> list[float]:
+        """The meaning of a long message's question sentence(s).
+
+        When the message asks two things, its question sentences are those parts, whose meanings
+        the reply embeds anyway: their mean, weighed by length, stands for the sentences together,
+        which spares a third embedding of the same words (the costliest replies were these).
+        """
+        bare = [q[:MAX_QUERY_CHARS] for _, q in question_parts(text)]
+        if bare and all(b in memo for b in bare):
+            return _weighted_mean([memo[b] for b in bare], [len(b) for b in bare])
+        return self._embed([focused], memo)[0]
 
     def _embed(self, texts: list[str], memo: dict[str, list[float]]) -> list[list[float]]:
         """The texts' query embeddings, each computed once per reply, the missing ones in one call."""

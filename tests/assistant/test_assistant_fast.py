@@ -178,3 +178,5 @@ def test_a_long_two_question_message_embeds_its_story_once(memory_source: InMemo
     assert sum(story.strip() in c for c in calls) == 1  # the whole message, once
     assert len(calls) == len(set(calls))  # no text embedded twice for one reply
     assert "when is the exam held?" in calls and "How much is the periphery grant?" in calls
+    # the two question sentences together are the parts already embedded: not a third time
+    assert not any("grant?" in c and "exam held?" in c and story.strip() not in c for c in calls)
