@@ -285,6 +285,9 @@ TRIAGE_FRESH2_FILE = GOLDEN_FILE.parent / "triage_fresh2.yaml"
 # Written and committed before the fourth round (issue 9), screened by embedding similarity against
 # the data file and the other sets, never trained on or tuned against.
 TRIAGE_FRESH3_FILE = GOLDEN_FILE.parent / "triage_fresh3.yaml"
+# Written and committed before the fifth round (issue 9), aimed at the kinds that failed before
+# (contact questions, foreign diplomas for Israel, regional French); never trained on or tuned against.
+TRIAGE_FRESH4_FILE = GOLDEN_FILE.parent / "triage_fresh4.yaml"
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
 TRIAGE_CLASSES = ("answer", *ESCALATION_CLASSES, *DECLINE_CLASSES)
@@ -468,6 +471,8 @@ def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden
         sections["triage-fresh2"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH2_FILE)))
     if TRIAGE_FRESH3_FILE.exists():
         sections["triage-fresh3"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH3_FILE)))
+    if TRIAGE_FRESH4_FILE.exists():
+        sections["triage-fresh4"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH4_FILE)))
     if UNSEEN_FILE.exists():
         unseen = load_golden(UNSEEN_FILE)
         sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))
