@@ -87,3 +87,13 @@ def test_a_typo_is_read_as_the_guidance_word_but_a_real_neighbour_word_is_not() 
     en = _Speller([tokenize(t, "en") for t in ("rental assistance for olim", "the internat in France")])
     assert en.correct(tokenize("mental", "en")[0]) == tokenize("mental", "en")[0]  # a real word, not a typo
     assert en.correct(tokenize("internal", "en")[0]) == tokenize("internal", "en")[0]
+
+
+def test_two_questions_joined_in_one_sentence_are_split_but_a_topic_first_is_not() -> None:
+    assert split_questions("how long is the temporary licence valid and who signs the recommendation?") == [
+        "how long is the temporary licence valid", "who signs the recommendation?"]
+    quebec = split_questions("Je suis résidente à Laval. Ma formation va-tu être reconnue, pis le comité prend combien de temps?")
+    assert quebec == ["Je suis résidente à Laval. Ma formation va-tu être reconnue",
+                      "Je suis résidente à Laval. le comité prend combien de temps?"]
+    assert split_questions("L'aide au loyer pour les olim, elle est versée pendant combien de temps ?") == []
+    assert split_questions("Is there a grant for doctors who move to the Negev and the Galilee?") == []
