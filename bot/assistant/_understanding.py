@@ -18,6 +18,7 @@ import yaml
 
 from ingest import load_yaml
 
+from ._terms import terms
 from ._text import fold
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,31 @@ def _is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or bool(_INTERROGATIVE.search(fold(sentence)))
 
 
+# Words that ask whether something just said holds ("C'est vrai ? Tout ?", "¿Es así?", "Is that
+# right?"): they name nothing the guidance could match.
+_CHECKING = frozenset("vrai vraiment true really right correct exact exacto exactamente cierto verdad real realmente asi tout todo all".split())
+
+
+def _names_nothing(asked: list[str]) -> bool:
+    words = {w for w in re.findall(r"[a-z0-9]+", fold(" ".join(asked))) if len(w) > 2}
+    # Read in each language: "est" means nothing in French, "es" nothing in Spanish.
+    return not words or any(
+        not (set(terms(" ".join(asked), lang)) - {t for w in _CHECKING for t in terms(w, lang)}) for lang in ("en", "fr", "es")
+    )
+
+
 def question_sentences(text: str) -> list[str]:
-    """The sentences that ask something; the last sentence when none looks like a question."""
+    """The sentences that ask something; the last sentence when none looks like a question.
+
+    A question that names nothing ("I heard olim pay no tax. Is that true?") keeps the sentence
+    before it: that is what it asks about.
+    """
     all_sentences = sentences(text)
     asked = [s for s in all_sentences if _is_question(s)]
+    if asked and _names_nothing(asked):
+        first = all_sentences.index(asked[0])
+        if first > 0:
+            asked = [all_sentences[first - 1], *asked]
     return asked or all_sentences[-1:]
 
 

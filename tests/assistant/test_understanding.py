@@ -97,3 +97,12 @@ def test_two_questions_joined_in_one_sentence_are_split_but_a_topic_first_is_not
                       "Je suis résidente à Laval. le comité prend combien de temps?"]
     assert split_questions("L'aide au loyer pour les olim, elle est versée pendant combien de temps ?") == []
     assert split_questions("Is there a grant for doctors who move to the Negev and the Galilee?") == []
+
+
+def test_a_question_that_names_nothing_is_read_with_the_claim_before_it() -> None:
+    from bot.assistant._understanding import question_sentences
+
+    assert question_sentences("I heard olim pay no tax now. Is that true?") == ["I heard olim pay no tax now.", "Is that true?"]
+    assert question_sentences("On m'a dit que le ministère remboursait. C'est vrai ? Tout ?")[0].startswith("On m'a dit")
+    assert question_sentences("Leí que los títulos tienen reconocimiento. ¿Es así?")[0].startswith("Leí que")
+    assert question_sentences("I'm a GP in Leeds. How long is the internship?") == ["How long is the internship?"]
