@@ -25,6 +25,7 @@ UNSEEN2_FILE = GOLDEN_FILE.with_name("unseen2.yaml")  # a second held-out set, m
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
 DEV2_FILE = GOLDEN_FILE.with_name("dev2.yaml")  # a second development set, written for the fourth answers round
+DEV3_FILE = GOLDEN_FILE.with_name("dev3.yaml")  # a third, half Spanish in regional styles (fifth round)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {

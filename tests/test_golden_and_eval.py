@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -64,6 +64,18 @@ def test_second_dev_set_is_separate_from_every_other_set() -> None:
     assert all(per_lang[lang] >= 20 for lang in ("en", "fr", "es")), per_lang
     others = load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
     _assert_separate_and_well_formed(dev2, others)
+
+
+def test_third_dev_set_is_separate_from_every_other_set_and_half_spanish() -> None:
+    """dev3 is read to tune: it must not repeat a question of any other set, and it leans on Spanish."""
+    dev3 = load_golden(DEV3_FILE)
+    per_lang = Counter(i.lang for i in dev3)
+    assert all(per_lang[lang] >= 15 for lang in ("en", "fr", "es")), per_lang
+    assert per_lang["es"] * 2 >= len(dev3) - 6, per_lang
+    assert all(sum(1 for i in dev3 if i.lang == lang and i.history) >= 1 for lang in ("en", "fr", "es"))
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
+              + load_golden(DEV2_FILE))
+    _assert_separate_and_well_formed(dev3, others)
 
 
 def test_second_unseen_set_is_separate_from_every_other_set() -> None:

@@ -569,7 +569,9 @@ class Assistant:
         return f"{previous[-room:]}\n{text}"
 
     def _followed_question(self, text: str, state: ConversationState) -> str | None:
-        previous = next((t.question for t in reversed(state.turns) if t.kind is not TriageKind.ESCALATE), None)
+        # A handed-over question counts too: "¿y hasta cuánta plata?" after a question triage handed over
+        # needlessly still asks about it, and searched alone it named nothing.
+        previous = state.turns[-1].question if state.turns else None
         if previous is None:
             return None
         # Spanish opens a question with "¿": "¿y cuánto tarda?" starts with "y" all the same.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import bm25s
@@ -63,6 +63,77 @@ def _asked(chunk: ChunkRecord) -> str:
     return " ".join((*chunk.section, *chunk.questions))
 
 
+def _deletes(term: str) -> set[str]:
+    return {term[:i] + term[i + 1 :] for i in range(len(term))}
+
+
+# Letters a doctor typing by ear or on a phone confuses: Spanish seseo (s/c/z), b/v, y/i, g/j,
+# k for c or qu, x for s ("esperiencia"), and English/French "licence"/"license".
+_SOUND_ALIKE = {frozenset(p) for p in ("sc", "sz", "cz", "bv", "iy", "gj", "ck", "kq", "xs")}
+
+
+def _typo_of(typed: str, word: str) -> bool:
+    """Is ``typed`` a usual misspelling of ``word``, one keystroke away?
+
+    Only the slips people make, not any one-letter difference: "mental" is not a typo of "rental",
+    nor "internal" of "internat". Accepted: a sound-alike letter ("nesesito"), a doubled or undoubled
+    letter ("pasport"), a silent h dropped or added ("ebreo"), two letters swapped ("hebero"), and a
+    longer form of the same stem ("ginecolog" for "ginecologi").
+    """
+    if len(typed) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
+        if len(diff) == 1:
+            return frozenset((typed[diff[0]], word[diff[0]])) in _SOUND_ALIKE
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
+    short, long_ = (typed, word) if len(typed) < len(word) else (word, typed)
+    if len(long_) != len(short) + 1:
+        return False
+    if long_.startswith(short) and len(short) >= 6:
+        return True  # the same stem, cut one letter shorter
+    for i, extra in enumerate(long_):
+        if long_[:i] + long_[i + 1 :] == short:
+            doubled = (i > 0 and long_[i - 1] == extra) or (i + 1 < len(long_) and long_[i + 1] == extra)
+            if extra == "h" or doubled:
+                return True
+    return False
+
+
+class _Speller:
+    """A doctor's typo read as the guidance's word ("ebreo" -> "hebreo", "nesesito" -> "necesito").
+
+    Doctors type on phones, without accents and by ear; a misspelt word matches no section by
+    keyword, and a short question then ranks by its other words only ("¿nesesito saber ebreo para
+    la licencia?" found the licensing exam, not Hebrew). A term the guidance never uses, of five
+    letters or more, is read as the guidance term it is a usual misspelling of (``_typo_of``) that
+    the most sections use. Terms are compared after stemming, so the index holds a few thousand
+    words and their one-letter deletions (built once per published index); a query costs a few set
+    look-ups per unknown word.
+    """
+
+    MIN_LENGTH = 5  # shorter words are too close to too many others ("pago"/"paso") to guess
+
+    def __init__(self, corpus: list[list[str]]) -> None:
+        self.df: Counter[str] = Counter(t for doc in corpus for t in set(doc))
+        self.by_deletion: dict[str, set[str]] = defaultdict(set)
+        for term in self.df:
+            if len(term) >= self.MIN_LENGTH - 1 and term.isalpha():
+                for d in _deletes(term):
+                    self.by_deletion[d].add(term)
+
+    def correct(self, term: str) -> str:
+        if term in self.df or len(term) < self.MIN_LENGTH - 1 or not term.isalpha():
+            return term
+        if len(term) < self.MIN_LENGTH:  # a short word: only a dropped silent h ("ebre" for "hebre")
+            return f"h{term}" if f"h{term}" in self.df else term
+        near = set(self.by_deletion.get(term, ()))  # the doctor left a letter out
+        for d in _deletes(term):
+            if d in self.df:
+                near.add(d)  # ... or typed one too many
+            near |= self.by_deletion.get(d, set())  # ... or a wrong or swapped one
+        typos = [w for w in sorted(near) if w != term and _typo_of(term, w)]
+        return max(typos, key=lambda w: self.df[w]) if typos else term
+
+
 class _KeywordIndex:
     def __init__(self, chunks: list[ChunkRecord], lang: str) -> None:
         self.chunks = chunks
@@ -74,9 +145,10 @@ class _KeywordIndex:
             # where its text may share words with a question it does not answer.
             corpus = [tokenize(f"{c.embedding_text()}\n{_asked(c)}", c.lang) or ["_"] for c in chunks]
             self._bm25.index(corpus, show_progress=False)
+            self._speller = _Speller(corpus)
 
     def scores(self, query: str) -> np.ndarray:
-        tokens = tokenize(query, self.lang)
+        tokens = [self._speller.correct(t) for t in tokenize(query, self.lang)] if self._bm25 is not None else []
         if not tokens or self._bm25 is None:
             return np.zeros(len(self.chunks), dtype=float)
         return np.asarray(self._bm25.get_scores(tokens), dtype=float)

@@ -35,6 +35,22 @@ _STOP = {
 _TOKEN = re.compile(r"[a-z0-9@._-]*[a-z0-9]")
 _SPLIT = re.compile(r"[._-]")
 _THOUSANDS = re.compile(r"\b(\d{1,3})\s?k\b")  # "100k", "50 k shekels": how doctors write the guidance's "100,000"
+# Hebrew programme words have no one spelling: the Spanish guidance writes "aliá", a Mexican doctor
+# "aliyá", a French one "alyah" or "alya". The stemmers leave them apart ("ali", "aliy", "alya"), so
+# a question about doing something "antes de la aliyá" never met the section "antes de la aliá".
+# Each transliteration is read as one spelling before stemming, on both sides of the search.
+_TRANSLITERATIONS = {
+    variant: canonical
+    for canonical, variants in {
+        "aliyah": "aliya aliyah alia aliah alya alyah aliyot",
+        "ulpan": "ulpan oulpan ulpanim oulpanim",
+        "zehut": "zehut zeut zehout zeout zehout",
+        "teudat": "teudat teoudat teudath",
+        "histaklut": "histaklut histaklout",
+        "tzahal": "tzahal tsahal",
+    }.items()
+    for variant in variants.split()
+}
 
 
 @lru_cache(maxsize=3)
@@ -48,7 +64,7 @@ def _raw_tokens(text: str) -> list[str]:
         if "@" in token:
             out.append(token)  # an e-mail address is one term
             continue
-        out.extend(t for t in _SPLIT.split(token) if t)
+        out.extend(_TRANSLITERATIONS.get(t, t) for t in _SPLIT.split(token) if t)
     return out
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from ingest import load_yaml
 
+from ._terms import terms
 from ._text import fold
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,31 @@ def _is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or bool(_INTERROGATIVE.search(fold(sentence)))
 
 
+# Words that ask whether something just said holds ("C'est vrai ? Tout ?", "¿Es así?", "Is that
+# right?"): they name nothing the guidance could match.
+_CHECKING = frozenset("vrai vraiment true really right correct exact exacto exactamente cierto verdad real realmente asi tout todo all".split())
+
+
+def _names_nothing(asked: list[str]) -> bool:
+    words = {w for w in re.findall(r"[a-z0-9]+", fold(" ".join(asked))) if len(w) > 2}
+    # Read in each language: "est" means nothing in French, "es" nothing in Spanish.
+    return not words or any(
+        not (set(terms(" ".join(asked), lang)) - {t for w in _CHECKING for t in terms(w, lang)}) for lang in ("en", "fr", "es")
+    )
+
+
 def question_sentences(text: str) -> list[str]:
-    """The sentences that ask something; the last sentence when none looks like a question."""
+    """The sentences that ask something; the last sentence when none looks like a question.
+
+    A question that names nothing ("I heard olim pay no tax. Is that true?") keeps the sentence
+    before it: that is what it asks about.
+    """
     all_sentences = sentences(text)
     asked = [s for s in all_sentences if _is_question(s)]
+    if asked and _names_nothing(asked):
+        first = all_sentences.index(asked[0])
+        if first > 0:
+            asked = [all_sentences[first - 1], *asked]
     return asked or all_sentences[-1:]
 
 
@@ -86,9 +108,12 @@ def question_parts(text: str) -> list[tuple[str, str]]:
     body = _TWO_THINGS.sub("", text.strip())
     parts = [s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()]
     questions = [p.strip() for p in parts if p.strip().endswith("?") and _stands_alone(p)]
+    joined = questions[0] if len(questions) == 1 else None
+    if joined is not None:
+        questions = _joined_questions(joined)
     if len(questions) < 2 or len(questions) > 3:
         return []
-    context = [p.strip() for p in parts if p.strip() not in questions]
+    context = [p.strip() for p in parts if p.strip() not in questions and p.strip() != joined]
     lead = []
     first = questions[0]
     leading = sentences(first)
@@ -100,6 +125,48 @@ def question_parts(text: str) -> list[tuple[str, str]]:
         q = _JOINER.sub("", q) or q
         out.append((f"{prefix} {q}".strip() if prefix else q, q))
     return out
+
+
+# Two questions joined in one sentence: "how long is it valid and who signs the recommendation?",
+# "c'est combien et c'est versé comment ?", "¿… va a ser reconocida, pis el comité tarda cuánto?".
+# A conjunction is needed: a comma alone often sets a topic first ("L'aide au loyer, elle dure combien ?").
+_JOINED = re.compile(r",?\s+(?:and|et|pis|puis|y|e)\s+", re.I)
+# Words that ask wherever they stand ("le comité prend combien de temps"), and words that ask only
+# at the head of the clause ("who signs it", not "doctors who move"; "cómo se paga", not "como yo").
+_ASKS_ANYWHERE = frozenset("how when where combien comment quand cuanto cuanta cuantos cuantas cuando donde".split())
+_ASKS_FIRST = frozenset(
+    "what which who whom is are can do does will should quel quelle quels quelles qui "
+    "como cual cuales quien quienes hay puedo".split()
+)
+
+
+def _asks(clause: str) -> bool:
+    words = re.findall(r"[\w'-]+", fold(clause))
+    return len(words) >= 3 and (bool(_ASKS_ANYWHERE & set(words)) or words[0] in _ASKS_FIRST)
+
+
+def _joined_questions(question: str) -> list[str]:
+    """One question sentence asking two things, split where the second clause starts asking.
+
+    Each clause must be a question of its own (three words or more, a word that asks); the
+    context sentences before it stay with the first clause, and the parts are answered in turn.
+    """
+    lead = sentences(question)
+    last = lead[-1] if lead else question
+    cuts = [m for m in _JOINED.finditer(last) if _asks(last[m.end() :]) and len(last[: m.start()].split()) >= 3]
+    if not cuts:
+        return [question]
+    pieces, start = [], 0
+    for m in cuts[:2]:
+        head = last[start : m.start()]
+        if len(head.split()) >= 3:
+            pieces.append(head.strip())
+            start = m.end()
+    pieces.append(last[start:].strip())
+    if len(pieces) < 2:
+        return [question]
+    pieces[0] = " ".join([*lead[:-1], pieces[0]])  # the context sentences lead the first part, as for "?"-split parts
+    return pieces
 
 
 def _stands_alone(question: str) -> bool:

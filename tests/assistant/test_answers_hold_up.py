@@ -71,3 +71,26 @@ def test_doctors_words_for_the_guidances_terms_are_added_to_the_search() -> None
     assert "arancel" in guidance_terms("y cuanto sale?", "es")
     assert "langues de l'examen" in guidance_terms("l'examen on peut le passer en francais ?", "fr")
     assert "Ministry of Health" in guidance_terms("what does misrad habriut want", "en")
+
+
+def test_a_misspelt_word_still_ranks_the_section_it_names_by_keyword(tmp_path: Path, hashing_embedder) -> None:
+    from bot.assistant._retrieval import _KeywordIndex
+
+    root = tmp_path / "knowledge"
+    write_doc(root, "hebrew", "en", """
+        Hebrew for doctors.
+
+        ## Do I need to pass a Hebrew test for my licence?
+        The Ministry may ask for proof of Hebrew: a YAEL score of 105 or ulpan level Gimmel.
+    """, title="Hebrew")
+    write_doc(root, "licensing-exam", "en", """
+        The licensing exam.
+
+        ## Do I need to pass the licensing test for my licence?
+        Graduates from the countries on the exemption list who did a one-year internship are exempt.
+    """, title="The licensing exam")
+    chunks = [c for c in chunks_of(root, hashing_embedder) if c.section]
+    index = _KeywordIndex(chunks, "en")
+    for typed in ("do i need to pass an ebrew test?", "is there an ebrew test for my licence"):
+        scores = index.scores(typed)
+        assert chunks[int(scores.argmax())].doc_id == "hebrew", typed

@@ -36,6 +36,14 @@ def test_a_follow_up_after_a_long_first_question_is_still_searched(small_corpus:
     assert "Buenos Aires" in query  # the context is kept too, as much as fits
 
 
+def test_a_follow_up_to_a_handed_over_question_is_searched_with_it(small_corpus: Path) -> None:
+    """Triage may hand a question over needlessly; the doctor's "and up to how much?" still asks about it."""
+    assistant = fake_assistant(small_corpus)
+    first = "¿Me reintegran lo que pagué por la traducción del título?"
+    assistant.store.append_turn("esc", Turn(first, "…", "es", TriageKind.ESCALATE), 6)
+    assert assistant.search_query("esc", "¿y hasta cuánta plata?") == f"{first}\n¿y hasta cuánta plata?"
+
+
 def test_a_very_long_message_is_cut_to_the_query_limit(small_corpus: Path) -> None:
     assistant = fake_assistant(small_corpus)
     assert len(assistant.search_query("fresh", "exam " * 1000)) == MAX_QUERY_CHARS

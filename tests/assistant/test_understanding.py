@@ -65,3 +65,44 @@ def test_a_region_entry_steps_aside_when_a_more_specific_place_is_named() -> Non
     entries = (tkuma, negev)
     assert guidance_terms("moving to the south near Gaza, maybe Sderot", "en", entries) == "Tkuma grant"
     assert guidance_terms("moving to the south, maybe Beer Sheva", "en", entries) == "periphery grant Negev"
+
+
+def test_one_transliterated_word_meets_its_other_spellings() -> None:
+    from bot.assistant._terms import terms
+
+    assert set(terms("antes de la aliyá", "es")) == set(terms("antes de la aliá", "es"))
+    assert set(terms("avant mon alyah", "fr")) == set(terms("avant mon alya", "fr"))
+    assert set(terms("teoudat zeout", "fr")) == set(terms("Teudat Zehut", "fr"))
+
+
+def test_a_typo_is_read_as_the_guidance_word_but_a_real_neighbour_word_is_not() -> None:
+    from bot.assistant._retrieval import _Speller, tokenize
+
+    corpus = [tokenize(t, "es") for t in ("necesito hebreo para la licencia", "pasaporte israelí", "pediatría y psiquiatría")]
+    speller = _Speller(corpus)
+    fixed = lambda text: [speller.correct(t) for t in tokenize(text, "es")]  # noqa: E731
+    assert fixed("licensia en ebreo") == tokenize("licencia en hebreo", "es")  # seseo, a dropped silent h
+    assert fixed("pasaprote") == tokenize("pasaporte", "es")  # two letters swapped
+    assert fixed("pediatra") == tokenize("pediatría", "es")  # the same stem, one letter shorter
+    en = _Speller([tokenize(t, "en") for t in ("rental assistance for olim", "the internat in France")])
+    assert en.correct(tokenize("mental", "en")[0]) == tokenize("mental", "en")[0]  # a real word, not a typo
+    assert en.correct(tokenize("internal", "en")[0]) == tokenize("internal", "en")[0]
+
+
+def test_two_questions_joined_in_one_sentence_are_split_but_a_topic_first_is_not() -> None:
+    assert split_questions("how long is the temporary licence valid and who signs the recommendation?") == [
+        "how long is the temporary licence valid", "who signs the recommendation?"]
+    quebec = split_questions("Je suis résidente à Laval. Ma formation va-tu être reconnue, pis le comité prend combien de temps?")
+    assert quebec == ["Je suis résidente à Laval. Ma formation va-tu être reconnue",
+                      "Je suis résidente à Laval. le comité prend combien de temps?"]
+    assert split_questions("L'aide au loyer pour les olim, elle est versée pendant combien de temps ?") == []
+    assert split_questions("Is there a grant for doctors who move to the Negev and the Galilee?") == []
+
+
+def test_a_question_that_names_nothing_is_read_with_the_claim_before_it() -> None:
+    from bot.assistant._understanding import question_sentences
+
+    assert question_sentences("I heard olim pay no tax now. Is that true?") == ["I heard olim pay no tax now.", "Is that true?"]
+    assert question_sentences("On m'a dit que le ministère remboursait. C'est vrai ? Tout ?")[0].startswith("On m'a dit")
+    assert question_sentences("Leí que los títulos tienen reconocimiento. ¿Es así?")[0].startswith("Leí que")
+    assert question_sentences("I'm a GP in Leeds. How long is the internship?") == ["How long is the internship?"]
