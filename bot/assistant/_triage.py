@@ -196,7 +196,9 @@ ALL_PATTERNS: tuple[re.Pattern[str], ...]  # every pattern triage runs, for the 
 
 # The bot never gives clinical advice: a dosing or patient-management question is declined.
 _CLINICAL = _p(
-    r"\b(dose|dosage|dosing|posologie|posologia|dosis)\b", r"\bmg ?/ ?kg\b",
+    # "dose" before a subject is the verb "does" mistyped ("how long dose it take?"), not a dosage
+    r"\bdose\b(?! (it|i|you|he|she|we|they|the|this|that|my|your|our|a|an|one|anyone|someone)\b)",
+    r"\b(dosage|dosing|posologie|posologia|dosis)\b", r"\bmg ?/ ?kg\b",
     r"\b(for|in) a (patient|child|kid|baby) with\b", r"\b(pour|chez) un (patient|enfant|nourrisson) (avec|atteint)\b",
     r"\b(para|en) un (paciente|nino|bebe) con\b", r"\bhow (do|should) (i|you) treat\b", r"\bcomment traiter\b", r"\bcomo trat(o|ar)\b",
 )

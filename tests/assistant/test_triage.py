@@ -68,6 +68,23 @@ def test_clinical_questions_are_declined(text: str) -> None:
     assert triage is not None and triage.kind is TriageKind.DECLINE and triage.reason is R.CLINICAL
 
 
+@pytest.mark.parametrize("text", [
+    "how long dose it take to get the temporary licence?",
+    "what dose the Green Track require from a US board-certified doctor?",
+    "dose my UK specialty count or do I sit the exam?",
+])
+def test_does_mistyped_as_dose_is_not_a_clinical_question(text: str) -> None:
+    """Doctors type fast on phones: "dose it" is the verb, and a program question must not be declined."""
+    triage = triage_message(text)
+    assert triage is None or triage.reason is not R.CLINICAL
+
+
+@pytest.mark.parametrize("text", ["the usual dose for a child with otitis?", "what's the right dose of insulin for my patient"])
+def test_a_dose_is_still_clinical(text: str) -> None:
+    triage = triage_message(text)
+    assert triage is not None and triage.reason is R.CLINICAL
+
+
 @pytest.mark.parametrize("text", ["that doesn't help", "ça ne m'aide pas", "no me sirve"])
 def test_unhelpful_feedback_is_recognised(text: str) -> None:
     assert is_unhelpful_feedback(text)
