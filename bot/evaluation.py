@@ -289,6 +289,11 @@ TRIAGE_FRESH3_FILE = GOLDEN_FILE.parent / "triage_fresh3.yaml"
 # Written and committed before the fifth round (issue 9), aimed at the kinds that failed before
 # (contact questions, foreign diplomas for Israel, regional French); never trained on or tuned against.
 TRIAGE_FRESH4_FILE = GOLDEN_FILE.parent / "triage_fresh4.yaml"
+# The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
+HELD_OUT_TRIAGE_SETS = (
+    ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh", TRIAGE_FRESH_FILE), ("triage-fresh2", TRIAGE_FRESH2_FILE),
+    ("triage-fresh3", TRIAGE_FRESH3_FILE), ("triage-fresh4", TRIAGE_FRESH4_FILE),
+)
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
 TRIAGE_CLASSES = ("answer", *ESCALATION_CLASSES, *DECLINE_CLASSES)
@@ -464,16 +469,9 @@ def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden
     if assistant.triage_model is not None:
         sections["cross-validation"] = triage_by_language(cross_validation_outcomes(assistant.triage_model))
     sections["golden"] = triage_by_language(golden_triage_outcomes(golden_results, golden_items))
-    if TRIAGE_UNSEEN_FILE.exists():
-        sections["triage-unseen"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_UNSEEN_FILE)))
-    if TRIAGE_FRESH_FILE.exists():
-        sections["triage-fresh"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH_FILE)))
-    if TRIAGE_FRESH2_FILE.exists():
-        sections["triage-fresh2"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH2_FILE)))
-    if TRIAGE_FRESH3_FILE.exists():
-        sections["triage-fresh3"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH3_FILE)))
-    if TRIAGE_FRESH4_FILE.exists():
-        sections["triage-fresh4"] = triage_by_language(run_triage_set(assistant, load_triage_set(TRIAGE_FRESH4_FILE)))
+    for name, path in HELD_OUT_TRIAGE_SETS:
+        if path.exists():
+            sections[name] = triage_by_language(run_triage_set(assistant, load_triage_set(path)))
     if UNSEEN_FILE.exists():
         unseen = load_golden(UNSEEN_FILE)
         sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))

@@ -148,8 +148,10 @@ class _KeywordIndex:
             self._speller = _Speller(corpus)
 
     def scores(self, query: str) -> np.ndarray:
-        tokens = [self._speller.correct(t) for t in tokenize(query, self.lang)] if self._bm25 is not None else []
-        if not tokens or self._bm25 is None:
+        if self._bm25 is None:
+            return np.zeros(len(self.chunks), dtype=float)
+        tokens = [self._speller.correct(t) for t in tokenize(query, self.lang)]
+        if not tokens:
             return np.zeros(len(self.chunks), dtype=float)
         return np.asarray(self._bm25.get_scores(tokens), dtype=float)
 

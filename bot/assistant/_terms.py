@@ -44,7 +44,7 @@ _TRANSLITERATIONS = {
     for canonical, variants in {
         "aliyah": "aliya aliyah alia aliah alya alyah aliyot",
         "ulpan": "ulpan oulpan ulpanim oulpanim",
-        "zehut": "zehut zeut zehout zeout zehout",
+        "zehut": "zehut zeut zehout zeout",
         "teudat": "teudat teoudat teudath",
         "histaklut": "histaklut histaklout",
         "tzahal": "tzahal tsahal",

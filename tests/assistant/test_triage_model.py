@@ -351,13 +351,12 @@ def test_a_process_that_answers_from_the_cached_model_never_imports_scikit_learn
 
 
 def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_other() -> None:
-    from bot.evaluation import (
-        TRIAGE_FRESH2_FILE, TRIAGE_FRESH3_FILE, TRIAGE_FRESH4_FILE, TRIAGE_FRESH_FILE, TRIAGE_UNSEEN_FILE, load_triage_set,
-    )
+    from bot.evaluation import HELD_OUT_TRIAGE_SETS, load_triage_set
 
     seen_ids: set[str] = set()
     seen_texts: set[str] = set()
-    for path in (TRIAGE_UNSEEN_FILE, TRIAGE_FRESH_FILE, TRIAGE_FRESH2_FILE, TRIAGE_FRESH3_FILE, TRIAGE_FRESH4_FILE):
+    assert len(HELD_OUT_TRIAGE_SETS) == 5  # every set on disk is checked, and reported by `medaliyah eval`
+    for _, path in HELD_OUT_TRIAGE_SETS:
         items = load_triage_set(path)
         assert len({i.id for i in items}) == len(items), path.name
         # each set measures something the others do not: no id or message shared between them
