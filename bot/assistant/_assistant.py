@@ -30,7 +30,7 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
-from ._understanding import Synonym, focus, guidance_terms, question_parts, question_sentences
+from ._understanding import Part, Synonym, focus, guidance_terms, question_parts, question_sentences
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ TERMS_WEIGHT = 0.3  # the guidance's terms for a named place or word, against th
 # One question of two against the whole message, in its dense query: "what is the Green Track?
 # does it apply to Spain?" -- the second part names no subject, the message does.
 PART_WEIGHT = 0.75
+FOLLOW_UP_WEIGHT = 0.5  # "¿y cuánto sale?": its own words against the question it follows
 ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 
 # A follow-up leans on the previous question: it opens with a connector or points back at it.
@@ -261,7 +262,7 @@ class Assistant:
         texts land in the reply's memo; the search query's vector is returned for triage.
         """
         whole = query[:MAX_QUERY_CHARS]
-        parts = [q[:MAX_QUERY_CHARS] for _, q in question_parts(msg.text)]
+        parts = [part.bare[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
         focused = None if parts else focus(msg.text)  # two questions: their parts stand for it
         others = [*([focused] if focused else []), *parts]
         try:
@@ -379,7 +380,7 @@ class Assistant:
         the reply embeds anyway: their mean, weighed by length, stands for the sentences together,
         which spares a third embedding of the same words (the costliest replies were these).
         """
-        bare = [q[:MAX_QUERY_CHARS] for _, q in question_parts(text)]
+        bare = [part.bare[:MAX_QUERY_CHARS] for part in question_parts(text)]
         if bare and all(b in memo for b in bare):
             return _weighted_mean([memo[b] for b in bare], [len(b) for b in bare])
         return self._embed([focused], memo)[0]
@@ -422,30 +423,37 @@ class Assistant:
         questions = question_parts(msg.text)
         if not questions:
             return []
-        vectors = self._part_vectors([bare for _, bare in questions], msg)
+        vectors = self._part_vectors(questions, msg)
         found = [
             (q, self._find(q, q, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
-            for (q, _), vector in zip(questions, vectors)
+            for (q, _, _), vector in zip(questions, vectors)
         ]
         found = [(q, r) for q, r in found if r.passages]
         tops = {r.passages[0].chunk.chunk_id for _, r in found}
         return found if len(found) > 1 and len(tops) > 1 else []
 
-    def _part_vectors(self, questions: list[str], msg: _Message) -> list[list[float] | None]:
+    def _part_vectors(self, parts: list[Part], msg: _Message) -> list[list[float] | None]:
         """Each part's meaning: its own question, leaning on the whole message it comes from.
 
         The whole message (already embedded for triage) carries the story and the subject a short
         second question leaves out ("does it apply to Spain?"); the part's question itself is
-        embedded without the story, once, in one call with the other parts.
+        embedded without the story, once, in one call with the other parts. A short follow-up
+        ("¿y cuánto sale?") means little alone: it leans on the question it follows as much as on
+        its own words, so "how much" is asked of the exam, not of every grant.
         """
         if msg.vector is None:
-            return [None] * len(questions)  # _find embeds each part alone
+            return [None] * len(parts)  # _find embeds each part alone
         try:
-            own = self._embed([q[:MAX_QUERY_CHARS] for q in questions], msg.memo)
+            own = self._embed([part.bare[:MAX_QUERY_CHARS] for part in parts], msg.memo)
         except Exception as exc:  # the retriever tries again and degrades to keywords
             log.warning("embedding a part of the question failed (%s)", type(exc).__name__)
-            return [None] * len(questions)
-        return [_blend(v, msg.vector, PART_WEIGHT) for v in own]
+            return [None] * len(parts)
+        vectors = []
+        for position, (part, vector) in enumerate(zip(parts, own)):
+            if part.follows and position > 0:
+                vector = _blend(vector, own[position - 1], FOLLOW_UP_WEIGHT)
+            vectors.append(_blend(vector, msg.vector, PART_WEIGHT))
+        return vectors
 
     def search(self, conversation_id: str, text: str, lang: Language) -> Retrieval:
         """What the reply to ``text`` would be drawn from (used to calibrate thresholds)."""

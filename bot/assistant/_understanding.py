@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -42,6 +43,14 @@ class Synonym:
     # Phrases that make this entry step aside for a more specific one: "the south, near Gaza,
     # maybe Sderot" is about the Tkuma scheme, not the general Negev grant.
     unless: tuple[str, ...] = ()
+
+
+class Part(NamedTuple):
+    """One question of a message that asks several: what is searched, and what is embedded."""
+
+    full: str  # context + question: searched by keyword, and what the answer's part is chosen for
+    bare: str  # the question alone: its meaning is embedded from this
+    follows: bool = False  # a short follow-up ("¿y cuánto sale?") about what the part before it names
 
 
 def sentences(text: str) -> list[str]:
@@ -95,10 +104,10 @@ def split_questions(text: str) -> list[str]:
     A context sentence before the first question ("I'm a French GP.") is kept with each part,
     since both questions are asked from it.
     """
-    return [full for full, _ in question_parts(text)]
+    return [part.full for part in question_parts(text)]
 
 
-def question_parts(text: str) -> list[tuple[str, str]]:
+def question_parts(text: str) -> list[Part]:
     """``split_questions`` with each part's bare question beside it: ``(context + question, question)``.
 
     The bare question is what a part's meaning is embedded from: the context sentence is already
@@ -108,9 +117,17 @@ def question_parts(text: str) -> list[tuple[str, str]]:
     body = _TWO_THINGS.sub("", text.strip())
     parts = [s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()]
     questions = [p.strip() for p in parts if p.strip().endswith("?") and _stands_alone(p)]
+    tail = parts[-1].strip() if len(parts) > 1 and parts[-1].strip() not in questions and _follows_up(parts[-1]) else None
+    if tail is not None and not questions:
+        # "Je dois passer l'examen ? et ça coûte combien ?": what the follow-up leans on is a question too.
+        before = parts[-2].strip()
+        questions = [before] if before.endswith("?") and len(sentences(before)[-1].split()) >= 3 else []
+        tail = tail if questions else None
     joined = questions[0] if len(questions) == 1 else None
     if joined is not None:
         questions = _joined_questions(joined)
+    if tail is not None:
+        questions = [*questions, tail]
     if len(questions) < 2 or len(questions) > 3:
         return []
     context = [p.strip() for p in parts if p.strip() not in questions and p.strip() != joined]
@@ -120,10 +137,14 @@ def question_parts(text: str) -> list[tuple[str, str]]:
     if len(leading) > 1:  # "I'm a DO from Ohio. Can I ...?" -> context + question
         lead, questions[0] = leading[:-1], leading[-1]
     prefix = " ".join([*lead, *[c for c in context if body.find(c) < body.find(questions[0])]])
-    out = []
-    for q in questions:
+    out: list[Part] = []
+    for position, q in enumerate(questions):
         q = _JOINER.sub("", q) or q
-        out.append((f"{prefix} {q}".strip() if prefix else q, q))
+        if tail is not None and position == len(questions) - 1:
+            # "¿y cuánto sale?" asks about what the question before it names: searched with its words.
+            out.append(Part(f"{out[-1].bare} {q}", q, follows=True))
+        else:
+            out.append(Part(f"{prefix} {q}".strip() if prefix else q, q))
     return out
 
 
@@ -167,6 +188,23 @@ def _joined_questions(question: str) -> list[str]:
         return [question]
     pieces[0] = " ".join([*lead[:-1], pieces[0]])  # the context sentences lead the first part, as for "?"-split parts
     return pieces
+
+
+def _follows_up(question: str) -> bool:
+    """A short last question that leans on the one before: "¿y cuánto sale?", "et ça coûte combien ?", "and how long?".
+
+    Too short to stand alone, it is still a second question (a second part of the answer), not a
+    word to pull the whole search towards prices: it is searched with the words of the question
+    it follows.
+    """
+    if not question.strip().endswith("?"):
+        return False
+    folded = fold(question).lstrip("¿¡ ").strip()
+    rest = _JOINER.sub("", folded)
+    if rest == folded:
+        return False  # no "and / et / y": a rephrasing ("spring or fall?"), not a second question
+    words = re.findall(r"[\w'-]+", rest)
+    return 1 <= len(words) <= 5 and bool(_ASKS_ANYWHERE & set(words) or (words and words[0] in _ASKS_FIRST))
 
 
 def _stands_alone(question: str) -> bool:

@@ -145,3 +145,14 @@ def test_new_index_version_is_picked_up_without_losing_the_conversation(tmp_path
     reply = assistant.reply("c", "ok")
     assert reply.language == "fr"  # the conversation (and its language) survived the switch
     assert assistant.reply("c2", "Est-ce que je dois parler hébreu pour travailler ?").sources[0].doc_id == "hebrew"
+
+
+def test_a_trailing_how_much_gets_its_own_part_and_the_exemption_stays_answered(kb_assistant: Assistant) -> None:
+    """The doctor asks whether twelve years of practice spare the exam, then 'y cuánto sale?'."""
+    reply = kb_assistant.reply(
+        "es-trailing-price",
+        "Soy clínico con 12 años de ejercicio en Rosario. ¿Tengo que rendir el examen en Israel o zafo por la antigüedad? y cuanto sale?",
+    )
+    assert reply.language == "es" and reply.triage.kind is TriageKind.ANSWER
+    assert "14 años" in reply.text and re.search(r"10 u 8|8 años|10 años", reply.text)  # the experience route, with its reform
+    assert "500" in reply.text  # what the exam costs an oleh: the refund, in a part of its own

@@ -106,3 +106,18 @@ def test_a_question_that_names_nothing_is_read_with_the_claim_before_it() -> Non
     assert question_sentences("On m'a dit que le ministère remboursait. C'est vrai ? Tout ?")[0].startswith("On m'a dit")
     assert question_sentences("Leí que los títulos tienen reconocimiento. ¿Es así?")[0].startswith("Leí que")
     assert question_sentences("I'm a GP in Leeds. How long is the internship?") == ["How long is the internship?"]
+
+
+def test_a_short_trailing_question_is_a_second_part_about_what_the_first_names() -> None:
+    """'¿y cuánto sale?' is a second question about the exam, not a pull of the whole search to prices."""
+    from bot.assistant._understanding import question_parts
+
+    parts = question_parts("Soy clínico, 12 años de ejercicio. ¿Tengo que rendir el examen o zafo por la antigüedad? y cuanto sale?")
+    assert [p.follows for p in parts] == [False, True]
+    assert parts[0].full == "Soy clínico, 12 años de ejercicio. ¿Tengo que rendir el examen o zafo por la antigüedad?"
+    assert parts[1].full == "¿Tengo que rendir el examen o zafo por la antigüedad? cuanto sale?"  # the exam's words
+    assert parts[1].bare == "cuanto sale?"  # embedded alone: a few tokens, not the question again
+    assert [p.bare for p in question_parts("Dois-je passer l'examen ? et ça coûte combien ?")][1] == "ça coûte combien ?"
+    assert [p.bare for p in question_parts("Do I have to sit the exam? And how long?")][1] == "how long?"
+    assert split_questions("when is the exam? spring or fall?") == []  # no "and": one question, rephrased
+    assert split_questions("Do I have to sit the exam? really?") == []  # checks the first, asks nothing new
