@@ -9,6 +9,7 @@ from ._triage_model import TriageDataInvalid, TriageModel, build_triage_model, d
 from ._generation import AnswerGenerator
 from ._memory import ConversationStore
 from ._thresholds import load_thresholds
+from ._terms import TRANSLITERATIONS_FILE, load_transliterations
 from ._understanding import load_synonyms
 
 
@@ -16,6 +17,9 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
     """``watch``: a serving process (terminal chat, Telegram) follows newly published versions by itself."""
     from ingest import GuidanceIndex, VersionedStore, make_embedder, open_client
 
+    spellings = settings.knowledge_dir / "transliterations.yaml"
+    if spellings.exists() and spellings.resolve() != TRANSLITERATIONS_FILE.resolve():
+        load_transliterations(spellings)  # a deployment's own knowledge folder; the shipped one is read on import
     embedder = make_embedder(settings.embedder)
     client = open_client(str(settings.index_path), settings.chroma_url, create=False)  # the bot never creates an index
     index = GuidanceIndex(VersionedStore(client, settings.collection_prefix), embedder)

@@ -8,13 +8,18 @@ language because doctors mix English programme terms into French and Spanish.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer
+import yaml
 from bm25s import stopwords as bm25_stopwords
 
 from ._text import fold
+
+log = logging.getLogger(__name__)
 
 _STEMMER_NAMES = {"en": "english", "fr": "french", "es": "spanish"}
 _STOP_LISTS = {
@@ -38,19 +43,67 @@ _THOUSANDS = re.compile(r"\b(\d{1,3})\s?k\b")  # "100k", "50 k shekels": how doc
 # Hebrew programme words have no one spelling: the Spanish guidance writes "aliá", a Mexican doctor
 # "aliyá", a French one "alyah" or "alya". The stemmers leave them apart ("ali", "aliy", "alya"), so
 # a question about doing something "antes de la aliyá" never met the section "antes de la aliá".
-# Each transliteration is read as one spelling before stemming, on both sides of the search.
-_TRANSLITERATIONS = {
-    variant: canonical
-    for canonical, variants in {
-        "aliyah": "aliya aliyah alia aliah alya alyah aliyot",
-        "ulpan": "ulpan oulpan ulpanim oulpanim",
-        "zehut": "zehut zeut zehout zeout",
-        "teudat": "teudat teoudat teudath",
-        "histaklut": "histaklut histaklout",
-        "tzahal": "tzahal tsahal",
-    }.items()
-    for variant in variants.split()
-}
+# Each transliteration is read as one spelling before stemming, on both sides of the search. The
+# table is content, not code: editors keep it in knowledge/transliterations.yaml.
+TRANSLITERATIONS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "transliterations.yaml"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that remembers each mapping's file line, so a bad entry can be pointed at."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def read_transliterations(path: Path) -> tuple[dict[str, str], list[str]]:
+    """The spelling -> word table in ``path``, and one problem per bad entry ("<file> line N: ...").
+
+    A bad entry is left out and named; the others still work. A file that is not YAML at all
+    gives an empty table and its parser's line.
+    """
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader) or []  # noqa: S506 - a safe loader
+    except OSError as exc:
+        return {}, [f"{path}: cannot be read ({exc.strerror})"]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        return {}, [f"{path}{where}: malformed YAML: {getattr(exc, 'problem', None) or exc}"]
+    if not isinstance(raw, list):
+        return {}, [f"{path} line 1: expected a list of entries (- word: ..., spellings: [...])"]
+    table: dict[str, str] = {}
+    problems: list[str] = []
+    for entry in raw:
+        line = entry.get("__line__", "?") if isinstance(entry, dict) else "?"
+        word, spellings = (entry.get("word"), entry.get("spellings")) if isinstance(entry, dict) else (None, None)
+        folded = [fold(str(s)).strip() for s in spellings] if isinstance(spellings, list) else []
+        if not isinstance(word, str) or not word.strip() or not folded:
+            problems.append(f"{path} line {line}: an entry needs `word:` and a list `spellings: [...]`")
+            continue
+        canonical = fold(word).strip()
+        bad = [s for s in [canonical, *folded] if not _TOKEN.fullmatch(s) or _SPLIT.search(s)]
+        if bad:
+            problems.append(f"{path} line {line}: {', '.join(bad)}: a spelling is one word, letters and digits only")
+            continue
+        for spelling in folded:
+            table[spelling] = canonical
+    return table, problems
+
+
+def load_transliterations(path: Path = TRANSLITERATIONS_FILE) -> dict[str, str]:
+    """Read ``path`` and use it from now on; bad entries are logged with their line, never fatal."""
+    global _TRANSLITERATIONS
+    table, problems = read_transliterations(path)
+    for problem in problems:
+        log.warning("transliterations: %s (entry not used)", problem)
+    _TRANSLITERATIONS = table
+    _terms.cache_clear()
+    return table
+
+
+_TRANSLITERATIONS: dict[str, str] = {}
 
 
 @lru_cache(maxsize=3)
@@ -84,3 +137,6 @@ def _terms(text: str, lang: str) -> tuple[str, ...]:
         # stems to "vers": the feminine participle would never meet its verb or its noun.
         stems = [s[:-1] if len(s) > 3 and s.endswith("e") else s for s in stems]
     return tuple(stems)
+
+
+load_transliterations()

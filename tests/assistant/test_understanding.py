@@ -121,3 +121,34 @@ def test_a_short_trailing_question_is_a_second_part_about_what_the_first_names()
     assert [p.bare for p in question_parts("Do I have to sit the exam? And how long?")][1] == "how long?"
     assert split_questions("when is the exam? spring or fall?") == []  # no "and": one question, rephrased
     assert split_questions("Do I have to sit the exam? really?") == []  # checks the first, asks nothing new
+
+
+def test_an_editors_transliteration_entry_takes_effect(tmp_path: Path) -> None:
+    """A content editor adds 'koupat' for 'kupat' in knowledge/transliterations.yaml: both now meet."""
+    from bot.assistant._terms import TRANSLITERATIONS_FILE, load_transliterations, read_transliterations, terms
+
+    assert read_transliterations(TRANSLITERATIONS_FILE)[1] == []  # the shipped file has no bad entry
+    assert terms("koupat holim", "fr") != terms("kupat holim", "fr")
+    edited = tmp_path / "transliterations.yaml"
+    edited.write_text(TRANSLITERATIONS_FILE.read_text(encoding="utf-8") + "\n- word: kupat\n  spellings: [koupat, kupat, koupot]\n")
+    try:
+        load_transliterations(edited)
+        assert terms("koupat holim", "fr") == terms("kupat holim", "fr")
+        assert set(terms("avant mon alyah", "fr")) == set(terms("avant mon alya", "fr"))  # the shipped entries still hold
+    finally:
+        load_transliterations()
+    assert terms("koupat holim", "fr") != terms("kupat holim", "fr")
+
+
+def test_a_malformed_transliteration_entry_names_the_file_and_line_and_the_rest_still_works(tmp_path: Path) -> None:
+    from bot.assistant._terms import read_transliterations
+
+    path = tmp_path / "transliterations.yaml"
+    path.write_text("- word: ulpan\n  spellings: [ulpan, oulpan]\n\n- word: zehut\n  spellings: zeut\n\n- word: teudat\n  spellings: [teoudat zeout]\n")
+    table, problems = read_transliterations(path)
+    assert table == {"ulpan": "ulpan", "oulpan": "ulpan"}
+    assert problems[0].startswith(f"{path} line 4:") and "spellings" in problems[0]
+    assert problems[1].startswith(f"{path} line 7:") and "one word" in problems[1]
+    path.write_text("- word: ulpan\n  spellings: [ulpan, oulpan\n")
+    table, problems = read_transliterations(path)
+    assert table == {} and problems[0].startswith(f"{path} line 3:")
