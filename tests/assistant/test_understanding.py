@@ -121,6 +121,8 @@ def test_a_short_trailing_question_is_a_second_part_about_what_the_first_names()
     assert [p.bare for p in question_parts("Do I have to sit the exam? And how long?")][1] == "how long?"
     assert split_questions("when is the exam? spring or fall?") == []  # no "and": one question, rephrased
     assert split_questions("Do I have to sit the exam? really?") == []  # checks the first, asks nothing new
+    # Without "and / et / y" a short question narrows the first one: answered as one, with its figure.
+    assert split_questions("Le ministère rembourse les frais de traduction ? jusqu'à combien ?") == []
 
 
 def test_an_editors_transliteration_entry_takes_effect(tmp_path: Path) -> None:
