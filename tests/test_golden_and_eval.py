@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -76,6 +76,16 @@ def test_third_dev_set_is_separate_from_every_other_set_and_half_spanish() -> No
     others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
               + load_golden(DEV2_FILE))
     _assert_separate_and_well_formed(dev3, others)
+
+
+def test_fourth_dev_set_is_separate_from_every_other_set_and_mostly_spanish() -> None:
+    """dev4 is read to tune: no question of any other set, and most of it Spanish as doctors write it."""
+    dev4 = load_golden(DEV4_FILE)
+    per_lang = Counter(i.lang for i in dev4)
+    assert per_lang["es"] >= 30 and per_lang["fr"] >= 10 and per_lang["en"] >= 10, per_lang
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
+              + load_golden(DEV2_FILE) + load_golden(DEV3_FILE))
+    _assert_separate_and_well_formed(dev4, others)
 
 
 def test_second_unseen_set_is_separate_from_every_other_set() -> None:

@@ -139,4 +139,5 @@ def _terms(text: str, lang: str) -> tuple[str, ...]:
     return tuple(stems)
 
 
-load_transliterations()
+if TRANSLITERATIONS_FILE.exists():  # a repository checkout; an installed bot reads its knowledge folder in build_assistant
+    load_transliterations()
