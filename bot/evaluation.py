@@ -289,10 +289,15 @@ TRIAGE_FRESH3_FILE = GOLDEN_FILE.parent / "triage_fresh3.yaml"
 # Written and committed before the fifth round (issue 9), aimed at the kinds that failed before
 # (contact questions, foreign diplomas for Israel, regional French); never trained on or tuned against.
 TRIAGE_FRESH4_FILE = GOLDEN_FILE.parent / "triage_fresh4.yaml"
+# A sixth (issue 9, sixth round), written before that round's changes: other-country questions told by
+# their target (Canada, Chile, Germany, US residency, Spain, UK, Australia) against Israeli-side questions
+# that name a foreign country only as the origin of a diploma; never trained on or tuned against.
+TRIAGE_FRESH5_FILE = GOLDEN_FILE.parent / "triage_fresh5.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh", TRIAGE_FRESH_FILE), ("triage-fresh2", TRIAGE_FRESH2_FILE),
     ("triage-fresh3", TRIAGE_FRESH3_FILE), ("triage-fresh4", TRIAGE_FRESH4_FILE),
+    ("triage-fresh5", TRIAGE_FRESH5_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
