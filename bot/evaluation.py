@@ -400,7 +400,7 @@ def golden_triage_outcomes(results: list[ItemResult], items: list[GoldenItem]) -
 def cross_validation_outcomes(model, folds: int = 5, seed: int = 0, settings=None) -> list[TriageOutcome]:
     """Model-only decisions for every labelled message, each by a model trained without it."""
     from bot.assistant import TriageKind as Kind, triage_message
-    from bot.assistant._triage import asks_about_israel
+    from bot.assistant._triage import settle_other_country
     from bot.assistant._triage_model import cross_validate
 
     outcomes = []
@@ -408,8 +408,8 @@ def cross_validation_outcomes(model, folds: int = 5, seed: int = 0, settings=Non
         by_rule = triage_message(message.text)  # the rules run first in the bot too
         if by_rule is not None and by_rule.kind is Kind.ESCALATE and by_rule.reason is not None:
             predicted = by_rule.reason.value
-        elif predicted == "other_country" and asks_about_israel(message.text):
-            predicted = "answer"  # as in the bot: a question about Israel is never another country's
+        elif predicted in ("answer", "other_country"):
+            predicted = settle_other_country(message.text, predicted)[0]  # as in the bot: the question's target decides
         kind = (
             TriageKind.ESCALATE.value if predicted in ESCALATION_CLASSES
             else TriageKind.DECLINE.value if predicted in DECLINE_CLASSES else TriageKind.ANSWER.value
