@@ -63,7 +63,7 @@ _FOREIGN_ADJECTIVES = (
 )
 _FOREIGN_SYSTEMS = (
     r"nhs|gmc|plab|ecfmg|mccqe|lmcc|mcc|cmq|amc|ahpra|eunacom|mebeko|approbation|fachsprachprufung|kenntnisprufung"
-    r"|usmle|revalida|mir|evc|padhue|dha|haad|big registration|skilled worker|green card|h-?1b|j-?1|eb-?2|express entry"
+    r"|revalida|mir|evc|padhue|dha|haad|big registration|skilled worker|green card|h-?1b|j-?1|eb-?2|express entry"
     r"|college des medecins|colegio de medicos"
 )
 _ISRAEL = r"israel|israeli|israelien|israelienne|israeliens|israeliennes|israelies|israelis|eretz|tel aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva"
@@ -79,22 +79,22 @@ _PROGRAM_TERMS = re.compile(
 _TARGET_CUES = (
     # English
     r"practi[cs]e|work|job|jobs|move|moving|relocate|relocating|emigrate|emigrating|immigrate|immigrating"
-    r"|settle|settling|go|going|get|return|back|licence|license|licensing|licensure|registered|register|registration"
+    r"|settle|settling|go|going|get|obtain|return|back|licensing|licensure|registered|register|registration"
     r"|recogni[sz]ed|recogni[sz]es?|accepted|accepts?|valid|transfer|equivalence|visa|apply|applying"
     # French
-    r"|exercer|travailler|m'installer|s'installer|installer|installation|partir|aller|emigrer|immigrer|demenager|rentrer|retourner|revenir"
-    r"|inscription|inscrire|reconnu|reconnue|reconnus|reconnait|reconnaissance|reconnaitre|valable|valide|equivalence|homologuer|poste|bosser|pratiquer|embauche"
+    r"|exercer|travailler|m'installer|s'installer|installer|installation|partir|aller|emigrer|immigrer|demenager|rentrer|retourner"
+    r"|inscription|inscrire|reconnu|reconnue|reconnus|reconnait|reconnaissance|reconnaitre|valable|valide|equivalence|homologuer|poste|bosser|pratiquer|embauche|obtenir"
     # Spanish
     r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
     r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
-    r"|reconoce|reconocen|reconozca|reconozcan|reconocido|reconocida|reconocimiento|valido|valida|licencia|colegiarme|colegiatura"
+    r"|reconoce|reconocen|reconozca|reconozcan|reconocido|reconocida|reconocimiento|valido|valida|colegiarme|colegiatura|sacar|obtener|conseguir"
 )
 # Words before a place that make it where the doctor comes from, trained or works now.
 _ORIGIN_CUES = (
     r"trained|training|studied|study|graduated|qualified|from|born|raised|currently|residing|based|live|living|lives|grew"
     r"|i'm|im|forme|formee|formes|diplomee|etudie|etudes|obtenu|obtenue|fait|nee|originaire|actuellement|depuis"
-    r"|habite|vis|vit|suis|sommes"
-    r"|estudie|estudio|estudios|recibi|recibido|recibida|formado|formada|egresado|egresada|egrese|obtuve|saque|soy|somos|desde"
+    r"|habite|habitons|vis|vit|vivons|vivent|suis|sommes"
+    r"|estudie|estudio|estudios|recibi|recibido|recibida|formado|formada|formados|formadas|egresado|egresada|egrese|obtuve|saque|soy|somos|desde"
     r"|vengo|venimos|nacido|nacida|actualmente|hice|vivo|vivimos|hizo"
     # practising there now: "practising in France", "exerçant à Paris"
     r"|practi[cs]ing|working|exercant|exerce|travaille|ejerciendo|trabajando"
@@ -113,11 +113,11 @@ _INSTITUTION = re.compile(
 # "revalidar MI TÍTULO DE MÉDICO en".
 _NEUTRAL = re.compile(
     r"^(?:my|mon|ma|mes|mi|mis|his|her|son|sa|su|sus|our|notre|nuestro|nuestra|as|comme|como|medicine|medecine|medicina"
-    r"|doctor|physician|specialist|gp|surgeon|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
+    r"|doctor|physician|specialist|gp|surgeon|dentist|nurse|medical|medicale|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
     r"|here|then|later|already|deja|ya|also|aussi|diplome|diplomes|licensed|registered|tambien|and|et|y|e|or|ou|o|now|maintenant|ahora|back|again|directly|finally|finalement|finalmente"
     r"|want|wants|would|like|need|plan|planning|hope|voudrais|voudrait|veux|veut|souhaite|compte|quiero|quiere|queremos|quisiera|pienso|planeo"
     r"|to|de|d|l|m|s|j|qu|a|an|un|une|una|el|la|le|les|los|las|the|in|en|au|aux|dans|para|pour|for|vers|hacia|al|i|je|yo|we|nous|on|il|elle|he|she"
-    r"|get|obtain|obtenir|obtener|sacar|be|etre|ser|estar|can|could|faire|hacer|make|pouvoir|puedo|peux|puis|how|comment|como|do|does)$"
+    r"|get|obtain|obtenir|obtener|be|etre|ser|estar|can|could|faire|hacer|make|pouvoir|puedo|peux|puis|how|comment|como|do|does)$"
 )
 # How places are introduced: in, to, for; en, au, aux, à; en, a, para.
 _PREPOSITIONS = r"in|to|into|for|within|en|au|aux|a|dans|vers|pour|para|hacia|al|the|le|la|les|l|el|los"
@@ -153,10 +153,12 @@ class Target:
         return f"target: {self.place}" + (f" (“{self.evidence}”)" if self.evidence else "")
 
 
+# Who the doctor is, skipped like "doctor": "neurólogo", "pédiatre", "cardiologist", "internista".
+_SPECIALIST = re.compile(r"^[a-z]+(?:logo|loga|logos|logue|logues|logist|logists|iatra|iatre|iatrician|ista|iste|istes|istas|ien|ienne|geon|jano|jana)$")
 # English verbs that are a plan after "to", "can", "would" ("want to practise in Germany") and a
 # present fact otherwise ("I studied in Madrid and work in Valencia").
-_PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle)$")
-_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t)$")
+_PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo)$")
+_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|como|donde)$")
 _SUBJECT = re.compile(r"^(?:i|we|they|he|she|and|also|still|currently|now)$")
 
 
@@ -172,17 +174,20 @@ def _role(before: list[str]) -> tuple[str, str]:
     window = before[-_WINDOW:]
     for k in range(len(window) - 1, -1, -1):
         word = window[k]
-        if _CUE_TARGET.match(word):
+        if _PLAIN_VERBS.match(word):
             at = len(before) - len(window) + k  # the cue's place in all the words before
-            if (
-                _PLAIN_VERBS.match(word) and at > 0 and _SUBJECT.match(before[at - 1])
-                and not (at > 1 and _PLAN_BEFORE.match(before[at - 2]))
-            ):
-                return "origin", word  # "I work in Paris", "and work in Valencia"; not "can I work in"
+            # a plan after "to", "can I", "cómo": "want to practise in Germany"; a fact or a
+            # noun otherwise: "I work in Paris", "30 years of practice in Buenos Aires"
+            planned = at > 0 and (
+                _PLAN_BEFORE.match(before[at - 1])
+                or (_SUBJECT.match(before[at - 1]) and at > 1 and _PLAN_BEFORE.match(before[at - 2]))
+            )
+            return ("target", word) if planned else ("origin", word)
+        if _CUE_TARGET.match(word):
             return "target", word
         if _CUE_ORIGIN.match(word):
             return "origin", word
-        if not _NEUTRAL.match(word):
+        if not (_NEUTRAL.match(word) or _SPECIALIST.match(word)):
             return "unknown", ""
     return "unknown", ""
 
@@ -244,3 +249,10 @@ def question_target(text: str) -> Target:
     if israel_side or israel_named:
         return Target("israel-named", israel_side or israel_named, foreign_named)
     return Target("none", "", foreign_named)
+
+
+# Every pattern the target reading runs, for triage's linearity test.
+PATTERNS: tuple[re.Pattern[str], ...] = (
+    _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
+    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
+)

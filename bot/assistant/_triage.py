@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from ._target import PATTERNS as _TARGET_PATTERNS
 from ._target import question_target
 from ._text import fold
 from ._types import EscalationReason, Triage, TriageKind
@@ -227,9 +228,9 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
     target = question_target(text[:MAX_TRIAGE_CHARS])
     if label == "other_country":
         if target.place == "israel":
-            return "answer", f"rule: Israel is the place asked about, not another country ({target.explain()})"
+            return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
         if not target.foreign_named and target.place in ("none", "israel-named"):
-            return "answer", "rule: no other country is named but as an origin, so the question is Israel's"
+            return "answer", "rule: asks about Israel: no other country is named but as an origin (target: none)"
         return label, f"rule: {target.explain()}"
     if target.place == "foreign":
         return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
@@ -331,6 +332,6 @@ def is_unhelpful_feedback(text: str) -> bool:
 
 
 ALL_PATTERNS = (
-    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK,
+    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK, *_TARGET_PATTERNS,
     *(p for rule in _RULES for p in (rule.pattern, rule.unless, rule.then) if p is not None),
 )
