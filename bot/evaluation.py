@@ -290,10 +290,15 @@ TRIAGE_FRESH3_FILE = GOLDEN_FILE.parent / "triage_fresh3.yaml"
 # Written and committed before the fifth round (issue 9), aimed at the kinds that failed before
 # (contact questions, foreign diplomas for Israel, regional French); never trained on or tuned against.
 TRIAGE_FRESH4_FILE = GOLDEN_FILE.parent / "triage_fresh4.yaml"
+# A sixth (issue 9, sixth round), written before that round's changes: other-country questions told by
+# their target (Canada, Chile, Germany, US residency, Spain, UK, Australia) against Israeli-side questions
+# that name a foreign country only as the origin of a diploma; never trained on or tuned against.
+TRIAGE_FRESH5_FILE = GOLDEN_FILE.parent / "triage_fresh5.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh", TRIAGE_FRESH_FILE), ("triage-fresh2", TRIAGE_FRESH2_FILE),
     ("triage-fresh3", TRIAGE_FRESH3_FILE), ("triage-fresh4", TRIAGE_FRESH4_FILE),
+    ("triage-fresh5", TRIAGE_FRESH5_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
@@ -396,7 +401,7 @@ def golden_triage_outcomes(results: list[ItemResult], items: list[GoldenItem]) -
 def cross_validation_outcomes(model, folds: int = 5, seed: int = 0, settings=None) -> list[TriageOutcome]:
     """Model-only decisions for every labelled message, each by a model trained without it."""
     from bot.assistant import TriageKind as Kind, triage_message
-    from bot.assistant._triage import asks_about_israel
+    from bot.assistant._triage import settle_other_country
     from bot.assistant._triage_model import cross_validate
 
     outcomes = []
@@ -404,8 +409,8 @@ def cross_validation_outcomes(model, folds: int = 5, seed: int = 0, settings=Non
         by_rule = triage_message(message.text)  # the rules run first in the bot too
         if by_rule is not None and by_rule.kind is Kind.ESCALATE and by_rule.reason is not None:
             predicted = by_rule.reason.value
-        elif predicted == "other_country" and asks_about_israel(message.text):
-            predicted = "answer"  # as in the bot: a question about Israel is never another country's
+        elif predicted in ("answer", "other_country"):
+            predicted = settle_other_country(message.text, predicted)[0]  # as in the bot: the question's target decides
         kind = (
             TriageKind.ESCALATE.value if predicted in ESCALATION_CLASSES
             else TriageKind.DECLINE.value if predicted in DECLINE_CLASSES else TriageKind.ANSWER.value

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
+from ._target import PATTERNS as _TARGET_PATTERNS
+from ._target import question_target
 from ._text import fold
 from ._types import EscalationReason, Triage, TriageKind
 
@@ -57,9 +59,9 @@ def _rules(reason: EscalationReason, pairs: Sequence[tuple[str, str]], unless: r
 # An informational question about a process ("how long does the appeals committee take?") is
 # not a request to act on the doctor's own case.
 _HOW_QUESTION = _p(
-    r"^(how|what|when|where|who|which|is there|are there|can one|does the)\b",
-    r"^(comment|quel|quelle|quels|quelles|quand|ou|qui|combien|est-ce qu'il y a|y a-t-il)\b",
-    r"^(como|cual|cuales|cuando|donde|quien|cuanto|hay)\b",
+    r"^[¿¡\"'( ]*(how|what|when|where|who|which|is there|are there|can one|does the)\b",
+    r"^[¿¡\"'( ]*(comment|quel|quelle|quels|quelles|quand|ou|qui|combien|est-ce qu'il y a|y a-t-il)\b",
+    r"^[¿¡\"'( ]*(como|cual|cuales|cuando|donde|quien|cuanto|hay)\b",
 )
 
 # Distress in any language, checked before the language gate: someone writing "I want to die" in
@@ -93,11 +95,16 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         EscalationReason.APPEAL,
         _p(
-            r"\b(want|need|going|how can i|help me) to (appeal|contest|challenge)\b", r"\bappeal (the|their|this|my|against)\b",
+            # the doctor's own appeal, not appeals as a topic ("what does an appeal cost?", "¿apelar
+            # tiene algún costo?", "faire un recours, c'est payant ?": the model reads those)
+            r"\b(want|need|going|how can i|help me) to (appeal|contest|challenge)\b", r"\b(can|could|should|shall) (i|we) (appeal|contest|challenge)\b",
+            r"\bappeal (their|this|my) (decision|rejection|refusal|file|case)\b", r"\bappeal against (their|this|my) (decision|rejection|refusal)\b",
             r"\b(rejected|refused|denied|turned down) my\b", r"\bmy (file|application|request|licen[cs]e) (was|has been|got) (rejected|refused|denied|turned down)\b",
-            r"\b(faire|deposer) (un )?(appel|recours)\b", r"\bcontester (la|cette|leur) decision\b", r"\bfaire appel\b",
+            r"\b(veux|voudrais|vais|compte|souhaite|souhaiterais|dois|aimerais|pourrais|peux|allons|voulons|puis-je) (faire|deposer|former|introduire) (un )?(appel|recours)\b",
+            r"\bcontester (cette|leur) decision\b", r"\bfaire appel (de|contre) (leur|cette|sa) (decision|refus)\b",
             r"\b(ont|a) (rejete|refuse) mon\b", r"\bmon dossier (a ete|est) (rejete|refuse)\b",
-            r"\b(apelar|impugnar|recurrir)\b", r"\b(rechazaron|denegaron|negaron) mi\b", r"\bmi (expediente|solicitud|pedido) (fue|ha sido) (rechazad|denegad)",
+            r"\b(quiero|quisiera|voy a|vamos a|necesito|tengo que|pienso|me gustaria|ayudame a|ayudeme a|ayudenme a|puedo|podemos|queremos) (apelar|impugnar|recurrir)\b",
+            r"\b(apelo|impugno)\b", r"\b(rechazaron|denegaron|negaron) mi\b", r"\bmi (expediente|solicitud|pedido) (fue|ha sido) (rechazad|denegad)",
             r"\bme (rechazaron|denegaron)\b",
         ),
         unless=_HOW_QUESTION,
@@ -125,7 +132,7 @@ _RULES: tuple[_Rule, ...] = (
             r"\bhablar con (una|un|alguien|algun|una persona|un asesor|una asesora|un humano|un ser humano)\b",
             r"\b(me )?pas(a|as|e|es)s? con (alguien|una persona|un asesor|un humano)\b", r"\bpasame con\b", r"\bme pasas con\b", r"\bme pasan con\b",
             r"\b(quiero|necesito) (un|una) (asesor|asesora|persona|humano)\b", r"^(un )?(asesor|humano)( por favor)?[.!?]{0,5}$",
-            r"\bcon un asesor,? por favor\b", r"\bpersona real\b", r"\bcomunicarme con (alguien|una persona|un asesor)\b",
+            r"\bcon un asesor,? por favor\b", r"\bpersona real\b", r"\bde carne y hueso\b", r"\ben chair et en os\b", r"\bflesh and blood\b", r"\bcomunicarme con (alguien|una persona|un asesor)\b",
         ),
     ),
     *_rules(EscalationReason.HUMAN_REQUEST, [
@@ -140,6 +147,11 @@ _RULES: tuple[_Rule, ...] = (
             r"\b(decidi|decida|decidan|decidime|decidan) (por mi|mi caso)\b", r"\b(revisar|revisen|revisa|revisas|mirar|miren|evaluar|evaluen|analizar|analicen) mi (expediente|caso|cv|perfil|situacion|legajo)\b",
             r"\b(confirmen|confirmame|confirmeme|confirma|decime|digame|diganme) si (yo )?(soy|estoy|califico|tengo derecho|quedo)\b",
             r"\b(en mi caso|a mi) (personalmente|en particular)\b",
+            # a decision on the doctor's own file, not the rule: "a ruling on my file", "pré-valider
+            # ma reconnaissance", "preaprobar el reconocimiento"
+            r"\b(ruling|decision) (on|about) my (file|case|application)\b", r"\bdecision (sur|concernant) mon (dossier|cas)\b",
+            r"\bdecision sobre mi (expediente|caso|legajo|solicitud)\b", r"\bpre-?approv(e|al of) my\b", r"\bpre-?valider (ma|mon)\b",
+            r"\bpre-?aprobar(me)? (el|la|mi)\b",
             r"\b(am|do|would|will|can|could|should) i personally\b",
         ),
     ),
@@ -204,28 +216,31 @@ _CLINICAL = _p(
 )
 
 
-# A question about practising in Israel is in scope, whatever other country the doctor trained or
-# works in ("I studied in Spain, how do I get licensed in Israel?"): the model's other-country
-# decline gives way when the message names Israel as the place, or one of the program's own terms.
-# Not when Israel is where the doctor already practises ("I'm a doctor in Israel, moving to Dubai").
-_ASKS_ABOUT_ISRAEL = _p(
-    r"\b(in|to|for|en|pour|para|a|vers|hacia) (l'?)?israel\b",
-    r"\bisrael(i|ien|ienne|iens|iennes|ies)? (exam|examen)\b", r"\b(exam|examen) (israeli|israelien)\b",
-    r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole hadash|green track|via verde|imap|medex|tkuma|sal klita|teudat zehut"
-    r"|toshav|toshavim|conseil scientifique|scientific council|consejo cientifico|kupat|kupot|sderot|negev|neguev|galilee|galilea)\b",
-    # Israel's language and currency: "translate the diploma into Hebrew", "the 4,000 shekels"
-    r"\b(hebrew|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?)\b",
-)
-_PRACTISES_IN_ISRAEL = _p(r"\b(doctor|physician|specialist|medecin|specialiste|medico|especialista) (in|en) israel\b")
+# Another country's question is told by its TARGET, where the doctor wants to practise or move
+# (``_target.question_target``), not by which countries it names: "my French diploma, is it
+# recognised in Israel?" is Israel's, "I trained in Israel and want to practise in Germany" is not,
+# and a question that names no other place at all ("the exam over there", "how do I get my
+# cardiology recognised?") is Israel's, the bot's whole subject.
+def settle_other_country(text: str, label: str) -> tuple[str, str]:
+    """The model's label once the question's target is read, and why (empty when unchanged)."""
+    if label not in ("answer", "other_country"):
+        return label, ""
+    target = question_target(text[:MAX_TRIAGE_CHARS])
+    if label == "other_country":
+        if target.place == "israel":
+            return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
+        if not target.foreign_named and target.place in ("none", "israel-named"):
+            return "answer", "rule: asks about Israel: no other country is named but as an origin (target: none)"
+        return label, f"rule: {target.explain()}"
+    if target.place == "foreign":
+        return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
+    return label, ""
 
 
 def asks_about_israel(text: str) -> str | None:
-    """The words that make a message about Israel rather than another country, or None."""
-    folded = _capped(text)
-    match = _ASKS_ABOUT_ISRAEL.search(folded)
-    if match is None or _PRACTISES_IN_ISRAEL.search(folded):
-        return None
-    return match.group(0)
+    """The words that make a message about Israel (the place the doctor asks about), or None."""
+    target = question_target(text[:MAX_TRIAGE_CHARS])
+    return target.evidence if target.place == "israel" else None
 
 
 def _capped(text: str) -> str:
@@ -271,8 +286,10 @@ def triage(text: str, vector: list[float] | None = None, model: "TriageModel | N
     """The decision for one message: rules first, then the model over the question embedding.
 
     Order: escalation rules (always win) → the model's escalation (its threshold favours recall)
-    → the clinical rule → the model's decline (another country's only when the message does not
-    ask about Israel) → answer. Without a vector or a model (the embedder
+    → the clinical rule → another country's when the question's target is elsewhere (the model's
+    other-country reading gives way when Israel is the place or no other place is named; an answer
+    becomes a decline when another named place is where the doctor wants to practise) → the model's
+    other declines → answer. Without a vector or a model (the embedder
     failed, or no model was built) the rules decide alone.
     """
     folded = _capped(text)
@@ -286,10 +303,13 @@ def triage(text: str, vector: list[float] | None = None, model: "TriageModel | N
     if clinical:
         why = f"rule: clinical question, matched “{clinical.group(0)}”"
         return Triage(TriageKind.DECLINE, EscalationReason.CLINICAL, why + (f"; {verdict.explain()}" if verdict else ""))
+    if verdict is not None and verdict.label in ("answer", "other_country"):
+        label, why = settle_other_country(text, verdict.label)
+        if label == "other_country":
+            return Triage(TriageKind.DECLINE, EscalationReason.OTHER_COUNTRY, f"{verdict.explain()}; {why}")
+        if why:
+            return Triage(TriageKind.ANSWER, None, f"{why}; {verdict.explain()}")
     if verdict is not None and verdict.label in _DECLINES:
-        israel = asks_about_israel(text) if verdict.label == "other_country" else None
-        if israel is not None:
-            return Triage(TriageKind.ANSWER, None, f"rule: asks about Israel (“{israel}”), not another country; {verdict.explain()}")
         return Triage(TriageKind.DECLINE, EscalationReason(verdict.label), verdict.explain())
     return Triage(TriageKind.ANSWER, None, verdict.explain() if verdict else "rules: nothing matched; no model")
 
@@ -312,6 +332,6 @@ def is_unhelpful_feedback(text: str) -> bool:
 
 
 ALL_PATTERNS = (
-    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK, _ASKS_ABOUT_ISRAEL, _PRACTISES_IN_ISRAEL,
+    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK, *_TARGET_PATTERNS,
     *(p for rule in _RULES for p in (rule.pattern, rule.unless, rule.then) if p is not None),
 )

@@ -79,7 +79,14 @@ WORD_WEIGHT = 0.5
 # shuffles); x10 brought them back (0.952) at the same in-scope declines (0.017) and escalation
 # figures (recall 0.994, precision 0.955). Raising ESCALATE_AT to 0.35 or 0.40 bought precision
 # (0.963, 0.972) with missed escalations (6 -> 9, 10 over three shuffles), so it stays at 0.30.
-CLASS_WEIGHT_FACTORS = {"other_country": 10.0}
+# Sixth round: another country's question is now told mostly by its target (``_target``: where
+# the doctor wants to practise), which declines what the model misses and answers what names no
+# other place, so the model no longer needs the heavy weight that made it decline foreign-diploma
+# questions about Israel. Over the data file (1,356 messages, seed 0): x10 declined 0.981 of
+# other-country messages and 0.006 of in-scope ones, x6 the same, x4 0.976 and 0.005 (escalation
+# recall 1.000 and precision 0.970-0.973 for all three); on the golden set x4 no longer declined a
+# French question about the exemption list. x4 it is.
+CLASS_WEIGHT_FACTORS = {"other_country": 4.0}
 NEIGHBOURS = 3  # labelled examples quoted to the advisor
 _NEIGHBOUR_BLOCK = 1024  # rows per matrix-vector product in the nearest-example search
 

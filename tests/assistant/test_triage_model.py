@@ -30,6 +30,7 @@ from bot.assistant import (
     triage_message,
 )
 from bot.assistant._triage import ALL_PATTERNS
+from bot.assistant._target import question_target
 from bot.assistant._triage_model import CLASSES, ESCALATE_AT, ModelVerdict, Settings
 from tests.conftest import REPO
 
@@ -210,9 +211,13 @@ def test_escalation_wins_when_the_escalation_classes_together_pass_the_threshold
     assert triage("a message no rule knows", mixed, toy_model).kind is TriageKind.ESCALATE
 
 
-@pytest.mark.parametrize("label", ["clinical", "other_country", "unrelated"])
-def test_model_declines_with_its_reason(toy_model: TriageModel, label: str) -> None:
-    decision = triage("a message no rule knows", _vector(label), toy_model)
+@pytest.mark.parametrize("label, text", [
+    ("clinical", "a message no rule knows"), ("unrelated", "a message no rule knows"),
+    # another country's decline needs another place named (a question naming none is Israel's)
+    ("other_country", "a message about Portugal no rule knows"),
+])
+def test_model_declines_with_its_reason(toy_model: TriageModel, label: str, text: str) -> None:
+    decision = triage(text, _vector(label), toy_model)
     assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason(label)
     assert f"model: {label}" in decision.detail
 
@@ -355,7 +360,7 @@ def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_
 
     seen_ids: set[str] = set()
     seen_texts: set[str] = set()
-    assert len(HELD_OUT_TRIAGE_SETS) == 5  # every set on disk is checked, and reported by `medaliyah eval`
+    assert len(HELD_OUT_TRIAGE_SETS) == 6  # every set on disk is checked, and reported by `medaliyah eval`
     for _, path in HELD_OUT_TRIAGE_SETS:
         items = load_triage_set(path)
         assert len({i.id for i in items}) == len(items), path.name
@@ -396,3 +401,50 @@ def test_a_foreign_diploma_question_about_israel_is_answered_not_declined(text: 
 def test_another_country_question_is_still_declined(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY
+
+
+@pytest.mark.parametrize("text, place", [
+    # another country is where the doctor wants to practise, whatever the origin (Israel included)
+    ("I trained in Israel and want to practise in Germany, what does the Approbation take?", "foreign"),
+    ("Je suis médecin en Israël et j'aimerais partir m'installer au Canada.", "foreign"),
+    ("Me recibí en Tel Aviv y quiero volver a trabajar a Uruguay, ¿cómo revalido?", "foreign"),
+    ("Can I work as a doctor in Spain with my Israeli licence?", "foreign"),
+    # a foreign country as the origin, Israel as the place
+    ("My diploma is from Poland, is it recognised in Israel?", "israel"),
+    ("Diplômée de Liège, est-ce que je peux exercer en Israël sans examen ?", "israel"),
+    ("Estudié en Bogotá, ¿Israel me reconoce el título?", "israel"),
+    # no place at all, or only an origin: nothing for another country
+    ("¿cómo hago para que me reconozcan la especialidad de cardiología?", "none"),
+    ("I trained in Romania and worked 10 years in Italy, how long does the licence take?", "none"),
+])
+def test_the_target_of_a_question_is_where_the_doctor_wants_to_practise(text: str, place: str) -> None:
+    target = question_target(text)
+    assert target.place == place, target
+    if place == "none":
+        assert not target.foreign_named  # an origin alone is not another country's question
+
+
+@pytest.mark.parametrize("text", [
+    "¿Cuánto cuesta el examen de allá?",  # "over there" is Israel, seen from abroad
+    "how do I get my cardiology recognised, and how long does it take?",
+    "Formé à Bucarest, combien de temps prend la licence ?",
+])
+def test_a_question_naming_no_other_country_but_as_origin_is_answered(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER and "target: none" in decision.detail
+
+
+class _SaysAnswer:
+    """A model stub that reads every message as a program question."""
+
+    def classify(self, vector, text=None) -> ModelVerdict:
+        probabilities = {c: 0.0 for c in CLASSES} | {"answer": 0.9, "other_country": 0.1}
+        return ModelVerdict("answer", 0.9, probabilities, ())
+
+
+def test_practising_elsewhere_is_declined_even_when_the_model_reads_a_program_question() -> None:
+    decision = triage("After my residency in Haifa I'd like to move to Australia, how does registration work?", [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY
+    assert "move … australia" in decision.detail  # the advisor sees the words that decided it
+    kept = triage("After my residency in Haifa, can I get my specialty recognised?", [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert kept.kind is TriageKind.ANSWER

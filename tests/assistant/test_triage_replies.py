@@ -96,3 +96,20 @@ def test_asking_to_have_ones_own_file_settled_goes_to_a_person(kb_assistant: Ass
 def test_licensing_in_canada_is_declined_as_another_country(kb_assistant: Assistant, text: str) -> None:
     reply = kb_assistant.reply(f"canada-{text[:8]}", text)
     assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY
+
+
+def test_a_german_licence_question_gets_the_israel_only_reply(kb_assistant: Assistant) -> None:
+    """The place the doctor wants to practise decides, not the country they trained in."""
+    reply = kb_assistant.reply("oc-de", "I finished my internship in Israel and now I want to work in Germany. How do I get the German medical licence?")
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
+    assert reply.text.startswith(catalog.text("decline_other_country", "en"))
+    assert catalog.text("offer_advisor", "en") in reply.text
+
+
+@pytest.mark.parametrize(
+    "text", ["Mon diplôme de médecine français, il est reconnu en Israël ?", "Is my French medical diploma recognised in Israel?"], ids=["fr", "en"],
+)
+def test_a_french_diploma_for_israel_is_answered(kb_assistant: Assistant, text: str) -> None:
+    reply = kb_assistant.reply(f"fr-diploma-{text[:6]}", text)
+    assert reply.triage.kind in (TriageKind.ANSWER, TriageKind.ANSWER_OFFER_ADVISOR), reply.triage.detail
+    assert reply.sources and not reply.text.startswith(catalog.text("decline_other_country", reply.language))

@@ -1,0 +1,258 @@
+"""Where the doctor wants to practise: the TARGET of a licensing or immigration question.
+
+The bot covers Israel only, so a question is another country's when the place the doctor wants to
+practise, be licensed in or move to is elsewhere, not when another country is merely named. Doctors
+name foreign countries all the time as the origin of a diploma ("my French diploma, is it recognised
+in Israel?", "I trained in Chile") and Israel as the origin too ("I trained in Israel and want to
+practise in Germany"). Counting mentions confuses the two; reading the words just before each place
+("practise in", "move to", "ejercer en", "s'installer au" against "trained in", "diplômé de",
+"me recibí en") tells them apart, in three languages, without knowing the question's wording.
+
+``question_target`` returns one of three readings, with the words that decided it for the advisor:
+- ``israel``: Israel (or one of the program's own terms) is where the doctor wants to go;
+- ``foreign``: a named place other than Israel is, and Israel is not;
+- ``none``: no place is the target. A question that names no other place at all is Israel's (the
+  bot's whole subject): "how do I get my cardiology recognised?", "the exam over there".
+
+Everything runs on the accent-folded text with linear patterns; a message costs microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._text import fold
+
+# Places other than Israel doctors ask about, in English, French and Spanish (accent-folded).
+# Demonyms ("French", "argentino") are deliberately absent: "my French diploma" names an origin.
+_FOREIGN_PLACES = (
+    r"spain|espagne|espana|canada|quebec|ontario|alberta|british columbia|colombie[- ]britannique|nova scotia|manitoba"
+    r"|chile|chili|germany|allemagne|alemania|deutschland|austria|autriche"
+    r"|united states|the states|the us|the usa|usa|u\.s\.a?\.?|america|etats[- ]unis|estados unidos|eeuu|ee\.uu\.?|new york|nueva york"
+    r"|florida|floride|texas|california|californie|massachusetts|boston|chicago"
+    r"|united kingdom|the uk|uk|england|angleterre|inglaterra|royaume[- ]uni|reino unido|great britain|grande[- ]bretagne|gran bretana"
+    r"|scotland|ecosse|escocia|ireland|irlande|irlanda|london|londres"
+    r"|australia|australie|new zealand|nouvelle[- ]zelande|nueva zelanda|melbourne|sydney"
+    r"|france|francia|belgium|belgique|belgica|switzerland|suisse|suiza|geneva|geneve|ginebra|zurich|lausanne"
+    r"|argentina|argentine|mexico|mexique|uruguay|brazil|bresil|brasil|peru|perou|colombia|colombie|venezuela"
+    r"|paraguay|bolivia|bolivie|ecuador|equateur|costa rica|panama|cuba"
+    r"|italy|italie|italia|portugal|netherlands|pays[- ]bas|paises bajos|holland|hollande|holanda"
+    r"|sweden|suede|suecia|norway|norvege|noruega|denmark|danemark|dinamarca|luxembourg|luxemburgo"
+    r"|romania|roumanie|rumania|hungary|hongrie|hungria|poland|pologne|polonia|ukraine|ucrania|russia|russie|rusia|moldova|moldavie"
+    r"|south africa|afrique du sud|sudafrica|dubai|dubay|abu dhabi|emirates|emirats|emiratos|uae|qatar|singapore|singapour|singapur"
+    r"|morocco|maroc|marruecos|tunisia|tunisie|tunez|turkey|turquie|turquia|greece|grece|grecia|cyprus|chypre|chipre"
+    r"|montreal|toronto|vancouver|ottawa|berlin|munich|madrid|barcelona|barcelone|valencia|paris|lyon|marseille|bruxelles|brussels|bruselas"
+    r"|buenos aires|santiago|montevideo|sao paulo|rome|roma|lisbon|lisbonne|lisboa|amsterdam"
+)
+# Another system's own licensing words: they name no place, but a question built on them is not
+# about Israel by default (the model decides, with the other words).
+# Other countries' adjectives (not languages: "the exam in Spanish" names no country) and places
+# named by them ("US states", "Irish hospitals"): a mention, never a target.
+_FOREIGN_ADJECTIVES = (
+    r"us (?:states?|residency|residencies|licen[cs]es?|boards?|visas?|hospitals?|match|programs?|citizen|state)"
+    r"|american|americain|americaine|americains|estadounidense|canadian|canadien|canadienne|canadiense|australian|australien|australienne"
+    r"|british|britannique|britanico|irish|irlandais|irlandaise|irlandes|belgian|belge|swiss|quebecois|quebecoise|quebequense|ontarian"
+    r"|chilean|chilien|chilienne|chileno|chilena|mexican|mexicain|mexicaine|mexicano|mexicana|brazilian|bresilien|brasileno|brasilena"
+    r"|argentinian|argentin|argentino|uruguayan|uruguayen|uruguayo|uruguaya|colombian|colombien|colombiano|colombiana"
+    r"|venezuelan|venezuelien|venezolano|venezolana|peruvian|peruvien|peruano|peruana|cuban|cubain|cubano|cubana"
+    r"|romanian|roumain|roumaine|rumano|rumana|ukrainian|ukrainien|ucraniano|moldovan|moldave|tunisian|tunisien|tunisienne|tunecino"
+    r"|moroccan|marocain|marocaine|marroqui|algerian|algerien|algerienne|argelino|south african|sud-africain|sudafricano|emirati"
+    r"|columbia britanica|new brunswick|nouveau-brunswick|nuevo brunswick|martinique|guadeloupe|reunion|guyane|corsica|corse|cyprus|chypre|chipre"
+    r"|dutch|neerlandais|holandes|german|allemande|aleman|alemana"
+)
+_FOREIGN_SYSTEMS = (
+    r"nhs|gmc|plab|ecfmg|mccqe|lmcc|mcc|cmq|amc|ahpra|eunacom|mebeko|approbation|fachsprachprufung|kenntnisprufung"
+    r"|revalida|mir|evc|padhue|dha|haad|big registration|skilled worker|green card|h-?1b|j-?1|eb-?2|express entry"
+    r"|college des medecins|colegio de medicos"
+)
+_ISRAEL = r"israel|israeli|israelien|israelienne|israeliens|israeliennes|israelies|israelis|eretz|tel aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva"
+_ISRAELI_CITY = re.compile(r"^(?:tel aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva)$")
+# The program's own terms: a question using them is about Israel, whatever else it names.
+_PROGRAM_TERMS = re.compile(
+    r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole hadash|ole jadash|green track|maslul yarok|via verde|imap|medex|tkuma|sal klita"
+    r"|teudat zehut|toshav|toshavim|conseil scientifique|scientific council|consejo cientifico|kupat|kupot|sderot|negev|neguev"
+    r"|galilee|galilea|galil|misrad|histaklut|stage a|stage b|hebrew|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?|nis)\b"
+)
+
+# Words before a place that make it where the doctor wants to go (the nearest cue word wins).
+_TARGET_CUES = (
+    # English
+    r"practi[cs]e|work|job|jobs|move|moving|relocate|relocating|emigrate|emigrating|immigrate|immigrating"
+    r"|settle|settling|go|going|get|obtain|return|back|licensing|licensure|registered|register|registration"
+    r"|recogni[sz]ed|recogni[sz]es?|accepted|accepts?|valid|transfer|equivalence|visa|apply|applying"
+    # French
+    r"|exercer|travailler|m'installer|s'installer|installer|installation|partir|aller|emigrer|immigrer|demenager|rentrer|retourner"
+    r"|inscription|inscrire|reconnu|reconnue|reconnus|reconnait|reconnaissance|reconnaitre|valable|valide|equivalence|homologuer|poste|bosser|pratiquer|embauche|obtenir"
+    # Spanish
+    r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
+    r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
+    r"|reconoce|reconocen|reconozca|reconozcan|reconocido|reconocida|reconocimiento|valido|valida|colegiarme|colegiatura|sacar|obtener|conseguir"
+)
+# Words before a place that make it where the doctor comes from, trained or works now.
+_ORIGIN_CUES = (
+    r"trained|training|studied|study|graduated|qualified|from|born|raised|currently|residing|based|live|living|lives|grew"
+    r"|i'm|im|forme|formee|formes|diplomee|etudie|etudes|obtenu|obtenue|fait|nee|originaire|actuellement|depuis"
+    r"|habite|habitons|vis|vit|vivons|vivent|suis|sommes"
+    r"|estudie|estudio|estudios|recibi|recibido|recibida|formado|formada|formados|formadas|egresado|egresada|egrese|obtuve|saque|soy|somos|desde"
+    r"|vengo|venimos|nacido|nacida|actualmente|hice|vivo|vivimos|hizo"
+    # practising there now: "practising in France", "exerçant à Paris"
+    r"|practi[cs]ing|working|exercant|exerce|travaille|ejerciendo|trabajando"
+    # a time spent or a diploma held there: "10 years in Germany", "j'ai mon diplôme en France"
+    r"|years|ans|annees|anos|have|has|had|ai|avons|avoir|tengo|tiene|tenemos|got"
+)
+# Right before a place, "of/from" in French and Spanish is where something comes from ("diplômé de
+# Roumanie", "vengo de Argentina", "del Reino Unido").
+_ORIGIN_JUST_BEFORE = re.compile(r"^(?:de|d|du|des|del|from|desde)$")
+# A body "of" a country is that country's, not an origin: "Colegio Médico del Perú".
+_INSTITUTION = re.compile(
+    r"^(?:ordre|colegio|college|ministerio|ministere|ministry|consejo|conseil|board|council|medecins|medicos|medico|salud|sante"
+    r"|health|universidad|universite|university|gobierno|government|gouvernement|embassy|ambassade|embajada|consulado|consulat)$"
+)
+# Words skipped between a cue and its place: "practise MEDICINE in", "trained AS A DOCTOR in",
+# "revalidar MI TÍTULO DE MÉDICO en".
+_NEUTRAL = re.compile(
+    r"^(?:my|mon|ma|mes|mi|mis|his|her|son|sa|su|sus|our|notre|nuestro|nuestra|as|comme|como|medicine|medecine|medicina"
+    r"|doctor|physician|specialist|gp|surgeon|dentist|nurse|medical|medicale|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
+    r"|here|then|later|already|deja|ya|also|aussi|diplome|diplomes|licensed|registered|tambien|and|et|y|e|or|ou|o|now|maintenant|ahora|back|again|directly|finally|finalement|finalmente"
+    r"|want|wants|would|like|need|plan|planning|hope|voudrais|voudrait|veux|veut|souhaite|compte|quiero|quiere|queremos|quisiera|pienso|planeo"
+    r"|to|de|d|l|m|s|j|qu|a|an|un|une|una|el|la|le|les|los|las|the|in|en|au|aux|dans|para|pour|for|vers|hacia|al|i|je|yo|we|nous|on|il|elle|he|she"
+    r"|get|obtain|obtenir|obtener|be|etre|ser|estar|can|could|faire|hacer|make|pouvoir|puedo|peux|puis|how|comment|como|do|does)$"
+)
+# How places are introduced: in, to, for; en, au, aux, à; en, a, para.
+_PREPOSITIONS = r"in|to|into|for|within|en|au|aux|a|dans|vers|pour|para|hacia|al|the|le|la|les|l|el|los"
+
+_PLACE = re.compile(rf"(?<![\w-])(?:(?P<israel>{_ISRAEL})|(?P<foreign>{_FOREIGN_PLACES}))(?![\w-])")
+_US = re.compile(r"(?<![\w.])U\.?S\.?A?\.?(?!\w)")  # "US residency", "the U.S.": case tells it from "us"
+_SYSTEM = re.compile(rf"(?<![\w-])(?:{_FOREIGN_SYSTEMS}|{_FOREIGN_ADJECTIVES})(?![\w-])")
+_TOKEN = re.compile(r"[a-z]+")  # "d'exercer" is "d" and "exercer"
+_CUE_TARGET = re.compile(rf"^(?:{_TARGET_CUES})$")
+_CUE_ORIGIN = re.compile(rf"^(?:{_ORIGIN_CUES})$")
+_CUE_PREPOSITION = re.compile(rf"^(?:{_PREPOSITIONS})$")
+_WINDOW = 6  # words looked at before a place
+
+# Israel as an adjective before a licensing noun is the Israeli side ("the Israeli exam"), and
+# after "I'm" / "soy" / "je suis" it is who the doctor is (origin).
+_ISRAELI_AS_WHO = re.compile(r"\b(i'?m|i am|je suis|soy|somos|nous sommes|we are|we'?re) (an? |un |una |une )?israel")
+
+
+_ISRAELI_SIDE = re.compile(
+    r"^(?:exam|exams|examen|examens|licen[cs]e|licensing|licencia|ministry|ministere|ministerio|system|systeme|sistema|file|dossier"
+    r"|expediente|authorities|autorites|autoridades|hospital|hospitals|hopital|hopitaux|hospitales|board|residency|internship|stage|internado"
+    r"|equivalence|recognition|reconnaissance|reconocimiento|permit|permis|permiso|healthcare|sante|salud)$"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    place: str  # "israel", "foreign", "israel-named" (named, not clearly the place: "my Israeli licence") or "none"
+    evidence: str  # the words that decided it, for the advisor
+    foreign_named: bool  # another place (not as an origin), another country's adjective or system word is named
+
+    def explain(self) -> str:
+        return f"target: {self.place}" + (f" (“{self.evidence}”)" if self.evidence else "")
+
+
+# Who the doctor is, skipped like "doctor": "neurólogo", "pédiatre", "cardiologist", "internista".
+_SPECIALIST = re.compile(r"^[a-z]+(?:logo|loga|logos|logue|logues|logist|logists|iatra|iatre|iatrician|ista|iste|istes|istas|ien|ienne|geon|jano|jana)$")
+# English verbs that are a plan after "to", "can", "would" ("want to practise in Germany") and a
+# present fact otherwise ("I studied in Madrid and work in Valencia").
+_PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo)$")
+_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|como|donde)$")
+_SUBJECT = re.compile(r"^(?:i|we|they|he|she|and|also|still|currently|now)$")
+
+
+def _role(before: list[str]) -> tuple[str, str]:
+    """The role the words before a place give it: target, origin or unknown, with the cue word.
+
+    The nearest cue word wins, looking back over at most ``_WINDOW`` words and skipping only
+    neutral ones: an unrelated content word in between ends the search."""
+    last = [w for w in before[-3:] if w not in ("the", "l", "la", "le", "el", "los", "les")]
+    if last and _ORIGIN_JUST_BEFORE.match(last[-1]) and not (len(last) > 1 and _INSTITUTION.match(last[-2])):
+        # "from the UK", "diplômé de Roumanie"; not "le Collège des médecins du Québec"
+        return "origin", last[-1]
+    window = before[-_WINDOW:]
+    for k in range(len(window) - 1, -1, -1):
+        word = window[k]
+        if _PLAIN_VERBS.match(word):
+            at = len(before) - len(window) + k  # the cue's place in all the words before
+            # a plan after "to", "can I", "cómo": "want to practise in Germany"; a fact or a
+            # noun otherwise: "I work in Paris", "30 years of practice in Buenos Aires"
+            planned = at > 0 and (
+                _PLAN_BEFORE.match(before[at - 1])
+                or (_SUBJECT.match(before[at - 1]) and at > 1 and _PLAN_BEFORE.match(before[at - 2]))
+            )
+            return ("target", word) if planned else ("origin", word)
+        if _CUE_TARGET.match(word):
+            return "target", word
+        if _CUE_ORIGIN.match(word):
+            return "origin", word
+        if not (_NEUTRAL.match(word) or _SPECIALIST.match(word)):
+            return "unknown", ""
+    return "unknown", ""
+
+
+_ISRAEL_ACTS = re.compile(r"^(?:recogni[sz]es?|accepts?|give|gives|grant|grants|reconnait|reconnaitra|accepte|donne|reconoce|reconocen|acepta|da|de|otorga)$")
+
+
+def question_target(text: str) -> Target:
+    """Where the doctor wants to practise or move to, read from the words before each place.
+
+    Priority: Israel as the place (a cue word before it, Israel recognising something, or the
+    program's own terms) > another named place with a cue word > "in Israel" with no cue word >
+    Israel's institutions named by adjective ("the Israeli exam": a foreign target beats it, as in "my
+    Israeli licence, is it valid in Cyprus?") > Israel merely named > nothing."""
+    folded = fold(text)
+    program = _PROGRAM_TERMS.search(folded)
+    israel_target = program.group(0) if program else ""  # a cue word, Israel acting, or the program's terms
+    israel_in = ""  # "in Israel" with no cue word: weaker than another place with one
+    israel_side = ""  # "the Israeli exam"
+    israel_named = ""
+    foreign_target = ""
+    # another system's words, another country's adjective, or a place whose role is unclear; a
+    # place named only as an origin ("trained in Romania") does not count
+    foreign_named = _SYSTEM.search(folded) is not None or _US.search(text) is not None
+    who = _ISRAELI_AS_WHO.search(folded)
+    for match in _PLACE.finditer(folded):
+        before = _TOKEN.findall(folded[max(0, match.start() - 80):match.start()].replace("i'm", "im"))
+        role, cue = _role(before)
+        place = match.group(0)
+        if match.group("israel"):
+            if who is not None and who.start() <= match.start() <= who.end():
+                continue  # "I'm Israeli": who the doctor is
+            if role == "origin":
+                continue
+            israel_named = israel_named or place
+            after = _TOKEN.findall(folded[match.end():match.end() + 40])[:2]
+            if place.startswith("israeli"):
+                # "the Israeli exam", "l'examen israélien" are the Israeli side; "an Israeli
+                # degree", "médica israelí" say where the doctor comes from
+                if (after and _ISRAELI_SIDE.match(after[0])) or (before and _ISRAELI_SIDE.match(before[-1])):
+                    israel_side = israel_side or place
+            elif role == "target":
+                israel_target = israel_target or f"{cue} … {place}"
+            elif any(_ISRAEL_ACTS.match(w) for w in after[:2]):
+                israel_target = israel_target or f"{place} {' '.join(after[:2])}"
+            elif before and _CUE_PREPOSITION.match(before[-1]) and not _ISRAELI_CITY.match(place):
+                israel_in = israel_in or f"{before[-1]} {place}"
+        elif role == "target":
+            foreign_named = True
+            foreign_target = foreign_target or f"{cue} … {place}"
+        elif role != "origin":
+            foreign_named = True
+    if israel_target:
+        return Target("israel", israel_target, foreign_named)
+    if foreign_target:
+        return Target("foreign", foreign_target, True)
+    if israel_in:
+        return Target("israel", israel_in, foreign_named)
+    if israel_side or israel_named:
+        return Target("israel-named", israel_side or israel_named, foreign_named)
+    return Target("none", "", foreign_named)
+
+
+# Every pattern the target reading runs, for triage's linearity test.
+PATTERNS: tuple[re.Pattern[str], ...] = (
+    _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
+    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
+)
