@@ -30,7 +30,7 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
-from ._understanding import Part, Synonym, focus, guidance_terms, question_parts, question_sentences, sentences
+from ._understanding import Part, Synonym, focus, guidance_terms, question_parts, question_sentences
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -101,13 +101,6 @@ def _weighted_mean(vectors: list[list[float]], weights: list[int]) -> list[float
     mixed = [sum(w * x for w, x in zip(weights, xs)) / total for xs in zip(*vectors)]
     norm = sum(x * x for x in mixed) ** 0.5 or 1.0
     return [x / norm for x in mixed]
-
-
-def _story(text: str, focused: str) -> str | None:
-    """A long message without its question sentence(s): what the doctor tells before asking."""
-    asked = set(question_sentences(text))
-    story = " ".join(s for s in sentences(text) if s not in asked)
-    return story if story and story != focused else None
 
 
 class Assistant:
@@ -272,15 +265,7 @@ class Assistant:
         parts = [part.bare[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
         focused = None if parts else focus(msg.text)  # two questions: their parts stand for it
         others = [*([focused] if focused else []), *parts]
-        story = _story(msg.text, focused) if focused and whole == msg.text else None
         try:
-            if story is not None:
-                # One long question: the story and the question sentence(s) are embedded apart,
-                # once each, and their mean weighed by length stands for the whole message,
-                # instead of embedding the question a second time inside the story.
-                self._embed([story, focused], msg.memo)
-                msg.memo[whole] = _weighted_mean([msg.memo[story], msg.memo[focused]], [len(story), len(focused)])
-                return msg.memo[whole]
             # The whole message last: a batch is split into equal runs of texts, one per thread,
             # and the story is usually as long as the rest together.
             self._embed([*(t for t in others if t != whole), whole], msg.memo)

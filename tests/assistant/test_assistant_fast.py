@@ -180,26 +180,3 @@ def test_a_long_two_question_message_embeds_its_story_once(memory_source: InMemo
     assert "when is the exam held?" in calls and "How much is the periphery grant?" in calls
     # the two question sentences together are the parts already embedded: not a third time
     assert not any("grant?" in c and "exam held?" in c and story.strip() not in c for c in calls)
-
-
-def test_a_long_one_question_message_embeds_its_question_once(memory_source: InMemorySnapshotSource) -> None:
-    """A five-line story ending in one question: the story and the question are embedded apart, once each.
-
-    The question sentence weighs more than the story in the search, so it has its own meaning; it
-    used to be embedded a second time inside the whole message too. Their mean, weighed by
-    length, stands for the whole message (as e5 pools over tokens), for triage and retrieval.
-    """
-    calls = _count_embeddings(memory_source.embedder)
-    assistant = Assistant(memory_source, triage_model=_AlwaysAnswer())  # type: ignore[arg-type]
-    story = (
-        "Hello, I am a family doctor from Lyon with twelve years of practice, married with three children. "
-        "We plan to make aliyah next summer to a town in the north of the country, near my wife's parents."
-    )
-    question = "How much is the periphery grant for doctors who settle there?"
-    reply = assistant.reply("d", f"{story} {question}")
-    assert reply.sources and reply.sources[0].doc_id == "periphery-grants"
-    assert sum(question in c for c in calls) == 1  # the question's words are embedded once
-    assert sum("twelve years" in c for c in calls) == 1  # and the story's
-    assert not any(question in c and "twelve years" in c for c in calls)  # not the whole message again
-    asked_of_the_doctor = [c for c in calls if "Galilee" not in c]  # the synonyms' terms: fixed, once per process
-    assert sum(len(c) for c in asked_of_the_doctor) <= len(story) + len(question)
