@@ -96,6 +96,10 @@ def source_of(passage: Passage) -> Source:
 ANSWER_BUDGET = 1500  # characters of quoted guidance: a phone screen or two; a whole section usually fits
 SECTION_FITS = 1300  # a section this short is quoted whole: its own order and caveats are the best answer
 PART_EXTRA = 500  # each further question of a multi-question message adds this much room: two asks, two answers
+# A section that would lose a figure (an amount, a window, a deadline) to trimming is quoted whole
+# while the quoted guidance stays within this: two phone screens, far under Telegram's 4096. "NIS
+# 50,000" without "arrived within the previous 24 months" reads as "you qualify".
+COMPLETE_LIMIT = 2300
 # "How long / how much / when": a sentence with a figure in it is what the doctor is after.
 _QUANTITY = re.compile(
     r"how (long|much|many|soon)|when|what age|combien|quand|quel [aâ]ge|delai|duree|"
@@ -177,6 +181,11 @@ def select(text: str, budget: int, question: str, lang: str) -> str:
         take(u, budget)
     _drop_introductions_without_items(units)
     return _render(units)
+
+
+def _drops_a_figure(whole: str, quoted: str) -> bool:
+    """Whether trimming ``whole`` down to ``quoted`` left out a sentence or list item holding a figure."""
+    return any(_FIGURE.search(u.text) and u.text.strip() not in quoted for u in _units(whole))
 
 
 def _opening(units: list[_Unit]) -> list[_Unit]:
@@ -420,13 +429,22 @@ def compose(
     quoted: dict[str, str] = {}
     remaining = ANSWER_BUDGET + PART_EXTRA * max(0, len(parts or ()) - 1)
     # The section most on point takes its room first (whole when it fits); the others share the rest.
+    used = 0
     by_relevance = sorted(chosen, key=lambda qp: -weight.get(qp[1].chunk.chunk_id, qp[1].fused)) if not parts else chosen
     for i, (q, p) in enumerate(by_relevance):
         later = [len(x.chunk.text.strip()) for _, x in by_relevance[i + 1 :]]
         share = remaining // (len(by_relevance) - i)
         budget = max(share, 350, min(SECTION_FITS, remaining - sum(min(s, 250) for s in later)))
-        quoted[p.chunk.chunk_id] = select(p.chunk.text, budget, q or question, lang)
-        remaining = max(0, remaining - len(quoted[p.chunk.chunk_id]))
+        text = select(p.chunk.text, budget, q or question, lang)
+        whole = p.chunk.text.strip()
+        if (
+            text != whole and len(whole) <= SECTION_FITS and used + len(whole) <= COMPLETE_LIMIT
+            and _drops_a_figure(whole, text)
+        ):
+            text = whole  # a complete answer wins over a short one
+        quoted[p.chunk.chunk_id] = text
+        used += len(text)
+        remaining = max(0, remaining - len(text))
     for _, p in chosen:
         blocks.append(Heading(plain_spans(p.chunk.section_title)))
         blocks.extend(parse_markdown(quoted[p.chunk.chunk_id]))

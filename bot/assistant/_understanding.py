@@ -140,8 +140,8 @@ def question_parts(text: str) -> list[Part]:
     out: list[Part] = []
     for position, q in enumerate(questions):
         q = _JOINER.sub("", q) or q
-        if tail is not None and position == len(questions) - 1:
-            # "¿y cuánto sale?" asks about what the question before it names: searched with its words.
+        if (tail is not None and position == len(questions) - 1) or (position > 0 and _points_back(q)):
+            # "¿y cuánto sale?", "¿Quién la otorga?" ask about what the question before names: searched with its words.
             out.append(Part(f"{out[-1].bare} {q}", q, follows=True))
         else:
             out.append(Part(f"{prefix} {q}".strip() if prefix else q, q))
@@ -205,6 +205,22 @@ def _follows_up(question: str) -> bool:
         return False  # no "and / et / y": a rephrasing ("spring or fall?"), not a second question
     words = re.findall(r"[\w'-]+", rest)
     return 1 <= len(words) <= 5 and bool(_ASKS_ANYWHERE & set(words) or (words and words[0] in _ASKS_FIRST))
+
+
+# "¿Quién la otorga?", "Qui la délivre ?", "who signs it?": a pronoun standing for what the question before
+# named. In French and Spanish the pronoun comes right after the asking word ("quién la otorga"); there an
+# article would follow the verb ("cuánto dura la licencia" names its subject).
+_PRONOUN_BACK = frozenset("it them".split())
+_CLITIC_BACK = frozenset("la le les lo los las".split())
+
+
+def _points_back(question: str) -> bool:
+    """A short question whose subject is a pronoun for the previous question's ("¿Cómo es el proceso
+    para la licencia? ¿Quién la otorga?"): alone, its few words match any page that "grants" something."""
+    words = re.findall(r"[\w-]+", fold(_JOINER.sub("", question.strip().lstrip("¿¡ "))))
+    if not 2 <= len(words) <= 4 or words[0] not in _ASKS_FIRST | _ASKS_ANYWHERE:
+        return False
+    return bool(_PRONOUN_BACK & set(words)) or words[1] in _CLITIC_BACK
 
 
 def _stands_alone(question: str) -> bool:

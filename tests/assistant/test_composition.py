@@ -166,3 +166,25 @@ def test_each_of_three_questions_gets_room_for_its_own_answer() -> None:
         ("who do I call?", who), ("what can they decide?", what), ("is it supervised?", period)])
     shown = " ".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "0416" in shown and "2–3 months" in shown and "1–3 months" in shown
+
+
+def test_a_second_section_keeps_the_window_that_decides_who_gets_the_grant() -> None:
+    """The old schemes took the room first; trimming the current grant dropped "24 months"."""
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+
+    current = ("Yes, as announced in 2022, a grant for immigrant doctors who live and work in the North:\n\n"
+               "- **NIS 50,000 per family for physicians** (2022 figure);\n"
+               "- NIS 20,000 for other health professions (2022).\n\n"
+               + "Two ministries announced it together, with the health funds and the hospitals of the area. " * 4
+               + "It was meant for olim who arrived within the previous **24 months**, living and working in the area "
+               "with an Israeli licence."
+               + "\n\nThese amounts date from 2022 and may have changed: confirm with the ministry.")
+    old = "These are past schemes, not current offers, listed so you recognise them. " * 12
+    page = [("Is there a grant for doctors who move to the Galilee?", current, ("periphery grant",), 0.0320),
+            ("What about Doctors go North, for doctors who settle up north?", old, ("doctors go north",), 0.0318)]
+    content, _ = compose(_page(page), "en", question="is there a grant for doctors who settle up north?",
+                         asked="is there a grant for doctors who settle up north?")
+    reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+    assert "50,000" in reply and "24 months" in reply
+    assert "confirm with the ministry" in reply

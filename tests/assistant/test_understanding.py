@@ -154,3 +154,14 @@ def test_a_malformed_transliteration_entry_names_the_file_and_line_and_the_rest_
     path.write_text("- word: ulpan\n  spellings: [ulpan, oulpan\n")
     table, problems = read_transliterations(path)
     assert table == {} and problems[0].startswith(f"{path} line 3:")
+
+
+def test_a_short_question_whose_subject_is_a_pronoun_is_read_with_the_question_before() -> None:
+    """"¿Quién la otorga?" alone matched a grant "otorgado" to families; "la" is the licence just asked about."""
+    from bot.assistant._understanding import question_parts
+
+    parts = question_parts("Soy pediatra. ¿Cómo es el proceso para la licencia en Israel? ¿Quién la otorga?")
+    assert parts[1].follows and "licencia" in parts[1].full
+    assert question_parts("Is the exam hard? Who grades it?")[1].follows
+    # An article after the verb names the subject: a question of its own.
+    assert not question_parts("¿España está en el green track? ¿Cuánto dura la licencia?")[1].follows
