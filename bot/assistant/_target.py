@@ -72,7 +72,11 @@ _ISRAELI_CITY = re.compile(r"^(?:tel aviv|jerusalem|jerusalen|haifa|beer sheva|b
 _PROGRAM_TERMS = re.compile(
     r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole hadash|ole jadash|green track|maslul yarok|via verde|imap|medex|tkuma|sal klita"
     r"|teudat zehut|toshav|toshavim|conseil scientifique|scientific council|consejo cientifico|kupat|kupot|sderot|negev|neguev"
-    r"|galilee|galilea|galil|misrad|histaklut|stage a|stage b|hebrew|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?|nis)\b"
+    r"|galilee|galilea|galil|misrad|histaklut|stage a|stage b|hebrew|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?|nis"
+    # the list of countries whose graduates skip Israel's licensing exam: "is Switzerland on the
+    # exemption list?" asks about Israel, even from a doctor who says where they work now
+    r"|exemption list|list of exempt(?:ed)? countries|exempt(?:ed)? countries|pays (?:dispenses|exemptes)"
+    r"|liste (?:des |de )?(?:pays )?(?:dispenses|exemptes|d'exemption|de dispense)|lista de (?:paises )?(?:exentos|exencion|eximidos)|paises (?:exentos|eximidos))\b"
 )
 
 # Words before a place that make it where the doctor wants to go (the nearest cue word wins).

@@ -153,6 +153,12 @@ _RULES: tuple[_Rule, ...] = (
             r"\bdecision sobre mi (expediente|caso|legajo|solicitud)\b", r"\bpre-?approv(e|al of) my\b", r"\bpre-?valider (ma|mon)\b",
             r"\bpre-?aprobar(me)? (el|la|mi)\b",
             r"\b(am|do|would|will|can|could|should) i personally\b",
+            # the outcome of the doctor's own file ("tell me the outcome for my file", "le verdict pour
+            # mon dossier", "el resultado de mi expediente"): a ruling, never the rule
+            r"\b(outcome|verdict|resultado|veredicto) (for|of|on|pour|de|du|sur|para|sobre) (my|mon|ma|mi) (file|case|application|dossier|demande|expediente|caso|legajo|solicitud)\b",
+            # Spanish names its subject only to stress it: "¿yo tengo que rendir el examen?" is "do I
+            # personally", as "est-ce que moi je" is in French (a plain "¿tengo que rendir?" is not)
+            r"\byo,? (tengo que|debo|tendria que|tendre que|voy a tener que) (rendir|dar|hacer|pasar)\b",
         ),
     ),
     # "yes or no" about the doctor's own eligibility asks for a decision, not information

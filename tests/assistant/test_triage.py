@@ -116,3 +116,23 @@ def test_a_yes_or_no_about_the_right_to_aliyah_is_left_to_the_legal_status_readi
 
 def test_a_yes_or_no_about_the_program_in_general_is_not_a_ruling() -> None:
     assert triage_message("can the exam be taken in Spanish? yes or no") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Tell me the outcome on my application: full licence or the exam?",
+    "Donnez-moi le verdict sur ma demande, licence ou examen ?",
+    "¿Cuál es el resultado para mi solicitud? ¿licencia directa o examen?",
+    "me recibí en Quito y trabajé 6 años en Chile, ¿yo tendría que rendir el examen?",
+])
+def test_asking_for_the_outcome_of_ones_own_file_goes_to_a_person(text: str) -> None:
+    triage = triage_message(text)
+    assert triage is not None and triage.reason is R.PERSONAL_ELIGIBILITY
+
+
+@pytest.mark.parametrize("text", [
+    "¿tengo que rendir el examen si me recibí en Quito?",  # no stress on "yo": a program question
+    "¿cuándo salen los resultados del examen?",
+    "What was the outcome of the 2024 reform of the exam?",
+])
+def test_the_same_words_without_ones_own_file_are_left_to_the_model(text: str) -> None:
+    assert triage_message(text) is None

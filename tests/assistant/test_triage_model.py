@@ -448,3 +448,13 @@ def test_practising_elsewhere_is_declined_even_when_the_model_reads_a_program_qu
     assert "move … australia" in decision.detail  # the advisor sees the words that decided it
     kept = triage("After my residency in Haifa, can I get my specialty recognised?", [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
     assert kept.kind is TriageKind.ANSWER
+
+
+@pytest.mark.parametrize("text", [
+    "Médecin aux HUG à Genève : la Suisse est-elle sur la liste des pays dispensés ?",
+    "I work in Dublin - is Ireland on the exemption list?",
+    "Trabajo en Montevideo, ¿Uruguay está en la lista de países exentos?",
+])
+def test_the_exam_exemption_list_is_israels_even_from_a_doctor_working_abroad(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER and "asks about Israel" in decision.detail

@@ -113,3 +113,22 @@ def test_a_french_diploma_for_israel_is_answered(kb_assistant: Assistant, text: 
     reply = kb_assistant.reply(f"fr-diploma-{text[:6]}", text)
     assert reply.triage.kind in (TriageKind.ANSWER, TriageKind.ANSWER_OFFER_ADVISOR), reply.triage.detail
     assert reply.sources and not reply.text.startswith(catalog.text("decline_other_country", reply.language))
+
+
+@pytest.mark.parametrize("text", [
+    "la carta de recomendación para la licencia permanente, ¿me sirve la de mi jefa de acá?",
+    "¿Me reintegran el examen si lo tengo que repetir?",
+    "Tengo 31, soy clínico. ¿Tsahal me recluta si hago aliá?",
+    "Médecin aux HUG, diplôme de Genève : est-ce que la Suisse est sur la liste des pays exemptés ?",
+], ids=["es-boss-letter", "es-refund", "es-army", "fr-works-in-geneva"])
+def test_first_person_program_questions_are_answered_not_handed_over_or_declined(kb_assistant: Assistant, text: str) -> None:
+    reply = kb_assistant.reply(f"own-{text[:12]}", text)
+    assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
+    assert reply.sources  # the guidance answers it, with its sources
+
+
+@pytest.mark.parametrize("text", ["¿Alguna autoescuela buena en Beer Sheva?", "Quel collège pour mon fils à Ashdod, vous avez une idée ?"])
+def test_everyday_life_in_israel_is_declined_as_unrelated(kb_assistant: Assistant, text: str) -> None:
+    reply = kb_assistant.reply(f"life-{text[:12]}", text)
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.UNRELATED, reply.triage.detail
+    assert not reply.sources
