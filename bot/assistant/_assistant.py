@@ -425,8 +425,8 @@ class Assistant:
             return []
         vectors = self._part_vectors(questions, msg)
         found = [
-            (q, self._find(q, q, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
-            for (q, _, _), vector in zip(questions, vectors)
+            (part.full, self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
+            for part, vector in zip(questions, vectors)
         ]
         found = [(q, r) for q, r in found if r.passages]
         tops = {r.passages[0].chunk.chunk_id for _, r in found}

@@ -429,7 +429,6 @@ def compose(
     quoted: dict[str, str] = {}
     remaining = ANSWER_BUDGET + PART_EXTRA * max(0, len(parts or ()) - 1)
     # The section most on point takes its room first (whole when it fits); the others share the rest.
-    used = 0
     by_relevance = sorted(chosen, key=lambda qp: -weight.get(qp[1].chunk.chunk_id, qp[1].fused)) if not parts else chosen
     for i, (q, p) in enumerate(by_relevance):
         later = [len(x.chunk.text.strip()) for _, x in by_relevance[i + 1 :]]
@@ -438,12 +437,12 @@ def compose(
         text = select(p.chunk.text, budget, q or question, lang)
         whole = p.chunk.text.strip()
         if (
-            text != whole and len(whole) <= SECTION_FITS and used + len(whole) <= COMPLETE_LIMIT
+            text != whole and len(whole) <= SECTION_FITS
+            and sum(map(len, quoted.values())) + len(whole) <= COMPLETE_LIMIT
             and _drops_a_figure(whole, text)
         ):
             text = whole  # a complete answer wins over a short one
         quoted[p.chunk.chunk_id] = text
-        used += len(text)
         remaining = max(0, remaining - len(text))
     for _, p in chosen:
         blocks.append(Heading(plain_spans(p.chunk.section_title)))

@@ -243,12 +243,6 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
     return label, ""
 
 
-def asks_about_israel(text: str) -> str | None:
-    """The words that make a message about Israel (the place the doctor asks about), or None."""
-    target = question_target(text[:MAX_TRIAGE_CHARS])
-    return target.evidence if target.place == "israel" else None
-
-
 def _capped(text: str) -> str:
     return fold(text[:MAX_TRIAGE_CHARS])
 

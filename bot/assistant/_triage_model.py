@@ -71,7 +71,8 @@ WORD_WEIGHT = 0.5
 # an Israeli licensing question about a foreign diploma, and the third round's in-scope questions
 # naming other countries pulled the two closer: x4 declined 0.937 of other-country questions in
 # cross-validation, x6 0.946, x8 0.950, for in-scope declines of 0.017, 0.020, 0.021. The rule that
-# a question naming Israel as the place is never another country's (``_triage.asks_about_israel``)
+# a question naming Israel as the place is never another country's (then ``asks_about_israel``, now
+# the target reading in ``_triage.settle_other_country``)
 # then brought in-scope declines at x8 down to 0.015 and declined no other-country question less.
 # Fourth round (162 new messages, mostly in-scope questions naming an origin country and first-person
 # or informational hard negatives): at x8 they pulled other-country declines down (0.950 -> 0.939,
