@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
-from ._understanding import Part, Synonym, focus, guidance_terms, question_parts, question_sentences
+from ._understanding import Part, Synonym, focus, guidance_term_entries, guidance_terms, question_parts, question_sentences
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,10 @@ class Assistant:
         memory_turns: int = 6,
         synonyms: tuple[Synonym, ...] | None = None,
         triage_model: TriageModel | None = None,
+        fixed_vectors: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
+        """``fixed_vectors``: query embeddings, by the index's embedder, of texts the guidance supplies
+        (the synonyms' terms), computed before the first doctor asks; see ``_guidance_vector``."""
         self.index = index
         self.retriever = HybridRetriever(index)
         self.thresholds = thresholds or Thresholds()
@@ -126,6 +130,8 @@ class Assistant:
         self.synonyms = synonyms  # None: the shipped knowledge/synonyms.yaml
         self.triage_model = triage_model  # None: triage by rules alone
         self._fixed_vectors: dict[tuple[str, str], list[float]] = {}  # see _guidance_vector
+        by = index.embedder.name if fixed_vectors else ""
+        self._preloaded = {(by, text): [float(x) for x in vector] for text, vector in (fixed_vectors or {}).items()}
 
     # -- public --------------------------------------------------------------------------
 
@@ -355,7 +361,8 @@ class Assistant:
         question, so its question sentence is not embedded a second time.
         """
         memo = {} if memo is None else memo
-        extra = guidance_terms(query, query_lang or lang, self.synonyms)
+        entries = guidance_term_entries(query, query_lang or lang, self.synonyms)
+        extra = " ".join(entries)
         focused = focus(text)
         search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
         vector = known  # the plain query's embedding, when triage already computed it
@@ -363,10 +370,13 @@ class Assistant:
             focused = None
         try:
             if focused or extra:
+                if known is None and focused and not self._known_parts(text, memo):
+                    # Both are needed: one call embeds them side by side, a text per thread.
+                    self._embed([focused, query[:MAX_QUERY_CHARS]], memo)
                 whole = known if known is not None else self._embed([query[:MAX_QUERY_CHARS]], memo)[0]
                 vector = _blend(self._focus_vector(focused, text, memo), whole, FOCUS_WEIGHT) if focused else whole
                 if extra:
-                    terms_vector = self._guidance_vector(extra)
+                    terms_vector = self._terms_vector(entries)
                     if terms_vector is not None:
                         vector = _blend(terms_vector, vector, TERMS_WEIGHT)
         except Exception as exc:  # the retriever tries again and degrades to keywords
@@ -380,11 +390,16 @@ class Assistant:
         the reply embeds anyway: their mean, weighed by length, stands for the sentences together,
         which spares a third embedding of the same words (the costliest replies were these).
         """
-        bare = [part.bare[:MAX_QUERY_CHARS] for part in question_parts(text)]
-        if bare and all(b in memo for b in bare):
+        bare = self._known_parts(text, memo)
+        if bare:
             return _weighted_mean([memo[b] for b in bare], [len(b) for b in bare])
         return self._embed([focused], memo)[0]
 
+    @staticmethod
+    def _known_parts(text: str, memo: dict[str, list[float]]) -> list[str]:
+        """A two-question message's parts, when the reply has embedded every one of them already."""
+        bare = [part.bare[:MAX_QUERY_CHARS] for part in question_parts(text)]
+        return bare if bare and all(b in memo for b in bare) else []
     def _embed(self, texts: list[str], memo: dict[str, list[float]]) -> list[list[float]]:
         """The texts' query embeddings, each computed once per reply, the missing ones in one call."""
         missing = [t for t in dict.fromkeys(texts) if t not in memo]
@@ -400,6 +415,18 @@ class Assistant:
         asked = " ".join(question_sentences(msg.text)) or msg.text  # "I did 4 years of rheumatology." is context
         return asked, guidance_terms(asked, self._query_lang(msg), self.synonyms)
 
+    def _terms_vector(self, entries: list[str]) -> list[float] | None:
+        """The meaning of the synonyms' terms a message brought in: each entry's, weighed by length.
+
+        Each entry is a fixed text, embedded before the first doctor asks; a message naming a
+        town and "grant" brings two, and embedding their join would cost every such reply an
+        embedding of its own.
+        """
+        vectors = [self._guidance_vector(entry) for entry in entries]
+        if any(v is None for v in vectors):
+            return None
+        return vectors[0] if len(vectors) == 1 else _weighted_mean(vectors, [len(e) for e in entries])  # type: ignore[arg-type]
+
     def _guidance_vector(self, text: str) -> list[float] | None:
         """A text the guidance itself supplies, embedded once per process.
 
@@ -408,7 +435,7 @@ class Assistant:
         them for every message was most of an answer's CPU for a tap.
         """
         key = (self.index.embedder.name, text)
-        vector = self._fixed_vectors.get(key)
+        vector = self._preloaded.get(key) or self._fixed_vectors.get(key)
         if vector is None:
             vector = self._query_vector(text)
             if vector is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.settings import Settings
 
 from ._assistant import Assistant
@@ -10,7 +12,8 @@ from ._generation import AnswerGenerator
 from ._memory import ConversationStore
 from ._thresholds import load_thresholds
 from ._terms import TRANSLITERATIONS_FILE, load_transliterations
-from ._understanding import load_synonyms
+from ._understanding import Synonym, load_synonyms
+from ._vector_cache import cache_file, query_vectors
 
 
 def build_assistant(settings: Settings, *, store: ConversationStore | None = None, watch: bool = False) -> Assistant:
@@ -30,15 +33,35 @@ def build_assistant(settings: Settings, *, store: ConversationStore | None = Non
         from ._llm import LangChainGenerator
 
         generator = LangChainGenerator.from_settings(settings)
+    synonyms = load_synonyms(settings.knowledge_dir / "synonyms.yaml")
     return Assistant(
         index,
         thresholds=load_thresholds(embedder.name, settings.thresholds_file),
         generator=generator,
         store=store,
         memory_turns=settings.memory_turns,
-        synonyms=load_synonyms(settings.knowledge_dir / "synonyms.yaml"),
+        synonyms=synonyms,
         triage_model=load_triage_model(embedder, settings),
+        fixed_vectors=term_vectors(embedder, synonyms, settings),
     )
+
+
+def term_vectors(embedder, synonyms: tuple[Synonym, ...], settings: Settings) -> dict[str, Sequence[float]]:
+    """The synonyms' guidance terms, embedded once per embedder and file (cached beside the triage vectors).
+
+    A message naming Karmiel is searched with "periphery grant Galilee North Negev" too; its
+    embedding is the same for every doctor, so no reply should wait for it. If they cannot be
+    embedded now, replies embed them when first needed.
+    """
+    import logging
+
+    texts = sorted({words for entry in synonyms for words in entry.add.values() if words})
+    cache_dir = settings.triage_cache_dir or default_cache_dir()
+    try:
+        return dict(query_vectors(embedder, texts, cache_file(cache_dir, "terms", embedder.name), "synonym terms"))
+    except Exception as exc:
+        logging.getLogger(__name__).warning("synonym terms not embedded ahead (%s); embedded when first asked", type(exc).__name__)
+        return {}
 
 
 def load_triage_model(embedder, settings: Settings) -> TriageModel | None:

@@ -27,7 +27,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 import yaml
@@ -35,6 +34,7 @@ import yaml
 from ingest import load_yaml
 
 from ._text import fold
+from ._vector_cache import QueryEmbedder, cache_file, query_vectors
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +90,6 @@ WORD_WEIGHT = 0.5
 CLASS_WEIGHT_FACTORS = {"other_country": 4.0}
 NEIGHBOURS = 3  # labelled examples quoted to the advisor
 _NEIGHBOUR_BLOCK = 1024  # rows per matrix-vector product in the nearest-example search
-
-
-class _QueryEmbedder(Protocol):
-    name: str
-
-    def embed_queries(self, texts: list[str]) -> list[list[float]]: ...
 
 
 class TriageDataInvalid(ValueError):
@@ -422,42 +416,18 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
 
 
 def _cache_file(cache_dir: Path, embedder_name: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", embedder_name)[:80]
-    return cache_dir / f"triage-vectors-{slug}.npz"
+    return cache_file(cache_dir, "triage", embedder_name)
 
 
-def training_vectors(embedder: _QueryEmbedder, messages: list[LabelledMessage], cache_dir: Path | None) -> np.ndarray:
+def training_vectors(embedder: QueryEmbedder, messages: list[LabelledMessage], cache_dir: Path | None) -> np.ndarray:
     """The messages' embeddings; only messages this embedder has not embedded before are embedded.
 
     The cache maps each message text to its vector, so adding ten messages to the data file costs
     ten embeddings, not six hundred.
     """
     file = _cache_file(cache_dir, embedder.name) if cache_dir else None
-    known: dict[str, np.ndarray] = {}
-    if file is not None and file.exists():
-        try:
-            with np.load(file, allow_pickle=False) as stored:
-                known = dict(zip((str(t) for t in stored["texts"]), stored["vectors"]))
-        except Exception as exc:  # a truncated or foreign file: rebuild it
-            log.warning("triage cache %s unreadable (%s); re-embedding", file.name, type(exc).__name__)
-    missing = sorted({m.text for m in messages if m.text not in known})
-    if missing:
-        log.info("embedding %d labelled triage messages with %s", len(missing), embedder.name)
-        for text, vector in zip(missing, embedder.embed_queries(missing)):
-            known[text] = np.asarray(vector, dtype=np.float32)
-        if file is not None:
-            _save(file, {m.text: known[m.text] for m in messages})
+    known = query_vectors(embedder, (m.text for m in messages), file, "labelled triage messages")
     return np.stack([known[m.text] for m in messages]).astype(np.float32)
-
-
-def _save(file: Path, vectors: dict[str, np.ndarray]) -> None:
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f"{file.stem}.{os.getpid()}.tmp.npz")
-        np.savez_compressed(tmp, texts=np.array(list(vectors)), vectors=np.stack(list(vectors.values())))
-        os.replace(tmp, file)
-    except OSError as exc:
-        log.warning("cannot cache triage vectors in %s (%s)", file.parent, type(exc).__name__)
 
 
 def default_cache_dir() -> Path:
@@ -465,7 +435,7 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "medaliyah" / "triage"
 
 
-def build_triage_model(embedder: _QueryEmbedder, cache_dir: Path | None, data_file: Path = DATA_FILE) -> TriageModel:
+def build_triage_model(embedder: QueryEmbedder, cache_dir: Path | None, data_file: Path = DATA_FILE) -> TriageModel:
     """Train the model for this embedder and data file (embedding only what the cache lacks).
 
     The fitted model's serving arrays are cached beside the vectors, keyed by embedder, data file

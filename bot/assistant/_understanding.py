@@ -256,6 +256,11 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None) -> str:
     """The guidance's words for what ``text`` names (a town, a local term), in ``lang``."""
+    return " ".join(guidance_term_entries(text, lang, synonyms))
+
+
+def guidance_term_entries(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None) -> list[str]:
+    """``guidance_terms`` entry by entry: each is a fixed text, embedded once for every doctor."""
     folded = fold(text)
     added = []
     for entry in load_synonyms() if synonyms is None else synonyms:
@@ -263,4 +268,4 @@ def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = 
             words = entry.add.get(lang) or entry.add.get("en", "")
             if words and words not in added:
                 added.append(words)
-    return " ".join(added)
+    return added

