@@ -356,17 +356,18 @@ class Assistant:
         """
         memo = {} if memo is None else memo
         extra = guidance_terms(query, query_lang or lang, self.synonyms)
+        about = guidance_terms(query, query_lang or lang, self.synonyms, meaning=True) if extra else ""
         focused = focus(text)
         search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
         vector = known  # the plain query's embedding, when triage already computed it
         if part:
             focused = None
         try:
-            if focused or extra:
+            if focused or about:
                 whole = known if known is not None else self._embed([query[:MAX_QUERY_CHARS]], memo)[0]
                 vector = _blend(self._focus_vector(focused, text, memo), whole, FOCUS_WEIGHT) if focused else whole
-                if extra:
-                    terms_vector = self._guidance_vector(extra)
+                if about:
+                    terms_vector = self._guidance_vector(about)
                     if terms_vector is not None:
                         vector = _blend(terms_vector, vector, TERMS_WEIGHT)
         except Exception as exc:  # the retriever tries again and degrades to keywords
