@@ -161,7 +161,9 @@ _JOINED = re.compile(r",?\s+(?:and|et|pis|puis|y|e)\s+", re.I)
 _ASKS_ANYWHERE = frozenset("how when where combien comment quand cuanto cuanta cuantos cuantas cuando donde".split())
 _ASKS_FIRST = frozenset(
     "what which who whom is are can do does will should quel quelle quels quelles qui "
-    "como cual cuales quien quienes hay puedo".split()
+    "como cual cuales quien quienes hay puedo "
+    # French asks by inversion or "est-ce que" at least as often as by a question word.
+    "est-ce peut-on puis-je dois-je faut-il ai-je suis-je".split()
 )
 
 

@@ -200,3 +200,14 @@ def test_a_country_word_is_searched_by_keyword_not_blended_into_the_questions_me
     assert "Canada" not in guidance_terms(text, "fr", meaning=True)
     assert "médecine de famille" in guidance_terms(text, "fr", meaning=True)  # other entries still shape the meaning
     assert guidance_terms("médecin à Lyon, formé en France", "fr") == ""  # the country is already there to match
+
+
+def test_two_french_questions_joined_by_est_ce_que_are_answered_in_two_parts() -> None:
+    """French asks by "est-ce que" and by inversion as often as by a question word."""
+    parts = split_questions(
+        "Je suis pneumologue à Liège. Est-ce que la Belgique fait partie des pays dispensés de l'examen, "
+        "et est-ce que je peux passer par le Green Track pour ma spécialité ?"
+    )
+    assert len(parts) == 2 and "Belgique" in parts[0] and "Green Track" in parts[1]
+    assert len(split_questions("Quand a lieu l'examen et peut-on le passer en anglais ?")) == 2
+    assert split_questions("Est-ce que le sal klita et l'aide au loyer sont versés ensemble ?") == []  # one question
