@@ -425,8 +425,12 @@ class Assistant:
         if not questions:
             return []
         vectors = self._part_vectors(questions, msg)
+        # Each part is searched with the story before it, but its section and sentences are chosen by
+        # what it asks: "Me ofrecieron laburo en Dimona, en el Néguev. ¿Hay algún subsidio...?" wants the
+        # grant, not the section whose heading names the Negev. A follow-up keeps the question it leans on.
         found = [
-            (part.full, self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
+            (part.full if part.follows else part.bare,
+             self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
             for part, vector in zip(questions, vectors)
         ]
         found = [(q, r) for q, r in found if r.passages]
