@@ -27,6 +27,7 @@ DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
 DEV2_FILE = GOLDEN_FILE.with_name("dev2.yaml")  # a second development set, written for the fourth answers round
 DEV3_FILE = GOLDEN_FILE.with_name("dev3.yaml")  # a third, half Spanish in regional styles (fifth round)
 DEV4_FILE = GOLDEN_FILE.with_name("dev4.yaml")  # a fourth, mostly Spanish written by doctors (sixth round)
+DEV5_FILE = GOLDEN_FILE.with_name("dev5.yaml")  # a fifth: origin cities, regional French/Spanish (eighth round)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -86,6 +86,16 @@ def test_fourth_dev_set_is_separate_from_every_other_set_and_mostly_spanish() ->
     others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
               + load_golden(DEV2_FILE) + load_golden(DEV3_FILE))
     _assert_separate_and_well_formed(dev4, others)
+
+
+def test_fifth_dev_set_is_separate_from_every_other_set() -> None:
+    """dev5 is read to tune: no question of any other set, every language, origin cities among them."""
+    dev5 = load_golden(DEV5_FILE)
+    per_lang = Counter(i.lang for i in dev5)
+    assert per_lang["es"] >= 15 and per_lang["fr"] >= 15 and per_lang["en"] >= 10, per_lang
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
+              + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE))
+    _assert_separate_and_well_formed(dev5, others)
 
 
 def test_second_unseen_set_is_separate_from_every_other_set() -> None:

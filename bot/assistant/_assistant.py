@@ -362,20 +362,21 @@ class Assistant:
         memo = {} if memo is None else memo
         entries = guidance_term_entries(query, query_lang or lang, self.synonyms)
         extra = " ".join(entries)
+        about = guidance_term_entries(query, query_lang or lang, self.synonyms, meaning=True) if extra else []
         focused = focus(text)
         search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
         vector = known  # the plain query's embedding, when triage already computed it
         if part:
             focused = None
         try:
-            if focused or extra:
+            if focused or about:
                 if known is None and focused and not self._known_parts(text, memo):
                     # Both are needed: one call pays the embedder's fixed cost once (see _reply_vectors).
                     self._embed([focused, query[:MAX_QUERY_CHARS]], memo)
                 whole = known if known is not None else self._embed([query[:MAX_QUERY_CHARS]], memo)[0]
                 vector = _blend(self._focus_vector(focused, text, memo), whole, FOCUS_WEIGHT) if focused else whole
-                if extra:
-                    terms_vector = self._terms_vector(entries)
+                if about:
+                    terms_vector = self._terms_vector(about)
                     if terms_vector is not None:
                         vector = _blend(terms_vector, vector, TERMS_WEIGHT)
         except Exception as exc:  # the retriever tries again and degrades to keywords
@@ -450,8 +451,12 @@ class Assistant:
         if not questions:
             return []
         vectors = self._part_vectors(questions, msg)
+        # Each part is searched with the story before it, but its section and sentences are chosen by
+        # what it asks: "Me ofrecieron laburo en Dimona, en el Néguev. ¿Hay algún subsidio...?" wants the
+        # grant, not the section whose heading names the Negev. A follow-up keeps the question it leans on.
         found = [
-            (part.full, self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
+            (part.full if part.follows else part.bare,
+             self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
             for part, vector in zip(questions, vectors)
         ]
         found = [(q, r) for q, r in found if r.passages]

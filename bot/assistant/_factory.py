@@ -55,7 +55,7 @@ def term_vectors(embedder, synonyms: tuple[Synonym, ...], settings: Settings) ->
     """
     import logging
 
-    texts = sorted({words for entry in synonyms for words in entry.add.values() if words})
+    texts = sorted({words for entry in synonyms if entry.meaning for words in entry.add.values() if words})
     cache_dir = settings.triage_cache_dir or default_cache_dir()
     try:
         return dict(query_vectors(embedder, texts, cache_file(cache_dir, "terms", embedder.name), "synonym terms"))

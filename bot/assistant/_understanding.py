@@ -43,6 +43,10 @@ class Synonym:
     # Phrases that make this entry step aside for a more specific one: "the south, near Gaza,
     # maybe Sderot" is about the Tkuma scheme, not the general Negev grant.
     unless: tuple[str, ...] = ()
+    # False for words that are a fact to match, not what the question is about: "Trois-Rivières"
+    # adds "Canada" to the keyword search (the exemption list names it), but blended into the
+    # meaning of "do I need the exam?" one country's name pulled every answer to that country's page.
+    meaning: bool = True
 
 
 class Part(NamedTuple):
@@ -157,7 +161,9 @@ _JOINED = re.compile(r",?\s+(?:and|et|pis|puis|y|e)\s+", re.I)
 _ASKS_ANYWHERE = frozenset("how when where combien comment quand cuanto cuanta cuantos cuantas cuando donde".split())
 _ASKS_FIRST = frozenset(
     "what which who whom is are can do does will should quel quelle quels quelles qui "
-    "como cual cuales quien quienes hay puedo".split()
+    "como cual cuales quien quienes hay puedo "
+    # French asks by inversion or "est-ce que" at least as often as by a question word.
+    "est-ce peut-on puis-je dois-je faut-il ai-je suis-je".split()
 )
 
 
@@ -239,7 +245,8 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
             Synonym(
                 tuple(fold(str(p)) for p in entry["when"]),
                 {k: str(v) for k, v in entry["add"].items()},
-                tuple(fold(str(p)) for p in entry.get("unless") or ()),
+                tuple(fold(str(p)) for p in _flat(entry.get("unless") or ())),
+                entry.get("search", "words and meaning") != "words",
             )
             for entry in raw
         )
@@ -248,24 +255,41 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
         return ()
 
 
+def _flat(phrases: list) -> list:
+    """``unless`` may list whole place lists by their YAML anchor (``[*gaza_border, *negev]``): one list."""
+    return [p for item in phrases for p in (_flat(item) if isinstance(item, list) else [item])]
+
+
 @lru_cache(maxsize=1024)
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
+    # A French elision stands before a name ("d'Anvers", "l'ULiège", "d'Ofakim"); any other letter or apostrophe
+    # before it means the phrase is part of another word.
+    return re.compile(rf"(?:(?<=\b[cdjlmnst]')|(?<![\w']))(?:{alternatives})(?![\w'])")
 
 
-def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None) -> str:
-    """The guidance's words for what ``text`` names (a town, a local term), in ``lang``."""
-    return " ".join(guidance_term_entries(text, lang, synonyms))
+def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None, *, meaning: bool = False) -> str:
+    """The guidance's words for what ``text`` names (a town, a local term), in ``lang``.
+
+    ``meaning``: only the entries whose words say what the question is about (``search: words``
+    entries, such as the country of a doctor's home town, are left to the keyword search).
+    """
+    return " ".join(guidance_term_entries(text, lang, synonyms, meaning=meaning))
 
 
-def guidance_term_entries(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None) -> list[str]:
+def guidance_term_entries(
+    text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None, *, meaning: bool = False
+) -> list[str]:
     """``guidance_terms`` entry by entry: each is a fixed text, embedded once for every doctor."""
     folded = fold(text)
     added = []
     for entry in load_synonyms() if synonyms is None else synonyms:
+        if meaning and not entry.meaning:
+            continue
         if _pattern(entry.phrases).search(folded) and not (entry.unless and _pattern(entry.unless).search(folded)):
             words = entry.add.get(lang) or entry.add.get("en", "")
+            if not entry.meaning and fold(words) in folded:
+                continue  # "médecin à Paris, formé en France": the country is already there to match
             if words and words not in added:
                 added.append(words)
     return added

@@ -94,3 +94,30 @@ def test_a_misspelt_word_still_ranks_the_section_it_names_by_keyword(tmp_path: P
     for typed in ("do i need to pass an ebrew test?", "is there an ebrew test for my licence"):
         scores = index.scores(typed)
         assert chunks[int(scores.argmax())].doc_id == "hebrew", typed
+
+
+def test_each_of_two_questions_after_a_story_is_answered_by_what_it_asks_not_by_the_story(tmp_path: Path, hashing_embedder) -> None:
+    """The story names the Negev; the question asks for a grant: the grant section answers, not the Negev ministry's."""
+    root = tmp_path / "knowledge"
+    write_doc(root, "periphery-grants", "en", f"""
+        Money for doctors who move to the Negev or the Galilee.
+
+        ## What does the Ministry of the Negev and the Galilee offer doctors who work in the Negev?
+        The Ministry of the Negev and the Galilee is a partner of the programme; details of its schemes were not found.
+
+        {FILLER}
+
+        ## Is there a grant for doctors who move?
+        Yes, as announced in 2022: NIS 50,000 per physician family (2022 figure).
+
+        {FILLER}
+
+        ## Who qualifies for the grant and how is it paid?
+        The grant is paid in two instalments, in the 2nd and the 13th month of living in the area.
+    """, title="Periphery grants")
+    assistant = Assistant(InMemorySnapshotSource(hashing_embedder, chunks_of(root, hashing_embedder)))
+    reply = assistant.reply(
+        "n", "The Ministry of the Negev and the Galilee offered me work in the Negev. Is there a grant for doctors who move? "
+        "In which month are the instalments paid?"
+    )
+    assert "50,000" in reply.text and "13th month" in reply.text

@@ -165,3 +165,49 @@ def test_a_short_question_whose_subject_is_a_pronoun_is_read_with_the_question_b
     assert question_parts("Is the exam hard? Who grades it?")[1].follows
     # An article after the verb names the subject: a question of its own.
     assert not question_parts("¿España está en el green track? ¿Cuánto dura la licencia?")[1].follows
+
+
+def test_a_doctors_home_town_names_the_country_the_exemption_lists_use() -> None:
+    """"Chu médecin de famille à Trois-Rivières" is a Canadian doctor: the lists say "Canada", never the town."""
+    assert "Canada" in guidance_terms("Chu médecin de famille à Trois-Rivières, ça me prend-tu l'examen?", "fr")
+    assert "Canadá" in guidance_terms("trabajé 10 años en Toronto, ¿tengo que rendir el examen?", "es")
+    assert "Belgique" in guidance_terms("diplômée de l'ULiège, dois-je passer l'examen ?", "fr")  # after an elision too
+    assert "Argentina" in guidance_terms("me recibí en la UBA y laburo en Rosario", "es")
+    assert "Australia" in guidance_terms("I'm a GP in Melbourne", "en")
+    assert "South Africa" in guidance_terms("anaesthetist in Joburg for 11 years", "en")
+
+
+def test_a_home_town_never_steers_a_question_about_an_israeli_place() -> None:
+    """Where the doctor comes from says nothing about a grant in Beer Sheva, Sderot or Haifa."""
+    for text, lang in [
+        ("I'm from Toronto, is there a grant if we move to Beer Sheva?", "en"),
+        ("Médecin à Lyon, on pense s'installer à Sdérot", "fr"),
+        ("soy de Rosario y nos vamos a Haifa, ¿qué beca hay?", "es"),
+        ("I went to the MedEx in Toronto, when is the next one?", "en"),
+    ]:
+        added = guidance_terms(text, lang)
+        assert not {"Canada", "France", "Argentina", "Francia", "Canadá"} & set(added.split()), (text, added)
+    assert guidance_terms("I'm from Toronto, is there a grant if we move to Beer Sheva?", "en") == guidance_terms(
+        "is there a grant if we move to Beer Sheva?", "en"
+    )
+    assert guidance_terms("Médecin à Lyon, on pense s'installer à Sdérot", "fr") == guidance_terms("on pense s'installer à Sdérot", "fr")
+    assert guidance_terms("moving from Paris to Tel Aviv", "en") == ""
+
+
+def test_a_country_word_is_searched_by_keyword_not_blended_into_the_questions_meaning() -> None:
+    """The country is a fact to match; the question's meaning stays what the doctor asked."""
+    text = "Chu médecin de famille à Trois-Rivières, ça me prend-tu l'examen?"
+    assert "Canada" not in guidance_terms(text, "fr", meaning=True)
+    assert "médecine de famille" in guidance_terms(text, "fr", meaning=True)  # other entries still shape the meaning
+    assert guidance_terms("médecin à Lyon, formé en France", "fr") == ""  # the country is already there to match
+
+
+def test_two_french_questions_joined_by_est_ce_que_are_answered_in_two_parts() -> None:
+    """French asks by "est-ce que" and by inversion as often as by a question word."""
+    parts = split_questions(
+        "Je suis pneumologue à Liège. Est-ce que la Belgique fait partie des pays dispensés de l'examen, "
+        "et est-ce que je peux passer par le Green Track pour ma spécialité ?"
+    )
+    assert len(parts) == 2 and "Belgique" in parts[0] and "Green Track" in parts[1]
+    assert len(split_questions("Quand a lieu l'examen et peut-on le passer en anglais ?")) == 2
+    assert split_questions("Est-ce que le sal klita et l'aide au loyer sont versés ensemble ?") == []  # one question
