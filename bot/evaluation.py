@@ -295,11 +295,15 @@ TRIAGE_FRESH4_FILE = GOLDEN_FILE.parent / "triage_fresh4.yaml"
 # their target (Canada, Chile, Germany, US residency, Spain, UK, Australia) against Israeli-side questions
 # that name a foreign country only as the origin of a diploma; never trained on or tuned against.
 TRIAGE_FRESH5_FILE = GOLDEN_FILE.parent / "triage_fresh5.yaml"
+# A seventh (issue 9, triage8), written from FACTS.md before that round's changes: first-person and
+# informational look-alikes of escalations, other countries named as origin or workplace, beside every
+# escalation reason and decline; measured at the round's start and end only, never tuned against.
+TRIAGE_FRESH6_FILE = GOLDEN_FILE.parent / "triage_fresh6.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh", TRIAGE_FRESH_FILE), ("triage-fresh2", TRIAGE_FRESH2_FILE),
     ("triage-fresh3", TRIAGE_FRESH3_FILE), ("triage-fresh4", TRIAGE_FRESH4_FILE),
-    ("triage-fresh5", TRIAGE_FRESH5_FILE),
+    ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
