@@ -28,6 +28,7 @@ DEV2_FILE = GOLDEN_FILE.with_name("dev2.yaml")  # a second development set, writ
 DEV3_FILE = GOLDEN_FILE.with_name("dev3.yaml")  # a third, half Spanish in regional styles (fifth round)
 DEV4_FILE = GOLDEN_FILE.with_name("dev4.yaml")  # a fourth, mostly Spanish written by doctors (sixth round)
 DEV5_FILE = GOLDEN_FILE.with_name("dev5.yaml")  # a fifth: origin cities, regional French/Spanish (eighth round)
+DEV6_FILE = GOLDEN_FILE.with_name("dev6.yaml")  # a sixth: written held out, measured blind once, then read (session 7)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -96,6 +96,16 @@ def test_fifth_dev_set_is_separate_from_every_other_set() -> None:
     others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
               + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE))
     _assert_separate_and_well_formed(dev5, others)
+
+
+def test_sixth_dev_set_is_separate_from_every_other_set_and_balanced() -> None:
+    """dev6 was written as a held-out set and measured blind once before it was read: no question of another set."""
+    dev6 = load_golden(DEV6_FILE)
+    assert Counter(i.lang for i in dev6) == {"en": 20, "fr": 20, "es": 20}
+    assert all(sum(1 for i in dev6 if i.lang == lang and i.history) >= 3 for lang in ("en", "fr", "es"))
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
+              + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE) + load_golden(DEV5_FILE))
+    _assert_separate_and_well_formed(dev6, others)
 
 
 def test_second_unseen_set_is_separate_from_every_other_set() -> None:
