@@ -32,7 +32,7 @@ _INTERROGATIVE = re.compile(
     r"comment|combien|quand|ou|qui|quel|quelle|quels|quelles|pourquoi|est-ce|est ce|peut-on|puis-je|faut-il|y a-t-il|"
     r"como|cuanto|cuanta|cuantos|cuando|donde|quien|que|cual|cuales|por que|puedo|hay|tengo|necesito)\b"
 )
-_TWO_THINGS = re.compile(r"^\W*(two (things|questions)|deux (choses|questions)|dos (cosas|preguntas))\b[^:?]*[:.]?\s*", re.I)
+_TWO_THINGS = re.compile(r"^\W*((?:two|2|three|3) (things|questions)|(?:deux|2|trois|3) (choses|questions)|(?:dos|2|tres|3) (cosas|preguntas))\b[^:?]*[:.]?\s*", re.I)
 _JOINER = re.compile(r"^[¿¡]?(and|also|plus|et|aussi|y|tambi[eé]n|adem[aá]s)\b[\s,]*", re.I)
 
 
@@ -119,8 +119,8 @@ def question_parts(text: str) -> list[Part]:
     message's CPU.
     """
     body = _TWO_THINGS.sub("", text.strip())
-    parts = [s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()]
-    questions = [p.strip() for p in parts if p.strip().endswith("?") and _stands_alone(p)]
+    parts, standing = _with_fragments([s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()])
+    questions = [p.strip() for p in parts if p.strip().endswith("?") and (p in standing or _stands_alone(p))]
     tail = parts[-1].strip() if len(parts) > 1 and parts[-1].strip() not in questions and _follows_up(parts[-1]) else None
     if tail is not None and not questions:
         # "Je dois passer l'examen ? et ça coûte combien ?": what the follow-up leans on is a question too.
@@ -130,6 +130,13 @@ def question_parts(text: str) -> list[Part]:
     joined = questions[0] if len(questions) == 1 else None
     if joined is not None:
         questions = _joined_questions(joined)
+    elif len(questions) == 2:
+        # "How much is it and what are the conditions? Is it even still running?" asks three things:
+        # each gets its own part (and section) while three is all a phone-sized reply holds.
+        split = [piece for q in questions for piece in _joined_questions(q)]
+        if len(split) <= 3:
+            joined = next((q for q in questions if q not in split), None)
+            questions = split
     if tail is not None:
         questions = [*questions, tail]
     if len(questions) < 2 or len(questions) > 3:
@@ -139,7 +146,9 @@ def question_parts(text: str) -> list[Part]:
     first = questions[0]
     leading = sentences(first)
     if len(leading) > 1:  # "I'm a DO from Ohio. Can I ...?" -> context + question
-        lead, questions[0] = leading[:-1], leading[-1]
+        # The question starts at its first asking sentence: "… des diplômes ? jusqu'à combien ?" is one question.
+        start = next((i for i, s in enumerate(leading) if s.rstrip().endswith("?")), len(leading) - 1)
+        lead, questions[0] = leading[:start], " ".join(leading[start:])
     prefix = " ".join([*lead, *[c for c in context if body.find(c) < body.find(questions[0])]])
     out: list[Part] = []
     for position, q in enumerate(questions):
@@ -194,6 +203,24 @@ def _joined_questions(question: str) -> list[str]:
         return [question]
     pieces[0] = " ".join([*lead[:-1], pieces[0]])  # the context sentences lead the first part, as for "?"-split parts
     return pieces
+
+
+def _with_fragments(parts: list[str]) -> tuple[list[str], set[str]]:
+    """A short question that does not stand alone and is no follow-up of its own ("jusqu'à combien ?",
+    "spring or fall?") is joined to the question before it: it says what that question asks for
+    (an amount, a season), so the part answering it must carry it, not lose it to the context."""
+    out: list[str] = []
+    standing: set[str] = set()  # joined parts whose own question stands alone
+    for part in parts:
+        fragment = part.strip().endswith("?") and not _stands_alone(part) and not _follows_up(part)
+        if fragment and out and out[-1].strip().endswith("?"):
+            head = out.pop()
+            out.append(f"{head.rstrip()} {part.strip()}")
+            if head in standing or _stands_alone(head):
+                standing.add(out[-1])
+        else:
+            out.append(part)
+    return out, standing
 
 
 def _follows_up(question: str) -> bool:

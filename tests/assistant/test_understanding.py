@@ -211,3 +211,18 @@ def test_two_french_questions_joined_by_est_ce_que_are_answered_in_two_parts() -
     assert len(parts) == 2 and "Belgique" in parts[0] and "Green Track" in parts[1]
     assert len(split_questions("Quand a lieu l'examen et peut-on le passer en anglais ?")) == 2
     assert split_questions("Est-ce que le sal klita et l'aide au loyer sont versés ensemble ?") == []  # one question
+
+
+def test_a_message_asking_three_things_in_two_sentences_gets_three_parts() -> None:
+    """"How much and what conditions? Still running?" asks three things: each is answered, the amount too."""
+    parts = split_questions("Heard of a grant near Gaza. How much is it and what are the conditions? Is it even still running?")
+    assert [p.split(". ")[-1] for p in parts] == ["How much is it", "what are the conditions?", "Is it even still running?"]
+
+
+def test_a_short_fragment_stays_with_the_question_it_narrows() -> None:
+    """"jusqu'à combien ?" asks for the amount of the refund just named: it must not fall out of the parts."""
+    parts = split_questions(
+        "2 questions rapides : 1) le ministère rembourse les frais de traduction ? jusqu'à combien ? "
+        "2) et les frais d'inscription à l'examen, remboursés aussi ?"
+    )
+    assert len(parts) == 2 and "combien" in parts[0] and "traduction" in parts[0] and "inscription" in parts[1]
