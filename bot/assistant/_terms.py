@@ -40,6 +40,14 @@ _STOP = {
 _TOKEN = re.compile(r"[a-z0-9@._-]*[a-z0-9]")
 _SPLIT = re.compile(r"[._-]")
 _THOUSANDS = re.compile(r"\b(\d{1,3})\s?k\b")  # "100k", "50 k shekels": how doctors write the guidance's "100,000"
+# The guidance writes figures in digits; a Belgian or Swiss doctor writes "septante pour cent" for the
+# Green Track's 70%, a French one "soixante-dix". Tens in words are read as their digits, on both sides.
+_TENS = {
+    "soixante-dix": "70", "soixante dix": "70", "septante": "70", "quatre-vingts": "80", "quatre-vingt": "80",
+    "quatre vingt": "80", "huitante": "80", "octante": "80", "quatre-vingt-dix": "90", "quatre vingt dix": "90",
+    "nonante": "90",
+}
+_TENS_WORDS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _TENS), key=len, reverse=True)) + r")\b")
 # Hebrew programme words have no one spelling: the Spanish guidance writes "aliá", a Mexican doctor
 # "aliyá", a French one "alyah" or "alya". The stemmers leave them apart ("ali", "aliy", "alya"), so
 # a question about doing something "antes de la aliyá" never met the section "antes de la aliá".
@@ -113,7 +121,10 @@ def _stemmer(lang: str) -> Stemmer.Stemmer:
 
 def _raw_tokens(text: str) -> list[str]:
     out: list[str] = []
-    for token in _TOKEN.findall(_THOUSANDS.sub(r"\1 000", fold(text))):
+    folded = _THOUSANDS.sub(r"\1 000", fold(text))
+    if "ante" in folded or "vingt" in folded:
+        folded = _TENS_WORDS.sub(lambda m: _TENS[m.group(1)], folded)
+    for token in _TOKEN.findall(folded):
         if "@" in token:
             out.append(token)  # an e-mail address is one term
             continue

@@ -226,3 +226,12 @@ def test_a_short_fragment_stays_with_the_question_it_narrows() -> None:
         "2) et les frais d'inscription à l'examen, remboursés aussi ?"
     )
     assert len(parts) == 2 and "combien" in parts[0] and "traduction" in parts[0] and "inscription" in parts[1]
+
+
+def test_belgian_and_swiss_tens_meet_the_guidance_digits() -> None:
+    """"la règle des septante pour cent" is the Green Track's 70% criterion."""
+    from bot.assistant._terms import terms
+
+    assert "70" in terms("la règle des septante pour cent", "fr")
+    assert "70" in terms("soixante-dix pour cent", "fr") and "90" in terms("nonante ans", "fr")
+    assert "80" in terms("quatre-vingts", "fr") and "90" in terms("quatre-vingt-dix", "fr")
