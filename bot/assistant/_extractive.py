@@ -108,6 +108,51 @@ _QUANTITY = re.compile(
 _FIGURE = re.compile(r"\d")
 _ITEM = ("-", "*", "•")
 
+# -- what a question asks for, and what a sentence must hold to answer it -----------------------
+# "How much is it and how long does it last?" asks for an amount and a duration: the reply is
+# complete when it quotes a sentence holding each, not merely a sentence with some figure in it.
+# Cue words per language on the doctor's side (folded: no accents), and the shape an answer takes
+# ("when is it paid?", "elle est versée quand ?" ask a time, not an amount: paying alone is no cue)
+# on the guidance's side. Numbers written as words count: the guidance says "three weeks".
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|eighteen|twenty|"
+    r"une?|deux|trois|quatre|cinq|sept|huit|neuf|dix|douze|quinze|vingt|"
+    r"uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce|quince|veinte"
+)
+_NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})"
+_ASPECT_CUES = {
+    "duration": re.compile(
+        r"how long|how many (?:days|weeks|months|years)|how soon|combien de temps|en combien|pendant combien|"
+        r"\bduree|\bdure\b|\bdelai|cuanto (?:tiempo|dura|tarda|demora)|cuanto me (?:demoro|tardo|lleva)|\btarda|\bdemor|\bplazo"
+    ),
+    "amount": re.compile(
+        r"how much(?! time)|\bcost|\bprice|\bfees?\b|\bpay\b[^?.]{0,24}\bback\b|refund|reimburs|"
+        r"combien(?! de temps)(?! d'annees)(?! de mois)|\bcoute|\bcout\b|\bprix\b|\btarif|\bmontant|rembours|"
+        r"cuanto (?:cuesta|sale|pagan|cobran|dan|es)|\bcuesta|\bprecio|\barancel|\bmonto|\bpagan|reembols|reintegr"
+    ),
+}
+_ASPECT_ANSWERS = {
+    "duration": re.compile(
+        rf"\b{_NUMBER}(?:\s*(?:-|–|to|a|à|o|or|ou|y|and|et)\s*{_NUMBER})?\s+"
+        r"(?:days?|weeks?|months?|years?|hours?|jours?|semaines?|mois|ans?|annees?|heures?|dias?|semanas?|meses|mes|anos?|horas?)\b"
+    ),
+    "amount": re.compile(
+        r"(?:nis|₪|shekels?|shekalim|usd|us\$|\$|€|eur|euros?|dollars?|dolares)\s*\d|"
+        r"\d[\d,. ]*\s*(?:nis\b|₪|shekels?|shekalim|usd\b|\$|€|eur\b|euros?\b|dollars?\b|dolares\b)"
+    ),
+}
+
+
+def asked_aspects(question: str) -> frozenset[str]:
+    """What kinds of answer the question asks for: an amount, a duration."""
+    folded = fold(question)
+    return frozenset(name for name, cue in _ASPECT_CUES.items() if cue.search(folded))
+
+
+def answers_aspect(text: str, aspect: str) -> bool:
+    """Whether ``text`` holds the kind of fact ``aspect`` asks for ("NIS 100,000", "three weeks")."""
+    return bool(_ASPECT_ANSWERS[aspect].search(fold(text.replace("*", ""))))
+
 
 @dataclass
 class _Unit:
@@ -136,11 +181,16 @@ def question_profile(question: str, lang: str) -> tuple[frozenset[str], bool]:
     return frozenset(terms(question, lang)), bool(_QUANTITY.search(fold(question)))
 
 
-def _score(units: list[_Unit], wanted: frozenset[str], quantity: bool, lang: str) -> None:
+ASPECT_BONUS = 3.0  # a sentence holding the asked kind of fact (an amount, a duration) outranks any word match
+
+
+def _score(units: list[_Unit], wanted: frozenset[str], quantity: bool, lang: str, aspects: frozenset[str] = frozenset()) -> None:
     for u in units:
         found = set(terms(u.text, lang)) & wanted
         u.score = sum(2.0 if any(c.isdigit() for c in t) else 1.0 for t in found)
-        if quantity and _FIGURE.search(u.text):
+        if aspects:  # the kind of figure asked is known: a fee does not answer "how long"
+            u.score += ASPECT_BONUS * sum(answers_aspect(u.text, a) for a in aspects)
+        elif quantity and _FIGURE.search(u.text):
             u.score += 2.0 if found else 1.5
         u.caveat = bool(CAVEAT.search(u.text))
 
@@ -160,7 +210,7 @@ def select(text: str, budget: int, question: str, lang: str) -> str:
     if not units:
         return text
     wanted, quantity = question_profile(question, lang)
-    _score(units, wanted, quantity, lang)
+    _score(units, wanted, quantity, lang, asked_aspects(question))
     used = 0
 
     def take(u: _Unit, limit: float) -> None:
@@ -278,6 +328,9 @@ ON_POINT_WEIGHT = 0.3  # how far the doctor's own words move a section up its pa
 BODY_WEIGHT = 1 / 3  # a word of the question found in a section's text, against one found in what it answers
 HINT_WEIGHT = 0.5  # a word the synonyms file added, against one the doctor wrote
 EXACT_WEIGHT = 0.05  # a tie-break: the share of a heading's words the doctor wrote
+ASPECT_WEIGHT = 0.15  # a section holding the asked kind of fact (amount, duration), against one that does not
+ASPECT_DOC_CLOSE = 0.8  # a next page this close to the first may complete an answer the first cannot give
+MAX_SECTIONS = 4  # sections in one reply, whatever completes it: more is no longer a phone-sized answer
 
 
 _ASKING = "how much many often soon when who whom whose where which what combien quand qui quel quelle ou comment " \
@@ -363,8 +416,17 @@ def _pick_sections(
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
     covered: set[str] = set()
 
+    aspects = asked_aspects(asked or question)
+    answered: set[str] = set()
+
     def relevance(p: Passage) -> float:
-        return p.fused / best_fused + ON_POINT_WEIGHT * point.score(p, covered) + EXACT_WEIGHT * point.exact.get(p.chunk.chunk_id, 0.0)
+        # A section holding the kind of fact asked ("how long" -> "three weeks") and not yet quoted moves up.
+        missing = aspects - answered
+        holds = sum(answers_aspect(p.chunk.text, a) for a in missing) / len(missing) if missing else 0.0
+        return (
+            p.fused / best_fused + ON_POINT_WEIGHT * point.score(p, covered)
+            + EXACT_WEIGHT * point.exact.get(p.chunk.chunk_id, 0.0) + ASPECT_WEIGHT * holds
+        )
 
     top = max(sections, key=relevance) if sections else first
     chosen = [top]
@@ -374,6 +436,7 @@ def _pick_sections(
     best = relevance(top)
     scores = {top.chunk.chunk_id: 1.0}
     covered |= point.covers(top)
+    answered.update(a for a in aspects if answers_aspect(top.chunk.text, a))
     for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
         # The doctor's words move a section up; they never push out one retrieval found close.
         score = max(relevance(p) / best, p.fused / best_fused)
@@ -387,6 +450,32 @@ def _pick_sections(
         elif score >= 0.6 and fits_whole and len(chosen) < max_sections:
             chosen.append(p)
     return [(p, scores[p.chunk.chunk_id]) for p in chosen]
+
+
+def _missing_aspect_section(
+    retrieval: Retrieval, question: str, asked: str, lang: str, chosen: list[Passage]
+) -> Passage | None:
+    """A section from the next page retrieval ranked close, when the quoted ones hold no answer to what was asked.
+
+    "Does the ministry pay any of that back?" after a question on translations is searched with it
+    and lands on the documents page, which only says a refund exists; the amount is on the refunds
+    page retrieval ranked second. When an asked kind of fact (an amount, a duration) is in none of
+    the chosen sections, the close page's section most on point that holds one is quoted after them.
+    """
+    missing = {a for a in asked_aspects(asked) if not any(answers_aspect(p.chunk.text, a) for p in chosen)}
+    if not missing or not retrieval.passages or len(chosen) >= MAX_SECTIONS:
+        return None
+    top = retrieval.passages[0].fused
+    shown = {p.chunk.doc_id for p in chosen}
+    for doc_id in [d for d in retrieval.ranked_doc_ids[:3] if d not in shown][:1]:
+        sections = [p for p in retrieval.passages if p.chunk.doc_id == doc_id and p.chunk.section]
+        if not sections or max(p.fused for p in sections) < ASPECT_DOC_CLOSE * top:
+            continue
+        point = _OnPoint(sections, question, lang)
+        holding = [p for p in sections if any(answers_aspect(p.chunk.text, a) for a in missing) and point.score(p) > 0]
+        if holding:
+            return max(holding, key=lambda p: (point.score(p), p.fused))
+    return None
 
 
 def compose(
@@ -420,6 +509,11 @@ def compose(
         chosen = [(question, retrieval.passages[0])]
     if not parts:
         chosen.sort(key=lambda qp: qp[1].chunk.chunk_index)
+    for q, r, own in [(q, r, q) for q, r in parts] if parts else [(question, retrieval, asked or question)]:
+        extra = _missing_aspect_section(r, q, own, lang, [p for _, p in chosen])
+        if extra is not None:
+            chosen.append((q, extra))
+            weight[extra.chunk.chunk_id] = 0.0  # it takes its room last: it completes, it does not lead
     top = chosen[0][1]
     blocks: list[Block] = []
     other = next((p.chunk.lang for _, p in chosen if p.chunk.lang != lang), None)

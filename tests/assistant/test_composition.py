@@ -188,3 +188,52 @@ def test_a_second_section_keeps_the_window_that_decides_who_gets_the_grant() -> 
     reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "50,000" in reply and "24 months" in reply
     assert "confirm with the ministry" in reply
+
+
+def _two_pages(second_fused: float):
+    """A documents page retrieval ranked first (it only says a refund exists) and a refunds page close behind."""
+    from datetime import date
+
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    def chunk(doc: str, i: int, heading: str, text: str) -> ChunkRecord:
+        return ChunkRecord(f"{doc}.en.{i:03d}", text, doc, "en", doc.title(), "t", (heading,), date(2026, 1, 31),
+                           ("https://example.org",), "h", "d", "p", i + 1)
+
+    passages = (
+        Passage(chunk("documents", 0, "Do my documents need a Hebrew translation?",
+                      "Yes, by a certified translator. The ministry can refund part of the translation costs after aliyah."), 0.033, 0.9, 1.0),
+        Passage(chunk("documents", 1, "Can my school send documents directly?", "Yes, by e-mail to the ministry."), 0.030, 0.9, 1.0),
+        Passage(chunk("refunds", 0, "How much of the translation costs is refunded?",
+                      "Up to **NIS 4,000** for translation and notarisation, after aliyah."), second_fused, 0.9, 1.0),
+        Passage(chunk("refunds", 1, "Is the exam fee refunded?", "Yes, twice, on the receipt."), second_fused * 0.9, 0.9, 1.0),
+    )
+    return Retrieval(passages, ("documents", "refunds"), 0.9, 1.0, frozenset())
+
+
+def test_an_asked_amount_missing_from_the_first_page_is_quoted_from_the_close_next_one() -> None:
+    """"Does the ministry pay any of that back?" after a translation question: the amount is on the refunds page."""
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+
+    question = "Do my documents need a translation?\nok and does the ministry pay any of that back? translation costs a fortune"
+    content, sources = compose(_two_pages(0.031), "en", question=question, asked="ok and does the ministry pay any of that back?")
+    reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+    assert "NIS 4,000" in reply and "certified translator" in reply
+    assert [s.doc_id for s in sources][:2] == ["documents", "refunds"]
+    # A question that asks no amount gets no third section from another page, and neither does a page ranked far behind.
+    content, _ = compose(_two_pages(0.031), "en", question="do my documents need a translation?", asked="do my documents need a translation?")
+    assert "NIS 4,000" not in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+    content, _ = compose(_two_pages(0.010), "en", question=question, asked="ok and does the ministry pay any of that back?")
+    assert "NIS 4,000" not in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+
+
+def test_a_sentence_holding_the_asked_duration_is_kept_over_one_sharing_more_words() -> None:
+    """"How long until the licence comes?": "three weeks" answers it, not the sentence with more figures and words."""
+    text = ("The provisional licence follows your Teudat Zehut. "
+            + "Background on the ministry and its licensing division and the licence forms. " * 8
+            + "The provisional licence file 2, form 17 and fee of NIS 431 go to the licence desk. "
+            + "It arrives roughly three weeks later.")
+    out = select(text, 150, "how long does the provisional licence take to come?", "en")
+    assert "three weeks" in out
