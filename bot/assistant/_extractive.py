@@ -402,8 +402,25 @@ class _OnPoint:
         return {t for t in self.wanted if t in self.asked.get(cid, ()) or t in self.body.get(cid, ())}
 
 
+PART_SECOND_CLOSE = 0.85  # how close to a part's best section another must rank to be quoted beside it
+PART_SECOND_ON_POINT = 0.5  # and how much of the part's own words, left uncovered, it must answer
+
+
+def _alternative_asked(sections, top, relevance, point, covered) -> Passage | None:
+    """The section answering the other half of a part that names two ways ("do I sit the exam, or do my
+    years of experience spare me?"): ranked close to the best one and on point for the words it left."""
+    best = relevance(top) or 1.0
+    for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
+        if relevance(p) / best < PART_SECOND_CLOSE:
+            return None
+        if point.score(p, covered) >= PART_SECOND_ON_POINT:
+            return p
+    return None
+
+
 def _pick_sections(
-    retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = ""
+    retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = "",
+    part_pair: bool = False,
 ) -> list[tuple[Passage, float]]:
     """The top document's sections that answer: the best one, and another if it is close or on point.
 
@@ -430,8 +447,9 @@ def _pick_sections(
 
     top = max(sections, key=relevance) if sections else first
     chosen = [top]
-    if max_sections <= 1:  # one part of a two-question message: its own best section only
-        return [(top, 1.0)]
+    if max_sections <= 1:  # one part of a two-question message: its own best section, and one it names too
+        second = _alternative_asked(sections, top, relevance, point, covered | point.covers(top)) if part_pair else None
+        return [(top, 1.0)] if second is None else [(top, 1.0), (second, 0.0)]
     wanted, _ = question_profile(question, lang)
     best = relevance(top)
     scores = {top.chunk.chunk_id: 1.0}
@@ -501,7 +519,8 @@ def compose(
     for q, r in questions:
         if not r.passages:
             continue
-        for p, relevance in _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint):
+        pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
+        for p, relevance in _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair):
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
                 chosen.append((q, p))
                 weight[p.chunk.chunk_id] = relevance

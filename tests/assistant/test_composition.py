@@ -237,3 +237,35 @@ def test_a_sentence_holding_the_asked_duration_is_kept_over_one_sharing_more_wor
             + "It arrives roughly three weeks later.")
     out = select(text, 150, "how long does the provisional licence take to come?", "en")
     assert "three weeks" in out
+
+
+def test_a_part_naming_two_ways_gets_the_section_on_the_second_way_too() -> None:
+    """"Do I sit the exam, or do my years of experience spare me? And in which language?": the experience
+    route (and its caveat) is quoted beside the general exam answer, not only named by it."""
+    from datetime import date
+
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    def page(doc: str, sections: list[tuple[str, str, float]]) -> Retrieval:
+        passages = tuple(
+            Passage(ChunkRecord(f"{doc}.en.{i:03d}", text, doc, "en", doc.title(), "t", (heading,), date(2026, 1, 31),
+                                ("https://example.org",), "h", "d", "p", i + 1), fused, 0.9, 1.0)
+            for i, (heading, text, fused) in enumerate(sections)
+        )
+        return Retrieval(passages, (doc,), 0.9, 1.0, frozenset())
+
+    exam = page("latin-america", [
+        ("Trained in Argentina: do I have to sit the Israeli exam?", "In most cases, yes: Argentina is not on the list.", 0.032),
+        ("Many years of practice: can the long-experience route spare me the exam?",
+         "The published threshold is 14 years of experience; it is under reform (10 or 8 years reported).", 0.031),
+        ("Is my specialty recognised?", "The Scientific Council decides.", 0.016),
+    ])
+    language = page("licensing-exam", [("Which languages can the exam be taken in?", "Hebrew, English, Arabic, Russian or Spanish.", 0.033)])
+    first = "do I have to sit the Israeli exam, or do my years of experience spare me?"
+    content, _ = compose(exam, "en", question=first, parts=[(first, exam), ("which language is the exam in?", language)])
+    reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+    assert "Argentina is not on the list" in reply and "10 or 8 years" in reply and "Spanish" in reply
+    assert "Scientific Council" not in reply  # close sections the part does not name stay out
