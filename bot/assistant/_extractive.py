@@ -126,9 +126,9 @@ _ASPECT_CUES = {
         r"\bduree|\bdure\b|\bdelai|cuanto (?:tiempo|dura|tarda|demora)|cuanto me (?:demoro|tardo|lleva)|\btarda|\bdemor|\bplazo"
     ),
     "amount": re.compile(
-        r"how much(?! time)|\bcost|\bprice|\bfees?\b|\bpay\b[^?.]{0,24}\bback\b|refund|reimburs|"
+        r"how much(?! time)|\bcost|\bprice|\bfees?\b|\b(?:pay|paid|get|give)\b[^?.]{0,24}\bback\b|refund|reimburs|"
         r"combien(?! de temps)(?! d'annees)(?! de mois)|\bcoute|\bcout\b|\bprix\b|\btarif|\bmontant|rembours|"
-        r"cuanto (?:cuesta|sale|pagan|cobran|dan|es)|\bcuesta|\bprecio|\barancel|\bmonto|\bpagan|reembols|reintegr"
+        r"cuanto (?:cuesta|sale|pagan|cobran|dan|es)|\bcuesta|\bprecio|\barancel|\bmonto|\bpagan|reembols|reintegr|devuelv|devolu"
     ),
 }
 _ASPECT_ANSWERS = {
@@ -485,7 +485,7 @@ def _missing_aspect_section(
         return None
     top = retrieval.passages[0].fused
     shown = {p.chunk.doc_id for p in chosen}
-    for doc_id in [d for d in retrieval.ranked_doc_ids[:3] if d not in shown][:1]:
+    for doc_id in [d for d in retrieval.ranked_doc_ids[:3] if d not in shown]:
         sections = [p for p in retrieval.passages if p.chunk.doc_id == doc_id and p.chunk.section]
         if not sections or max(p.fused for p in sections) < ASPECT_DOC_CLOSE * top:
             continue

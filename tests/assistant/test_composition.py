@@ -222,6 +222,9 @@ def test_an_asked_amount_missing_from_the_first_page_is_quoted_from_the_close_ne
     reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "NIS 4,000" in reply and "certified translator" in reply
     assert [s.doc_id for s in sources][:2] == ["documents", "refunds"]
+    for asked in ("I spent a fortune on translations, can I get any of it back?", "¿Alguien me devuelve algo de eso?"):
+        content, _ = compose(_two_pages(0.031), "en", question=f"translation of my documents\n{asked}", asked=asked)
+        assert "NIS 4,000" in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans")), asked
     # A question that asks no amount gets no third section from another page, and neither does a page ranked far behind.
     content, _ = compose(_two_pages(0.031), "en", question="do my documents need a translation?", asked="do my documents need a translation?")
     assert "NIS 4,000" not in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
