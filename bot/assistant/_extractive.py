@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -406,7 +407,9 @@ PART_SECOND_CLOSE = 0.85  # how close to a part's best section another must rank
 PART_SECOND_ON_POINT = 0.5  # and how much of the part's own words, left uncovered, it must answer
 
 
-def _alternative_asked(sections, top, relevance, point, covered) -> Passage | None:
+def _alternative_asked(
+    sections: list[Passage], top: Passage, relevance: Callable[[Passage], float], point: _OnPoint, covered: set[str]
+) -> Passage | None:
     """The section answering the other half of a part that names two ways ("do I sit the exam, or do my
     years of experience spare me?"): ranked close to the best one and on point for the words it left."""
     best = relevance(top) or 1.0
