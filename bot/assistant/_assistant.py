@@ -31,7 +31,7 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
-from ._understanding import Part, Synonym, focus, guidance_term_entries, guidance_terms, question_parts, question_sentences
+from ._understanding import Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -360,9 +360,9 @@ class Assistant:
         question, so its question sentence is not embedded a second time.
         """
         memo = {} if memo is None else memo
-        entries = guidance_term_entries(query, query_lang or lang, self.synonyms)
-        extra = " ".join(entries)
-        about = guidance_term_entries(query, query_lang or lang, self.synonyms, meaning=True) if extra else []
+        matched = matched_terms(query, query_lang or lang, self.synonyms)
+        extra = " ".join(dict.fromkeys(words for words, _ in matched))  # searched by keyword
+        about = list(dict.fromkeys(words for words, meaning in matched if meaning))  # and blended into the meaning
         focused = focus(text)
         search_text = "\n".join(x for x in (query[:MAX_QUERY_CHARS], focused, extra) if x)
         vector = known  # the plain query's embedding, when triage already computed it
@@ -400,6 +400,7 @@ class Assistant:
         """A two-question message's parts, when the reply has embedded every one of them already."""
         bare = [part.bare[:MAX_QUERY_CHARS] for part in question_parts(text)]
         return bare if bare and all(b in memo for b in bare) else []
+
     def _embed(self, texts: list[str], memo: dict[str, list[float]]) -> list[list[float]]:
         """The texts' query embeddings, each computed once per reply, the missing ones in one call."""
         missing = [t for t in dict.fromkeys(texts) if t not in memo]

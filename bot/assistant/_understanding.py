@@ -301,22 +301,19 @@ def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = 
     ``meaning``: only the entries whose words say what the question is about (``search: words``
     entries, such as the country of a doctor's home town, are left to the keyword search).
     """
-    return " ".join(guidance_term_entries(text, lang, synonyms, meaning=meaning))
+    return " ".join(dict.fromkeys(words for words, about in matched_terms(text, lang, synonyms) if about or not meaning))
 
 
-def guidance_term_entries(
-    text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None, *, meaning: bool = False
-) -> list[str]:
-    """``guidance_terms`` entry by entry: each is a fixed text, embedded once for every doctor."""
+def matched_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None) -> list[tuple[str, bool]]:
+    """Every synonym entry ``text`` names, as its words in ``lang`` and whether they say what it is
+    about (see ``Synonym.meaning``), in file order: one scan for a search's keywords and meaning."""
     folded = fold(text)
-    added = []
+    found = []
     for entry in load_synonyms() if synonyms is None else synonyms:
-        if meaning and not entry.meaning:
-            continue
         if _pattern(entry.phrases).search(folded) and not (entry.unless and _pattern(entry.unless).search(folded)):
             words = entry.add.get(lang) or entry.add.get("en", "")
             if not entry.meaning and fold(words) in folded:
                 continue  # "médecin à Paris, formé en France": the country is already there to match
-            if words and words not in added:
-                added.append(words)
-    return added
+            if words:
+                found.append((words, entry.meaning))
+    return found
