@@ -22,6 +22,9 @@ from ingest import load_yaml
 GOLDEN_FILE = Path(__file__).resolve().parent / "eval" / "golden.yaml"
 UNSEEN_FILE = GOLDEN_FILE.with_name("unseen.yaml")
 UNSEEN2_FILE = GOLDEN_FILE.with_name("unseen2.yaml")  # a second held-out set, measured once per merged main
+# A third (session 8): written blind from FACTS.md by an engineer who read no code, guidance or other
+# set, before that session's changes; measured at the session's start and end only, never read.
+UNSEEN4_FILE = GOLDEN_FILE.with_name("unseen4.yaml")
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
 DEV2_FILE = GOLDEN_FILE.with_name("dev2.yaml")  # a second development set, written for the fourth answers round
@@ -300,11 +303,15 @@ TRIAGE_FRESH5_FILE = GOLDEN_FILE.parent / "triage_fresh5.yaml"
 # informational look-alikes of escalations, other countries named as origin or workplace, beside every
 # escalation reason and decline; measured at the round's start and end only, never tuned against.
 TRIAGE_FRESH6_FILE = GOLDEN_FILE.parent / "triage_fresh6.yaml"
+# An eighth (session 8), written blind from FACTS.md with unseen4.yaml by an engineer who read no code,
+# data or other set: indirect asks and idioms beside answer look-alikes; never trained on or tuned against.
+TRIAGE_FRESH7_FILE = GOLDEN_FILE.parent / "triage_fresh7.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh", TRIAGE_FRESH_FILE), ("triage-fresh2", TRIAGE_FRESH2_FILE),
     ("triage-fresh3", TRIAGE_FRESH3_FILE), ("triage-fresh4", TRIAGE_FRESH4_FILE),
     ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
+    ("triage-fresh7", TRIAGE_FRESH7_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
@@ -489,6 +496,8 @@ def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden
         sections["unseen"] = triage_by_language(run_triage_set(assistant, golden_as_triage(unseen)))
     if UNSEEN2_FILE.exists():
         sections["unseen2"] = triage_by_language(run_triage_set(assistant, golden_as_triage(load_golden(UNSEEN2_FILE))))
+    if UNSEEN4_FILE.exists():
+        sections["unseen4"] = triage_by_language(run_triage_set(assistant, golden_as_triage(load_golden(UNSEEN4_FILE))))
     return sections
 
 

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -113,6 +113,16 @@ def test_second_unseen_set_is_separate_from_every_other_set() -> None:
     unseen2 = load_golden(UNSEEN2_FILE)
     assert Counter(i.lang for i in unseen2) == {"en": 15, "fr": 15, "es": 15}
     _assert_separate_and_well_formed(unseen2, load_golden() + load_golden(UNSEEN_FILE) + load_golden(DEV_FILE))
+
+
+def test_fourth_unseen_set_is_separate_from_every_other_set_and_balanced() -> None:
+    """unseen4 was written blind and is only measured: it must not repeat a question of any other set."""
+    unseen4 = load_golden(UNSEEN4_FILE)
+    assert Counter(i.lang for i in unseen4) == {"en": 20, "fr": 20, "es": 20}
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
+              + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE) + load_golden(DEV5_FILE)
+              + load_golden(DEV6_FILE))
+    _assert_separate_and_well_formed(unseen4, others)
 
 
 def test_a_reply_is_correct_only_with_every_key_fact_in_the_right_language_and_kind() -> None:

@@ -360,7 +360,7 @@ def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_
 
     seen_ids: set[str] = set()
     seen_texts: set[str] = set()
-    assert len(HELD_OUT_TRIAGE_SETS) == 7  # every set on disk is checked, and reported by `medaliyah eval`
+    assert len(HELD_OUT_TRIAGE_SETS) == 8  # every set on disk is checked, and reported by `medaliyah eval`
     for _, path in HELD_OUT_TRIAGE_SETS:
         items = load_triage_set(path)
         assert len({i.id for i in items}) == len(items), path.name
