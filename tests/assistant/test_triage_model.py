@@ -98,10 +98,9 @@ def test_data_file_shares_no_message_with_the_sets_that_measure_it() -> None:
         item for name in ("unseen.yaml", "unseen2.yaml")
         for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
     ]
-    held_out = [
-        item for name in ("triage_unseen.yaml", "triage_fresh.yaml", "triage_fresh2.yaml", "triage_fresh3.yaml")
-        for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
-    ]
+    from bot.evaluation import HELD_OUT_TRIAGE_SETS
+
+    held_out = [item for _, path in HELD_OUT_TRIAGE_SETS for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
     measured = {_normal(i["question"]) for i in golden + unseen} | {_normal(i["text"]) for i in held_out}
     assert trained & measured == set()
 
@@ -360,7 +359,10 @@ def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_
 
     seen_ids: set[str] = set()
     seen_texts: set[str] = set()
-    assert len(HELD_OUT_TRIAGE_SETS) == 7  # every set on disk is checked, and reported by `medaliyah eval`
+    # every triage set on disk is checked, and reported by `medaliyah eval` (the four oldest were
+    # retired into the data file: a set left on disk but not listed would measure nothing)
+    on_disk = {p.name for p in (REPO / "bot/eval").glob("triage_*.yaml")}
+    assert on_disk == {path.name for _, path in HELD_OUT_TRIAGE_SETS} and len(on_disk) >= 3
     for _, path in HELD_OUT_TRIAGE_SETS:
         items = load_triage_set(path)
         assert len({i.id for i in items}) == len(items), path.name
