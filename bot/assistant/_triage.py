@@ -233,6 +233,13 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
         return label, ""
     target = question_target(text[:MAX_TRIAGE_CHARS])
     if label == "other_country":
+        if target.place == "israel" and target.foreign_beside_program:
+            # the model reads another country's question, and another place has a cue word of its
+            # own: the program's word names Israel as the context ("before we make aliyah"), not the place
+            return label, (
+                f"rule: another country is where the doctor wants to practise (“{target.foreign_beside_program}”); "
+                f"Israel is named only by the program's word “{target.evidence}”"
+            )
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
         if not target.foreign_named and target.place in ("none", "israel-named"):

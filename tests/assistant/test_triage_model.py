@@ -415,6 +415,11 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     ("My diploma is from Poland, is it recognised in Israel?", "israel"),
     ("Diplômée de Liège, est-ce que je peux exercer en Israël sans examen ?", "israel"),
     ("Estudié en Bogotá, ¿Israel me reconoce el título?", "israel"),
+    # whether something is of use there names the place ("¿me sirve en…?"), whatever was planned before
+    ("¿Mi título israelí me sirve en Portugal o tengo que revalidar allá?", "foreign"),
+    ("Los cursos que hice pensando en irme a Canadá, ¿me sirven en Israel?", "israel"),
+    # a job looked for there is a target, a job held there an origin
+    ("Para una médica latinoamericana, ¿es difícil conseguir trabajo en Suecia?", "foreign"),
     # no place at all, or only an origin: nothing for another country
     ("¿cómo hago para que me reconozcan la especialidad de cardiología?", "none"),
     ("I trained in Romania and worked 10 years in Italy, how long does the licence take?", "none"),
@@ -434,6 +439,18 @@ def test_the_target_of_a_question_is_where_the_doctor_wants_to_practise(text: st
 def test_a_question_naming_no_other_country_but_as_origin_is_answered(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER and "target: none" in decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    # Israel named only by the program's words ("aliyah", "Hebrew U"), another place with a cue of its own
+    "Before our aliyah I'd like two years of fellowship abroad: how do I get licensed in Ontario?",
+    "Hebrew U graduate, practising here for years; how do I register to practise in New Zealand?",
+    # studies finished in Israel are an origin, not the place
+    "Mon fils a fini médecine en Israël, il voudrait faire sa spécialité en Belgique, quelles démarches ?",
+])
+def test_another_country_read_by_the_model_is_not_overturned_by_a_word_that_names_israel_only_as_context(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY, decision.detail
 
 
 class _SaysAnswer:
