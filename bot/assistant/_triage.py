@@ -181,6 +181,22 @@ _RULES: tuple[_Rule, ...] = (
         (r"\b(confirm|confirmez|confirmer|confirmen|confirmar|confirmeme|confirmame|certify|certifier|certificar)\b",
          r"\b(officially|in writing|officiellement|par ecrit|oficialmente|por escrito)\b"),
     ]),
+    # the team asked to act officially on the doctor's own file: sign, certify, approve, lodge an
+    # appeal for them. Only a person can; the model reads these as program questions about the act.
+    _Rule(
+        EscalationReason.PERSONAL_ELIGIBILITY,
+        _p(
+            r"\b(can|could|would|will) (you|your team|you guys)( please)? (sign|certify|approve|pre-?approve|stamp)\b",
+            r"\b(pouvez|pourriez)[- ]vous (me |nous )?(signer|certifier|approuver|valider|tamponner|attester)\b",
+            r"\b(me|nos) (pueden|podrian|puede|podria|podes|puedes|podrias) (firmar|certificar|aprobar|sellar|validar)\b",
+            r"\b(ustedes|su equipo|tu equipo) (me |nos )?(pueden|podrian|puede|podria) (firmar|certificar|aprobar|sellar|validar)\b",
+        ),
+        unless=_HOW_QUESTION,
+    ),
+    *_rules(EscalationReason.APPEAL, [
+        (r"\b(appeal|apelacion|appel|recours|impugnacion)\b",
+         r"\b(on my behalf|in my name|a ma place|en mon nom|por mi|en mi nombre|a mi nombre|en mi lugar)\b"),
+    ], unless=_HOW_QUESTION),
     _Rule(
         EscalationReason.PERSONAL_ELIGIBILITY,
         _p(
