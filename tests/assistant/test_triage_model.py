@@ -176,8 +176,8 @@ def test_the_messages_own_words_decide_what_the_embedding_blurs(worded_model: Tr
     """Same meaningless vector, different words: "sign off my dossier" goes to a person,
     a licence in Ontario is declined as another country, a question about documents is answered."""
     vector = np.random.default_rng(9).normal(size=DIM)
-    assert triage_message("could you sign off my dossier") is None  # no rule: the model decides
-    assert triage("could you sign off my dossier", vector, worded_model).kind is TriageKind.ESCALATE
+    assert triage_message("then sign off my dossier") is None  # no rule: the model decides
+    assert triage("then sign off my dossier", vector, worded_model).kind is TriageKind.ESCALATE
     ontario = triage("how do I get a licence in Ontario", vector, worded_model)
     assert ontario.kind is TriageKind.DECLINE and ontario.reason is R.OTHER_COUNTRY
     assert triage("which documents are needed", vector, worded_model).kind is TriageKind.ANSWER
@@ -477,3 +477,12 @@ def test_practising_elsewhere_is_declined_even_when_the_model_reads_a_program_qu
 def test_the_exam_exemption_list_is_israels_even_from_a_doctor_working_abroad(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER and "asks about Israel" in decision.detail
+
+
+def test_a_weak_escalation_reading_under_a_clear_answer_is_answered_a_strong_one_escalates() -> None:
+    """Out of fold, nine in ten model escalations between 0.30 and 0.40 were needless (eighth round);
+    escalation classes together at 0.45 still hand over even with "answer" the likeliest class."""
+    from bot.assistant._triage_model import decide
+
+    assert decide({"answer": 0.63, "personal_eligibility": 0.37})[0] == "answer"
+    assert decide({"answer": 0.55, "appeal": 0.25, "complaint": 0.20}) == ("appeal", pytest.approx(0.45))
