@@ -91,6 +91,8 @@ _TARGET_CUES = (
     # Spanish
     r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
     r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
+    # whether something of the doctor's is of use there: "¿me sirve en Israel?", "¿sirve en Chipre?"
+    r"|sirve|sirven|servira|serviria"
     r"|reconoce|reconocen|reconozca|reconozcan|reconocido|reconocida|reconocimiento|valido|valida|colegiarme|colegiatura|sacar|obtener|conseguir"
 )
 # Words before a place that make it where the doctor comes from, trained or works now.
@@ -104,6 +106,8 @@ _ORIGIN_CUES = (
     r"|practi[cs]ing|working|exercant|exerce|travaille|ejerciendo|trabajando"
     # a time spent or a diploma held there: "10 years in Germany", "j'ai mon diplôme en France"
     r"|years|ans|annees|anos|have|has|had|ai|avons|avoir|tengo|tiene|tenemos|got"
+    # studies finished there: "finished medicine in Israel", "a fini médecine en Israël", "terminé la carrera en Perú"
+    r"|finished|completed|fini|finie|termine|terminee|termino|acabe|acabo"
 )
 # Right before a place, "of/from" in French and Spanish is where something comes from ("diplômé de
 # Roumanie", "vengo de Argentina", "del Reino Unido").
@@ -152,6 +156,10 @@ class Target:
     place: str  # "israel", "foreign", "israel-named" (named, not clearly the place: "my Israeli licence") or "none"
     evidence: str  # the words that decided it, for the advisor
     foreign_named: bool  # another place (not as an origin), another country's adjective or system word is named
+    # Israel is the place only through the program's own words ("aliyah", "Hebrew"), while another
+    # named place has a cue word of its own ("before we make aliyah … GMC registration in the UK"):
+    # the foreign target that lost, for triage to weigh with the model's reading
+    foreign_beside_program: str = ""
 
     def explain(self) -> str:
         return f"target: {self.place}" + (f" (“{self.evidence}”)" if self.evidence else "")
@@ -162,7 +170,7 @@ _SPECIALIST = re.compile(r"^[a-z]+(?:logo|loga|logos|logue|logues|logist|logists
 # English verbs that are a plan after "to", "can", "would" ("want to practise in Germany") and a
 # present fact otherwise ("I studied in Madrid and work in Valencia").
 _PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo)$")
-_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|como|donde)$")
+_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|como|donde|conseguir|buscar|encontrar|find|finding)$")
 _SUBJECT = re.compile(r"^(?:i|we|they|he|she|and|also|still|currently|now)$")
 
 
@@ -245,7 +253,8 @@ def question_target(text: str) -> Target:
         elif role != "origin":
             foreign_named = True
     if israel_target:
-        return Target("israel", israel_target, foreign_named)
+        beside = foreign_target if program is not None and israel_target == program.group(0) else ""
+        return Target("israel", israel_target, foreign_named, beside)
     if foreign_target:
         return Target("foreign", foreign_target, True)
     if israel_in:

@@ -181,6 +181,22 @@ _RULES: tuple[_Rule, ...] = (
         (r"\b(confirm|confirmez|confirmer|confirmen|confirmar|confirmeme|confirmame|certify|certifier|certificar)\b",
          r"\b(officially|in writing|officiellement|par ecrit|oficialmente|por escrito)\b"),
     ]),
+    # the team asked to act officially on the doctor's own file: sign, certify, approve, lodge an
+    # appeal for them. Only a person can; the model reads these as program questions about the act.
+    _Rule(
+        EscalationReason.PERSONAL_ELIGIBILITY,
+        _p(
+            r"\b(can|could|would|will) (you|your team|you guys)( please)? (sign|certify|approve|pre-?approve|stamp)\b",
+            r"\b(pouvez|pourriez)[- ]vous (me |nous )?(signer|certifier|approuver|valider|tamponner|attester)\b",
+            r"\b(me|nos) (pueden|podrian|puede|podria|podes|puedes|podrias) (firmar|certificar|aprobar|sellar|validar)\b",
+            r"\b(ustedes|su equipo|tu equipo) (me |nos )?(pueden|podrian|puede|podria) (firmar|certificar|aprobar|sellar|validar)\b",
+        ),
+        unless=_HOW_QUESTION,
+    ),
+    *_rules(EscalationReason.APPEAL, [
+        (r"\b(appeal|apelacion|appel|recours|impugnacion)\b",
+         r"\b(on my behalf|in my name|a ma place|en mon nom|por mi|en mi nombre|a mi nombre|en mi lugar)\b"),
+    ], unless=_HOW_QUESTION),
     _Rule(
         EscalationReason.PERSONAL_ELIGIBILITY,
         _p(
@@ -233,6 +249,13 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
         return label, ""
     target = question_target(text[:MAX_TRIAGE_CHARS])
     if label == "other_country":
+        if target.place == "israel" and target.foreign_beside_program:
+            # the model reads another country's question, and another place has a cue word of its
+            # own: the program's word names Israel as the context ("before we make aliyah"), not the place
+            return label, (
+                f"rule: another country is where the doctor wants to practise (“{target.foreign_beside_program}”); "
+                f"Israel is named only by the program's word “{target.evidence}”"
+            )
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
         if not target.foreign_named and target.place in ("none", "israel-named"):

@@ -51,7 +51,15 @@ LANGUAGES = ("en", "fr", "es")
 # status, first-person program questions, contact details, foreign diplomas for Israel): no
 # threshold misses no escalation any more, so recall comes first. Lowering the escalation threshold
 # from 0.35 to 0.30 caught more escalations (0.992 -> 0.993) for a point of precision (0.958 -> 0.948).
-ESCALATE_AT = 0.30  # summed probability of the escalation classes
+# Eighth round (1,774 messages, the four oldest held-out sets retired into the data file): out of
+# fold over three shuffles, the band 0.30-0.40 held 23 needless escalations and 2 true ones, both
+# "sign / approve it for me" requests that the act-for-me rule in ``_triage`` now catches; with the
+# rule no true escalation the model decides falls below 0.5. The same band held all three needless
+# escalations of the golden and dev sets (es-dev5-18 0.39, en-dev5-02 0.40, en-dev5-14 0.42). On the
+# 234 retired blind messages scored by the model trained before them, the lowest true escalation no
+# rule caught was at 0.50. 0.40 keeps a 0.10 margin below it: cross-validated precision 0.957 ->
+# 0.973 at recall 1.000 (0.45 gave 0.978, with half the margin).
+ESCALATE_AT = 0.40  # summed probability of the escalation classes
 # Probability of the most likely decline class, which must also be the top class. 0.35 declined
 # no more clinical or other-country questions than 0.5 and more in-scope ones (0.024 vs 0.021).
 DECLINE_AT = 0.5

@@ -136,3 +136,28 @@ def test_asking_for_the_outcome_of_ones_own_file_goes_to_a_person(text: str) -> 
 ])
 def test_the_same_words_without_ones_own_file_are_left_to_the_model(text: str) -> None:
     assert triage_message(text) is None
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Could you sign the form saying my residency counts? The hospital HR needs it.", R.PERSONAL_ELIGIBILITY),
+    ("Pourriez-vous me valider la prime Tkuma tout de suite ? Le propriétaire attend.", R.PERSONAL_ELIGIBILITY),
+    ("¿Me podrían certificar que la especialidad ya está reconocida? La clínica me lo exige.", R.PERSONAL_ELIGIBILITY),
+    ("Is it possible for your advisors to lodge the appeal in my name?", R.APPEAL),
+    ("Je n'ai pas le temps, vous pouvez faire le recours en mon nom ?", R.APPEAL),
+    ("¿Ustedes pueden presentar la impugnación en mi nombre?", R.APPEAL),
+])
+def test_asking_the_team_to_act_officially_on_ones_own_file_goes_to_a_person(text: str, reason: EscalationReason) -> None:
+    """Only a person can sign, certify, approve or lodge an appeal: the model reads these as program
+    questions about the act itself (issue 9, eighth round: 4 of 4 such requests it scored below 0.5)."""
+    triage = triage_message(text)
+    assert triage is not None and triage.kind is TriageKind.ESCALATE and triage.reason is reason, triage
+
+
+@pytest.mark.parametrize("text", [
+    "Who signs the licence once the file is complete?",
+    "¿Quién puede firmar la constancia de experiencia en mi hospital?",
+    "Comment on fait appel d'une décision, et est-ce qu'un avocat peut le faire à ma place ?",
+    "Can the hospital approve my internship before the licence?",
+])
+def test_the_same_acts_asked_about_as_a_process_are_left_to_the_model(text: str) -> None:
+    assert triage_message(text) is None

@@ -98,10 +98,9 @@ def test_data_file_shares_no_message_with_the_sets_that_measure_it() -> None:
         item for name in ("unseen.yaml", "unseen2.yaml")
         for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
     ]
-    held_out = [
-        item for name in ("triage_unseen.yaml", "triage_fresh.yaml", "triage_fresh2.yaml", "triage_fresh3.yaml")
-        for item in yaml.safe_load((REPO / "bot/eval" / name).read_text(encoding="utf-8"))
-    ]
+    from bot.evaluation import HELD_OUT_TRIAGE_SETS
+
+    held_out = [item for _, path in HELD_OUT_TRIAGE_SETS for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
     measured = {_normal(i["question"]) for i in golden + unseen} | {_normal(i["text"]) for i in held_out}
     assert trained & measured == set()
 
@@ -177,8 +176,8 @@ def test_the_messages_own_words_decide_what_the_embedding_blurs(worded_model: Tr
     """Same meaningless vector, different words: "sign off my dossier" goes to a person,
     a licence in Ontario is declined as another country, a question about documents is answered."""
     vector = np.random.default_rng(9).normal(size=DIM)
-    assert triage_message("could you sign off my dossier") is None  # no rule: the model decides
-    assert triage("could you sign off my dossier", vector, worded_model).kind is TriageKind.ESCALATE
+    assert triage_message("then sign off my dossier") is None  # no rule: the model decides
+    assert triage("then sign off my dossier", vector, worded_model).kind is TriageKind.ESCALATE
     ontario = triage("how do I get a licence in Ontario", vector, worded_model)
     assert ontario.kind is TriageKind.DECLINE and ontario.reason is R.OTHER_COUNTRY
     assert triage("which documents are needed", vector, worded_model).kind is TriageKind.ANSWER
@@ -360,7 +359,10 @@ def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_
 
     seen_ids: set[str] = set()
     seen_texts: set[str] = set()
-    assert len(HELD_OUT_TRIAGE_SETS) == 8  # every set on disk is checked, and reported by `medaliyah eval`
+    # every triage set on disk is checked, and reported by `medaliyah eval` (the four oldest were
+    # retired into the data file: a set left on disk but not listed would measure nothing)
+    on_disk = {p.name for p in (REPO / "bot/eval").glob("triage_*.yaml")}
+    assert on_disk == {path.name for _, path in HELD_OUT_TRIAGE_SETS} and len(on_disk) >= 3
     for _, path in HELD_OUT_TRIAGE_SETS:
         items = load_triage_set(path)
         assert len({i.id for i in items}) == len(items), path.name
@@ -413,6 +415,11 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     ("My diploma is from Poland, is it recognised in Israel?", "israel"),
     ("Diplômée de Liège, est-ce que je peux exercer en Israël sans examen ?", "israel"),
     ("Estudié en Bogotá, ¿Israel me reconoce el título?", "israel"),
+    # whether something is of use there names the place ("¿me sirve en…?"), whatever was planned before
+    ("¿Mi título israelí me sirve en Portugal o tengo que revalidar allá?", "foreign"),
+    ("Los cursos que hice pensando en irme a Canadá, ¿me sirven en Israel?", "israel"),
+    # a job looked for there is a target, a job held there an origin
+    ("Para una médica latinoamericana, ¿es difícil conseguir trabajo en Suecia?", "foreign"),
     # no place at all, or only an origin: nothing for another country
     ("¿cómo hago para que me reconozcan la especialidad de cardiología?", "none"),
     ("I trained in Romania and worked 10 years in Italy, how long does the licence take?", "none"),
@@ -432,6 +439,18 @@ def test_the_target_of_a_question_is_where_the_doctor_wants_to_practise(text: st
 def test_a_question_naming_no_other_country_but_as_origin_is_answered(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER and "target: none" in decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    # Israel named only by the program's words ("aliyah", "Hebrew U"), another place with a cue of its own
+    "Before our aliyah I'd like two years of fellowship abroad: how do I get licensed in Ontario?",
+    "Hebrew U graduate, practising here for years; how do I register to practise in New Zealand?",
+    # studies finished in Israel are an origin, not the place
+    "Mon fils a fini médecine en Israël, il voudrait faire sa spécialité en Belgique, quelles démarches ?",
+])
+def test_another_country_read_by_the_model_is_not_overturned_by_a_word_that_names_israel_only_as_context(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY, decision.detail
 
 
 class _SaysAnswer:
@@ -458,3 +477,12 @@ def test_practising_elsewhere_is_declined_even_when_the_model_reads_a_program_qu
 def test_the_exam_exemption_list_is_israels_even_from_a_doctor_working_abroad(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER and "asks about Israel" in decision.detail
+
+
+def test_a_weak_escalation_reading_under_a_clear_answer_is_answered_a_strong_one_escalates() -> None:
+    """Out of fold, nine in ten model escalations between 0.30 and 0.40 were needless (eighth round);
+    escalation classes together at 0.45 still hand over even with "answer" the likeliest class."""
+    from bot.assistant._triage_model import decide
+
+    assert decide({"answer": 0.63, "personal_eligibility": 0.37})[0] == "answer"
+    assert decide({"answer": 0.55, "appeal": 0.25, "complaint": 0.20}) == ("appeal", pytest.approx(0.45))
