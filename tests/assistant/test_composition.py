@@ -272,3 +272,16 @@ def test_a_part_naming_two_ways_gets_the_section_on_the_second_way_too() -> None
     reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "Argentina is not on the list" in reply and "10 or 8 years" in reply and "Spanish" in reply
     assert "Scientific Council" not in reply  # close sections the part does not name stay out
+
+
+def test_regional_ways_to_ask_for_money_ask_for_an_amount() -> None:
+    """"¿Cuánta lana?", "la guita", "combien de fric", "what's the damage": each asks a figure, and a
+    "how many years" asks a duration, not an amount."""
+    from bot.assistant._extractive import asked_aspects
+
+    for question in ("¿Cuánta lana le dan por ir al Néguev?", "¿me devuelven la guita?", "¿y cuánto como máximo?",
+                     "c'est combien de fric ?", "What's the damage for the translations?", "does the ministry chip in?"):
+        assert "amount" in asked_aspects(question), question
+    assert asked_aspects("elle dure combien d'années ?") == {"duration"}
+    assert asked_aspects("¿cuántos meses dura el internado?") == {"duration"}
+

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, split_questions
+from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, question_parts, split_questions
 
 STORY = (
     "Hi, I'm 41, an anaesthetist in Lyon, married with three kids, and we have thought about aliyah "
@@ -235,3 +235,32 @@ def test_belgian_and_swiss_tens_meet_the_guidance_digits() -> None:
     assert "70" in terms("la règle des septante pour cent", "fr")
     assert "70" in terms("soixante-dix pour cent", "fr") and "90" in terms("nonante ans", "fr")
     assert "80" in terms("quatre-vingts", "fr") and "90" in terms("quatre-vingt-dix", "fr")
+
+
+def test_french_y_a_t_il_keeps_its_y_when_a_message_is_split() -> None:
+    """"Y a-t-il" asks in French; it is not the Spanish "y" (and) that joins a second question."""
+    parts = question_parts("Y a-t-il une aide pour la traduction des diplômes ? Et qui la verse ?")
+    assert parts[0].bare.startswith("Y a-t-il")
+    assert question_parts("¿Hay un sorteo de hospitales? ¿Y cuánto dura el internado ahora?")[1].bare == "cuánto dura el internado ahora?"
+
+
+def test_a_clause_that_asks_nothing_is_not_split_off_by_a_later_one_that_does() -> None:
+    """"… la traduction et la certification des diplômes, et c'est combien ?" asks two things, not three:
+    the first "et" opens no question, even though the clause after the second one asks."""
+    parts = question_parts("Y a-t-il une aide pour la traduction et la certification des diplômes, et c'est combien au maximum ?")
+    assert [p.bare for p in parts] == [
+        "Y a-t-il une aide pour la traduction et la certification des diplômes", "c'est combien au maximum ?",
+    ]
+
+
+def test_a_later_part_asking_only_for_a_figure_or_a_payment_leans_on_the_part_before() -> None:
+    """Alone, "en cuántos pagos te la dan" or "does the ministry chip in" matches every page with an amount."""
+    for message in (
+        "¿Cuánta lana le dan a un médico por irse al Néguev y en cuántos pagos te la dan?",
+        "What's the damage for translating all my docs, and does the ministry chip in anything?",
+        "Si doy el examen allá, ¿me devuelven la guita? ¿Hasta cuánto y hasta cuántos años después de la aliá?",
+    ):
+        first, second = question_parts(message)
+        assert second.follows and second.full.startswith(first.bare), message
+    # A second part naming its own subject stands alone.
+    assert not question_parts("How much is the Tkuma grant and how long does the adaptation period take?")[1].follows
