@@ -295,6 +295,17 @@ def _figure_only_terms(lang: str) -> frozenset[str]:
     return frozenset(terms(_FIGURE_ONLY, lang))
 
 
+# Neuter pronouns stand for something said, never for a noun after them: "¿me reintegra algo de eso?",
+# "est-ce que ça se rembourse ?"; English "that" only where it ends the question ("pay for that?").
+_STORY_PRONOUN = re.compile(r"\b(?:eso|esto|ello|aquello|ca|cela|ceci)\b|\b(?:that|this|all that|those)\s*\??\s*$")
+
+
+def refers_to_story(question: str) -> bool:
+    """Whether a part's question stands for what the story before it says ("3 lucas en el traductor. ¿Me
+    reintegran algo de eso?"): its section must then be chosen with the story's words, not its own alone."""
+    return bool(_STORY_PRONOUN.search(fold(question)))
+
+
 def _stands_alone(question: str) -> bool:
     """"When is the exam? spring or fall?" is one question; "... ? and who signs it?" is a second."""
     last = sentences(question)[-1] if sentences(question) else question

@@ -264,3 +264,13 @@ def test_a_later_part_asking_only_for_a_figure_or_a_payment_leans_on_the_part_be
         assert second.follows and second.full.startswith(first.bare), message
     # A second part naming its own subject stands alone.
     assert not question_parts("How much is the Tkuma grant and how long does the adaptation period take?")[1].follows
+
+
+def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
+    from bot.assistant._understanding import refers_to_story
+
+    assert refers_to_story("¿Vos sabés si el Ministerio me reintegra algo de eso")
+    assert refers_to_story("est-ce que ça se rembourse ?") and refers_to_story("does anyone pay for that?")
+    # A question naming its own subject does not, nor "that" introducing a clause.
+    assert not refers_to_story("¿Cuánto dura el internado?")
+    assert not refers_to_story("Is it true that the exam is in Spanish?")
