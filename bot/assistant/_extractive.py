@@ -505,6 +505,19 @@ def _missing_aspect_section(
     return None
 
 
+def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
+    """Which chosen sections hold each kind of figure a later part asks; empty unless all of them are held."""
+    if not asks or not chosen:
+        return {}
+    found: dict[str, frozenset[str]] = {}
+    for aspect in asks:
+        holder = next((p for p in chosen if answers_aspect(p.chunk.text, aspect)), None)
+        if holder is None:
+            return {}
+        found[holder.chunk.chunk_id] = found.get(holder.chunk.chunk_id, frozenset()) | {aspect}
+    return found
+
+
 def compose(
     retrieval: Retrieval,
     lang: Language,
@@ -526,10 +539,19 @@ def compose(
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
     questions = [(q, r) for q, r, *_ in parts] if parts else [(question, retrieval)]
+    leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
+    also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
     weight: dict[str, float] = {}
     for q, r in questions:
         if not r.passages:
+            continue
+        holders = _holders(own_asks.get(q), [p for _, p in chosen]) if q in leans else None
+        if holders:
+            # "¿Cuánto sale la licencia y en cuánto tiempo me llega?": the section on the fee also gives the
+            # three weeks; a section of its own for the second part only lengthens the reply on a phone.
+            for cid, asks in holders.items():
+                also_asked[cid] = also_asked.get(cid, frozenset()) | asks
             continue
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
         picked = _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, own_asks.get(q))
@@ -560,7 +582,10 @@ def compose(
         later = [len(x.chunk.text.strip()) for _, x in by_relevance[i + 1 :]]
         share = remaining // (len(by_relevance) - i)
         budget = max(share, 350, min(SECTION_FITS, remaining - sum(min(s, 250) for s in later)))
-        text = select(p.chunk.text, budget, q or question, lang, own_asks.get(q))
+        asks = own_asks.get(q)
+        if p.chunk.chunk_id in also_asked:
+            asks = (asked_aspects(q or question) if asks is None else asks) | also_asked[p.chunk.chunk_id]
+        text = select(p.chunk.text, budget, q or question, lang, asks)
         whole = p.chunk.text.strip()
         if (
             text != whole and len(whole) <= SECTION_FITS

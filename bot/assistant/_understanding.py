@@ -278,7 +278,10 @@ _FIGURE_ONLY = (
     "luca lucas palos dinero ministerio gobierno estado algo eso esto "
     # Units and the moment they count from name no subject either: "¿hasta cuántos años después de la aliá?".
     "day days week weeks month months year years jour jours semaine semaines mois an ans annee annees "
-    "dia dias semana semanas mes meses ano anos after apres despues aliyah alia aliya alyah alya"
+    "dia dias semana semanas mes meses ano anos after apres despues aliyah alia aliya alyah alya "
+    # and neither do the verbs of getting or waiting: "¿en cuánto tiempo me llega?", "ça prend combien de temps ?".
+    "arrive arrives come comes last lasts receive llega llegue llegan tarda tardan demora demoran dura duran recibo "
+    "recibir obtener obtengo tener arrivent vient viennent dure durent prend prennent obtenir recevoir recois avoir"
 )
 
 
@@ -296,8 +299,9 @@ def _figure_only_terms(lang: str) -> frozenset[str]:
 
 
 # Neuter pronouns stand for something said, never for a noun after them: "¿me reintegra algo de eso?",
-# "est-ce que ça se rembourse ?"; English "that" only where it ends the question ("pay for that?").
-_STORY_PRONOUN = re.compile(r"\b(?:eso|esto|ello|aquello|ca|cela|ceci)\b|\b(?:that|this|all that|those)\s*\??\s*$")
+# "est-ce que cela se rembourse ?"; English "that" only where it ends the question ("pay for that?").
+# French "ça" is left out: it mostly takes up the question's own subject ("Le Green Track, ça s'applique ?").
+_STORY_PRONOUN = re.compile(r"\b(?:eso|esto|ello|aquello|cela|ceci|tout ca)\b|\b(?:that|this|all that|those)\s*\??\s*$")
 
 
 def refers_to_story(question: str) -> bool:

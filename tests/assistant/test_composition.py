@@ -285,3 +285,23 @@ def test_regional_ways_to_ask_for_money_ask_for_an_amount() -> None:
     assert asked_aspects("elle dure combien d'années ?") == {"duration"}
     assert asked_aspects("¿cuántos meses dura el internado?") == {"duration"}
 
+
+
+def test_a_later_part_whose_figure_the_quoted_section_already_gives_adds_no_section() -> None:
+    """"How much is the licence, and how long until it comes?": the section on the fee also says three weeks;
+    quoting the pathway's timeline for the second part only makes the reply longer on a phone."""
+    from bot.assistant._content import Heading
+    from bot.assistant._extractive import compose
+
+    fee = _retrieval("licensing-process", "What does the licence cost and when does it arrive?",
+                     "You pay **NIS 431** (c. 2024). The licence arrives roughly three weeks later.")
+    timeline = _retrieval("pathway", "How long does the whole pathway take?", "Count 12 to 18 months from your first file.")
+    parts = [("how much is the licence", fee, "how much is the licence"),
+             ("how much is the licence how long until it comes?", timeline, "how long until it comes?")]
+    content, _ = compose(fee, "en", question="how much is the licence and how long until it comes?", parts=parts)
+    assert sum(isinstance(b, Heading) for b in content) == 1
+    # A section without the asked duration leaves the second part its own section.
+    no_time = _retrieval("licensing-process", "What does the licence cost?", "You pay **NIS 431** (c. 2024).")
+    parts[0] = ("how much is the licence", no_time, "how much is the licence")
+    content, _ = compose(no_time, "en", question="how much is the licence and how long until it comes?", parts=parts)
+    assert sum(isinstance(b, Heading) for b in content) == 2

@@ -270,7 +270,8 @@ def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
     from bot.assistant._understanding import refers_to_story
 
     assert refers_to_story("¿Vos sabés si el Ministerio me reintegra algo de eso")
-    assert refers_to_story("est-ce que ça se rembourse ?") and refers_to_story("does anyone pay for that?")
+    assert refers_to_story("est-ce que cela se rembourse ?") and refers_to_story("does anyone pay for that?")
+    assert not refers_to_story("Le Green Track, ça s'applique au Canada ?")  # "ça" takes up its own subject
     # A question naming its own subject does not, nor "that" introducing a clause.
     assert not refers_to_story("¿Cuánto dura el internado?")
     assert not refers_to_story("Is it true that the exam is in Spanish?")
