@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot import catalog
@@ -505,6 +505,30 @@ def _missing_aspect_section(
     return None
 
 
+PART_TIE = 0.995  # a part's two best pages this close are a tie, which the whole message settles
+
+
+def _settle_tie(part: Retrieval, whole: Retrieval) -> Retrieval:
+    """A part whose best page ties with another is answered from the one the whole message ranks higher.
+
+    "¿Y cuánto tarda el comité en contestar?" alone ties the appeals committee with the Scientific Council's;
+    the message asked about recognising a specialty, and its own search says which committee it means.
+    """
+    if len(part.passages) < 2 or not whole.ranked_doc_ids:
+        return part
+    top = part.passages[0]
+    order = {d: i for i, d in enumerate(whole.ranked_doc_ids)}
+    rival = next((p for p in part.passages[1:] if p.chunk.doc_id != top.chunk.doc_id), None)
+    if (
+        rival is None or rival.fused < PART_TIE * top.fused
+        or order.get(rival.chunk.doc_id, len(order)) >= order.get(top.chunk.doc_id, len(order))
+    ):
+        return part
+    passages = (rival, *(p for p in part.passages if p is not rival))
+    ranked = (rival.chunk.doc_id, *(d for d in part.ranked_doc_ids if d != rival.chunk.doc_id))
+    return replace(part, passages=passages, ranked_doc_ids=ranked)
+
+
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
     """Which chosen sections hold each kind of figure a later part asks; empty unless all of them are held."""
     if not asks or not chosen:
@@ -538,7 +562,7 @@ def compose(
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
-    questions = [(q, r) for q, r, *_ in parts] if parts else [(question, retrieval)]
+    questions = [(q, _settle_tie(r, retrieval)) for q, r, *_ in parts] if parts else [(question, retrieval)]
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
