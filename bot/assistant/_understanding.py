@@ -258,9 +258,15 @@ def _points_back(question: str) -> bool:
     """A short question whose subject is a pronoun for the previous question's ("¿Cómo es el proceso
     para la licencia? ¿Quién la otorga?"): alone, its few words match any page that "grants" something."""
     words = re.findall(r"[\w-]+", fold(_JOINER.sub("", question.strip().lstrip("¿¡ "))))
+    if _SUBJECT_BACK.match(" ".join(words)):
+        return True  # "est-ce que ça m'évite les examens … ?", "does it cover the internship too?"
     if not 2 <= len(words) <= 4 or words[0] not in _ASKS_FIRST | _ASKS_ANYWHERE:
         return False
     return bool(_PRONOUN_BACK & set(words)) or words[1] in _CLITIC_BACK
+
+
+# A question whose subject, at its head, is a pronoun: whatever its length, it asks about what was just named.
+_SUBJECT_BACK = re.compile(r"^(?:est-ce que (?:ca|cela)|(?:ca|cela|eso|esto) \w|(?:does|will) it|do they|(?:y )?eso)\b")
 
 
 # Words that ask for a figure, a payment or a payer without saying of what: "c'est combien au maximum ?",

@@ -275,3 +275,12 @@ def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
     # A question naming its own subject does not, nor "that" introducing a clause.
     assert not refers_to_story("¿Cuánto dura el internado?")
     assert not refers_to_story("Is it true that the exam is in Spanish?")
+
+
+def test_a_later_question_whose_subject_is_a_pronoun_at_its_head_leans_on_the_one_before_whatever_its_length() -> None:
+    """"Le Green Track, ça s'applique au Canada pis est-ce que ça m'évite les examens de spécialité ?": "ça" is the
+    Green Track, so the second part is searched with it, not alone on "examens de spécialité"."""
+    parts = question_parts("Le Green Track, ça s'applique au Canada pis est-ce que ça m'évite les examens de spécialité pis le stage là-bas?")
+    assert parts[1].follows and "Green Track" in parts[1].full
+    assert question_parts("Is the Green Track open to Canadians? Does it spare me the adaptation period as well?")[1].follows
+    assert not question_parts("Is the Green Track open to Canadians? Does the exam exist in French?")[1].follows
