@@ -32,6 +32,7 @@ DEV3_FILE = GOLDEN_FILE.with_name("dev3.yaml")  # a third, half Spanish in regio
 DEV4_FILE = GOLDEN_FILE.with_name("dev4.yaml")  # a fourth, mostly Spanish written by doctors (sixth round)
 DEV5_FILE = GOLDEN_FILE.with_name("dev5.yaml")  # a fifth: origin cities, regional French/Spanish (eighth round)
 DEV6_FILE = GOLDEN_FILE.with_name("dev6.yaml")  # a sixth: written held out, measured blind once, then read (session 7)
+DEV7_FILE = GOLDEN_FILE.with_name("dev7.yaml")  # a seventh: several asks with regional words for money and work (session 8)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -108,6 +108,16 @@ def test_sixth_dev_set_is_separate_from_every_other_set_and_balanced() -> None:
     _assert_separate_and_well_formed(dev6, others)
 
 
+def test_seventh_dev_set_is_separate_from_every_other_set_and_balanced() -> None:
+    """dev7 is read to tune (several asks in regional words): no question of another set, every language."""
+    dev7 = load_golden(DEV7_FILE)
+    assert Counter(i.lang for i in dev7) == {"en": 7, "fr": 7, "es": 7}
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
+              + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE) + load_golden(DEV5_FILE)
+              + load_golden(DEV6_FILE))
+    _assert_separate_and_well_formed(dev7, others)
+
+
 def test_second_unseen_set_is_separate_from_every_other_set() -> None:
     """unseen2 is measured, never tuned on: it must not repeat a question the others hold."""
     unseen2 = load_golden(UNSEEN2_FILE)
@@ -121,7 +131,7 @@ def test_fourth_unseen_set_is_separate_from_every_other_set_and_balanced() -> No
     assert Counter(i.lang for i in unseen4) == {"en": 20, "fr": 20, "es": 20}
     others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(DEV_FILE)
               + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE) + load_golden(DEV5_FILE)
-              + load_golden(DEV6_FILE))
+              + load_golden(DEV6_FILE) + load_golden(DEV7_FILE))
     _assert_separate_and_well_formed(unseen4, others)
 
 

@@ -31,7 +31,9 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage as decide_triage
 from ._triage_model import TriageModel
-from ._understanding import Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences
+from ._understanding import (
+    Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story,
+)
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
 log = logging.getLogger(__name__)
@@ -446,7 +448,7 @@ class Assistant:
             self._fixed_vectors[key] = vector
         return vector
 
-    def _parts(self, msg: _Message) -> list[tuple[str, Retrieval]]:
+    def _parts(self, msg: _Message) -> list[tuple[str, Retrieval, str]]:
         """Two questions in one message, each with its own search, when they need different sections."""
         questions = question_parts(msg.text)
         if not questions:
@@ -454,14 +456,17 @@ class Assistant:
         vectors = self._part_vectors(questions, msg)
         # Each part is searched with the story before it, but its section and sentences are chosen by
         # what it asks: "Me ofrecieron laburo en Dimona, en el Néguev. ¿Hay algún subsidio...?" wants the
-        # grant, not the section whose heading names the Negev. A follow-up keeps the question it leans on.
+        # grant, not the section whose heading names the Negev. A follow-up keeps the question it leans on,
+        # and a question about "eso" the story it stands for ("3 lucas en el traductor. ¿Me reintegran algo de eso?").
+        # What kind of figure it asks (an amount, a duration) is its own question's: "¿y cuándo lo pagan?".
         found = [
-            (part.full if part.follows else part.bare,
-             self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None))
+            (part.full if part.follows or refers_to_story(part.bare) else part.bare,
+             self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None),
+             part.bare)
             for part, vector in zip(questions, vectors)
         ]
-        found = [(q, r) for q, r in found if r.passages]
-        tops = {r.passages[0].chunk.chunk_id for _, r in found}
+        found = [(q, r, own) for q, r, own in found if r.passages]
+        tops = {r.passages[0].chunk.chunk_id for _, r, _ in found}
         return found if len(found) > 1 and len(tops) > 1 else []
 
     def _part_vectors(self, parts: list[Part], msg: _Message) -> list[list[float] | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot import catalog
@@ -124,12 +124,18 @@ _NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS})"
 _ASPECT_CUES = {
     "duration": re.compile(
         r"how long|how many (?:days|weeks|months|years)|how soon|combien de temps|en combien|pendant combien|"
-        r"\bduree|\bdure\b|\bdelai|cuanto (?:tiempo|dura|tarda|demora)|cuanto me (?:demoro|tardo|lleva)|\btarda|\bdemor|\bplazo"
+        r"combien (?:d'|de )(?:annees|ans|mois|semaines|jours)\b|"
+        r"\bduree|\bdure\b|\bdelai|cuanto (?:tiempo|dura|tarda|demora)|cuanto me (?:demoro|tardo|lleva)|\btarda|\bdemor|\bplazo|"
+        r"cuant[oa]s (?:anos|meses|semanas|dias)\b"
     ),
     "amount": re.compile(
         r"how much(?! time)|\bcost|\bprice|\bfees?\b|\b(?:pay|paid|get|give)\b[^?.]{0,24}\bback\b|refund|reimburs|"
-        r"combien(?! de temps)(?! d'annees)(?! de mois)|\bcoute|\bcout\b|\bprix\b|\btarif|\bmontant|rembours|"
-        r"cuanto (?:cuesta|sale|pagan|cobran|dan|es)|\bcuesta|\bprecio|\barancel|\bmonto|\bpagan|reembols|reintegr|devuelv|devolu"
+        r"what'?s the damage|\bchip in|foot the bill|out of pocket|\bmoney\b|\bcash\b|\bbucks\b|"
+        r"combien(?! de temps)(?! d'annees)(?! d'ans)(?! de mois)(?! de semaines)(?! de jours)|\bcoute|\bcout\b|\bprix\b|\btarif|\bmontant|rembours|"
+        r"\bfric\b|\bpognon\b|\bthune\b|\boseille\b|\bargent\b|"
+        r"cuanto (?:cuesta|sale|pagan|cobran|dan|es)|\bcuesta|\bprecio|\barancel|\bmonto|\bpagan|reembols|reintegr|devuelv|devolu|"
+        # How doctors name money across Latin America and Spain: "¿cuánta lana?", "la guita", "3 lucas", "pasta".
+        r"hasta cuanto|cuanto (?:como )?maximo|\bplata\b|\bdinero\b|\blana\b|\bguita\b|\bpasta\b|\blucas?\b|\bpalos\b"
     ),
 }
 _ASPECT_ANSWERS = {
@@ -196,7 +202,7 @@ def _score(units: list[_Unit], wanted: frozenset[str], quantity: bool, lang: str
         u.caveat = bool(CAVEAT.search(u.text))
 
 
-def select(text: str, budget: int, question: str, lang: str) -> str:
+def select(text: str, budget: int, question: str, lang: str, aspects: frozenset[str] | None = None) -> str:
     """The section, or the part of it that answers ``question``, within ``budget`` characters.
 
     A section that fits is quoted whole. Otherwise its opening sentence (usually the direct
@@ -211,7 +217,7 @@ def select(text: str, budget: int, question: str, lang: str) -> str:
     if not units:
         return text
     wanted, quantity = question_profile(question, lang)
-    _score(units, wanted, quantity, lang, asked_aspects(question))
+    _score(units, wanted, quantity, lang, asked_aspects(question) if aspects is None else aspects)
     used = 0
 
     def take(u: _Unit, limit: float) -> None:
@@ -423,7 +429,7 @@ def _alternative_asked(
 
 def _pick_sections(
     retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = "",
-    part_pair: bool = False,
+    part_pair: bool = False, aspects: frozenset[str] | None = None,
 ) -> list[tuple[Passage, float]]:
     """The top document's sections that answer: the best one, and another if it is close or on point.
 
@@ -436,7 +442,7 @@ def _pick_sections(
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
     covered: set[str] = set()
 
-    aspects = asked_aspects(asked or question)
+    aspects = asked_aspects(asked or question) if aspects is None else aspects
     answered: set[str] = set()
 
     def relevance(p: Passage) -> float:
@@ -499,12 +505,49 @@ def _missing_aspect_section(
     return None
 
 
+PART_TIE = 0.995  # a part's two best pages this close are a tie, which the whole message settles
+
+
+def _settle_tie(part: Retrieval, whole: Retrieval) -> Retrieval:
+    """A part whose best page ties with another is answered from the one the whole message ranks higher.
+
+    "¿Y cuánto tarda el comité en contestar?" alone ties the appeals committee with the Scientific Council's;
+    the message asked about recognising a specialty, and its own search says which committee it means.
+    """
+    if len(part.passages) < 2 or not whole.ranked_doc_ids:
+        return part
+    top = part.passages[0]
+    order = {d: i for i, d in enumerate(whole.ranked_doc_ids)}
+    rival = next((p for p in part.passages[1:] if p.chunk.doc_id != top.chunk.doc_id), None)
+    if (
+        rival is None or rival.fused < PART_TIE * top.fused
+        or order.get(rival.chunk.doc_id, len(order)) >= order.get(top.chunk.doc_id, len(order))
+    ):
+        return part
+    passages = (rival, *(p for p in part.passages if p is not rival))
+    ranked = (rival.chunk.doc_id, *(d for d in part.ranked_doc_ids if d != rival.chunk.doc_id))
+    return replace(part, passages=passages, ranked_doc_ids=ranked)
+
+
+def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
+    """Which chosen sections hold each kind of figure a later part asks; empty unless all of them are held."""
+    if not asks or not chosen:
+        return {}
+    found: dict[str, frozenset[str]] = {}
+    for aspect in asks:
+        holder = next((p for p in chosen if answers_aspect(p.chunk.text, aspect)), None)
+        if holder is None:
+            return {}
+        found[holder.chunk.chunk_id] = found.get(holder.chunk.chunk_id, frozenset()) | {aspect}
+    return found
+
+
 def compose(
     retrieval: Retrieval,
     lang: Language,
     *,
     question: str = "",
-    parts: list[tuple[str, Retrieval]] | None = None,
+    parts: list[tuple[str, Retrieval]] | list[tuple[str, Retrieval, str]] | None = None,
     max_sections: int = 2,
     asked: str = "",
     hint: str = "",
@@ -516,14 +559,27 @@ def compose(
     question sentences of a long message), when ``question`` also carries what it follows;
     ``hint`` the guidance's words for what it names (``knowledge/synonyms.yaml``).
     """
-    questions = parts or [(question, retrieval)]
+    # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
+    # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
+    own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
+    questions = [(q, _settle_tie(r, retrieval)) for q, r, *_ in parts] if parts else [(question, retrieval)]
+    leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
+    also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
     weight: dict[str, float] = {}
     for q, r in questions:
         if not r.passages:
             continue
+        holders = _holders(own_asks.get(q), [p for _, p in chosen]) if q in leans else None
+        if holders:
+            # "¿Cuánto sale la licencia y en cuánto tiempo me llega?": the section on the fee also gives the
+            # three weeks; a section of its own for the second part only lengthens the reply on a phone.
+            for cid, asks in holders.items():
+                also_asked[cid] = also_asked.get(cid, frozenset()) | asks
+            continue
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
-        for p, relevance in _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair):
+        picked = _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, own_asks.get(q))
+        for p, relevance in picked:
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
                 chosen.append((q, p))
                 weight[p.chunk.chunk_id] = relevance
@@ -531,7 +587,7 @@ def compose(
         chosen = [(question, retrieval.passages[0])]
     if not parts:
         chosen.sort(key=lambda qp: qp[1].chunk.chunk_index)
-    for q, r, own in [(q, r, q) for q, r in parts] if parts else [(question, retrieval, asked or question)]:
+    for q, r, own in [(q, r, rest[0] if rest else q) for q, r, *rest in parts] if parts else [(question, retrieval, asked or question)]:
         extra = _missing_aspect_section(r, q, own, lang, [p for _, p in chosen])
         if extra is not None:
             chosen.append((q, extra))
@@ -550,7 +606,10 @@ def compose(
         later = [len(x.chunk.text.strip()) for _, x in by_relevance[i + 1 :]]
         share = remaining // (len(by_relevance) - i)
         budget = max(share, 350, min(SECTION_FITS, remaining - sum(min(s, 250) for s in later)))
-        text = select(p.chunk.text, budget, q or question, lang)
+        asks = own_asks.get(q)
+        if p.chunk.chunk_id in also_asked:
+            asks = (asked_aspects(q or question) if asks is None else asks) | also_asked[p.chunk.chunk_id]
+        text = select(p.chunk.text, budget, q or question, lang, asks)
         whole = p.chunk.text.strip()
         if (
             text != whole and len(whole) <= SECTION_FITS

@@ -33,7 +33,8 @@ _INTERROGATIVE = re.compile(
     r"como|cuanto|cuanta|cuantos|cuando|donde|quien|que|cual|cuales|por que|puedo|hay|tengo|necesito)\b"
 )
 _TWO_THINGS = re.compile(r"^\W*((?:two|2|three|3) (things|questions)|(?:deux|2|trois|3) (choses|questions)|(?:dos|2|tres|3) (cosas|preguntas))\b[^:?]*[:.]?\s*", re.I)
-_JOINER = re.compile(r"^[¿¡]?(and|also|plus|et|aussi|y|tambi[eé]n|adem[aá]s)\b[\s,]*", re.I)
+# "Y a-t-il …" is French asking, not the Spanish "y" (and): the joiner's "y" never precedes "a-t-il".
+_JOINER = re.compile(r"^[¿¡]?(and|also|plus|et|aussi|y(?!\s+a[\s-]+t[\s-]+(?:il|elle)\b)|tambi[eé]n|adem[aá]s)\b[\s,]*", re.I)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def question_parts(text: str) -> list[Part]:
     out: list[Part] = []
     for position, q in enumerate(questions):
         q = _JOINER.sub("", q) or q
-        if (tail is not None and position == len(questions) - 1) or (position > 0 and _points_back(q)):
+        if (tail is not None and position == len(questions) - 1) or (position > 0 and (_points_back(q) or _names_no_subject(q))):
             # "¿y cuánto sale?", "¿Quién la otorga?" ask about what the question before names: searched with its words.
             out.append(Part(f"{out[-1].bare} {q}", q, follows=True))
         else:
@@ -189,7 +190,13 @@ def _joined_questions(question: str) -> list[str]:
     """
     lead = sentences(question)
     last = lead[-1] if lead else question
-    cuts = [m for m in _JOINED.finditer(last) if _asks(last[m.end() :]) and len(last[: m.start()].split()) >= 3]
+    # A clause runs to the next cut, not to the end: in "une aide pour la traduction et la certification
+    # des diplômes, et c'est combien ?" the "et" before "la certification" opens no question of its own.
+    cuts, end = [], len(last)
+    for m in reversed(list(_JOINED.finditer(last))):
+        if _asks(last[m.end() : end]) and len(last[: m.start()].split()) >= 3:
+            cuts.insert(0, m)
+            end = m.start()
     if not cuts:
         return [question]
     pieces, start = [], 0
@@ -251,9 +258,62 @@ def _points_back(question: str) -> bool:
     """A short question whose subject is a pronoun for the previous question's ("¿Cómo es el proceso
     para la licencia? ¿Quién la otorga?"): alone, its few words match any page that "grants" something."""
     words = re.findall(r"[\w-]+", fold(_JOINER.sub("", question.strip().lstrip("¿¡ "))))
+    if _SUBJECT_BACK.match(" ".join(words)):
+        return True  # "est-ce que ça m'évite les examens … ?", "does it cover the internship too?"
     if not 2 <= len(words) <= 4 or words[0] not in _ASKS_FIRST | _ASKS_ANYWHERE:
         return False
     return bool(_PRONOUN_BACK & set(words)) or words[1] in _CLITIC_BACK
+
+
+# A question whose subject, at its head, is a pronoun: whatever its length, it asks about what was just named.
+_SUBJECT_BACK = re.compile(r"^(?:est-ce que (?:ca|cela)|(?:ca|cela|eso|esto) \w|(?:does|will) it|do they|(?:y )?eso)\b")
+
+
+# Words that ask for a figure, a payment or a payer without saying of what: "c'est combien au maximum ?",
+# "¿en cuántos pagos te la dan?", "does the ministry chip in anything?", "¿cuánto como máximo?". Regional
+# words for money are among them: "lana", "guita", "lucas", "pognon", "fric", "bucks".
+_FIGURE_ONLY = (
+    "how much many long soon when time times maximum minimum max total money cash bucks cost costs price fee fees "
+    "pay pays paid payment payments instalment instalments installments refund refunded reimburse reimbursed back "
+    "get give gives take takes chip anything something ministry government it them "
+    "combien quand temps maximum minimum max total coute coutent cout prix tarif montant paye payee payes verse versee "
+    "versement versements rembourse rembourses remboursement fric pognon thune oseille argent sous balles donne donnent "
+    "recoit touche prend faut ministere etat ca cela c'est est-ce "
+    "cuanto cuanta cuantos cuantas cuando tiempo maximo minimo total cuesta cuestan sale salen precio monto pago pagos "
+    "paga pagan cuota cuotas plazo dan da dar reintegra reintegran devuelven devuelve reembolsan plata lana guita pasta "
+    "luca lucas palos dinero ministerio gobierno estado algo eso esto "
+    # Units and the moment they count from name no subject either: "¿hasta cuántos años después de la aliá?".
+    "day days week weeks month months year years jour jours semaine semaines mois an ans annee annees "
+    "dia dias semana semanas mes meses ano anos after apres despues aliyah alia aliya alyah alya "
+    # and neither do the verbs of getting or waiting: "¿en cuánto tiempo me llega?", "ça prend combien de temps ?".
+    "arrive arrives come comes last lasts receive llega llegue llegan tarda tardan demora demoran dura duran recibo "
+    "recibir obtener obtengo tener arrivent vient viennent dure durent prend prennent obtenir recevoir recois avoir"
+)
+
+
+def _names_no_subject(question: str) -> bool:
+    """A short later part that asks only for a figure or a payment ("c'est combien au maximum ?"): alone
+    it matches every page with an amount; it asks about what the part before it names, and leans on it."""
+    if len(re.findall(r"[\w'-]+", question)) > 10:
+        return False
+    return any(not set(terms(question, lang)) - _figure_only_terms(lang) for lang in ("en", "fr", "es"))
+
+
+@lru_cache(maxsize=3)
+def _figure_only_terms(lang: str) -> frozenset[str]:
+    return frozenset(terms(_FIGURE_ONLY, lang))
+
+
+# Neuter pronouns stand for something said, never for a noun after them: "¿me reintegra algo de eso?",
+# "est-ce que cela se rembourse ?"; English "that" only where it ends the question ("pay for that?").
+# French "ça" is left out: it mostly takes up the question's own subject ("Le Green Track, ça s'applique ?").
+_STORY_PRONOUN = re.compile(r"\b(?:eso|esto|ello|aquello|cela|ceci|tout ca)\b|\b(?:that|this|all that|those)\s*\??\s*$")
+
+
+def refers_to_story(question: str) -> bool:
+    """Whether a part's question stands for what the story before it says ("3 lucas en el traductor. ¿Me
+    reintegran algo de eso?"): its section must then be chosen with the story's words, not its own alone."""
+    return bool(_STORY_PRONOUN.search(fold(question)))
 
 
 def _stands_alone(question: str) -> bool:

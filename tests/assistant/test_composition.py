@@ -272,3 +272,64 @@ def test_a_part_naming_two_ways_gets_the_section_on_the_second_way_too() -> None
     reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "Argentina is not on the list" in reply and "10 or 8 years" in reply and "Spanish" in reply
     assert "Scientific Council" not in reply  # close sections the part does not name stay out
+
+
+def test_regional_ways_to_ask_for_money_ask_for_an_amount() -> None:
+    """"¿Cuánta lana?", "la guita", "combien de fric", "what's the damage": each asks a figure, and a
+    "how many years" asks a duration, not an amount."""
+    from bot.assistant._extractive import asked_aspects
+
+    for question in ("¿Cuánta lana le dan por ir al Néguev?", "¿me devuelven la guita?", "¿y cuánto como máximo?",
+                     "c'est combien de fric ?", "What's the damage for the translations?", "does the ministry chip in?"):
+        assert "amount" in asked_aspects(question), question
+    assert asked_aspects("elle dure combien d'années ?") == {"duration"}
+    assert asked_aspects("¿cuántos meses dura el internado?") == {"duration"}
+
+
+
+def test_a_later_part_whose_figure_the_quoted_section_already_gives_adds_no_section() -> None:
+    """"How much is the licence, and how long until it comes?": the section on the fee also says three weeks;
+    quoting the pathway's timeline for the second part only makes the reply longer on a phone."""
+    from bot.assistant._content import Heading
+    from bot.assistant._extractive import compose
+
+    fee = _retrieval("licensing-process", "What does the licence cost and when does it arrive?",
+                     "You pay **NIS 431** (c. 2024). The licence arrives roughly three weeks later.")
+    timeline = _retrieval("pathway", "How long does the whole pathway take?", "Count 12 to 18 months from your first file.")
+    parts = [("how much is the licence", fee, "how much is the licence"),
+             ("how much is the licence how long until it comes?", timeline, "how long until it comes?")]
+    content, _ = compose(fee, "en", question="how much is the licence and how long until it comes?", parts=parts)
+    assert sum(isinstance(b, Heading) for b in content) == 1
+    # A section without the asked duration leaves the second part its own section.
+    no_time = _retrieval("licensing-process", "What does the licence cost?", "You pay **NIS 431** (c. 2024).")
+    parts[0] = ("how much is the licence", no_time, "how much is the licence")
+    content, _ = compose(no_time, "en", question="how much is the licence and how long until it comes?", parts=parts)
+    assert sum(isinstance(b, Heading) for b in content) == 2
+
+
+def test_a_part_whose_two_best_pages_tie_is_answered_from_the_page_the_message_is_about() -> None:
+    """"¿Puedo pedir el reconocimiento …? ¿Y cuánto tarda el comité en contestar?": alone, the second part ties
+    the licensing appeals committee with the Scientific Council's; the message is about the specialty."""
+    from datetime import date
+
+    from bot.assistant._content import Heading, text_of
+    from bot.assistant._extractive import compose
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    def passage(doc_id: str, heading: str, text: str, fused: float) -> Passage:
+        chunk = ChunkRecord(f"{doc_id}.es.001", text, doc_id, "es", doc_id, "t", (heading,), date(2026, 1, 31),
+                            ("https://example.org",), "h", "d", "p", 1)
+        return Passage(chunk, fused, 0.9, 1.0)
+
+    appeals = passage("licensing-process", "¿Qué hago si no me responden?", "Un comité de apelaciones revisa el caso.", 0.0325)
+    council = passage("specialty-recognition", "¿Qué decide el Consejo?", "La revisión del comité lleva 2 a 3 meses.", 0.0325)
+    before = passage("specialty-recognition-2", "¿Puedo pedirlo antes?", "Sí, una evaluación preliminar.", 0.033)
+    whole = Retrieval((council, before, appeals), ("specialty-recognition", "specialty-recognition-2", "licensing-process"),
+                      0.9, 1.0, frozenset())
+    first = Retrieval((before,), ("specialty-recognition-2",), 0.9, 1.0, frozenset())
+    second = Retrieval((appeals, council), ("licensing-process", "specialty-recognition"), 0.9, 1.0, frozenset())
+    content, _ = compose(whole, "es", question="q", parts=[("¿Puedo pedirlo antes?", first, "¿Puedo pedirlo antes?"),
+                                                          ("¿cuánto tarda el comité?", second, "¿cuánto tarda el comité?")])
+    headings = [text_of(b.spans) for b in content if isinstance(b, Heading)]
+    assert "¿Qué decide el Consejo?" in headings and "¿Qué hago si no me responden?" not in headings

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, split_questions
+from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, question_parts, split_questions
 
 STORY = (
     "Hi, I'm 41, an anaesthetist in Lyon, married with three kids, and we have thought about aliyah "
@@ -235,3 +235,52 @@ def test_belgian_and_swiss_tens_meet_the_guidance_digits() -> None:
     assert "70" in terms("la règle des septante pour cent", "fr")
     assert "70" in terms("soixante-dix pour cent", "fr") and "90" in terms("nonante ans", "fr")
     assert "80" in terms("quatre-vingts", "fr") and "90" in terms("quatre-vingt-dix", "fr")
+
+
+def test_french_y_a_t_il_keeps_its_y_when_a_message_is_split() -> None:
+    """"Y a-t-il" asks in French; it is not the Spanish "y" (and) that joins a second question."""
+    parts = question_parts("Y a-t-il une aide pour la traduction des diplômes ? Et qui la verse ?")
+    assert parts[0].bare.startswith("Y a-t-il")
+    assert question_parts("¿Hay un sorteo de hospitales? ¿Y cuánto dura el internado ahora?")[1].bare == "cuánto dura el internado ahora?"
+
+
+def test_a_clause_that_asks_nothing_is_not_split_off_by_a_later_one_that_does() -> None:
+    """"… la traduction et la certification des diplômes, et c'est combien ?" asks two things, not three:
+    the first "et" opens no question, even though the clause after the second one asks."""
+    parts = question_parts("Y a-t-il une aide pour la traduction et la certification des diplômes, et c'est combien au maximum ?")
+    assert [p.bare for p in parts] == [
+        "Y a-t-il une aide pour la traduction et la certification des diplômes", "c'est combien au maximum ?",
+    ]
+
+
+def test_a_later_part_asking_only_for_a_figure_or_a_payment_leans_on_the_part_before() -> None:
+    """Alone, "en cuántos pagos te la dan" or "does the ministry chip in" matches every page with an amount."""
+    for message in (
+        "¿Cuánta lana le dan a un médico por irse al Néguev y en cuántos pagos te la dan?",
+        "What's the damage for translating all my docs, and does the ministry chip in anything?",
+        "Si doy el examen allá, ¿me devuelven la guita? ¿Hasta cuánto y hasta cuántos años después de la aliá?",
+    ):
+        first, second = question_parts(message)
+        assert second.follows and second.full.startswith(first.bare), message
+    # A second part naming its own subject stands alone.
+    assert not question_parts("How much is the Tkuma grant and how long does the adaptation period take?")[1].follows
+
+
+def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
+    from bot.assistant._understanding import refers_to_story
+
+    assert refers_to_story("¿Vos sabés si el Ministerio me reintegra algo de eso")
+    assert refers_to_story("est-ce que cela se rembourse ?") and refers_to_story("does anyone pay for that?")
+    assert not refers_to_story("Le Green Track, ça s'applique au Canada ?")  # "ça" takes up its own subject
+    # A question naming its own subject does not, nor "that" introducing a clause.
+    assert not refers_to_story("¿Cuánto dura el internado?")
+    assert not refers_to_story("Is it true that the exam is in Spanish?")
+
+
+def test_a_later_question_whose_subject_is_a_pronoun_at_its_head_leans_on_the_one_before_whatever_its_length() -> None:
+    """"Le Green Track, ça s'applique au Canada pis est-ce que ça m'évite les examens de spécialité ?": "ça" is the
+    Green Track, so the second part is searched with it, not alone on "examens de spécialité"."""
+    parts = question_parts("Le Green Track, ça s'applique au Canada pis est-ce que ça m'évite les examens de spécialité pis le stage là-bas?")
+    assert parts[1].follows and "Green Track" in parts[1].full
+    assert question_parts("Is the Green Track open to Canadians? Does it spare me the adaptation period as well?")[1].follows
+    assert not question_parts("Is the Green Track open to Canadians? Does the exam exist in French?")[1].follows
