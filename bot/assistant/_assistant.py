@@ -518,6 +518,12 @@ class Assistant:
             f"{read_as} {msg.reading.probabilities.get(read_as, 0.0):.2f} (top similarity {retrieval.top_similarity:.3f})"
         )
 
+    def _lowered_floor_note(self, msg: _Message, retrieval: Retrieval) -> str:
+        """Said of an answer only when the calibrated floor alone would have declined it."""
+        if not retrieval.dense_available or retrieval.top_similarity >= self.thresholds.answer_above:
+            return ""
+        return self._floor_note(msg, retrieval).lstrip("; ")
+
     def _out_of_scope(self, msg: _Message, retrieval: Retrieval) -> _Outcome | None:
         floor = self._thresholds(retrieval, msg).decline_below
         if retrieval.passages and retrieval.top_similarity >= floor:
@@ -548,7 +554,7 @@ class Assistant:
             retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None, asked=asked, hint=hint,
         )
         reply = Reply(
-            msg.cid, content, msg.lang, Triage(TriageKind.ANSWER, None, self._floor_note(msg, retrieval).lstrip("; ")),
+            msg.cid, content, msg.lang, Triage(TriageKind.ANSWER, None, self._lowered_floor_note(msg, retrieval)),
             sources, "extractive", retrieval.ranked_doc_ids,
             related=related_sections(retrieval, content, msg.lang),
             degraded=None if retrieval.dense_available else Degradation.VECTOR_STORE_DOWN,
