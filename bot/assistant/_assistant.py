@@ -29,8 +29,8 @@ from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._text import fold
 from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
-from ._triage import triage as decide_triage
-from ._triage_model import TriageModel
+from ._triage import triage_with_reading as decide_triage
+from ._triage_model import ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
     Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story,
 )
@@ -85,6 +85,7 @@ class _Message:
     decision: LanguageDecision
     context: str | None = None  # searched with the text instead of the previous question
     vector: list[float] | None = None  # the search query's embedding, once computed for triage
+    reading: ModelVerdict | None = None  # the triage model's reading, which moves the similarity floor
     # Every text embedded for this reply, by text: a part, a question sentence or the whole message
     # is embedded at most once, whichever step needs it first.
     memo: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
@@ -254,7 +255,8 @@ class Assistant:
             # A tapped related question is a heading of the guidance: the same text for every doctor.
             vector = self._guidance_vector(query) if msg.context else self._reply_vectors(msg, query)
             msg = replace(msg, vector=vector)
-            triage = decide_triage(msg.text, msg.vector, self.triage_model)
+            triage, reading = decide_triage(msg.text, msg.vector, self.triage_model)
+            msg = replace(msg, reading=reading)
             if triage.kind is TriageKind.ESCALATE:
                 return self._escalate(msg, triage)
             if triage.kind is TriageKind.DECLINE:
@@ -496,24 +498,55 @@ class Assistant:
         """What the reply to ``text`` would be drawn from (used to calibrate thresholds)."""
         return self._find(self.search_query(conversation_id, text), text, lang, lang)
 
-    def _thresholds(self, retrieval: Retrieval) -> Thresholds:
+    def _thresholds(self, retrieval: Retrieval, msg: _Message | None = None) -> Thresholds:
+        """The calibrated floor, moved for this message by the triage model's reading of it: a
+        confident program question just under it is answered, a loosely matching message the model
+        reads as clinical or unrelated is declined (``_triage_model.floor_shift``)."""
         if retrieval.dense_available:
+            shift = floor_shift(msg.reading.probabilities)[0] if msg is not None and msg.reading is not None else 0.0
+            if shift:
+                return Thresholds(self.thresholds.decline_below + shift, self.thresholds.answer_above + shift)
             return self.thresholds
         # Similarity thresholds cannot be applied: answer on a keyword match, else say so.
         return Thresholds(0.0, 0.0) if retrieval.top_keyword > 0 else Thresholds(0.0, 1.0)
 
+    def _floor_note(self, msg: _Message, retrieval: Retrieval) -> str:
+        """Why the floor stood where it did for this message, for the advisor ("" when unmoved)."""
+        if msg.reading is None or not retrieval.dense_available:
+            return ""
+        shift, read_as = floor_shift(msg.reading.probabilities)
+        if not shift:
+            return ""
+        way = "raised" if shift > 0 else "lowered"
+        return (
+            f"; floor {way} by {abs(shift):.3f} from {self.thresholds.decline_below:.3f}: the model read "
+            f"{read_as} {msg.reading.probabilities.get(read_as, 0.0):.2f} (top similarity {retrieval.top_similarity:.3f})"
+        )
+
+    def _lowered_floor_note(self, msg: _Message, retrieval: Retrieval) -> str:
+        """Said of an answer only when the calibrated floor alone would have declined it."""
+        if not retrieval.dense_available or retrieval.top_similarity >= self.thresholds.answer_above:
+            return ""
+        return self._floor_note(msg, retrieval).lstrip("; ")
+
     def _out_of_scope(self, msg: _Message, retrieval: Retrieval) -> _Outcome | None:
-        if retrieval.passages and retrieval.top_similarity >= self._thresholds(retrieval).decline_below:
+        floor = self._thresholds(retrieval, msg).decline_below
+        if retrieval.passages and retrieval.top_similarity >= floor:
             return None
         if not retrieval.passages and not retrieval.dense_available:
             return None  # no keyword match either: "I don't know", not "off topic"
-        triage = Triage(TriageKind.DECLINE, EscalationReason.OUT_OF_SCOPE, f"top similarity {retrieval.top_similarity:.3f}")
+        why = f"top similarity {retrieval.top_similarity:.3f} < floor {floor:.3f}{self._floor_note(msg, retrieval)}"
+        shift, read_as = floor_shift(msg.reading.probabilities) if msg.reading is not None else (0.0, "")
+        if shift > 0 and retrieval.dense_available and retrieval.passages:
+            # the model's clinical or unrelated reading raised the floor: decline as that, in its words
+            return self._decline(msg, Triage(TriageKind.DECLINE, EscalationReason(read_as), why))
+        triage = Triage(TriageKind.DECLINE, EscalationReason.OUT_OF_SCOPE, why)
         reply = self._canned(msg.cid, msg.lang, paragraphs(catalog.text("out_of_scope", msg.lang)), triage, retrieval)
         return self._remember(msg, reply)
 
     def _unsure(self, msg: _Message, retrieval: Retrieval) -> _Outcome | None:
         """Guidance near the question but not close enough to answer from: say so, offer a person."""
-        if retrieval.passages and retrieval.top_similarity >= self._thresholds(retrieval).answer_above:
+        if retrieval.passages and retrieval.top_similarity >= self._thresholds(retrieval, msg).answer_above:
             return None
         triage = Triage(TriageKind.ANSWER_OFFER_ADVISOR, EscalationReason.NO_RELIABLE_ANSWER, f"top similarity {retrieval.top_similarity:.3f}")
         body = paragraphs(f"{catalog.text('dont_know', msg.lang)}\n\n{catalog.text('offer_advisor', msg.lang)}")
@@ -526,7 +559,8 @@ class Assistant:
             retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None, asked=asked, hint=hint,
         )
         reply = Reply(
-            msg.cid, content, msg.lang, Triage(TriageKind.ANSWER), sources, "extractive", retrieval.ranked_doc_ids,
+            msg.cid, content, msg.lang, Triage(TriageKind.ANSWER, None, self._lowered_floor_note(msg, retrieval)),
+            sources, "extractive", retrieval.ranked_doc_ids,
             related=related_sections(retrieval, content, msg.lang),
             degraded=None if retrieval.dense_available else Degradation.VECTOR_STORE_DOWN,
             guidance=_guidance(retrieval),

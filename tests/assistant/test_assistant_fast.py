@@ -221,3 +221,40 @@ def test_a_long_two_question_message_embeds_its_story_once(memory_source: InMemo
     assert "when is the exam held?" in calls and "How much is the periphery grant?" in calls
     # the two question sentences together are the parts already embedded: not a third time
     assert not any("grant?" in c and "exam held?" in c and story.strip() not in c for c in calls)
+
+
+class _Reading:
+    """A triage model whose reading is given: it lets the message through to retrieval (answer)
+    with these class probabilities, as the real model does below DECLINE_AT."""
+
+    def __init__(self, probabilities: dict[str, float]) -> None:
+        self.probabilities = probabilities
+
+    def classify(self, vector, text):  # noqa: ANN001 - the TriageModel seam
+        from bot.assistant._triage_model import ModelVerdict
+
+        return ModelVerdict("answer", self.probabilities.get("answer", 0.0), self.probabilities, ())
+
+
+def test_the_models_reading_moves_the_similarity_floor_for_that_message(memory_source: InMemorySnapshotSource) -> None:
+    """A question the model is sure is a program question is answered just under the floor; the
+    same match with a clinical reading on top (too weak to decline alone) is declined as clinical,
+    and a reading with no lean keeps the calibrated floor."""
+    from bot.assistant._triage_model import FLOOR_SHIFT
+
+    question = "When is the exam held?"
+    similarity = Assistant(memory_source).search("s", question, "en").top_similarity
+    just_above = Thresholds(similarity + FLOOR_SHIFT / 2, similarity + FLOOR_SHIFT / 2)
+    sure = Assistant(memory_source, thresholds=just_above, triage_model=_Reading({"answer": 0.99, "unrelated": 0.01}))
+    answered = sure.reply("d", question)
+    assert answered.triage.kind is TriageKind.ANSWER and answered.sources[0].doc_id == "licensing-exam"
+    assert "floor lowered" in answered.triage.detail
+    unsure = Assistant(memory_source, thresholds=just_above, triage_model=_Reading({"answer": 0.5, "human_request": 0.3, "clinical": 0.2}))
+    assert unsure.reply("d", question).triage.kind is TriageKind.DECLINE
+    just_below = Thresholds(similarity - FLOOR_SHIFT / 2, similarity - FLOOR_SHIFT / 2)
+    clinical = Assistant(memory_source, thresholds=just_below, triage_model=_Reading({"clinical": 0.42, "answer": 0.38, "unrelated": 0.2}))
+    declined = clinical.reply("d", question)
+    assert declined.triage.kind is TriageKind.DECLINE and declined.triage.reason is EscalationReason.CLINICAL
+    assert "floor raised" in declined.triage.detail and not declined.sources
+    plain = Assistant(memory_source, thresholds=just_below, triage_model=_Reading({"answer": 0.5, "other_country": 0.45, "clinical": 0.05}))
+    assert plain.reply("d", question).triage.kind is TriageKind.ANSWER

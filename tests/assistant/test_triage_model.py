@@ -486,3 +486,16 @@ def test_a_weak_escalation_reading_under_a_clear_answer_is_answered_a_strong_one
 
     assert decide({"answer": 0.63, "personal_eligibility": 0.37})[0] == "answer"
     assert decide({"answer": 0.55, "appeal": 0.25, "complaint": 0.20}) == ("appeal", pytest.approx(0.45))
+
+
+def test_the_floor_moves_with_the_models_confidence_and_only_for_clinical_or_unrelated_upwards() -> None:
+    from bot.assistant._triage_model import FLOOR_SHIFT, floor_shift
+
+    assert floor_shift({"answer": 1.0})[0] == pytest.approx(-FLOOR_SHIFT)
+    assert floor_shift({"answer": 0.75, "appeal": 0.25})[0] == pytest.approx(-FLOOR_SHIFT / 2)
+    assert floor_shift({"answer": 0.5, "appeal": 0.3, "unrelated": 0.2}) == (0.0, "")
+    assert floor_shift({"unrelated": 0.45, "answer": 0.40, "clinical": 0.15}) == (FLOOR_SHIFT, "unrelated")
+    assert floor_shift({"clinical": 0.42, "answer": 0.38, "other_country": 0.2}) == (FLOOR_SHIFT, "clinical")
+    # another country's reading is the question's target's to settle, not the floor's
+    assert floor_shift({"other_country": 0.55, "answer": 0.45}) == (0.0, "")
+    assert floor_shift({}) == (0.0, "")
