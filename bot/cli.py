@@ -582,6 +582,9 @@ def evaluate_command(
     unseen: bool = typer.Option(False, "--unseen", help="Run bot/eval/unseen.yaml, the set never used for tuning, instead."),
     dev: bool = typer.Option(False, "--dev", help="Run bot/eval/dev.yaml, the development set read to find what to improve, instead."),
     triage: bool = typer.Option(True, "--triage/--no-triage", help="Also report triage per class (cross-validation, golden, held-out sets)."),
+    show_failures: bool = typer.Option(
+        False, "--show-failures", help="Also print which items of a held-out set failed (hidden by default, so the set stays unseen).",
+    ),
 ) -> None:
     """Run the golden questions and print per-language quality and latency."""
     import json
@@ -610,7 +613,8 @@ def evaluate_command(
         err_console.print(f"thresholds for {assistant.index.embedder.name}: {thresholds} -> {path}")
         assistant = _assistant(settings)
     reports, results = evaluation.evaluate(assistant, items)
-    sections = evaluation.triage_sections(assistant, items, results) if triage else {}
+    hidden = evaluation.hide_failures(reports) if evaluation.is_held_out(golden or default_set) and not show_failures else 0
+    sections = evaluation.triage_sections(assistant, items, results, show_held_out_misses=show_failures) if triage else {}
     if as_json:
         payload = evaluation.as_json(reports)
         if sections:
@@ -632,6 +636,8 @@ def evaluate_command(
             for failure in r.failures:
                 console.print(f"  [dim]{failure}[/dim]", highlight=False)
         _print_answer_quality(reports)
+        if hidden:
+            console.print(f"  [dim]{hidden} misses of this held-out set not shown (--show-failures prints them)[/dim]", highlight=False)
         _print_triage(sections)
     below = [line for r in reports.values() for line in r.below_target()]
     # CI holds triage to its targets where the sets are fixed: the golden set and the data file.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +25,8 @@ UNSEEN2_FILE = GOLDEN_FILE.with_name("unseen2.yaml")  # a second held-out set, m
 # A third (session 8): written blind from FACTS.md by an engineer who read no code, guidance or other
 # set, before that session's changes; measured at the session's start and end only, never read.
 UNSEEN4_FILE = GOLDEN_FILE.with_name("unseen4.yaml")
+HELD_OUT_ANSWER_SETS = (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE)
+
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
 DEV2_FILE = GOLDEN_FILE.with_name("dev2.yaml")  # a second development set, written for the fourth answers round
@@ -127,6 +129,20 @@ class LanguageReport:
             for name, target in TARGETS.items()
             if getattr(self, name) < target
         ]
+
+
+def is_held_out(path: Path) -> bool:
+    """Whether ``path`` is one of the answer sets nobody may read (its misses are then not printed)."""
+    return path.resolve() in {p.resolve() for p in HELD_OUT_ANSWER_SETS}
+
+
+def hide_failures(reports: dict[str, LanguageReport]) -> int:
+    """Drop the per-item failures of a held-out set's reports, keeping the figures; how many were dropped."""
+    hidden = 0
+    for r in reports.values():
+        hidden += len(r.failures) + len(r.answer_failures)
+        r.failures, r.answer_failures = [], []
+    return hidden
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -474,8 +490,24 @@ def triage_by_language(outcomes: list[TriageOutcome]) -> dict[str, TriageMetrics
     return {"all": triage_metrics(outcomes), **{lang: triage_metrics(os_) for lang, os_ in sorted(by_lang.items())}}
 
 
-def triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult]) -> dict[str, dict[str, TriageMetrics]]:
-    """Every triage report `medaliyah eval` prints: cross-validation, golden, held-out sets."""
+def triage_sections(
+    assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult], *, show_held_out_misses: bool = False,
+) -> dict[str, dict[str, TriageMetrics]]:
+    """Every triage report `medaliyah eval` prints: cross-validation, golden, held-out sets.
+
+    A held-out set's misses (item ids and what was decided) are left out unless asked for: whoever
+    runs the eval to see a figure should not learn the questions the figure is meant to keep unseen.
+    """
+    sections = _triage_sections(assistant, golden_items, golden_results)
+    if show_held_out_misses:
+        return sections
+    return {
+        name: by_lang if name in ("cross-validation", "golden") else {lang: replace(m, misses=[]) for lang, m in by_lang.items()}
+        for name, by_lang in sections.items()
+    }
+
+
+def _triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult]) -> dict[str, dict[str, TriageMetrics]]:
     sections: dict[str, dict[str, TriageMetrics]] = {}
     if assistant.triage_model is not None:
         sections["cross-validation"] = triage_by_language(cross_validation_outcomes(assistant.triage_model))

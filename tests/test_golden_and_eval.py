@@ -191,3 +191,19 @@ def test_eval_meets_targets_in_every_language(kb_index: tuple[Path, str]) -> Non
         "clinical", "other_country", "unrelated",
     }
     assert triage["golden"]["all"]["escalation_recall"] == 1.0
+    # a held-out set's figures are reported, never which of its items failed (that would let it be read)
+    for name in ("triage-unseen", "triage-fresh5", "triage-fresh6", "unseen", "unseen2"):
+        assert all(section["misses"] == [] for section in triage[name].values()), name
+
+
+def test_a_held_out_set_is_reported_by_its_figures_without_its_failures() -> None:
+    from bot.evaluation import DEV_FILE, GOLDEN_FILE, LanguageReport, hide_failures, is_held_out
+
+    assert all(is_held_out(p) for p in (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE))
+    assert is_held_out(Path("bot/eval/unseen2.yaml").resolve()) and not is_held_out(GOLDEN_FILE) and not is_held_out(DEV_FILE)
+    report = LanguageReport("es", 44, 0.9, 0.95, 0.93, 1.0, 1.0, 1.0, 1.0, 0.0, 30.0, 80.0,
+                            failures=["u-es-99: expected docs not in top 3"], answer_accuracy=0.9,
+                            answer_failures=["u-es-98: kind=answer, missing ['4.000']"])
+    assert hide_failures({"es": report}) == 2
+    assert report.failures == [] and report.answer_failures == [] and report.answer_accuracy == 0.9
+
