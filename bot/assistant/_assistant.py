@@ -91,6 +91,11 @@ class _Message:
     memo: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
 
 
+def _floor_shift(msg: _Message) -> tuple[float, str]:
+    """How the triage model's reading of ``msg`` moves the similarity floor (none without a reading)."""
+    return floor_shift(msg.reading.probabilities) if msg.reading is not None else (0.0, "")
+
+
 def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
     """A unit vector leaning ``weight`` towards ``a``: the question, with its story behind it."""
     mixed = [weight * x + (1 - weight) * y for x, y in zip(a, b)]
@@ -503,7 +508,7 @@ class Assistant:
         confident program question just under it is answered, a loosely matching message the model
         reads as clinical or unrelated is declined (``_triage_model.floor_shift``)."""
         if retrieval.dense_available:
-            shift = floor_shift(msg.reading.probabilities)[0] if msg is not None and msg.reading is not None else 0.0
+            shift = _floor_shift(msg)[0] if msg is not None else 0.0
             if shift:
                 return Thresholds(self.thresholds.decline_below + shift, self.thresholds.answer_above + shift)
             return self.thresholds
@@ -512,10 +517,8 @@ class Assistant:
 
     def _floor_note(self, msg: _Message, retrieval: Retrieval) -> str:
         """Why the floor stood where it did for this message, for the advisor ("" when unmoved)."""
-        if msg.reading is None or not retrieval.dense_available:
-            return ""
-        shift, read_as = floor_shift(msg.reading.probabilities)
-        if not shift:
+        shift, read_as = _floor_shift(msg)
+        if not shift or msg.reading is None or not retrieval.dense_available:
             return ""
         way = "raised" if shift > 0 else "lowered"
         return (
@@ -536,7 +539,7 @@ class Assistant:
         if not retrieval.passages and not retrieval.dense_available:
             return None  # no keyword match either: "I don't know", not "off topic"
         why = f"top similarity {retrieval.top_similarity:.3f} < floor {floor:.3f}{self._floor_note(msg, retrieval)}"
-        shift, read_as = floor_shift(msg.reading.probabilities) if msg.reading is not None else (0.0, "")
+        shift, read_as = _floor_shift(msg)
         if shift > 0 and retrieval.dense_available and retrieval.passages:
             # the model's clinical or unrelated reading raised the floor: decline as that, in its words
             return self._decline(msg, Triage(TriageKind.DECLINE, EscalationReason(read_as), why))
