@@ -31,6 +31,7 @@ from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ModelVerdict, TriageModel, floor_shift
+from ._origin import message_countries
 from ._understanding import (
     Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story,
 )
@@ -558,8 +559,10 @@ class Assistant:
 
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
         asked, hint = self._asked(msg)
+        query = self._query(msg)
         content, sources = compose(
-            retrieval, msg.lang, question=self._query(msg), parts=self._parts(msg) or None, asked=asked, hint=hint,
+            retrieval, msg.lang, question=query, parts=self._parts(msg) or None, asked=asked, hint=hint,
+            origin=message_countries(query, guidance_terms(query, self._query_lang(msg), self.synonyms)),
         )
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER, None, self._lowered_floor_note(msg, retrieval)),

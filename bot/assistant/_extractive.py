@@ -16,6 +16,7 @@ from functools import lru_cache
 from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
+from ._origin import other_country_factors
 from ._retrieval import Passage, Retrieval
 from ._terms import terms
 from ._text import fold
@@ -429,17 +430,22 @@ def _alternative_asked(
 
 def _pick_sections(
     retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = "",
-    part_pair: bool = False, aspects: frozenset[str] | None = None,
+    part_pair: bool = False, aspects: frozenset[str] | None = None, origin: frozenset[str] = frozenset(),
 ) -> list[tuple[Passage, float]]:
     """The top document's sections that answer: the best one, and another if it is close or on point.
 
     Each comes with its relevance (retrieval's score moved by the doctor's own words), which decides
     which section gets the room first: the one that answers what was asked is quoted whole.
+    ``origin``: the countries the doctor trained in; sections for other countries' doctors step back.
     """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
     point = _OnPoint(sections, asked or question, lang, hint)
+    elsewhere = other_country_factors(sections, origin)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
+
+    def fused(p: Passage) -> float:
+        return p.fused * elsewhere.get(p.chunk.chunk_id, 1.0)
     covered: set[str] = set()
 
     aspects = asked_aspects(asked or question) if aspects is None else aspects
@@ -449,7 +455,7 @@ def _pick_sections(
         # A section holding the kind of fact asked ("how long" -> "three weeks") and not yet quoted moves up.
         missing = aspects - answered
         holds = sum(answers_aspect(p.chunk.text, a) for a in missing) / len(missing) if missing else 0.0
-        return (
+        return elsewhere.get(p.chunk.chunk_id, 1.0) * (
             p.fused / best_fused + ON_POINT_WEIGHT * point.score(p, covered)
             + EXACT_WEIGHT * point.exact.get(p.chunk.chunk_id, 0.0) + ASPECT_WEIGHT * holds
         )
@@ -466,7 +472,7 @@ def _pick_sections(
     answered.update(a for a in aspects if answers_aspect(top.chunk.text, a))
     for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
         # The doctor's words move a section up; they never push out one retrieval found close.
-        score = max(relevance(p) / best, p.fused / best_fused)
+        score = max(relevance(p) / best, fused(p) / best_fused)
         scores[p.chunk.chunk_id] = min(score, relevance(p) / best)
         heading_hits = len(set(terms(" ".join(p.chunk.section), lang)) & wanted)
         close = score >= 0.85 or (score >= 0.6 and heading_hits >= 2)
@@ -551,13 +557,15 @@ def compose(
     max_sections: int = 2,
     asked: str = "",
     hint: str = "",
+    origin: frozenset[str] = frozenset(),
 ) -> tuple[Content, tuple[Source, ...]]:
     """An answer quoted from the guidance, chosen by what the doctor asked; the renderer adds date and sources.
 
     ``parts`` (two questions in one message, each with its own retrieval) are answered one after
     the other, each from its own best section. ``asked`` is what the doctor just wrote (the
     question sentences of a long message), when ``question`` also carries what it follows;
-    ``hint`` the guidance's words for what it names (``knowledge/synonyms.yaml``).
+    ``hint`` the guidance's words for what it names (``knowledge/synonyms.yaml``); ``origin`` the
+    countries the doctor trained in (``knowledge/countries.yaml``).
     """
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
@@ -578,7 +586,9 @@ def compose(
                 also_asked[cid] = also_asked.get(cid, frozenset()) | asks
             continue
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
-        picked = _pick_sections(r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, own_asks.get(q))
+        picked = _pick_sections(
+            r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, own_asks.get(q), origin
+        )
         for p, relevance in picked:
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
                 chosen.append((q, p))
@@ -619,8 +629,13 @@ def compose(
             text = whole  # a complete answer wins over a short one
         quoted[p.chunk.chunk_id] = text
         remaining = max(0, remaining - len(text))
+    heading_of = None
     for _, p in chosen:
-        blocks.append(Heading(plain_spans(p.chunk.section_title)))
+        # A long section is stored in several chunks: the next chunk of the section just quoted
+        # continues it under the same heading instead of repeating it.
+        if (p.chunk.doc_id, p.chunk.section) != heading_of:
+            blocks.append(Heading(plain_spans(p.chunk.section_title)))
+        heading_of = (p.chunk.doc_id, p.chunk.section)
         blocks.extend(parse_markdown(quoted[p.chunk.chunk_id]))
     sources: list[Source] = []
     for _, p in chosen:

@@ -333,3 +333,63 @@ def test_a_part_whose_two_best_pages_tie_is_answered_from_the_page_the_message_i
                                                           ("¿cuánto tarda el comité?", second, "¿cuánto tarda el comité?")])
     headings = [text_of(b.spans) for b in content if isinstance(b, Heading)]
     assert "¿Qué decide el Consejo?" in headings and "¿Qué hago si no me responden?" not in headings
+
+
+def _country_page(sections: list[tuple[str, str, float]], questions: dict[str, tuple[str, ...]] | None = None):
+    from datetime import date
+
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    doc = "france-belgium-switzerland"
+    passages = tuple(
+        Passage(ChunkRecord(f"{doc}.fr.{i:03d}", text, doc, "fr", "Médecins formés en France, en Belgique ou en Suisse", "t",
+                            (heading,), date(2026, 1, 31), ("https://example.org",), "h", "d", "p", i + 1,
+                            questions=(questions or {}).get(heading, ())), fused, 0.9, 1.0)
+        for i, (heading, text, fused) in enumerate(sections)
+    )
+    return Retrieval(passages, (doc,), 0.9, 1.0, frozenset())
+
+
+def test_a_doctor_from_lyon_gets_the_french_section_not_the_belgian_one() -> None:
+    """Two sections of a country page ask the same thing for different countries; the one for the
+    country the doctor trained in is quoted, and the other country's is left out."""
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+    from bot.assistant._origin import message_countries
+
+    page = _country_page([
+        ("Je suis diplômé en Belgique ou en Suisse : dois-je passer l'examen ?", "Oui : la Belgique n'est pas sur la liste.", 0.033),
+        ("Je suis diplômé en France : dois-je passer l'examen israélien ?", "Non : la France est sur la liste de dispense.", 0.032),
+    ], {"Je suis diplômé en Belgique ou en Suisse : dois-je passer l'examen ?": ("diplômé de l'Union européenne, dois-je passer l'examen",)})
+    question = "diplômé à Lyon en 2012, est-ce que je dois passer l'examen ?"
+
+    def reply(origin: frozenset[str]) -> str:
+        content, _ = compose(page, "fr", question=question, max_sections=1, origin=origin)
+        return "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+
+    assert "Belgique n'est pas" in reply(frozenset())  # retrieval's order alone quotes the wrong country
+    lyon = message_countries(question, added="France")  # knowledge/synonyms.yaml adds the country of a city
+    assert lyon == {"FR"}
+    assert "France est sur la liste" in reply(lyon) and "Belgique" not in reply(lyon)
+    # a Spanish doctor's diploma is covered by the section naming the EU, the region it belongs to
+    assert "Belgique n'est pas" in reply(message_countries("mi título español, ¿tengo que rendir el examen?"))
+
+
+def test_where_a_doctor_trained_is_read_from_names_adjectives_and_cities_but_not_languages() -> None:
+    from bot.assistant._origin import message_countries
+
+    assert message_countries("Médecin de Bruxelles", added="Belgique") == {"BE"}
+    assert message_countries("my diploma is British, I trained in the US") == {"UK", "US"}
+    assert message_countries("puis-je passer l'examen en français ou en espagnol ?") == frozenset()
+    assert message_countries("can you help us with the exam?") == frozenset()  # "us" is a pronoun here
+
+
+def test_a_section_stored_in_two_chunks_is_quoted_under_one_heading() -> None:
+    from bot.assistant._content import Heading
+    from bot.assistant._extractive import compose
+
+    heading = "Je suis diplômé en Belgique ou en Suisse : les mêmes règles s'appliquent-elles ?"
+    page = _country_page([(heading, "Non, d'après les listes publiées.", 0.033), (heading, "Une proposition de loi de 2023.", 0.032)])
+    content, _ = compose(page, "fr", question="médecin belge, dois-je passer l'examen ?")
+    assert [b for b in content if isinstance(b, Heading)] == [content[0]]

@@ -1,0 +1,118 @@
+"""Where the doctor trained, and which sections of a page were written for doctors of other countries.
+
+The country pages hold sections for doctors of several countries side by side ("I trained in
+France", "I trained in Belgium or Switzerland"). Their wording is nearly the same, so a doctor who
+names a city instead of a country ("diplômé à Lyon") gets whichever ranks a hair higher. When the
+message says where the doctor trained and the page has a section for that country, the sections
+for other countries step back. Countries and their names are data, in ``knowledge/countries.yaml``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ._text import fold
+from ._retrieval import Passage
+
+log = logging.getLogger(__name__)
+
+COUNTRIES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "countries.yaml"
+OTHER_COUNTRY_FACTOR = 0.8  # how far a section for another country's doctors steps back on its page
+_LANGUAGE_BEFORE = re.compile(r"(?:\ben|\bin)\s+$")  # "en français", "in Spanish": a language, not a country
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    names: tuple[str, ...]  # folded
+    adjectives: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()
+    includes: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=4)
+def load_countries(path: Path = COUNTRIES_FILE) -> tuple[Country, ...]:
+    """The countries file, or none when it is missing or malformed (answers still work without it)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        return tuple(
+            Country(
+                str(entry["code"]),
+                tuple(fold(str(n)) for n in entry["names"]),
+                tuple(fold(str(a)) for a in entry.get("adjectives") or ()),
+                tuple(fold(str(h)) for h in entry.get("headings") or ()),
+                frozenset(str(c) for c in entry.get("includes") or ()),
+            )
+            for entry in raw
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        log.warning("countries file %s not used: %s", path, exc)
+        return ()
+
+
+@lru_cache(maxsize=256)
+def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
+
+
+def _found(pattern: re.Pattern[str] | None, folded: str, *, not_a_language: bool = False) -> bool:
+    if pattern is None:
+        return False
+    return any(not (not_a_language and _LANGUAGE_BEFORE.search(folded[: m.start()])) for m in pattern.finditer(folded))
+
+
+def message_countries(text: str, added: str = "", countries: tuple[Country, ...] | None = None) -> frozenset[str]:
+    """The countries a message names by name or adjective, with those ``added`` for its cities."""
+    folded = f"{fold(text)} \n {fold(added)}"
+    return frozenset(
+        c.code for c in (load_countries() if countries is None else countries)
+        if _found(_words(c.names), folded) or _found(_words(c.adjectives), folded, not_a_language=True)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _section_countries(asked: str, countries: tuple[Country, ...]) -> frozenset[str]:
+    folded = fold(asked)
+    return frozenset(c.code for c in countries if _found(_words(c.names + c.headings), folded))
+
+
+def section_countries(p: Passage, countries: tuple[Country, ...] | None = None) -> frozenset[str]:
+    """The countries a section is written for, by the names in its heading and alternative questions."""
+    return _section_countries(" \n ".join((*p.chunk.section[-1:], *p.chunk.questions)), load_countries() if countries is None else countries)
+
+
+def _serves(tags: frozenset[str], origin: frozenset[str], countries: tuple[Country, ...], *, by_region: bool) -> bool:
+    if tags & origin:
+        return True
+    return by_region and any(c.code in tags and c.includes & origin for c in countries)
+
+
+def other_country_factors(
+    sections: list[Passage], origin: frozenset[str], countries: tuple[Country, ...] | None = None
+) -> dict[str, float]:
+    """``OTHER_COUNTRY_FACTOR`` for each section written for other countries' doctors, when the page serves ``origin``.
+
+    A section for the doctor's own country beats one for a region that includes it: a French doctor
+    gets "I trained in France" before "Belgium, Switzerland or elsewhere in the EU". A page with no
+    section for the doctor's country is left as retrieval ranked it.
+    """
+    countries = load_countries() if countries is None else countries
+    if not origin or not countries or len(sections) < 2:
+        return {}
+    tags = {p.chunk.chunk_id: section_countries(p, countries) for p in sections}
+    for by_region in (False, True):
+        if any(_serves(t, origin, countries, by_region=by_region) for t in tags.values()):
+            return {
+                cid: OTHER_COUNTRY_FACTOR for cid, t in tags.items()
+                if t and not _serves(t, origin, countries, by_region=by_region)
+            }
+    return {}
