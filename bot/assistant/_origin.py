@@ -23,6 +23,7 @@ from ._retrieval import Passage
 log = logging.getLogger(__name__)
 
 COUNTRIES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "countries.yaml"
+COUNTRY_TOPIC = "countries"  # the front matter `topic` of the pages written for doctors of named countries
 OTHER_COUNTRY_FACTOR = 0.8  # how far a section for another country's doctors steps back on its page
 _LANGUAGE_BEFORE = re.compile(r"(?:\ben|\bin)\s+$")  # "en français", "in Spanish": a language, not a country
 
@@ -96,6 +97,17 @@ def _serves(tags: frozenset[str], origin: frozenset[str], countries: tuple[Count
     return by_region and any(c.code in tags and c.includes & origin for c in countries)
 
 
+def serves_origin(sections: list[Passage], origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool | None:
+    """Whether a country page has a section for the doctor's country or its region; None for any other page."""
+    countries = load_countries() if countries is None else countries
+    if not origin or not sections or sections[0].chunk.topic != COUNTRY_TOPIC:
+        return None  # a general page (the exam, students) may name countries in a section: it is still everyone's
+    tags = [section_countries(p, countries) for p in sections]
+    if not any(tags):
+        return None
+    return any(_serves(t, origin, countries, by_region=True) for t in tags)
+
+
 def other_country_factors(
     sections: list[Passage], origin: frozenset[str], countries: tuple[Country, ...] | None = None
 ) -> dict[str, float]:
@@ -106,7 +118,7 @@ def other_country_factors(
     section for the doctor's country is left as retrieval ranked it.
     """
     countries = load_countries() if countries is None else countries
-    if not origin or not countries or len(sections) < 2:
+    if not origin or not countries or len(sections) < 2 or sections[0].chunk.topic != COUNTRY_TOPIC:
         return {}
     tags = {p.chunk.chunk_id: section_countries(p, countries) for p in sections}
     for by_region in (False, True):
