@@ -139,6 +139,7 @@ class Assistant:
         self.synonyms = synonyms  # None: the shipped knowledge/synonyms.yaml
         self.triage_model = triage_model  # None: triage by rules alone
         self._fixed_vectors: dict[tuple[str, str], list[float]] = {}  # see _guidance_vector
+        self._matched_memo: dict[tuple[str, str], list[tuple[str, bool]]] = {}  # see _matched
         by = index.embedder.name if fixed_vectors else ""
         self._preloaded = {(by, text): [float(x) for x in vector] for text, vector in (fixed_vectors or {}).items()}
 
@@ -370,7 +371,7 @@ class Assistant:
         question, so its question sentence is not embedded a second time.
         """
         memo = {} if memo is None else memo
-        matched = matched_terms(query, query_lang or lang, self.synonyms)
+        matched = self._matched(query, query_lang or lang)
         extra = " ".join(dict.fromkeys(words for words, _ in matched))  # searched by keyword
         about = list(dict.fromkeys(words for words, meaning in matched if meaning))  # and blended into the meaning
         focused = focus(text)
@@ -404,6 +405,16 @@ class Assistant:
         if bare:
             return _weighted_mean([memo[b] for b in bare], [len(b) for b in bare])
         return self._embed([focused], memo)[0]
+
+    def _matched(self, text: str, lang: str) -> list[tuple[str, bool]]:
+        """The synonyms a text names, read once: retrieval adds their words, the answer reads the doctor's country in them."""
+        key = (text, lang)
+        found = self._matched_memo.get(key)
+        if found is None:
+            if len(self._matched_memo) >= 256:
+                self._matched_memo.clear()
+            found = self._matched_memo[key] = matched_terms(text, lang, self.synonyms)
+        return found
 
     @staticmethod
     def _known_parts(text: str, memo: dict[str, list[float]]) -> list[str]:
@@ -562,7 +573,7 @@ class Assistant:
         query = self._query(msg)
         content, sources = compose(
             retrieval, msg.lang, question=query, parts=self._parts(msg) or None, asked=asked, hint=hint,
-            origin=message_countries(query, guidance_terms(query, self._query_lang(msg), self.synonyms)),
+            origin=message_countries(query, " ".join(words for words, _ in self._matched(query, self._query_lang(msg)))),
         )
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER, None, self._lowered_floor_note(msg, retrieval)),
