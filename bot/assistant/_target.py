@@ -21,8 +21,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from ._text import fold
+
+# The longer lists of other countries' places, bodies, exams and visas (see the file's header).
+PLACES_FILE = Path(__file__).resolve().parent / "foreign_places.yaml"
+
+
+def _alternation(names: list[str]) -> str:
+    """A regex alternation of accent-folded names, longest first; a space or a hyphen inside a
+    name matches either ("terre-neuve", "terre neuve")."""
+    cleaned = sorted({fold(str(n)).strip() for n in names if str(n).strip()}, key=lambda n: (-len(n), n))
+    return "|".join(re.sub(r"(?:\\ |\\-)", "[- ]", re.escape(n)) for n in cleaned)
+
+
+def _load_places(path: Path = PLACES_FILE) -> tuple[str, str]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    places = [n for group in (raw.get("places") or {}).values() for n in (group or [])]
+    return _alternation(places), _alternation(list(raw.get("systems") or []))
+
+
+_MORE_PLACES, _MORE_SYSTEMS = _load_places()
 
 # Places other than Israel doctors ask about, in English, French and Spanish (accent-folded).
 # Demonyms ("French", "argentino") are deliberately absent: "my French diploma" names an origin.
@@ -44,6 +66,7 @@ _FOREIGN_PLACES = (
     r"|morocco|maroc|marruecos|tunisia|tunisie|tunez|turkey|turquie|turquia|greece|grece|grecia|cyprus|chypre|chipre"
     r"|montreal|toronto|vancouver|ottawa|berlin|munich|madrid|barcelona|barcelone|valencia|paris|lyon|marseille|bruxelles|brussels|bruselas"
     r"|buenos aires|santiago|montevideo|sao paulo|rome|roma|lisbon|lisbonne|lisboa|amsterdam"
+    rf"|{_MORE_PLACES}"
 )
 # Another system's own licensing words: they name no place, but a question built on them is not
 # about Israel by default (the model decides, with the other words).
@@ -65,6 +88,7 @@ _FOREIGN_SYSTEMS = (
     r"nhs|gmc|plab|ecfmg|mccqe|lmcc|mcc|cmq|amc|ahpra|eunacom|mebeko|approbation|fachsprachprufung|kenntnisprufung"
     r"|revalida|mir|evc|padhue|dha|haad|big registration|skilled worker|green card|h-?1b|j-?1|eb-?2|express entry"
     r"|college des medecins|colegio de medicos"
+    rf"|{_MORE_SYSTEMS}"
 )
 _ISRAEL = r"israel|israeli|israelien|israelienne|israeliens|israeliennes|israelies|israelis|eretz|tel aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva"
 _ISRAELI_CITY = re.compile(r"^(?:tel aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva)$")
@@ -85,12 +109,16 @@ _TARGET_CUES = (
     r"practi[cs]e|work|job|jobs|move|moving|relocate|relocating|emigrate|emigrating|immigrate|immigrating"
     r"|settle|settling|go|going|get|obtain|return|back|licensing|licensure|registered|register|registration"
     r"|recogni[sz]ed|recogni[sz]es?|accepted|accepts?|valid|transfer|equivalence|visa|apply|applying"
+    # a post offered or looked for there: "two offers in Boston", "un puesto en Madrid"
+    r"|offer|offers|offered|enter|entering"
     # French
     r"|exercer|travailler|m'installer|s'installer|installer|installation|partir|aller|emigrer|immigrer|demenager|rentrer|retourner"
     r"|inscription|inscrire|reconnu|reconnue|reconnus|reconnait|reconnaissance|reconnaitre|valable|valide|equivalence|homologuer|poste|bosser|pratiquer|embauche|obtenir"
+    r"|obtiens|obtient|obtenons|part|pars|partons|offre|offres|entrer|faire|rentre|rentrons|retourne|retournons|returning"
     # Spanish
     r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
     r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
+    r"|puesto|puestos|plaza|plazas|oferta|ofertas|ofrecieron|entrar|hacer|vamos"
     # whether something of the doctor's is of use there: "¿me sirve en Israel?", "¿sirve en Chipre?"
     r"|sirve|sirven|servira|serviria"
     r"|reconoce|reconocen|reconozca|reconozcan|reconocido|reconocida|reconocimiento|valido|valida|colegiarme|colegiatura|sacar|obtener|conseguir"
@@ -115,22 +143,43 @@ _ORIGIN_JUST_BEFORE = re.compile(r"^(?:de|d|du|des|del|from|desde)$")
 # A body "of" a country is that country's, not an origin: "Colegio Médico del Perú".
 _INSTITUTION = re.compile(
     r"^(?:ordre|colegio|college|ministerio|ministere|ministry|consejo|conseil|board|council|medecins|medicos|medico|salud|sante"
-    r"|health|universidad|universite|university|gobierno|government|gouvernement|embassy|ambassade|embajada|consulado|consulat)$"
+    r"|health|universidad|universite|university|gobierno|government|gouvernement|embassy|ambassade|embajada|consulado|consulat"
+    r"|provincia|province|state|estado|etat|region|ciudad|city|ville|comunidad)$"
 )
 # Words skipped between a cue and its place: "practise MEDICINE in", "trained AS A DOCTOR in",
 # "revalidar MI TÍTULO DE MÉDICO en".
 _NEUTRAL = re.compile(
     r"^(?:my|mon|ma|mes|mi|mis|his|her|son|sa|su|sus|our|notre|nuestro|nuestra|as|comme|como|medicine|medecine|medicina"
-    r"|doctor|physician|specialist|gp|surgeon|dentist|nurse|medical|medicale|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
-    r"|here|then|later|already|deja|ya|also|aussi|diplome|diplomes|licensed|registered|tambien|and|et|y|e|or|ou|o|now|maintenant|ahora|back|again|directly|finally|finalement|finalmente"
+    r"|doctor|physician|specialist|gp|surgeon|dentist|nurse|medical|medicale|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|internat|internado|internship|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
+    r"|permis|permit|permiso|licencia|here|then|later|already|deja|ya|also|aussi|diplome|diplomes|licensed|registered|tambien|and|et|y|e|or|ou|o|now|maintenant|ahora|back|again|directly|finally|finalement|finalmente"
     r"|want|wants|would|like|need|plan|planning|hope|voudrais|voudrait|veux|veut|souhaite|compte|quiero|quiere|queremos|quisiera|pienso|planeo"
     r"|to|de|d|l|m|s|j|qu|a|an|un|une|una|el|la|le|les|los|las|the|in|en|au|aux|dans|para|pour|for|vers|hacia|al|i|je|yo|we|nous|on|il|elle|he|she"
-    r"|get|obtain|obtenir|obtener|be|etre|ser|estar|can|could|faire|hacer|make|pouvoir|puedo|peux|puis|how|comment|como|do|does)$"
+    r"|get|obtain|obtenir|obtener|be|etre|ser|estar|can|could|make|pouvoir|puedo|peux|puis|how|comment|como|do|does"
+    # who grants it: "recognised by the…", "reconnu par le…"
+    r"|by|par|por|with|avec|con|aupres"
+    # a time span planned there: "work a few months a year in Greece", "trabajar unos meses al año en Grecia"
+    r"|few|couple|some|months|weeks|year|quelques|mois|semaines|unos|unas|algunos|meses|semanas|ano|per|par"
+    # a place's kind: "la provincia de Buenos Aires", "the state of Ohio"
+    r"|provincia|province|state|estado|etat|region|ciudad|city|ville|comunidad|of|du|des|del)$"
 )
 # How places are introduced: in, to, for; en, au, aux, à; en, a, para.
 _PREPOSITIONS = r"in|to|into|for|within|en|au|aux|a|dans|vers|pour|para|hacia|al|the|le|la|les|l|el|los"
 
 _PLACE = re.compile(rf"(?<![\w-])(?:(?P<israel>{_ISRAEL})|(?P<foreign>{_FOREIGN_PLACES}))(?![\w-])")
+_SYSTEM_ONLY = re.compile(rf"(?<![\w-])(?:{_FOREIGN_SYSTEMS})(?![\w-])")
+# Words before another system's exam, register or visa that make it the doctor's aim.
+_SYSTEM_CUES = re.compile(
+    r"^(?:get|getting|obtain|obtaining|pass|passing|sit|sitting|take|taking|apply|applying|register|registration|registered"
+    r"|avoir|obtenir|obtiens|passer|inscrire|inscription|reconnu|reconnue|demander"
+    r"|sacar|obtener|conseguir|presentarme|presentar|presentarse|aprobar|rendir|dar|tramitar|pedir)$"
+)
+# "the ministry", unqualified, is Israel's to the doctors writing to the bot ("do I get my ECFMG
+# certificate apostilled for the ministry?"), and so is an exemption from the exam ("dois-je passer
+# le USMLE pour être exempté ?")
+_THE_MINISTRY = re.compile(
+    r"\b(?:ministry|ministere|ministerio|misrad|exempt|exempted|exemption|exempte|exemptee|exemptes|exempter|dispense|dispensee"
+    r"|exento|exenta|exentos|exencion|eximido|eximida)\b"
+)
 _US = re.compile(r"(?<![\w.])U\.?S\.?A?\.?(?!\w)")  # "US residency", "the U.S.": case tells it from "us"
 _SYSTEM = re.compile(rf"(?<![\w-])(?:{_FOREIGN_SYSTEMS}|{_FOREIGN_ADJECTIVES})(?![\w-])")
 _TOKEN = re.compile(r"[a-z]+")  # "d'exercer" is "d" and "exercer"
@@ -171,6 +220,11 @@ _SPECIALIST = re.compile(r"^[a-z]+(?:logo|loga|logos|logue|logues|logist|logists
 # present fact otherwise ("I studied in Madrid and work in Valencia").
 _PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo)$")
 _PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|como|donde|conseguir|buscar|encontrar|find|finding)$")
+_OF = re.compile(r"^(?:de|d|du|des|del|of|the|l|la|le|el|los|les)$")
+# "practising" is where the doctor works now ("practising in Lyon"), but "a practising licence in
+# Qatar" is a licence wanted there.
+_PRACTISING = re.compile(r"^(?:practi[cs]ing)$")
+_LICENCE = re.compile(r"^(?:licen[cs]es?|certificates?|permits?|registration)$")
 _SUBJECT = re.compile(r"^(?:i|we|they|he|she|and|also|still|currently|now)$")
 
 
@@ -180,12 +234,23 @@ def _role(before: list[str]) -> tuple[str, str]:
     The nearest cue word wins, looking back over at most ``_WINDOW`` words and skipping only
     neutral ones: an unrelated content word in between ends the search."""
     last = [w for w in before[-3:] if w not in ("the", "l", "la", "le", "el", "los", "les")]
-    if last and _ORIGIN_JUST_BEFORE.match(last[-1]) and not (len(last) > 1 and _INSTITUTION.match(last[-2])):
-        # "from the UK", "diplômé de Roumanie"; not "le Collège des médecins du Québec"
-        return "origin", last[-1]
+    if last and _ORIGIN_JUST_BEFORE.match(last[-1]):
+        if not (len(last) > 1 and _INSTITUTION.match(last[-2])):
+            # "from the UK", "diplômé de Roumanie"; not "le Collège des médecins du Québec"
+            return "origin", last[-1]
+        # a body or a province "of" the place takes the place's role from the words before it:
+        # "reconnu par le Collège des médecins du Québec", "la matrícula en la provincia de Buenos Aires"
+        end = len(before)
+        while end > 0 and len(before) - end < _WINDOW and (
+            _INSTITUTION.match(before[end - 1]) or _OF.match(before[end - 1])
+        ):
+            end -= 1
+        before = before[:end]
     window = before[-_WINDOW:]
     for k in range(len(window) - 1, -1, -1):
         word = window[k]
+        if _PRACTISING.match(word) and k + 1 < len(window) and _LICENCE.match(window[k + 1]):
+            return "target", f"{word} {window[k + 1]}"  # "a practising licence in Qatar": a licence wanted there
         if _PLAIN_VERBS.match(word):
             at = len(before) - len(window) + k  # the cue's place in all the words before
             # a plan after "to", "can I", "cómo": "want to practise in Germany"; a fact or a
@@ -215,7 +280,16 @@ def question_target(text: str) -> Target:
     Israel's institutions named by adjective ("the Israeli exam": a foreign target beats it, as in "my
     Israeli licence, is it valid in Cyprus?") > Israel merely named > nothing."""
     folded = fold(text)
-    program = _PROGRAM_TERMS.search(folded)
+    # Israel named only as a later plan ("before we eventually move to Israel", "avant l'alya",
+    # "y después hacer aliá") is the context, not the target: another place with a cue word wins
+    israel_later = ""
+    program = None
+    for term in _PROGRAM_TERMS.finditer(folded):
+        if _later(folded, term.start()):
+            israel_later = israel_later or term.group(0)
+        else:
+            program = term
+            break
     israel_target = program.group(0) if program else ""  # a cue word, Israel acting, or the program's terms
     israel_in = ""  # "in Israel" with no cue word: weaker than another place with one
     israel_side = ""  # "the Israeli exam"
@@ -233,6 +307,9 @@ def question_target(text: str) -> Target:
             if who is not None and who.start() <= match.start() <= who.end():
                 continue  # "I'm Israeli": who the doctor is
             if role == "origin":
+                continue
+            if _later(folded, match.start()):
+                israel_later = israel_later or (f"{cue} … {place}" if cue else place)
                 continue
             israel_named = israel_named or place
             after = _TOKEN.findall(folded[match.end():match.end() + 40])[:2]
@@ -252,6 +329,15 @@ def question_target(text: str) -> Target:
             foreign_target = foreign_target or f"{cue} … {place}"
         elif role != "origin":
             foreign_named = True
+    israel_hinted = israel_target or israel_in or israel_side or israel_named or israel_later or _THE_MINISTRY.search(folded)
+    if not foreign_target and not israel_hinted:
+        # Israel is not named at all: another system's exam, register or visa reached by a cue word
+        # is where the doctor wants to go ("pass PLAB 2", "avoir la carte verte", "presentarme al MIR")
+        for match in _SYSTEM_ONLY.finditer(folded):
+            role, cue = _system_role(_TOKEN.findall(folded[max(0, match.start() - 60):match.start()]))
+            if role == "target":
+                foreign_target = f"{cue} … {match.group(0)}"
+                break
     if israel_target:
         beside = foreign_target if program is not None and israel_target == program.group(0) else ""
         return Target("israel", israel_target, foreign_named, beside)
@@ -259,13 +345,40 @@ def question_target(text: str) -> Target:
         return Target("foreign", foreign_target, True)
     if israel_in:
         return Target("israel", israel_in, foreign_named)
-    if israel_side or israel_named:
-        return Target("israel-named", israel_side or israel_named, foreign_named)
+    if israel_side or israel_named or israel_later:
+        return Target("israel-named", israel_side or israel_named or israel_later, foreign_named)
     return Target("none", "", foreign_named)
+
+
+def _system_role(before: list[str]) -> tuple[str, str]:
+    """"target" when the nearest word before another system's name, skipping neutral ones, is a cue."""
+    for word in reversed(before[-_WINDOW:]):
+        if _SYSTEM_CUES.match(word):
+            return "target", word
+        if not _NEUTRAL.match(word):
+            return "unknown", ""
+    return "unknown", ""
+
+
+# Words that make what follows a later plan, after a stay elsewhere ("before", "avant", "antes de",
+# "eventually"), or one option among others ("on hésite entre l'alya et le Québec"), not the
+# question's target. "Then" / "luego" are left out: "study in Romania and then practise in Israel"
+# tells the doctor's whole plan, and the question is usually about its last step.
+_LATER_WORDS = re.compile(
+    r"^(?:before|prior|until|till|eventually|avant|jusqu|eventuellement"
+    r"|antes|hasta|eventualmente|between|entre|hesitating|hesite|hesitons|dudamos|dudando)$"
+)
+_LATER_REACH = 4  # words looked at before Israel or the program's term
+
+
+def _later(folded: str, start: int) -> bool:
+    """Israel (or the program's term) at ``start`` is named as a later plan."""
+    before = _TOKEN.findall(folded[max(0, start - 50):start])[-_LATER_REACH:]
+    return any(_LATER_WORDS.match(w) for w in before)
 
 
 # Every pattern the target reading runs, for triage's linearity test.
 PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
-    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
+    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _THE_MINISTRY, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
 )

@@ -424,12 +424,33 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     # no place at all, or only an origin: nothing for another country
     ("¿cómo hago para que me reconozcan la especialidad de cardiología?", "none"),
     ("I trained in Romania and worked 10 years in Italy, how long does the licence take?", "none"),
+    # places from the longer list (bot/assistant/foreign_places.yaml), and bodies "of" a place
+    ("Je suis pneumologue à Rennes et on m'a proposé un poste à Winnipeg, comment ça marche ?", "foreign"),
+    ("¿Cuánto tarda la matrícula en la provincia de Mendoza para un médico formado en Cuba?", "foreign"),
+    ("Comment être reconnue par le Collège des médecins du Québec quand on est diplômée de Lille ?", "foreign"),
+    ("What does a practising licence in Oman require for a GP trained in Egypt?", "foreign"),
+    # Israel as a later plan, or one option, is not the target when another place has a cue word
+    ("We'll do three years in Ohio first: how do I get registered in Ohio before we eventually move to Israel?", "foreign"),
+    ("On hésite entre l'alya et la Suisse : comment exercer en Suisse avec un diplôme belge ?", "foreign"),
+    ("Mi hija quiere estudiar en Hungría y luego ejercer en Israel, ¿qué tiene que revisar?", "israel"),
+    # another system's exam or visa as the aim, when Israel is not named at all
+    ("c'est quoi les démarches pour avoir la carte verte quand on est médecin ?", "foreign"),
+    ("Quiero presentarme al ENARM el año que viene, ¿cuántas plazas hay?", "foreign"),
 ])
 def test_the_target_of_a_question_is_where_the_doctor_wants_to_practise(text: str, place: str) -> None:
     target = question_target(text)
     assert target.place == place, target
     if place == "none":
         assert not target.foreign_named  # an origin alone is not another country's question
+
+
+@pytest.mark.parametrize("text", [
+    "Do I need to get my ECFMG certificate apostilled for the ministry?",  # the ministry is Israel's
+    "Diplômée de Lyon, dois-je passer le USMLE pour être exemptée de l'examen ?",  # the exemption is Israel's
+    "¿Sacar el MIR de España me sirve en Israel?",  # Israel named: the system word is no target
+])
+def test_another_system_named_beside_israel_is_not_the_target(text: str) -> None:
+    assert question_target(text).place != "foreign"
 
 
 @pytest.mark.parametrize("text", [
