@@ -94,7 +94,7 @@ _ISRAEL = r"israel|israeli|israelien|israelienne|israeliens|israeliennes|israeli
 _ISRAELI_CITY = re.compile(r"^(?:tel aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva)$")
 # The program's own terms: a question using them is about Israel, whatever else it names.
 _PROGRAM_TERMS = re.compile(
-    r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole hadash|ole jadash|green track|maslul yarok|via verde|imap|medex|tkuma|sal klita"
+    r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole|oles|ole hadash|ole jadash|green track|maslul yarok|via verde|imap|medex|tkuma|sal klita"
     r"|teudat zehut|toshav|toshavim|conseil scientifique|scientific council|consejo cientifico|kupat|kupot|sderot|negev|neguev"
     r"|galilee|galilea|galil|misrad|histaklut|stage a|stage b|hebrew|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?|nis"
     # the list of countries whose graduates skip Israel's licensing exam: "is Switzerland on the
@@ -110,7 +110,7 @@ _TARGET_CUES = (
     r"|settle|settling|go|going|get|obtain|return|back|licensing|licensure|registered|register|registration"
     r"|recogni[sz]ed|recogni[sz]es?|accepted|accepts?|valid|transfer|equivalence|visa|apply|applying"
     # a post offered or looked for there: "two offers in Boston", "un puesto en Madrid"
-    r"|offer|offers|offered|enter|entering"
+    r"|offer|offers|offered|vacancy|vacancies|opening|enter|entering"
     # French
     r"|exercer|travailler|m'installer|s'installer|installer|installation|partir|aller|emigrer|immigrer|demenager|rentrer|retourner"
     r"|inscription|inscrire|reconnu|reconnue|reconnus|reconnait|reconnaissance|reconnaitre|valable|valide|equivalence|homologuer|poste|bosser|pratiquer|embauche|obtenir"
@@ -118,7 +118,8 @@ _TARGET_CUES = (
     # Spanish
     r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
     r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
-    r"|puesto|puestos|plaza|plazas|oferta|ofertas|ofrecieron|entrar|hacer|vamos"
+    r"|puesto|puestos|plaza|plazas|oferta|ofertas|ofrecieron|vacante|vacantes|entrar|hacer|vamos|vuelvo|regreso"
+    r"|validar|validacion|convalida|homologa|revalida"
     # whether something of the doctor's is of use there: "¿me sirve en Israel?", "¿sirve en Chipre?"
     r"|sirve|sirven|servira|serviria"
     r"|reconoce|reconocen|reconozca|reconozcan|reconocido|reconocida|reconocimiento|valido|valida|colegiarme|colegiatura|sacar|obtener|conseguir"
@@ -150,7 +151,7 @@ _INSTITUTION = re.compile(
 # "revalidar MI TÍTULO DE MÉDICO en".
 _NEUTRAL = re.compile(
     r"^(?:my|mon|ma|mes|mi|mis|his|her|son|sa|su|sus|our|notre|nuestro|nuestra|as|comme|como|medicine|medecine|medicina"
-    r"|doctor|physician|specialist|gp|surgeon|dentist|nurse|medical|medicale|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|internat|internado|internship|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
+    r"|doctor|physician|specialist|gp|surgeon|dentist|nurse|medical|medicale|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|internat|internado|internship|locum|locums|remplacement|remplacements|suplencia|suplencias|clinic|clinique|clinica|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
     r"|permis|permit|permiso|licencia|here|then|later|already|deja|ya|also|aussi|diplome|diplomes|licensed|registered|tambien|and|et|y|e|or|ou|o|now|maintenant|ahora|back|again|directly|finally|finalement|finalmente"
     r"|want|wants|would|like|need|plan|planning|hope|voudrais|voudrait|veux|veut|souhaite|compte|quiero|quiere|queremos|quisiera|pienso|planeo"
     r"|to|de|d|l|m|s|j|qu|a|an|un|une|una|el|la|le|les|los|las|the|in|en|au|aux|dans|para|pour|for|vers|hacia|al|i|je|yo|we|nous|on|il|elle|he|she"
@@ -173,12 +174,14 @@ _SYSTEM_CUES = re.compile(
     r"|avoir|obtenir|obtiens|passer|inscrire|inscription|reconnu|reconnue|demander"
     r"|sacar|obtener|conseguir|presentarme|presentar|presentarse|aprobar|rendir|dar|tramitar|pedir)$"
 )
-# "the ministry", unqualified, is Israel's to the doctors writing to the bot ("do I get my ECFMG
-# certificate apostilled for the ministry?"), and so is an exemption from the exam ("dois-je passer
-# le USMLE pour être exempté ?")
-_THE_MINISTRY = re.compile(
+# Israel unnamed but meant, to the doctors writing to the bot: "the ministry" ("do I get my ECFMG
+# certificate apostilled for the ministry?"), an exemption from the exam ("dois-je passer le USMLE
+# pour être exempté ?"), "the licence" unqualified, the file's documents (good standing,
+# translations), "over there" seen from abroad.
+_ISRAEL_HINTS = re.compile(
     r"\b(?:ministry|ministere|ministerio|misrad|exempt|exempted|exemption|exempte|exemptee|exemptes|exempter|dispense|dispensee"
-    r"|exento|exenta|exentos|exencion|eximido|eximida)\b"
+    r"|exento|exenta|exentos|exencion|eximido|eximida|the licen[cs]e|la licence|la licencia|good standing|bonne conduite|buena conducta"
+    r"|translated|traduit|traduite|traduire|traducido|traducida|traducir|internship|over there|alli|alla|la-bas|la bas)\b"
 )
 _US = re.compile(r"(?<![\w.])U\.?S\.?A?\.?(?!\w)")  # "US residency", "the U.S.": case tells it from "us"
 _SYSTEM = re.compile(rf"(?<![\w-])(?:{_FOREIGN_SYSTEMS}|{_FOREIGN_ADJECTIVES})(?![\w-])")
@@ -219,7 +222,7 @@ _SPECIALIST = re.compile(r"^[a-z]+(?:logo|loga|logos|logue|logues|logist|logists
 # English verbs that are a plan after "to", "can", "would" ("want to practise in Germany") and a
 # present fact otherwise ("I studied in Madrid and work in Valencia").
 _PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo)$")
-_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|como|donde|conseguir|buscar|encontrar|find|finding)$")
+_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|como|donde|conseguir|consiguio|consegui|buscar|encontrar|find|finding)$")
 _OF = re.compile(r"^(?:de|d|du|des|del|of|the|l|la|le|el|los|les)$")
 # "practising" is where the doctor works now ("practising in Lyon"), but "a practising licence in
 # Qatar" is a licence wanted there.
@@ -292,6 +295,7 @@ def question_target(text: str) -> Target:
             break
     israel_target = program.group(0) if program else ""  # a cue word, Israel acting, or the program's terms
     israel_in = ""  # "in Israel" with no cue word: weaker than another place with one
+    israel_by_cue = False  # Israel is the place by a cue word or by acting, not only by the program's terms
     israel_side = ""  # "the Israeli exam"
     israel_named = ""
     foreign_target = ""
@@ -320,8 +324,10 @@ def question_target(text: str) -> Target:
                     israel_side = israel_side or place
             elif role == "target":
                 israel_target = israel_target or f"{cue} … {place}"
+                israel_by_cue = True
             elif any(_ISRAEL_ACTS.match(w) for w in after[:2]):
                 israel_target = israel_target or f"{place} {' '.join(after[:2])}"
+                israel_by_cue = True
             elif before and _CUE_PREPOSITION.match(before[-1]) and not _ISRAELI_CITY.match(place):
                 israel_in = israel_in or f"{before[-1]} {place}"
         elif role == "target":
@@ -329,17 +335,21 @@ def question_target(text: str) -> Target:
             foreign_target = foreign_target or f"{cue} … {place}"
         elif role != "origin":
             foreign_named = True
-    israel_hinted = israel_target or israel_in or israel_side or israel_named or israel_later or _THE_MINISTRY.search(folded)
+    israel_hinted = israel_target or israel_in or israel_side or israel_named or israel_later or _ISRAEL_HINTS.search(folded)
     if not foreign_target and not israel_hinted:
-        # Israel is not named at all: another system's exam, register or visa reached by a cue word
-        # is where the doctor wants to go ("pass PLAB 2", "avoir la carte verte", "presentarme al MIR")
-        for match in _SYSTEM_ONLY.finditer(folded):
-            role, cue = _system_role(_TOKEN.findall(folded[max(0, match.start() - 60):match.start()]))
-            if role == "target":
-                foreign_target = f"{cue} … {match.group(0)}"
-                break
+        # Israel is neither named nor hinted at: another system's exam, register or visa is what the
+        # question is about ("pass PLAB 2", "avoir la carte verte", "how much does the NAC OSCE
+        # cost?"), unless the doctor holds it ("my MRCGP", "hice el MIR", "I'm ECFMG certified")
+        systems = [
+            (match.group(0), *_system_role(_TOKEN.findall(folded[max(0, match.start() - 60):match.start()].replace("i'm", "im"))))
+            for match in _SYSTEM_ONLY.finditer(folded)
+        ]
+        if systems and all(role != "origin" for _, role, _ in systems):
+            name, _, cue = next(((n, r, c) for n, r, c in systems if r == "target"), systems[0])
+            foreign_target = f"{cue} … {name}" if cue else f"{name} (Israel not named)"
     if israel_target:
-        beside = foreign_target if program is not None and israel_target == program.group(0) else ""
+        # "en poste à Genève … exercer en Israël après notre alya": Israel's own cue word outweighs the other place's
+        beside = foreign_target if program is not None and israel_target == program.group(0) and not israel_by_cue else ""
         return Target("israel", israel_target, foreign_named, beside)
     if foreign_target:
         return Target("foreign", foreign_target, True)
@@ -351,13 +361,21 @@ def question_target(text: str) -> Target:
 
 
 def _system_role(before: list[str]) -> tuple[str, str]:
-    """"target" when the nearest word before another system's name, skipping neutral ones, is a cue."""
+    """"target" when the nearest word before another system's name, skipping neutral ones, is a
+    cue ("pass", "obtenir", "presentarme al"); "origin" when it is the doctor's own ("my", "hice",
+    "with", "I'm")."""
     for word in reversed(before[-_WINDOW:]):
         if _SYSTEM_CUES.match(word):
             return "target", word
+        if _HELD.match(word) or _CUE_ORIGIN.match(word):
+            return "origin", word
         if not _NEUTRAL.match(word):
             return "unknown", ""
     return "unknown", ""
+
+
+# The doctor's own exam, register or body: "my MRCGP", "avec mon inscription au CMQ", "con el EUNACOM".
+_HELD = re.compile(r"^(?:my|mon|ma|mes|mi|mis|our|notre|nos|nuestro|nuestra|with|avec|con|passed|aprobe|aprobado|reussi|certified)$")
 
 
 # Words that make what follows a later plan, after a stay elsewhere ("before", "avant", "antes de",
@@ -380,5 +398,5 @@ def _later(folded: str, start: int) -> bool:
 # Every pattern the target reading runs, for triage's linearity test.
 PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
-    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _THE_MINISTRY, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
+    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
 )
