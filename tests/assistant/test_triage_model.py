@@ -521,3 +521,16 @@ def test_the_floor_moves_with_the_models_confidence_and_only_for_clinical_or_unr
     # another country's reading is the question's target's to settle, not the floor's
     assert floor_shift({"other_country": 0.55, "answer": 0.45}) == (0.0, "")
     assert floor_shift({}) == (0.0, "")
+
+
+def test_the_foreign_places_file_names_no_israeli_place_and_reads_each_entry_as_a_place() -> None:
+    from bot.assistant import _target
+
+    raw = yaml.safe_load(_target.PLACES_FILE.read_text(encoding="utf-8"))
+    places = [p for group in raw["places"].values() for p in group]
+    for name in places + raw["systems"]:
+        folded = _target.fold(name)
+        assert folded == name, f"{name!r} is written accent-folded and lower-case"
+        assert not re.search(rf"\b(?:{_target._ISRAEL})\b", folded) and not _target._PROGRAM_TERMS.search(folded), name
+    for name in places:
+        assert question_target(f"I want to practise in {name.title()}").place == "foreign", name
