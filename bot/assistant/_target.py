@@ -166,6 +166,13 @@ _NEUTRAL = re.compile(
 # How places are introduced: in, to, for; en, au, aux, à; en, a, para.
 _PREPOSITIONS = r"in|to|into|for|within|en|au|aux|a|dans|vers|pour|para|hacia|al|the|le|la|les|l|el|los"
 
+# Leaving Israel for another place: "we're leaving Israel for Melbourne", "on quitte Israël pour
+# Montréal", "dejamos Israel para irnos a Madrid" (not "left", a past move: "we left Israel for
+# Paris ten years ago").
+_LEAVING = re.compile(
+    rf"\b(?:leave|leaving|quitter|quitte|quittons|dejar|dejo|dejamos|salir|salgo|salimos) (?:{_ISRAEL}) "
+    rf"(?:for|pour|para|to|vers|hacia)(?: irnos a| irme a| the| le| la| l'| el)? (?P<place>{_FOREIGN_PLACES})(?![\w-])"
+)
 _PLACE = re.compile(rf"(?<![\w-])(?:(?P<israel>{_ISRAEL})|(?P<foreign>{_FOREIGN_PLACES}))(?![\w-])")
 _SYSTEM_ONLY = re.compile(rf"(?<![\w-])(?:{_FOREIGN_SYSTEMS})(?![\w-])")
 # Words before another system's exam, register or visa that make it the doctor's aim.
@@ -336,6 +343,9 @@ def question_target(text: str) -> Target:
         elif role != "origin":
             foreign_named = True
     israel_hinted = israel_target or israel_in or israel_side or israel_named or israel_later or _ISRAEL_HINTS.search(folded)
+    leaving = _LEAVING.search(folded)
+    if leaving is not None and not foreign_target:
+        foreign_target = f"{folded[leaving.start():leaving.start('place')].split()[0]} … {leaving.group('place')}"
     if not foreign_target and not israel_hinted:
         # Israel is neither named nor hinted at: another system's exam, register or visa is what the
         # question is about ("pass PLAB 2", "avoir la carte verte", "how much does the NAC OSCE
@@ -398,5 +408,5 @@ def _later(folded: str, start: int) -> bool:
 # Every pattern the target reading runs, for triage's linearity test.
 PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
-    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
+    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
 )

@@ -436,6 +436,8 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     # another system's exam or visa as the aim, when Israel is not named at all
     ("c'est quoi les démarches pour avoir la carte verte quand on est médecin ?", "foreign"),
     ("Quiero presentarme al ENARM el año que viene, ¿cuántas plazas hay?", "foreign"),
+    # leaving Israel for another place
+    ("On quitte Israël pour Lausanne en septembre, quelles démarches pour mon autorisation ?", "foreign"),
 ])
 def test_the_target_of_a_question_is_where_the_doctor_wants_to_practise(text: str, place: str) -> None:
     target = question_target(text)
