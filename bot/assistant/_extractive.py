@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
-from ._origin import other_country_factors, serves_origin
+from ._origin import names_origin, other_country_factors, serves_origin
 from ._retrieval import Passage, Retrieval
 from ._terms import terms
 from ._text import fold
@@ -519,9 +519,10 @@ ORIGIN_PAGE_CLOSE = 0.8  # how close a page for the doctor's country must rank t
 def _page_for_origin(retrieval: Retrieval, origin: frozenset[str]) -> Retrieval:
     """The page for the doctor's country first, when retrieval ranked another country's page above it.
 
-    "Me recibí en Madrid, ¿mi título español me exime del examen?" is worded like the Latin-American
-    doctors' page, but the section for Spanish and other EU diplomas is on the European page, ranked
-    a little lower. Only a page written for other countries gives way, and only to a close one.
+    "I trained in Rome: do I have to sit the exam?" may be worded like another country's page; the
+    section for Italian and other EU diplomas is on the European page, ranked a little lower. Only a
+    page written for other countries that never names the doctor's country gives way, and only to a
+    close one.
     """
     if not origin or len(retrieval.passages) < 2:
         return retrieval
@@ -530,8 +531,8 @@ def _page_for_origin(retrieval: Retrieval, origin: frozenset[str]) -> Retrieval:
     def sections(doc_id: str) -> list[Passage]:
         return [p for p in retrieval.passages if p.chunk.doc_id == doc_id and p.chunk.section]
 
-    if serves_origin(sections(top.chunk.doc_id), origin) is not False:
-        return retrieval
+    if serves_origin(sections(top.chunk.doc_id), origin) is not False or names_origin(sections(top.chunk.doc_id), origin):
+        return retrieval  # a page for everyone, for the doctor's country, or one that speaks of it
     for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if d != top.chunk.doc_id]:
         own = sections(doc_id)
         if own and serves_origin(own, origin) and max(p.fused for p in own) >= ORIGIN_PAGE_CLOSE * top.fused:

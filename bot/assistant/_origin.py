@@ -108,6 +108,17 @@ def serves_origin(sections: list[Passage], origin: frozenset[str], countries: tu
     return any(_serves(t, origin, countries, by_region=True) for t in tags)
 
 
+def names_origin(sections: list[Passage], origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool:
+    """Whether a page's text names one of the doctor's countries anywhere, headings or body.
+
+    The Latin-American page's opening says it is for "Argentina, Uruguay, Mexico or another
+    Spanish-speaking country" and that Spain is on neither list: it answers a doctor from Madrid too.
+    """
+    countries = load_countries() if countries is None else countries
+    folded = fold(" \n ".join(p.chunk.text for p in sections))
+    return any(c.code in origin and _found(_words(c.names), folded) for c in countries)
+
+
 def other_country_factors(
     sections: list[Passage], origin: frozenset[str], countries: tuple[Country, ...] | None = None
 ) -> dict[str, float]:

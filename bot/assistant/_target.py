@@ -38,13 +38,15 @@ def _alternation(names: list[str]) -> str:
     return "|".join(re.sub(r"(?:\\ |\\-)", "[- ]", re.escape(n)) for n in cleaned)
 
 
-def _load_places(path: Path = PLACES_FILE) -> tuple[str, str]:
+def _load_places(path: Path = PLACES_FILE) -> tuple[str, str, str]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     places = [n for group in (raw.get("places") or {}).values() for n in (group or [])]
-    return _alternation(places), _alternation(list(raw.get("systems") or []))
+    return _alternation(places), _alternation(list(raw.get("systems") or [])), _alternation(list(raw.get("israeli_file") or []))
 
 
-_MORE_PLACES, _MORE_SYSTEMS = _load_places()
+_MORE_PLACES, _MORE_SYSTEMS, _FILE_SYSTEMS = _load_places()
+# Another country's exam or body that is also a step of the Israeli file (the USMLE, the good-standing letter).
+_ISRAELI_FILE = re.compile(rf"^(?:{_FILE_SYSTEMS})$") if _FILE_SYSTEMS else re.compile(r"(?!)")
 
 # Places other than Israel doctors ask about, in English, French and Spanish (accent-folded).
 # Demonyms ("French", "argentino") are deliberately absent: "my French diploma" names an origin.
@@ -308,7 +310,7 @@ def question_target(text: str) -> Target:
     foreign_target = ""
     # another system's words, another country's adjective, or a place whose role is unclear; a
     # place named only as an origin ("trained in Romania") does not count
-    foreign_named = _SYSTEM.search(folded) is not None or _US.search(text) is not None
+    foreign_named = any(not _ISRAELI_FILE.match(m.group(0)) for m in _SYSTEM.finditer(folded)) or _US.search(text) is not None
     who = _ISRAELI_AS_WHO.search(folded)
     for match in _PLACE.finditer(folded):
         before = _TOKEN.findall(folded[max(0, match.start() - 80):match.start()].replace("i'm", "im"))
@@ -353,6 +355,7 @@ def question_target(text: str) -> Target:
         systems = [
             (match.group(0), *_system_role(_TOKEN.findall(folded[max(0, match.start() - 60):match.start()].replace("i'm", "im"))))
             for match in _SYSTEM_ONLY.finditer(folded)
+            if not _ISRAELI_FILE.match(match.group(0))
         ]
         if systems and all(role != "origin" for _, role, _ in systems):
             name, _, cue = next(((n, r, c) for n, r, c in systems if r == "target"), systems[0])

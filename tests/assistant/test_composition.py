@@ -428,6 +428,12 @@ def test_a_spanish_diploma_is_answered_from_the_european_page_not_the_latin_amer
     assert "Francia está en la lista" not in reply(madrid)  # another country's section is not quoted beside it
     # an Uruguayan doctor keeps the Latin-American page: its region includes Uruguay
     assert "Argentina no está" in reply(message_countries("soy uruguaya, ¿tengo que rendir el examen?"))
+    # a country page that speaks of the doctor's country keeps its place: it has their answer too
+    spain_too = passage("argentina-latin-america", 1, "Me recibí en Argentina o en América Latina: ¿tengo que rendir el examen?",
+                        "Sí: Argentina no está en la lista; España tampoco figura.", 0.033)
+    kept = Retrieval((spain_too, france, europe), retrieval.ranked_doc_ids, 0.9, 1.0, frozenset())
+    content, _ = compose(kept, "es", question=question, origin=madrid)
+    assert "España tampoco figura" in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     # a page for everyone that names a country in one section (students, dentists) is not a country page
     dentists = passage("medical-students", 1, "Estudio en Rumania: ¿qué examen?", "Los odontólogos con 5 años de ejercicio.", 0.033, topic="students")
     general = Retrieval((dentists, france, europe), ("medical-students", "france-belgium-switzerland"), 0.9, 1.0, frozenset())

@@ -536,3 +536,31 @@ def test_the_foreign_places_file_names_no_israeli_place_and_reads_each_entry_as_
         assert not re.search(rf"\b(?:{_target._ISRAEL})\b", folded) and not _target._PROGRAM_TERMS.search(folded), name
     for name in places:
         assert question_target(f"I want to practise in {name.title()}").place == "foreign", name
+
+
+@pytest.mark.parametrize("text", [
+    "Is USMLE Step 1 enough or do I also need Step 2 CK?",
+    "j'ai validé l'USMLE, c'est quoi la suite ?",
+    "¿Sirve el USMLE que rendí hace 10 años?",
+    "la lettre du GMC, comment je l'obtiens ?",
+    "How do I get the letter from my state medical board?",
+])
+def test_a_foreign_exam_or_body_that_is_a_step_of_the_israeli_file_is_not_another_countrys_question(text: str) -> None:
+    """The USMLE exempts from Israel's exam and the GMC writes the good-standing letter: asked about
+    without naming Israel, they are the bot's subject, whatever the model leans to."""
+    from bot.assistant._triage import settle_other_country
+
+    assert question_target(text).place != "foreign"
+    assert settle_other_country(text, "answer")[0] == "answer"
+    assert settle_other_country(text, "other_country")[0] == "answer"
+    # another system, not part of an Israeli file, still reads as the target
+    assert settle_other_country("Do I need to pass PLAB?", "answer")[0] == "other_country"
+
+
+def test_every_step_of_the_israeli_file_listed_is_named_in_the_guidance() -> None:
+    from bot.assistant import _target
+
+    listed = yaml.safe_load(_target.PLACES_FILE.read_text(encoding="utf-8"))["israeli_file"]
+    guidance = _target.fold(" ".join(p.read_text(encoding="utf-8") for p in (REPO / "knowledge").glob("*/*.md")))
+    for name in listed:
+        assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", guidance), f"{name!r} is not named in the guidance"
