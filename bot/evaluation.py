@@ -298,7 +298,7 @@ def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
 
 # ---------------------------------------------------------------------------------------------
 # Triage: per-class precision and recall, by cross-validation over the data file and on sets the
-# model never saw (bot/eval/triage_unseen.yaml, triage_fresh5-8.yaml, unseen.yaml, unseen2.yaml,
+# model never saw (bot/eval/triage_unseen.yaml, triage_fresh5-9.yaml, unseen.yaml, unseen2.yaml,
 # unseen4.yaml). The golden and dev sets' messages are in the data file since triage11 (issue 9):
 # their triage figures are in-sample.
 # ---------------------------------------------------------------------------------------------
@@ -322,10 +322,15 @@ TRIAGE_FRESH7_FILE = GOLDEN_FILE.parent / "triage_fresh7.yaml"
 # the target (named by a city, an exam or a licensing body, Israel only as a later plan) against
 # questions about Israel that name a foreign country as the origin; never trained on or tuned against.
 TRIAGE_FRESH8_FILE = GOLDEN_FILE.parent / "triage_fresh8.yaml"
+# A tenth (session 9), written blind from FACTS.md after the first other-country round was merged and
+# before the second: foreign targets named with no cue word, against the USMLE, the GMC and a State
+# Medical Board asked about as steps of the Israeli file without naming Israel.
+TRIAGE_FRESH9_FILE = GOLDEN_FILE.parent / "triage_fresh9.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
     ("triage-fresh7", TRIAGE_FRESH7_FILE), ("triage-fresh8", TRIAGE_FRESH8_FILE),
+    ("triage-fresh9", TRIAGE_FRESH9_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
