@@ -86,8 +86,26 @@ _FOREIGN_ADJECTIVES = (
     r"|columbia britanica|new brunswick|nouveau-brunswick|nuevo brunswick|martinique|guadeloupe|reunion|guyane|corsica|corse|cyprus|chypre|chipre"
     r"|dutch|neerlandais|holandes|german|allemande|aleman|alemana"
 )
+# Another country's licence or exam named by its adjective ("the Swedish licence process", "la licence
+# suédoise", "el examen griego"): a system like PLAB. Languages are among these adjectives ("Swedish",
+# "grec") only before or after a licensing noun, where they name a country's licence, not a language.
+_LICENSING_ADJECTIVES = (
+    r"swedish|suedois|suedoise|sueco|sueca|greek|grec|grecque|griego|griega|norwegian|norvegien|norvegienne|noruego|noruega"
+    r"|danish|danois|danoise|danes|danesa|finnish|finlandais|finlandaise|finlandes|finlandesa|polish|polonais|polonaise|polaco|polaca"
+    r"|italian|italien|italienne|italiano|italiana|spanish|espagnol|espagnole|espanol|espanola|portuguese|portugais|portugaise|portugues|portuguesa"
+    r"|french|francais|francaise|frances|francesa|german|allemand|allemande|aleman|alemana|dutch|neerlandais|neerlandaise|holandes|holandesa"
+    r"|austrian|autrichien|autrichienne|austriaco|austriaca|swiss|suisse|suizo|suiza|belgian|belge|belga|british|britannique|britanico|britanica"
+    r"|irish|irlandais|irlandaise|irlandes|irlandesa|canadian|canadien|canadienne|canadiense|australian|australien|australienne|australiano|australiana"
+    r"|american|americain|americaine|estadounidense|saudi|saoudien|saoudienne|saudita|qatari|emirati|singaporean|singapourien|new zealand|kiwi"
+)
+_LICENSING_NOUNS_EN = r"licen[cs]e|licensing|registration|exam|exams|council|process"
+_LICENSING_NOUNS_FR_ES = r"licence|examen|inscription|autorisation|permis d'exercice|permis|licencia|colegiatura|matricula|habilitacion"
+_FOREIGN_LICENSING = (
+    rf"(?:{_LICENSING_ADJECTIVES}) (?:medical )?(?:{_LICENSING_NOUNS_EN})"
+    rf"|(?:{_LICENSING_NOUNS_FR_ES}) (?:medicale |medica |medico )?(?:{_LICENSING_ADJECTIVES})"
+)
 _FOREIGN_SYSTEMS = (
-    r"nhs|gmc|plab|ecfmg|mccqe|lmcc|mcc|cmq|amc|ahpra|eunacom|mebeko|approbation|fachsprachprufung|kenntnisprufung"
+    rf"{_FOREIGN_LICENSING}|nhs|gmc|plab|ecfmg|mccqe|lmcc|mcc|cmq|amc|ahpra|eunacom|mebeko|approbation|fachsprachprufung|kenntnisprufung"
     r"|revalida|mir|evc|padhue|dha|haad|big registration|skilled worker|green card|h-?1b|j-?1|eb-?2|express entry"
     r"|college des medecins|colegio de medicos"
     rf"|{_MORE_SYSTEMS}"
@@ -139,6 +157,8 @@ _ORIGIN_CUES = (
     r"|years|ans|annees|anos|have|has|had|ai|avons|avoir|tengo|tiene|tenemos|got"
     # studies finished there: "finished medicine in Israel", "a fini médecine en Israël", "terminé la carrera en Perú"
     r"|finished|completed|fini|finie|termine|terminee|termino|acabe|acabo"
+    # a licence held there: "holding an Israeli licence", "titulaire d'un diplôme belge"
+    r"|holding|holds|titulaire|titular"
 )
 # Right before a place, "of/from" in French and Spanish is where something comes from ("diplômé de
 # Roumanie", "vengo de Argentina", "del Reino Unido").
@@ -153,7 +173,7 @@ _INSTITUTION = re.compile(
 # "revalidar MI TÍTULO DE MÉDICO en".
 _NEUTRAL = re.compile(
     r"^(?:my|mon|ma|mes|mi|mis|his|her|son|sa|su|sus|our|notre|nuestro|nuestra|as|comme|como|medicine|medecine|medicina"
-    r"|doctor|physician|specialist|gp|surgeon|dentist|nurse|medical|medicale|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|internat|internado|internship|locum|locums|remplacement|remplacements|suplencia|suplencias|clinic|clinique|clinica|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
+    r"|doctor|physician|specialist|gp|surgeon|dentist|nurse|medical|medicale|medecin|medico|medica|specialiste|especialista|generaliste|generalista|residency|residencia|fellowship|exercice|internat|internado|internship|locum|locums|remplacement|remplacements|suplencia|suplencias|praticien|praticienne|associe|associee|attache|hospitalier|clinic|clinique|clinica|programs?|programmes?|programas?|positions?|posts?|titulo|title|degree|diploma|licen[cs]e|there|la-bas|alla|alli"
     r"|permis|permit|permiso|licencia|here|then|later|already|deja|ya|also|aussi|diplome|diplomes|licensed|registered|tambien|and|et|y|e|or|ou|o|now|maintenant|ahora|back|again|directly|finally|finalement|finalmente"
     r"|want|wants|would|like|need|plan|planning|hope|voudrais|voudrait|veux|veut|souhaite|compte|quiero|quiere|queremos|quisiera|pienso|planeo"
     r"|to|de|d|l|m|s|j|qu|a|an|un|une|una|el|la|le|les|los|las|the|in|en|au|aux|dans|para|pour|for|vers|hacia|al|i|je|yo|we|nous|on|il|elle|he|she"
@@ -198,7 +218,7 @@ _TOKEN = re.compile(r"[a-z]+")  # "d'exercer" is "d" and "exercer"
 _CUE_TARGET = re.compile(rf"^(?:{_TARGET_CUES})$")
 _CUE_ORIGIN = re.compile(rf"^(?:{_ORIGIN_CUES})$")
 _CUE_PREPOSITION = re.compile(rf"^(?:{_PREPOSITIONS})$")
-_WINDOW = 6  # words looked at before a place
+_WINDOW = 8  # words looked at before a place
 
 # Israel as an adjective before a licensing noun is the Israeli side ("the Israeli exam"), and
 # after "I'm" / "soy" / "je suis" it is who the doctor is (origin).
@@ -230,8 +250,8 @@ class Target:
 _SPECIALIST = re.compile(r"^[a-z]+(?:logo|loga|logos|logue|logues|logist|logists|iatra|iatre|iatrician|ista|iste|istes|istas|ien|ienne|geon|jano|jana)$")
 # English verbs that are a plan after "to", "can", "would" ("want to practise in Germany") and a
 # present fact otherwise ("I studied in Madrid and work in Valencia").
-_PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo)$")
-_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|como|donde|conseguir|consiguio|consegui|buscar|encontrar|find|finding)$")
+_PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo|have|avoir|tener)$")
+_PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|pour|para|afin|como|donde|conseguir|consiguio|consegui|buscar|encontrar|find|finding)$")
 _OF = re.compile(r"^(?:de|d|du|des|del|of|the|l|la|le|el|los|les)$")
 # "practising" is where the doctor works now ("practising in Lyon"), but "a practising licence in
 # Qatar" is a licence wanted there.
@@ -284,6 +304,37 @@ def _role(before: list[str]) -> tuple[str, str]:
 _ISRAEL_ACTS = re.compile(r"^(?:recogni[sz]es?|accepts?|give|gives|grant|grants|reconnait|reconnaitra|accepte|donne|reconoce|reconocen|acepta|da|de|otorga)$")
 
 
+# Another country's place or body doing the licensing: "does Spain recognise…", "the SCFHS
+# recognises…", "how long does Alberta take to license…", "l'Ordre reconnaît-il…": that country is
+# the target, as Israel is in "Israel recognises…".
+_FOREIGN_ACTS = re.compile(
+    r"^(?:recogni[sz]es?|accepts?|grants?|registers|licenses|reconnait|reconnaissent|accepte|acceptent"
+    r"|reconoce|reconocen|acepta|aceptan|homologa|convalida)$"
+)
+_TAKE_TO = re.compile(r"^(?:take|takes)$")
+_TAKEN_STEP = re.compile(r"^(?:license|licence|register|recogni[sz]e|process|approve|accept)$")
+
+
+def _acts(folded: str, end: int) -> str:
+    """The licensing verb right after a foreign place or body, or ""."""
+    after = _TOKEN.findall(folded[end:end + 40])[:3]
+    if after and _FOREIGN_ACTS.match(after[0]):
+        return after[0]
+    if len(after) > 2 and _TAKE_TO.match(after[0]) and after[1] == "to" and _TAKEN_STEP.match(after[2]):
+        return " ".join(after)
+    return ""
+
+
+# The doctor's own: "my MRCGP", "ma spécialité britannique", "mi título chileno" name what the
+# doctor holds, an origin, not another country asked about.
+_POSSESSIVE = re.compile(r"^(?:my|mon|ma|mes|mi|mis|our|notre|nos|nuestro|nuestra|nuestros|nuestras)$")
+
+
+def _held_by_doctor(folded: str, start: int) -> bool:
+    before = _TOKEN.findall(folded[max(0, start - 40):start])[-2:]
+    return bool(before) and any(_POSSESSIVE.match(w) for w in before)
+
+
 def question_target(text: str) -> Target:
     """Where the doctor wants to practise or move to, read from the words before each place.
 
@@ -310,7 +361,9 @@ def question_target(text: str) -> Target:
     foreign_target = ""
     # another system's words, another country's adjective, or a place whose role is unclear; a
     # place named only as an origin ("trained in Romania") does not count
-    foreign_named = any(not _ISRAELI_FILE.match(m.group(0)) for m in _SYSTEM.finditer(folded)) or _US.search(text) is not None
+    foreign_named = any(
+        not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start()) for m in _SYSTEM.finditer(folded)
+    ) or _US.search(text) is not None
     who = _ISRAELI_AS_WHO.search(folded)
     for match in _PLACE.finditer(folded):
         before = _TOKEN.findall(folded[max(0, match.start() - 80):match.start()].replace("i'm", "im"))
@@ -344,6 +397,14 @@ def question_target(text: str) -> Target:
             foreign_target = foreign_target or f"{cue} … {place}"
         elif role != "origin":
             foreign_named = True
+            acting = _acts(folded, match.end())
+            if acting:
+                foreign_target = foreign_target or f"{place} {acting}"
+    for match in _SYSTEM.finditer(folded):
+        held = _ISRAELI_FILE.match(match.group(0)) or _held_by_doctor(folded, match.start())
+        acting = "" if held else _acts(folded, match.end())
+        if acting and not foreign_target:
+            foreign_target = f"{match.group(0)} {acting}"
     israel_hinted = israel_target or israel_in or israel_side or israel_named or israel_later or _ISRAEL_HINTS.search(folded)
     leaving = _LEAVING.search(folded)
     if leaving is not None and not foreign_target:
@@ -355,7 +416,7 @@ def question_target(text: str) -> Target:
         systems = [
             (match.group(0), *_system_role(_TOKEN.findall(folded[max(0, match.start() - 60):match.start()].replace("i'm", "im"))))
             for match in _SYSTEM_ONLY.finditer(folded)
-            if not _ISRAELI_FILE.match(match.group(0))
+            if not _ISRAELI_FILE.match(match.group(0)) and not _held_by_doctor(folded, match.start())
         ]
         if systems and all(role != "origin" for _, role, _ in systems):
             name, _, cue = next(((n, r, c) for n, r, c in systems if r == "target"), systems[0])
@@ -412,4 +473,5 @@ def _later(folded: str, start: int) -> bool:
 PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
+    _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _POSSESSIVE,
 )
