@@ -309,10 +309,18 @@ _ISRAEL_ACTS = re.compile(r"^(?:recogni[sz]es?|accepts?|give|gives|grant|grants|
 # the target, as Israel is in "Israel recognises…".
 _FOREIGN_ACTS = re.compile(
     r"^(?:recogni[sz]es?|accepts?|grants?|registers|licenses|reconnait|reconnaissent|accepte|acceptent"
-    r"|reconoce|reconocen|acepta|aceptan|homologa|convalida)$"
+    r"|reconoce|reconocen|acepta|aceptan|homologa|convalida"
+    # what it asks of doctors: "la Belgique exige-t-elle un examen ?", "¿qué pide el MSP?"
+    r"|requires|exige|exigent|exigen|demande|demandent|pide|piden)$"
 )
 _TAKE_TO = re.compile(r"^(?:take|takes)$")
-_TAKEN_STEP = re.compile(r"^(?:license|licence|register|recogni[sz]e|process|approve|accept)$")
+_TAKEN_STEP = re.compile(
+    r"^(?:license|licence|register|recogni[sz]e|process|approve|accept|dar|otorgar|homologar|reconocer|convalidar|revalidar"
+    r"|delivrer|accorder|reconnaitre|homologuer)$"
+)
+# the time a place takes to license, its verb before it: "cuánto demora Canadá en dar la licencia",
+# "combien de temps met le Québec pour délivrer un permis"
+_TO = re.compile(r"^(?:to|en|pour|para|a)$")
 
 
 def _acts(folded: str, end: int) -> str:
@@ -322,6 +330,8 @@ def _acts(folded: str, end: int) -> str:
         return after[0]
     if len(after) > 2 and _TAKE_TO.match(after[0]) and after[1] == "to" and _TAKEN_STEP.match(after[2]):
         return " ".join(after)
+    if len(after) > 1 and _TO.match(after[0]) and _TAKEN_STEP.match(after[1]):
+        return " ".join(after[:2])
     return ""
 
 
@@ -449,7 +459,11 @@ def _system_role(before: list[str]) -> tuple[str, str]:
 
 
 # The doctor's own exam, register or body: "my MRCGP", "avec mon inscription au CMQ", "con el EUNACOM".
-_HELD = re.compile(r"^(?:my|mon|ma|mes|mi|mis|our|notre|nos|nuestro|nuestra|with|avec|con|passed|aprobe|aprobado|reussi|certified)$")
+_HELD = re.compile(
+    r"^(?:my|mon|ma|mes|mi|mis|our|notre|nos|nuestro|nuestra|with|avec|con|passed|aprobe|aprobado|reussi|certified"
+    # a member of it: "inscrit à l'INAMI", "membre du CMQ", "colegiado en el CMP"
+    r"|inscrit|inscrite|inscrits|membre|member|colegiado|colegiada)$"
+)
 
 
 # Words that make what follows a later plan, after a stay elsewhere ("before", "avant", "antes de",
@@ -473,5 +487,5 @@ def _later(folded: str, start: int) -> bool:
 PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
-    _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _POSSESSIVE,
+    _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE,
 )
