@@ -250,7 +250,7 @@ class Target:
 _SPECIALIST = re.compile(r"^[a-z]+(?:logo|loga|logos|logue|logues|logist|logists|iatra|iatre|iatrician|ista|iste|istes|istas|ien|ienne|geon|jano|jana)$")
 # English verbs that are a plan after "to", "can", "would" ("want to practise in Germany") and a
 # present fact otherwise ("I studied in Madrid and work in Valencia").
-_PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo|have|avoir|tener)$")
+_PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo|pratique|have|avoir|tener)$")
 _PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|pour|para|afin|como|donde|conseguir|consiguio|consegui|buscar|encontrar|find|finding)$")
 _OF = re.compile(r"^(?:de|d|du|des|del|of|the|l|la|le|el|los|les)$")
 # "practising" is where the doctor works now ("practising in Lyon"), but "a practising licence in
@@ -258,6 +258,11 @@ _OF = re.compile(r"^(?:de|d|du|des|del|of|the|l|la|le|el|los|les)$")
 _PRACTISING = re.compile(r"^(?:practi[cs]ing)$")
 _LICENCE = re.compile(r"^(?:licen[cs]es?|certificates?|permits?|registration)$")
 _SUBJECT = re.compile(r"^(?:i|we|they|he|she|and|also|still|currently|now)$")
+
+
+# "diplômé" and "diplôme" fold alike: the participle is an origin, the noun after a determiner is not
+_DIPLOMA = re.compile(r"^(?:diplome|diplomes)$")
+_DETERMINER = re.compile(r"^(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|votre|nos|vos|leur|le|la|les|l|un|une|du|de|d|des|ce|cet|cette|mi|tu|su|el|my|the|a|an|your|his|her|our)$")
 
 
 def _role(before: list[str]) -> tuple[str, str]:
@@ -292,6 +297,8 @@ def _role(before: list[str]) -> tuple[str, str]:
                 or (_SUBJECT.match(before[at - 1]) and at > 1 and _PLAN_BEFORE.match(before[at - 2]))
             )
             return ("target", word) if planned else ("origin", word)
+        if _DIPLOMA.match(word) and not (k > 0 and _DETERMINER.match(window[k - 1])):
+            return "origin", word  # "Diplômé en Belgique", "médecin diplômée de Lyon"; not "mon diplôme en France"
         if _CUE_TARGET.match(word):
             return "target", word
         if _CUE_ORIGIN.match(word):
@@ -371,8 +378,12 @@ def question_target(text: str) -> Target:
     foreign_target = ""
     # another system's words, another country's adjective, or a place whose role is unclear; a
     # place named only as an origin ("trained in Romania") does not count
+    # another system the doctor holds or passed ("my MRCP", "I passed the AMC", "j'ai réussi les EVC",
+    # "con el Revalida") is an origin too
     foreign_named = any(
-        not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start()) for m in _SYSTEM.finditer(folded)
+        not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start())
+        and _system_role(_TOKEN.findall(folded[max(0, m.start() - 60):m.start()].replace("i'm", "im")))[0] != "origin"
+        for m in _SYSTEM.finditer(folded)
     ) or _US.search(text) is not None
     who = _ISRAELI_AS_WHO.search(folded)
     for match in _PLACE.finditer(folded):
@@ -405,7 +416,8 @@ def question_target(text: str) -> Target:
         elif role == "target":
             foreign_named = True
             foreign_target = foreign_target or f"{cue} … {place}"
-        elif role != "origin":
+        elif role != "origin" and not _held_by_doctor(folded, match.start()):
+            # "my Singapore registration", "mi Chile natal": the doctor's own, an origin
             foreign_named = True
             acting = _acts(folded, match.end())
             if acting:
@@ -487,5 +499,5 @@ def _later(folded: str, start: int) -> bool:
 PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
-    _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE,
+    _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE,
 )
