@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
-from ._origin import names_origin, other_country_factors, serves_origin
+from ._origin import other_country_factors
 from ._retrieval import Passage, Retrieval
 from ._terms import terms
 from ._text import fold
@@ -513,36 +513,6 @@ def _missing_aspect_section(
     return None
 
 
-ORIGIN_PAGE_CLOSE = 0.8  # how close a page for the doctor's country must rank to replace another country's page
-
-
-def _page_for_origin(retrieval: Retrieval, origin: frozenset[str]) -> Retrieval:
-    """The page for the doctor's country first, when retrieval ranked another country's page above it.
-
-    "I trained in Rome: do I have to sit the exam?" may be worded like another country's page; the
-    section for Italian and other EU diplomas is on the European page, ranked a little lower. Only a
-    page written for other countries that never names the doctor's country gives way, and only to a
-    close one.
-    """
-    if not origin or len(retrieval.passages) < 2:
-        return retrieval
-    top = retrieval.passages[0]
-
-    def sections(doc_id: str) -> list[Passage]:
-        return [p for p in retrieval.passages if p.chunk.doc_id == doc_id and p.chunk.section]
-
-    if serves_origin(sections(top.chunk.doc_id), origin) is not False or names_origin(sections(top.chunk.doc_id), origin):
-        return retrieval  # a page for everyone, for the doctor's country, or one that speaks of it
-    for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if d != top.chunk.doc_id]:
-        own = sections(doc_id)
-        if own and serves_origin(own, origin) and max(p.fused for p in own) >= ORIGIN_PAGE_CLOSE * top.fused:
-            first = max(own, key=lambda p: p.fused)
-            passages = (first, *(p for p in retrieval.passages if p is not first))
-            ranked = (doc_id, *(d for d in retrieval.ranked_doc_ids if d != doc_id))
-            return replace(retrieval, passages=passages, ranked_doc_ids=ranked)
-    return retrieval
-
-
 PART_TIE = 0.995  # a part's two best pages this close are a tie, which the whole message settles
 
 
@@ -602,8 +572,6 @@ def compose(
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
-    retrieval = _page_for_origin(retrieval, origin)
-    parts = [(q, _page_for_origin(r, origin), *rest) for q, r, *rest in parts] if parts else parts
     questions = [(q, _settle_tie(r, retrieval)) for q, r, *_ in parts] if parts else [(question, retrieval)]
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure

@@ -87,36 +87,19 @@ def _section_countries(asked: str, countries: tuple[Country, ...]) -> frozenset[
 
 
 def section_countries(p: Passage, countries: tuple[Country, ...] | None = None) -> frozenset[str]:
-    """The countries a section is written for, by the names in its heading and alternative questions."""
-    return _section_countries(" \n ".join((*p.chunk.section[-1:], *p.chunk.questions)), load_countries() if countries is None else countries)
+    """The countries a section is written for, by the names in its heading.
+
+    Only the heading says who a section is for ("I trained in Belgium or Switzerland"); its
+    alternative questions name countries as examples ("apostille for an Argentine diploma" heads a
+    section on documents for every Spanish-speaking doctor).
+    """
+    return _section_countries(" \n ".join(p.chunk.section[-1:]), load_countries() if countries is None else countries)
 
 
 def _serves(tags: frozenset[str], origin: frozenset[str], countries: tuple[Country, ...], *, by_region: bool) -> bool:
     if tags & origin:
         return True
     return by_region and any(c.code in tags and c.includes & origin for c in countries)
-
-
-def serves_origin(sections: list[Passage], origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool | None:
-    """Whether a country page has a section for the doctor's country or its region; None for any other page."""
-    countries = load_countries() if countries is None else countries
-    if not origin or not sections or sections[0].chunk.topic != COUNTRY_TOPIC:
-        return None  # a general page (the exam, students) may name countries in a section: it is still everyone's
-    tags = [section_countries(p, countries) for p in sections]
-    if not any(tags):
-        return None
-    return any(_serves(t, origin, countries, by_region=True) for t in tags)
-
-
-def names_origin(sections: list[Passage], origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool:
-    """Whether a page's text names one of the doctor's countries anywhere, headings or body.
-
-    The Latin-American page's opening says it is for "Argentina, Uruguay, Mexico or another
-    Spanish-speaking country" and that Spain is on neither list: it answers a doctor from Madrid too.
-    """
-    countries = load_countries() if countries is None else countries
-    folded = fold(" \n ".join(p.chunk.text for p in sections))
-    return any(c.code in origin and _found(_words(c.names), folded) for c in countries)
 
 
 def other_country_factors(

@@ -372,8 +372,35 @@ def test_a_doctor_from_lyon_gets_the_french_section_not_the_belgian_one() -> Non
     lyon = message_countries(question, added="France")  # knowledge/synonyms.yaml adds the country of a city
     assert lyon == {"FR"}
     assert "France est sur la liste" in reply(lyon) and "Belgique" not in reply(lyon)
-    # a Spanish doctor's diploma is covered by the section naming the EU, the region it belongs to
-    assert "Belgique n'est pas" in reply(message_countries("mi título español, ¿tengo que rendir el examen?"))
+    # a doctor whose country has no section of its own here gets retrieval's order: no section is "another country's"
+    assert "Belgique n'est pas" in reply(message_countries("mi título italiano, ¿tengo que rendir el examen?"))
+
+
+def test_a_section_naming_countries_only_in_its_alternative_questions_is_for_everyone() -> None:
+    """"How do I certify my documents?" lists "apostilla en Argentina" among the ways doctors ask: it is still
+    the answer for a doctor from Montevideo, quoted beside the section for Latin-American doctors."""
+    from datetime import date
+
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+    from bot.assistant._origin import message_countries
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    doc = "argentina-latin-america"
+    sections = [
+        ("Me recibí en Argentina o en América Latina: ¿tengo que rendir el examen?", "Sí: no está en la lista.", 0.033, ()),
+        ("¿Cómo certifico mis documentos? Apostilla y traducción", "La apostilla de La Haya en el país de origen.", 0.032,
+         ("apostilla en Argentina", "apostilla de La Haya Argentina México")),
+    ]
+    page = Retrieval(tuple(
+        Passage(ChunkRecord(f"{doc}.es.{i:03d}", text, doc, "es", doc, "countries", (heading,), date(2026, 1, 31),
+                            ("https://example.org",), "h", "d", "p", i + 1, questions=asked), fused, 0.9, 1.0)
+        for i, (heading, text, fused, asked) in enumerate(sections)
+    ), (doc,), 0.9, 1.0, frozenset())
+    question = "Estudié en Montevideo, ¿cómo apostillo el título?"
+    content, _ = compose(page, "es", question=question, origin=message_countries(question, added="Uruguay"))
+    assert "apostilla de La Haya" in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
 
 
 def test_where_a_doctor_trained_is_read_from_names_adjectives_and_cities_but_not_languages() -> None:
@@ -393,49 +420,3 @@ def test_a_section_stored_in_two_chunks_is_quoted_under_one_heading() -> None:
     page = _country_page([(heading, "Non, d'après les listes publiées.", 0.033), (heading, "Une proposition de loi de 2023.", 0.032)])
     content, _ = compose(page, "fr", question="médecin belge, dois-je passer l'examen ?")
     assert [b for b in content if isinstance(b, Heading)] == [content[0]]
-
-
-def test_a_spanish_diploma_is_answered_from_the_european_page_not_the_latin_american_one() -> None:
-    """Retrieval ranks the Latin-American page first for a Spanish-worded question; the page with a
-    section for EU diplomas, ranked close behind, answers a doctor who trained in Madrid."""
-    from datetime import date
-
-    from bot.assistant._content import text_of
-    from bot.assistant._extractive import compose
-    from bot.assistant._origin import message_countries
-    from bot.assistant._retrieval import Passage, Retrieval
-    from ingest import ChunkRecord
-
-    def passage(doc: str, i: int, heading: str, text: str, fused: float, questions: tuple[str, ...] = (), topic: str = "countries") -> Passage:
-        return Passage(ChunkRecord(f"{doc}.es.{i:03d}", text, doc, "es", doc, topic, (heading,), date(2026, 1, 31),
-                                   ("https://example.org",), "h", "d", "p", i, questions=questions), fused, 0.9, 1.0)
-
-    latin = passage("argentina-latin-america", 1, "Me recibí en Argentina o en América Latina: ¿tengo que rendir el examen?",
-                    "Sí: Argentina no está en la lista.", 0.033)
-    france = passage("france-belgium-switzerland", 1, "Me recibí en Francia: ¿tengo que rendir el examen?", "No: Francia está en la lista.", 0.030)
-    europe = passage("france-belgium-switzerland", 2, "Me formé en Bélgica o Suiza: ¿se aplican las mismas reglas?",
-                     "Tampoco España ni el resto de la Unión Europea.", 0.029, ("título español, italiano o de otro país de la UE",))
-    retrieval = Retrieval((latin, france, europe), ("argentina-latin-america", "france-belgium-switzerland"), 0.9, 1.0, frozenset())
-    question = "me recibí en Madrid, ¿mi título me exime del examen?"
-
-    def reply(origin: frozenset[str]) -> str:
-        content, _ = compose(retrieval, "es", question=question, origin=origin)
-        return "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
-
-    assert "Argentina no está" in reply(frozenset())
-    madrid = message_countries(question, added="España")
-    assert "España ni el resto" in reply(madrid) and "Argentina no está" not in reply(madrid)
-    assert "Francia está en la lista" not in reply(madrid)  # another country's section is not quoted beside it
-    # an Uruguayan doctor keeps the Latin-American page: its region includes Uruguay
-    assert "Argentina no está" in reply(message_countries("soy uruguaya, ¿tengo que rendir el examen?"))
-    # a country page that speaks of the doctor's country keeps its place: it has their answer too
-    spain_too = passage("argentina-latin-america", 1, "Me recibí en Argentina o en América Latina: ¿tengo que rendir el examen?",
-                        "Sí: Argentina no está en la lista; España tampoco figura.", 0.033)
-    kept = Retrieval((spain_too, france, europe), retrieval.ranked_doc_ids, 0.9, 1.0, frozenset())
-    content, _ = compose(kept, "es", question=question, origin=madrid)
-    assert "España tampoco figura" in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
-    # a page for everyone that names a country in one section (students, dentists) is not a country page
-    dentists = passage("medical-students", 1, "Estudio en Rumania: ¿qué examen?", "Los odontólogos con 5 años de ejercicio.", 0.033, topic="students")
-    general = Retrieval((dentists, france, europe), ("medical-students", "france-belgium-switzerland"), 0.9, 1.0, frozenset())
-    content, _ = compose(general, "es", question=question, origin=madrid)
-    assert "odontólogos" in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
