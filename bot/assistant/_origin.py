@@ -23,7 +23,6 @@ from ._retrieval import Passage
 log = logging.getLogger(__name__)
 
 COUNTRIES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "countries.yaml"
-COUNTRY_TOPIC = "countries"  # the front matter `topic` of the pages written for doctors of named countries
 OTHER_COUNTRY_FACTOR = 0.8  # how far a section for another country's doctors steps back on its page
 _LANGUAGE_BEFORE = re.compile(r"(?:\ben|\bin)\s+$")  # "en français", "in Spanish": a language, not a country
 
@@ -112,7 +111,7 @@ def other_country_factors(
     section for the doctor's country is left as retrieval ranked it.
     """
     countries = load_countries() if countries is None else countries
-    if not origin or not countries or len(sections) < 2 or sections[0].chunk.topic != COUNTRY_TOPIC:
+    if not origin or not countries or len(sections) < 2:
         return {}
     tags = {p.chunk.chunk_id: section_countries(p, countries) for p in sections}
     for by_region in (False, True):

@@ -420,3 +420,35 @@ def test_a_section_stored_in_two_chunks_is_quoted_under_one_heading() -> None:
     page = _country_page([(heading, "Non, d'après les listes publiées.", 0.033), (heading, "Une proposition de loi de 2023.", 0.032)])
     content, _ = compose(page, "fr", question="médecin belge, dois-je passer l'examen ?")
     assert [b for b in content if isinstance(b, Heading)] == [content[0]]
+
+
+def test_a_doctor_from_an_exempt_country_is_not_given_the_timeline_for_countries_off_the_list() -> None:
+    """The pathway page is everyone's, but two of its sections are headed for different countries."""
+    from datetime import date
+
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+    from bot.assistant._origin import message_countries
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    doc = "pathway"
+    sections = [
+        ("How long until I can work if I trained in the US, Canada, the UK or France?", "About three weeks after aliyah.", 0.033),
+        ("How long does it take if my country is not on the exemption list (Argentina, Belgium)?", "Plan for the exam.", 0.032),
+    ]
+    page = Retrieval(tuple(
+        Passage(ChunkRecord(f"{doc}.en.{i:03d}", text, doc, "en", doc, "pathway", (heading,), date(2026, 1, 31),
+                            ("https://example.org",), "h", "d", "p", i + 1), fused, 0.9, 1.0)
+        for i, (heading, text, fused) in enumerate(sections)
+    ), (doc,), 0.9, 1.0, frozenset())
+    question = "family doctor from Toronto: how long does the whole licence thing take?"
+
+    def reply(origin: frozenset[str]) -> str:
+        content, _ = compose(page, "en", question=question, origin=origin)
+        return "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+
+    assert "Plan for the exam" in reply(frozenset())  # both are close: both were quoted
+    toronto = message_countries(question, added="Canada")
+    assert "three weeks" in reply(toronto) and "Plan for the exam" not in reply(toronto)
+    assert "Plan for the exam" in reply(message_countries("I trained in Argentina: how long does it take?"))
