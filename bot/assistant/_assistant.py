@@ -25,13 +25,13 @@ from ._generation import AnswerGenerator, check_draft, rejection_for
 from ._input import clean_message
 from ._language import LanguageDecision, LanguageDetector
 from ._memory import ConversationState, ConversationStore, InMemoryConversationStore, Turn
+from ._origin import message_countries
 from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._text import fold
 from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ModelVerdict, TriageModel, floor_shift
-from ._origin import message_countries
 from ._understanding import (
     Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story,
 )

@@ -443,9 +443,6 @@ def _pick_sections(
     point = _OnPoint(sections, asked or question, lang, hint)
     elsewhere = other_country_factors(sections, origin)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
-
-    def fused(p: Passage) -> float:
-        return p.fused * elsewhere.get(p.chunk.chunk_id, 1.0)
     covered: set[str] = set()
 
     aspects = asked_aspects(asked or question) if aspects is None else aspects
@@ -474,7 +471,7 @@ def _pick_sections(
         if p.chunk.chunk_id in elsewhere:
             continue  # "I trained in France" is another doctor's answer, not more of this one's
         # The doctor's words move a section up; they never push out one retrieval found close.
-        score = max(relevance(p) / best, fused(p) / best_fused)
+        score = max(relevance(p) / best, p.fused / best_fused)
         scores[p.chunk.chunk_id] = min(score, relevance(p) / best)
         heading_hits = len(set(terms(" ".join(p.chunk.section), lang)) & wanted)
         close = score >= 0.85 or (score >= 0.6 and heading_hits >= 2)

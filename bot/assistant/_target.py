@@ -163,11 +163,13 @@ _ORIGIN_CUES = (
 # Right before a place, "of/from" in French and Spanish is where something comes from ("diplômé de
 # Roumanie", "vengo de Argentina", "del Reino Unido").
 _ORIGIN_JUST_BEFORE = re.compile(r"^(?:de|d|du|des|del|from|desde)$")
+# A place's kind: "la provincia de Buenos Aires", "the state of Ohio".
+_PLACE_KINDS = r"provincia|province|state|estado|etat|region|ciudad|city|ville|comunidad"
 # A body "of" a country is that country's, not an origin: "Colegio Médico del Perú".
 _INSTITUTION = re.compile(
     r"^(?:ordre|colegio|college|ministerio|ministere|ministry|consejo|conseil|board|council|medecins|medicos|medico|salud|sante"
     r"|health|universidad|universite|university|gobierno|government|gouvernement|embassy|ambassade|embajada|consulado|consulat"
-    r"|provincia|province|state|estado|etat|region|ciudad|city|ville|comunidad)$"
+    rf"|{_PLACE_KINDS})$"
 )
 # Words skipped between a cue and its place: "practise MEDICINE in", "trained AS A DOCTOR in",
 # "revalidar MI TÍTULO DE MÉDICO en".
@@ -182,8 +184,8 @@ _NEUTRAL = re.compile(
     r"|by|par|por|with|avec|con|aupres"
     # a time span planned there: "work a few months a year in Greece", "trabajar unos meses al año en Grecia"
     r"|few|couple|some|months|weeks|year|quelques|mois|semaines|unos|unas|algunos|meses|semanas|ano|per|par"
-    # a place's kind: "la provincia de Buenos Aires", "the state of Ohio"
-    r"|provincia|province|state|estado|etat|region|ciudad|city|ville|comunidad|of|du|des|del)$"
+    # a place's kind, and what ties it to its name
+    rf"|{_PLACE_KINDS}|of|du|des|del)$"
 )
 # How places are introduced: in, to, for; en, au, aux, à; en, a, para.
 _PREPOSITIONS = r"in|to|into|for|within|en|au|aux|a|dans|vers|pour|para|hacia|al|the|le|la|les|l|el|los"
