@@ -19,7 +19,7 @@ from typing import NamedTuple
 from bot import catalog
 from ingest import SnapshotSource
 
-from ._content import Content, Heading, Paragraph, paragraphs, parse_markdown, plain_spans
+from ._content import Content, Heading, paragraphs, parse_markdown, plain_spans
 from ._extractive import _trim, compose, related_sections, source_of
 from ._generation import AnswerGenerator, check_draft, rejection_for
 from ._input import clean_message
