@@ -35,6 +35,7 @@ DEV4_FILE = GOLDEN_FILE.with_name("dev4.yaml")  # a fourth, mostly Spanish writt
 DEV5_FILE = GOLDEN_FILE.with_name("dev5.yaml")  # a fifth: origin cities, regional French/Spanish (eighth round)
 DEV6_FILE = GOLDEN_FILE.with_name("dev6.yaml")  # a sixth: written held out, measured blind once, then read (session 7)
 DEV7_FILE = GOLDEN_FILE.with_name("dev7.yaml")  # a seventh: several asks with regional words for money and work (session 8)
+DEV8_FILE = GOLDEN_FILE.with_name("dev8.yaml")  # an eighth: origin by city or university, written blind, then read (session 10)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV8_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -28,7 +28,7 @@ def test_golden_set_points_at_real_documents_in_every_language() -> None:
     assert without_facts == [], "every answer item says what a correct reply must contain"
 
 
-def _assert_separate_and_well_formed(items: list, others: list) -> None:
+def _assert_separate_and_well_formed(items: list, others: list, kinds: set[str] | None = None) -> None:
     """An evaluation set shares no id or question with the others, names real documents, lists key facts."""
     assert not {i.id for i in items} & {i.id for i in others}
     assert not {i.question.lower() for i in items} & {i.question.lower() for i in others}
@@ -36,7 +36,7 @@ def _assert_separate_and_well_formed(items: list, others: list) -> None:
     for item in items:
         assert all((doc_id, item.lang) in known for doc_id in item.docs), item.id
         assert item.expect != "answer" or item.keywords, f"{item.id}: no key facts"
-    assert {i.expect for i in items} == {"answer", "escalate", "out_of_scope"}
+    assert {i.expect for i in items} == (kinds or {"answer", "escalate", "out_of_scope"})
 
 
 def test_unseen_set_is_separate_well_formed_and_balanced() -> None:
@@ -116,6 +116,16 @@ def test_seventh_dev_set_is_separate_from_every_other_set_and_balanced() -> None
               + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE) + load_golden(DEV5_FILE)
               + load_golden(DEV6_FILE))
     _assert_separate_and_well_formed(dev7, others)
+
+
+def test_eighth_dev_set_is_separate_from_every_other_set_and_balanced() -> None:
+    """dev8 was written blind (origin by city or university), measured once, then read: no question of another set."""
+    dev8 = load_golden(DEV8_FILE)
+    assert Counter(i.lang for i in dev8) == {"en": 15, "fr": 15, "es": 15}
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(UNSEEN4_FILE)
+              + load_golden(DEV_FILE) + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE)
+              + load_golden(DEV5_FILE) + load_golden(DEV6_FILE) + load_golden(DEV7_FILE))
+    _assert_separate_and_well_formed(dev8, others, kinds={"answer"})  # answers only: it measures composition
 
 
 def test_second_unseen_set_is_separate_from_every_other_set() -> None:
