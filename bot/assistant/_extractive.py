@@ -62,12 +62,18 @@ def _trim(text: str, budget: int) -> str:
                 used += len(unit) + 1
                 kept += 1
             if not is_item:
-                introduces_caveat = bool(caveat) and unit.rstrip().endswith(":") and unit in kept_units
+                introduces_caveat = bool(caveat) and _introduces(unit) and unit in kept_units
         if kept_units or not any(u.strip() for u in units):
             kept_lines.append(kept_units)
     _drop_dangling_introductions(kept_lines)
     out = re.sub(r"\n{3,}", "\n\n", "\n".join(" ".join(units) for units in kept_lines)).strip()
     return out + (" …" if kept < total else "")
+
+
+def _introduces(text: str) -> bool:
+    """Whether a sentence announces a list: it ends with a colon, bold or italic markup aside
+    ("⚠ **The threshold is being reformed and sources disagree:**")."""
+    return text.rstrip().rstrip("*_").rstrip().endswith(":")
 
 
 def _cut(unit: str, budget: int) -> str:
@@ -81,7 +87,7 @@ def _cut(unit: str, budget: int) -> str:
 def _drop_dangling_introductions(lines: list[list[str]]) -> None:
     """"Only if:" followed by none of its list items reads as a broken answer; drop it."""
     for i, units in enumerate(lines):
-        if not units or not units[-1].rstrip().endswith(":") or units[-1].lstrip().startswith(("-", "*", "•")):
+        if not units or not _introduces(units[-1]) or units[-1].lstrip().startswith(("-", "*", "•")):
             continue
         following = next((l for l in lines[i + 1 :] if l and "".join(l).strip()), None)
         if following is None or not following[0].lstrip().startswith(("-", "*", "•", "1", "2", "3")):
@@ -132,6 +138,8 @@ _ASPECT_CUES = {
     "amount": re.compile(
         r"how much(?! time)|\bcost|\bprice|\bfees?\b|\b(?:pay|paid|get|give)\b[^?.]{0,24}\bback\b|refund|reimburs|"
         r"what'?s the damage|\bchip in|foot the bill|out of pocket|\bmoney\b|\bcash\b|\bbucks\b|"
+        # What a grant "would be worth" (not whether something "is worth it"), how big it is.
+        r"\bworth\b(?! it\b)(?! the\b)|how (?:big|large) (?:is|a|the)\b|cuanto (?:vale|seria|serian|son)\b|\bde cuanto\b|"
         r"combien(?! de temps)(?! d'annees)(?! d'ans)(?! de mois)(?! de semaines)(?! de jours)|\bcoute|\bcout\b|\bprix\b|\btarif|\bmontant|rembours|"
         r"\bfric\b|\bpognon\b|\bthune\b|\boseille\b|\bargent\b|"
         r"cuanto (?:cuesta|sale|pagan|cobran|dan|es)|\bcuesta|\bprecio|\barancel|\bmonto|\bpagan|reembols|reintegr|devuelv|devolu|"
@@ -250,7 +258,7 @@ def _opening(units: list[_Unit]) -> list[_Unit]:
     """The section's direct answer: its first sentence or, when its first paragraph announces a
     list ("... approved a grant:"), that paragraph and the list, which is what it announces."""
     first_line = [u for u in units if u.line == units[0].line]
-    if units[0].is_item or not first_line[-1].text.rstrip().endswith(":"):
+    if units[0].is_item or not _introduces(first_line[-1].text):
         return units[:1]
     following = units[len(first_line) :]
     items = []
@@ -266,10 +274,10 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
     for i, u in enumerate(units):
         if u.is_item and u.keep:
             intro = next((v for v in reversed(units[:i]) if not v.is_item), None)
-            if intro is not None and intro.text.rstrip().endswith(":"):
+            if intro is not None and _introduces(intro.text):
                 take(intro, limit)
     for i, u in enumerate(units):
-        if u.keep and not u.is_item and u.caveat and u.text.rstrip().endswith(":"):
+        if u.keep and not u.is_item and u.caveat and _introduces(u.text):
             for v in units[i + 1 :]:
                 if not v.is_item:
                     break
@@ -305,7 +313,7 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
 def _drop_introductions_without_items(units: list[_Unit]) -> None:
     """An introduction ("Conditions:") left without any of its items reads as broken."""
     for i, u in enumerate(units):
-        if u.keep and not u.is_item and u.text.rstrip().endswith(":"):
+        if u.keep and not u.is_item and _introduces(u.text):
             items = []
             for v in units[i + 1 :]:
                 if not v.is_item:

@@ -452,3 +452,23 @@ def test_a_doctor_from_an_exempt_country_is_not_given_the_timeline_for_countries
     toronto = message_countries(question, added="Canada")
     assert "three weeks" in reply(toronto) and "Plan for the exam" not in reply(toronto)
     assert "Plan for the exam" in reply(message_countries("I trained in Argentina: how long does it take?"))
+
+
+def test_what_a_grant_would_be_worth_finds_its_amount() -> None:
+    text = ("The Tkuma administration rehabilitates the Gaza-envelope communities. " + "Background on the scheme. " * 14
+            + "It paid about **NIS 100,000 a year for 3 years**, tied to staying in the job. "
+            + "Specialties and localities are listed below. " * 10)
+    out = select(text, 350, "Someone mentioned a Tkuma grant for oleh doctors. What would that grant actually be worth?", "en")
+    assert "NIS 100,000 a year for 3 years" in out
+
+
+def test_a_bold_caveat_introduction_keeps_the_figures_it_announces() -> None:
+    # "⚠ **...:**" ends in markup, not a colon: it used to be kept without the list that carries the figures.
+    text = ("**The route published by the IMA**: doctors with at least **14 years** of practice skip the written exam. "
+            + "They then work six months under observation and pass an interview. " * 4 + "\n\n"
+            "⚠ **The threshold is being reformed and sources disagree:**\n\n"
+            "- January 2024: a ministry official spoke of lowering it to **8 years**.\n"
+            "- January 2025: the Knesset Health Committee reportedly approved **10 years**.\n\n"
+            "Check the threshold with IMAP before you plan.")
+    out = select(text, 420, "I have twelve years of practice, is that enough to skip the exam?", "en")
+    assert "**8 years**" in out and "**10 years**" in out
