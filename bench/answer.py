@@ -21,8 +21,8 @@ one pass to the next, and goes over the golden set ``--repeat`` times (default 3
 ours and then all of stock let a drift of the machine's speed between the two halves move the
 ratio (1.32-1.62 over six runs of the same code); interleaved, a slow spell weighs on both.
 Printed per pass and over all passes: p95 of each system in wall and CPU time and their ratio,
-the spread of the per-pass ratios, the p95 of each question's median over the passes, and the
-tokens each system hands the embedder per reply (counted by the embedder's own tokenizer; the
+the spread of the per-pass ratios, the load average at the end of each pass, the p95 of each
+question's median over the passes, and the tokens each system hands the embedder per reply (counted by the embedder's own tokenizer; the
 clock does not move them). hit@3 and the triage kinds are counted on the first pass.
 
 hit@3 is computed over ``expect: answer`` items; latency over every golden question. Then the
@@ -359,6 +359,7 @@ def run_interleaved(args: argparse.Namespace, out_dir: Path) -> tuple[dict[str, 
         from bot.evaluation import load_golden
 
         count = len(load_golden(args.golden))
+        loads = []
         for rep in range(args.repeat):
             for index in range(count):
                 order = ("ours", "stock") if (index + rep) % 2 == 0 else ("stock", "ours")
@@ -368,13 +369,16 @@ def run_interleaved(args: argparse.Namespace, out_dir: Path) -> tuple[dict[str, 
                     if not child.stdout.readline():  # type: ignore[union-attr]
                         print(f"!! the '{system}' process died; its traceback is above", flush=True)
                         return None, None
-            print(f"  pass {rep + 1} of {args.repeat} done", flush=True)
+            loads.append(os.getloadavg()[0])
+            print(f"  pass {rep + 1} of {args.repeat} done (load average {loads[-1]:.2f})", flush=True)
         for child, _ in children.values():
             child.stdin.write("done\n")  # type: ignore[union-attr]
             child.stdin.close()  # type: ignore[union-attr]
         out: dict[str, dict[str, Any] | None] = {}
         for system, (child, path) in children.items():
             out[system] = json.loads(path.read_text(encoding="utf-8")) if child.wait(timeout=600) == 0 else None
+            if out[system] is not None:
+                out[system]["loads"] = loads  # type: ignore[index]
         return out["ours"], out["stock"]
     finally:
         for child, _ in children.values():
@@ -504,7 +508,7 @@ def report(ours: dict | None, stock: dict | None, args: argparse.Namespace) -> N
     label = f"stock LangChain Chroma retriever (k={args.k}, top chunk)"
     print(row(label, stock["results"]) if stock else f"| {label} | failed | | | |")
     if ours is not None and stock is not None:
-        report_ratio(ours["results"], stock["results"])
+        report_ratio(ours["results"], stock["results"], ours.get("loads", []))
 
 
 def p95_of_medians(results: list[dict], key: str) -> float:
@@ -516,26 +520,27 @@ def p95_of_medians(results: list[dict], key: str) -> float:
     return percentile([statistics.median(v) for v in by_item.values()], 0.95)
 
 
-def report_ratio(ours: list[dict], stock: list[dict]) -> None:
+def report_ratio(ours: list[dict], stock: list[dict], loads: list[float]) -> None:
     """ours / stock, p95 over each pass and over all passes, in wall time, CPU time and tokens."""
     reps = sorted({r.get("rep", 0) for r in ours} & {r.get("rep", 0) for r in stock})
     print()
     print(f"## ours / stock, the same questions interleaved, {len(reps)} pass(es); p95 in ms (tokens: per reply)")
-    print("| pass | ours wall | stock wall | ratio wall | ours CPU | stock CPU | ratio CPU |")
-    print("|---|---|---|---|---|---|---|")
+    print("| pass | ours wall | stock wall | ratio wall | ours CPU | stock CPU | ratio CPU | load at its end |")
+    print("|---|---|---|---|---|---|---|---|")
     ratios: dict[str, list[float]] = {"ms": [], "cpu_ms": []}
 
-    def line(label: str, o: list[dict], s: list[dict], p95: Any = None) -> None:
+    def line(label: str, o: list[dict], s: list[dict], p95: Any = None, load: str = "") -> None:
         cells = []
         for key in ("ms", "cpu_ms"):
             a, b = (p95(x, key) if p95 else percentile([r[key] for r in x], 0.95) for x in (o, s))
             cells.append(f"{a:.1f} | {b:.1f} | {a / max(1e-9, b):.2f}")
             if label.isdigit():
                 ratios[key].append(a / max(1e-9, b))
-        print(f"| {label} | {' | '.join(cells)} |")
+        print(f"| {label} | {' | '.join(cells)} | {load} |")
 
     for rep in reps:
-        line(str(rep + 1), [r for r in ours if r.get("rep", 0) == rep], [r for r in stock if r.get("rep", 0) == rep])
+        load = f"{loads[rep]:.2f}" if rep < len(loads) else ""
+        line(str(rep + 1), [r for r in ours if r.get("rep", 0) == rep], [r for r in stock if r.get("rep", 0) == rep], load=load)
     line("all passes", ours, stock)
     line("median of passes, per question", ours, stock, p95_of_medians)
     for key, what in (("ms", "wall"), ("cpu_ms", "CPU (process time, all threads)")):
