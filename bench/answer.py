@@ -22,8 +22,8 @@ ours and then all of stock let a drift of the machine's speed between the two ha
 ratio (1.32-1.62 over six runs of the same code); interleaved, a slow spell weighs on both.
 Printed per pass and over all passes: p95 of each system in wall and CPU time and their ratio,
 the spread of the per-pass ratios, the load average at the end of each pass, the p95 of each
-question's median over the passes, and the tokens each system hands the embedder per reply (counted by the embedder's own tokenizer; the
-clock does not move them). hit@3 and the triage kinds are counted on the first pass.
+question's median over the passes, and the tokens each system hands the embedder per reply
+(counted by the embedder's own tokenizer; the clock does not move them). hit@3 and the triage kinds are counted on the first pass.
 
 hit@3 is computed over ``expect: answer`` items; latency over every golden question. Then the
 assistant answers the golden set once more beside a busy neighbour: another process embedding the
