@@ -335,6 +335,12 @@ def run_worker(name: str, args: argparse.Namespace, out_dir: Path, label: str | 
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def turn_order(index: int, rep: int) -> tuple[str, str]:
+    """Which system answers question ``index`` of pass ``rep`` first: each goes first on every other
+    question, and a question's first system changes from one pass to the next."""
+    return ("ours", "stock") if (index + rep) % 2 == 0 else ("stock", "ours")
+
+
 def run_interleaved(args: argparse.Namespace, out_dir: Path) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Both systems answer each golden question in turn, ``--repeat`` times over the set.
 
@@ -362,8 +368,7 @@ def run_interleaved(args: argparse.Namespace, out_dir: Path) -> tuple[dict[str, 
         loads = []
         for rep in range(args.repeat):
             for index in range(count):
-                order = ("ours", "stock") if (index + rep) % 2 == 0 else ("stock", "ours")
-                for system in order:
+                for system in turn_order(index, rep):
                     child = children[system][0]
                     child.stdin.write(f"{index} {rep}\n")  # type: ignore[union-attr]
                     if not child.stdout.readline():  # type: ignore[union-attr]
