@@ -23,7 +23,8 @@ ratio (1.32-1.62 over six runs of the same code); interleaved, a slow spell weig
 Printed per pass and over all passes: p95 of each system in wall and CPU time and their ratio,
 the spread of the per-pass ratios, the load average at the end of each pass, the p95 of each
 question's median over the passes, and the tokens each system hands the embedder per reply
-(counted by the embedder's own tokenizer; the clock does not move them). hit@3 and the triage kinds are counted on the first pass.
+(counted by the embedder's own tokenizer; the clock does not move them). hit@3 and the triage
+kinds are counted on the first pass.
 
 hit@3 is computed over ``expect: answer`` items; latency over every golden question. Then the
 assistant answers the golden set once more beside a busy neighbour: another process embedding the
@@ -115,10 +116,12 @@ def worker_build(args: argparse.Namespace) -> dict[str, Any]:
 
 class TokenCount:
     """Counts the tokens of every text handed to an embedder's query methods (its "query: " prefix
-    included), per reply: a figure the clock's noise does not move."""
+    included), per reply: a figure the clock's noise does not move. The texts are only noted during
+    the call; they are tokenized in ``take``, after the clock has stopped."""
 
     def __init__(self, embedder: Any) -> None:
-        self.embedder, self.tokens, self.calls = embedder, 0, 0
+        self.texts: list[str] = []
+        self.calls = 0
         model = getattr(embedder, "_model", None)
         counter = getattr(model, "token_count", None)
         self._count = (lambda t: int(counter(t, True))) if counter else embedder.count_tokens
@@ -129,16 +132,15 @@ class TokenCount:
 
     def _counting(self, original: Any, many: bool) -> Any:
         def counted(arg: Any) -> Any:
-            texts = list(arg) if many else [arg]
+            self.texts.extend(list(arg) if many else [arg])
             self.calls += 1
-            self.tokens += sum(self._count(t) for t in texts)
             return original(arg)
         return counted
 
     def take(self) -> tuple[int, int]:
         """Tokens and calls since the last take."""
-        out = (self.tokens, self.calls)
-        self.tokens = self.calls = 0
+        out = (sum(self._count(t) for t in self.texts), self.calls)
+        self.texts, self.calls = [], 0
         return out
 
 
