@@ -256,13 +256,21 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
                 f"rule: another country is where the doctor wants to practise (“{target.foreign_beside_program}”); "
                 f"Israel is named only by the program's word “{target.evidence}”"
             )
+        if target.place == "israel" and target.weak and target.israel_base and target.foreign_named:
+            # "in Israel" with no cue word, from a doctor already based there who names another country
+            return label, f"rule: the doctor is based in Israel (“{target.israel_base}”) and names another country"
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
-        if not target.foreign_named and target.place in ("none", "israel-named"):
+        if not target.foreign_named and target.place in ("none", "israel-named") and not (target.israel_base or target.israel_origin):
             return "answer", "rule: asks about Israel: no other country is named but as an origin (target: none)"
-        return label, f"rule: {target.explain()}"
+        based = target.israel_base or target.israel_origin
+        return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")
     if target.place == "foreign":
         return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
+    if target.israel_base and target.foreign_named and (target.place in ("none", "israel-named") or target.weak):
+        # a doctor already based in Israel (a past aliyah, an Israeli licence held, working there)
+        # who names another country, not as an origin, and Israel as no place to go: leaving
+        return "other_country", f"rule: the doctor is based in Israel (“{target.israel_base}”) and asks about another country ({target.explain()})"
     return label, ""
 
 

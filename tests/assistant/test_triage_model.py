@@ -564,3 +564,50 @@ def test_every_step_of_the_israeli_file_listed_is_named_in_the_guidance() -> Non
     guidance = _target.fold(" ".join(p.read_text(encoding="utf-8") for p in (REPO / "knowledge").glob("*/*.md")))
     for name in listed:
         assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", guidance), f"{name!r} is not named in the guidance"
+
+
+@pytest.mark.parametrize("text", [
+    # a past aliyah is where the doctor is now, not where they want to go
+    "We made aliyah in 2017 and I work at Sheba; my wife wants to go back to Toronto, how do I get registered with the CPSO again?",
+    "Depuis notre alyah je suis urgentiste à Ashdod ; on pense rentrer en Belgique, faut-il repasser par l'INAMI ?",
+    "Ya hice aliá hace tres años y trabajo en Haifa, ¿cómo vuelvo a colegiarme en Madrid?",
+    # a doctor living, working or licensed in Israel who names another country's licence, no cue word
+    "I'm an Israeli-licensed anaesthetist with a contract offer from a hospital in Ohio, which visa is usual for doctors?",
+    "Je suis médecin en Israël depuis dix ans. L'Ordre des médecins du Sénégal exige-t-il un examen pour une mission de six mois ?",
+    "Vivo en Israel y soy cirujana; ¿cómo se homologa el título israelí en Italia?",
+    # the body named "of" the country is no origin: "el Express Entry de Canadá"
+    "Estoy en Israel con licencia israelí: ¿cómo funciona el Express Entry de Canadá para médicos?",
+])
+def test_a_doctor_already_based_in_israel_asking_about_another_country_is_declined(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY, decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    # a plan, not a past aliyah ("on fait l'alyah cet été"), and "fait partie" does no aliyah
+    "Je suis interne à Nantes et on fait l'alyah cet été : je peux finir mon internat en Israël ?",
+    "La Suisse fait partie des pays dispensés ? Je suis généraliste à Genève.",
+    # the doctor's own authorisation or registration abroad is an origin
+    "J'ai obtenu mon autorisation d'exercice en France l'an dernier, suis-je dispensé de l'examen ?",
+    "I hold registration with the Medical Board of Australia, does it exempt me from the exam in Israel?",
+    # "for the Israeli ministry" is the aim; "an Israeli graduate" a category
+    "I did my residency in Chicago; for the Israeli ministry, am I an Israeli graduate or an overseas graduate?",
+    # "recognition work in Israel" is no doctor working there
+    "I'm a board certified internist in Ohio, how does specialty recognition work in Israel?",
+    # studying abroad first, then Israel
+    "Mi hijo quiere estudiar medicina en Hungría y después irse a vivir a Israel, ¿le reconocen el título?",
+    # the exemption from the Israeli exam is no origin of the doctor's
+    "Twelve years as a hospitalist in the US on an H-1B: do those years count toward the exemption from the Israeli exam?",
+    # a doctor from Lyon asking about the Israeli exam
+    "Médecin à Lyon depuis 2012 : pour Israël, est-ce que je dois passer l'examen ?",
+])
+def test_a_doctor_coming_to_israel_who_names_another_country_is_answered(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
+def test_a_past_aliyah_no_longer_makes_israel_the_target_a_planned_one_still_does() -> None:
+    done = question_target("I made aliyah in 2019 and now I want to get a fellowship in Boston, how do I apply?")
+    assert done.place == "foreign" and done.israel_base
+    planned = question_target("We make aliyah next summer; I trained in Boston, how do I apply for the licence?")
+    assert planned.place == "israel" and not planned.israel_base
