@@ -98,8 +98,8 @@ _LICENSING_ADJECTIVES = (
     r"|irish|irlandais|irlandaise|irlandes|irlandesa|canadian|canadien|canadienne|canadiense|australian|australien|australienne|australiano|australiana"
     r"|american|americain|americaine|estadounidense|saudi|saoudien|saoudienne|saudita|qatari|emirati|singaporean|singapourien|new zealand|kiwi"
 )
-_LICENSING_NOUNS_EN = r"licen[cs]e|licensing|registration|exam|exams|council|process"
-_LICENSING_NOUNS_FR_ES = r"licence|examen|inscription|autorisation|permis d'exercice|permis|licencia|colegiatura|matricula|habilitacion"
+_LICENSING_NOUNS_EN = r"licen[cs]e|licensing|registration|exam|exams|council|process|authori[sz]ation|approval|certification|board|boards"
+_LICENSING_NOUNS_FR_ES = r"licence|examen|inscription|autorisation|permis d'exercice|permis|licencia|colegiatura|matricula|habilitacion|autorizacion"
 _FOREIGN_LICENSING = (
     rf"(?:{_LICENSING_ADJECTIVES}) (?:medical )?(?:{_LICENSING_NOUNS_EN})"
     rf"|(?:{_LICENSING_NOUNS_FR_ES}) (?:medicale |medica |medico )?(?:{_LICENSING_ADJECTIVES})"
@@ -165,7 +165,7 @@ _ORIGIN_CUES = (
     # studies finished there: "finished medicine in Israel", "a fini médecine en Israël", "terminé la carrera en Perú"
     r"|finished|completed|fini|finie|termine|terminee|termino|acabe|acabo"
     # a licence held there: "holding an Israeli licence", "titulaire d'un diplôme belge"
-    r"|holding|holds|titulaire|titular"
+    r"|holding|holds|titulaire|titular|formation|formacion"
     # a degree or a stay done, a move made: "I did my degree in Israel", "moved to Israel 6 years
     # ago", "while I was in Israel", "estoy en Israel", "me mudé a Israel"
     r"|did|done|was|were|been|moved|relocated|emigrated|immigrated|came|arrived|etais|etait|arrivee"
@@ -240,6 +240,7 @@ _HELD_NOUN = re.compile(
     r"|autorisation|authori[sz]ation|autorizacion)$"
 )
 _FROM = re.compile(r"^(?:from|de|desde)$")
+_PERMIT = re.compile(r"^(?:visa|visado|visas|permiso|permis|autorisation|autorizacion)$")
 # A body's name skipped between a cue and its place: "recognised by the Royal College in Canada"
 # (not "médecins", "médicos": "una visa de trabajo para médicos en el Reino Unido")
 _BODY = re.compile(
@@ -338,6 +339,8 @@ def _role(before: list[str]) -> tuple[str, str]:
             return "target", f"{word} {window[k + 1]}"  # "a practising licence in Qatar": a licence wanted there
         if _PLAIN_VERBS.match(word):
             at = len(before) - len(window) + k  # the cue's place in all the words before
+            if at > 1 and before[at - 1] in ("de", "d") and _PERMIT.match(before[at - 2]):
+                return "target", f"{before[at - 2]} {before[at - 1]} {word}"  # "visa de trabajo para Suiza"
             # a plan after "to", "can I", "cómo": "want to practise in Germany"; a fact or a
             # noun otherwise: "I work in Paris", "30 years of practice in Buenos Aires"
             planned = at > 0 and (
@@ -431,6 +434,8 @@ def question_target(text: str) -> Target:
     israel_base = ""
     israel_origin = ""  # Israel named as where the doctor trained (not where they are now)
     for term in _PROGRAM_TERMS.finditer(folded):
+        if _aside(folded, term.start()):
+            continue  # "sorry, off topic for aliyah, but how hard is PLAB 2?": Israel set aside
         if _later(folded, term.start()):
             israel_later = israel_later or term.group(0)
         elif _done(folded, term.start()):
@@ -450,7 +455,7 @@ def question_target(text: str) -> Target:
     # another system the doctor holds or passed ("my MRCP", "I passed the AMC", "j'ai réussi les EVC",
     # "con el Revalida") is an origin too
     foreign_named = any(
-        not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start())
+        not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start()) and not _doctor_beside(folded, m)
         and _system_role(_TOKEN.findall(folded[max(0, m.start() - 60):m.start()].replace("i'm", "im")))[0] != "origin"
         for m in _SYSTEM.finditer(folded)
     ) or any(not _held_by_doctor(fold(text[:m.start()]), len(fold(text[:m.start()]))) for m in _US.finditer(text))
@@ -484,9 +489,16 @@ def question_target(text: str) -> Target:
                 continue
             if place.startswith("israeli") and _israeli_held(before, _TOKEN.findall(folded[match.end():match.end() + 30])[:1]):
                 israel_base = israel_base or f"{' '.join(before[-2:])} {place}"
-            aim = [w for w in before[-3:] if not _ARTICLE.match(w)][-1:]
-            if place.startswith("israeli") and aim and _TO_BODY.match(aim[0]) and _ISRAELI_SIDE.match(
-                next(iter(_TOKEN.findall(folded[match.end():match.end() + 30])), "")
+            next_words = _TOKEN.findall(folded[match.end():match.end() + 40])[:3]
+            noun_before = bool(before) and bool(_ISRAELI_SIDE.match(before[-1]))  # "el examen israelí"
+            aim = [w for w in before[-4:-1 if noun_before else None] if not _ARTICLE.match(w)][-1:]
+            verb = next_words[0:1] if noun_before else next_words[1:2] if next_words and _ISRAELI_SIDE.match(next_words[0]) else []
+            if place.startswith("israeli") and verb and _ISRAEL_ACTS.match(verb[0]):
+                # "does the Israeli ministry accept…", "el ministerio israelí reconoce…"
+                israel_target = israel_target or f"{place} {' '.join(next_words[:2])}"
+                israel_by_cue = True
+            if place.startswith("israeli") and aim and _TO_BODY.match(aim[0]) and (
+                noun_before or (next_words and _ISRAELI_SIDE.match(next_words[0]))
             ):
                 # "for the Israeli MOH", "pour l'examen israélien", "para el ministerio israelí"
                 israel_target = israel_target or f"{aim[0]} … {place}"
@@ -552,6 +564,33 @@ def question_target(text: str) -> Target:
     return Target("none", "", foreign_named, "", israel_base, israel_origin=israel_origin)
 
 
+# Who the doctor is, by an adjective beside the word for a doctor: "comme médecin belge", "a Belgian
+# GP", "médico argentino". Not a licence ("the Belgian licence"), which _SYSTEM reads as a system.
+_DOCTOR = re.compile(r"^(?:doctor|doctors|physician|physicians|gp|medecin|medecins|medico|medicos|medica|medicas|surgeon|chirurgien|cirujano|cirujana)$")
+
+
+_AS_ME = re.compile(r"^(?:as|comme|como|siendo|soy|suis|im|am|an|a|un|una|une)$")
+_ME = re.compile(r"^(?:as|comme|como|siendo|soy|suis|im|am)$")
+
+
+def _doctor_beside(folded: str, match: re.Match[str]) -> bool:
+    """The adjective says who the doctor writing is: "pour moi comme médecin belge", "as a Belgian
+    GP", "soy médico argentino" (not "un médecin marocain", someone else)."""
+    if " " in match.group(0):
+        return False
+    before = _TOKEN.findall(folded[max(0, match.start() - 40):match.start()].replace("i'm", "im"))[-4:]
+    after = _TOKEN.findall(folded[match.end():match.end() + 20])[:1]
+    if before and _DOCTOR.match(before[-1]):  # "médecin belge": the doctor's noun first
+        words = before[:-1]
+    elif after and _DOCTOR.match(after[0]):  # "a Belgian GP"
+        words = before
+    else:
+        return False
+    while words and _AS_ME.match(words[-1]) and not _ME.match(words[-1]):
+        words = words[:-1]
+    return bool(words) and bool(_ME.match(words[-1]))
+
+
 def _system_role(before: list[str]) -> tuple[str, str]:
     """"target" when the nearest word before another system's name, skipping neutral ones, is a
     cue ("pass", "obtenir", "presentarme al"); "origin" when it is the doctor's own ("my", "hice",
@@ -583,6 +622,15 @@ _LATER_WORDS = re.compile(
     r"|antes|hasta|eventualmente|between|entre|hesitating|hesite|hesitons|dudamos|dudando)$"
 )
 _LATER_REACH = 4  # words looked at before Israel or the program's term
+# Words that set the program aside: "off topic for aliyah", "nothing to do with aliyah", "hors sujet
+# par rapport à l'alya", "fuera del tema de la aliá", "aparte de la aliá"
+_ASIDE_WORDS = re.compile(r"^(?:offtopic|topic|unrelated|aside|apart|nothing|hors|sujet|rien|aparte|fuera|tema|nada)$")
+
+
+def _aside(folded: str, start: int) -> bool:
+    """The program's term at ``start`` is set aside, not asked about."""
+    before = _TOKEN.findall(_sentence(folded[max(0, start - 40):start]))[-_LATER_REACH:]
+    return any(_ASIDE_WORDS.match(w) for w in before)
 
 
 # Words that make the program's term a thing done: "made aliyah", "since my aliyah", "depuis notre
@@ -683,4 +731,5 @@ PATTERNS: tuple[re.Pattern[str], ...] = (
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
     _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
+    _ASIDE_WORDS, _DOCTOR, _AS_ME, _ME, _PERMIT,
 )

@@ -611,3 +611,23 @@ def test_a_past_aliyah_no_longer_makes_israel_the_target_a_planned_one_still_doe
     assert done.place == "foreign" and done.israel_base
     planned = question_target("We make aliyah next summer; I trained in Boston, how do I apply for the licence?")
     assert planned.place == "israel" and not planned.israel_base
+
+
+@pytest.mark.parametrize("text, place", [
+    # the program set aside is no target: another system asked about alone is
+    ("off topic for aliyah, sorry: how long is the wait for a PLAB 2 slot?", "foreign"),
+    # another country's authorisation named by its adjective
+    ("Danish authorisation for doctors, how long does it take?", "foreign"),
+    # Israel's ministry acting, and "para el examen israelí" in Spanish order
+    ("Does the Israeli ministry accept a Romanian residency certificate?", "israel"),
+    ("Hice la residencia en Lima, ¿sirve para el examen israelí?", "israel"),
+    # a work visa or permit for a place is wanted there
+    ("¿visa de trabajo para Noruega siendo médica peruana?", "foreign"),
+])
+def test_more_ways_a_question_names_its_target(text: str, place: str) -> None:
+    assert question_target(text).place == place, question_target(text)
+
+
+def test_an_adjective_that_says_who_the_writing_doctor_is_names_no_other_country() -> None:
+    assert not question_target("je pratique à Liège depuis vingt ans, quel délai pour moi comme médecin belge ?").foreign_named
+    assert question_target("quelles conditions pour qu'un médecin tunisien exerce en Belgique ?").foreign_named
