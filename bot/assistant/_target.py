@@ -170,6 +170,9 @@ _ORIGIN_CUES = (
     # ago", "while I was in Israel", "estoy en Israel", "me mudé a Israel"
     r"|did|done|was|were|been|moved|relocated|emigrated|immigrated|came|arrived|etais|etait|arrivee"
     r"|estoy|estamos|estaba|estuve|mude|mudamos|llegue|llegamos|vine|vinimos|emigre"
+    r"|installes|installees|installee|establecido|establecida|establecidos|radicado|radicada|radicados"
+    # registered there now: "je suis inscrit à l'Ordre en France", "colegiado en Madrid"
+    r"|inscrit|inscrite|inscrits|colegiado|colegiada|matriculado|matriculada"
 )
 # Right before a place, "of/from" in French and Spanish is where something comes from ("diplômé de
 # Roumanie", "vengo de Argentina", "del Reino Unido").
@@ -356,10 +359,13 @@ def _role(before: list[str]) -> tuple[str, str]:
             planned = at > 0 and (_PLAN_BEFORE.match(before[at - 1]) or before[at - 1] in ("of", "de", "about", "quiere", "quiero", "veut", "veux"))
             return ("target", word) if planned else ("unknown", "")
         if _CUE_TARGET.match(word):
-            if _HELD_NOUN.match(word) and k > 0 and (_POSSESSIVE.match(window[k - 1]) or _HOLDING.match(window[k - 1])) and not any(
-                _CUE_TARGET.match(w) for w in window[max(0, k - 3):k - 1]
+            held = k - 1
+            while held > 0 and _ARTICLE.match(window[held]):
+                held -= 1  # "sigo con la matrícula argentina"
+            if _HELD_NOUN.match(word) and held >= 0 and (_POSSESSIVE.match(window[held]) or _HOLDING.match(window[held])) and not any(
+                _CUE_TARGET.match(w) for w in window[max(0, held - 2):held]
             ):
-                return "origin", f"{window[k - 1]} {word}"  # "j'ai gardé mon inscription à l'Ordre en France"
+                return "origin", f"{window[held]} {word}"  # "j'ai gardé mon inscription à l'Ordre en France"
             return "target", word
         if _CUE_ORIGIN.match(word):
             if body and _FROM.match(word):
@@ -448,6 +454,7 @@ def question_target(text: str) -> Target:
     israel_in = ""  # "in Israel" with no cue word: weaker than another place with one
     israel_by_cue = False  # Israel is the place by a cue word or by acting, not only by the program's terms
     israel_side = ""  # "the Israeli exam"
+    israel_aimed = ""  # "for the Israeli ministry", "take the Israeli exam"
     israel_named = ""
     foreign_target = ""
     # another system's words, another country's adjective, or a place whose role is unclear; a
@@ -497,12 +504,14 @@ def question_target(text: str) -> Target:
                 # "does the Israeli ministry accept…", "el ministerio israelí reconoce…"
                 israel_target = israel_target or f"{place} {' '.join(next_words[:2])}"
                 israel_by_cue = True
-            if place.startswith("israeli") and aim and _TO_BODY.match(aim[0]) and (
+            if place.startswith("israeli") and aim and (_TO_BODY.match(aim[0]) or _SYSTEM_CUES.match(aim[0])) and (
                 noun_before or (next_words and _ISRAELI_SIDE.match(next_words[0]))
             ):
-                # "for the Israeli MOH", "pour l'examen israélien", "para el ministerio israelí"
-                israel_target = israel_target or f"{aim[0]} … {place}"
-                israel_by_cue = True
+                # "for the Israeli MOH", "pour l'examen israélien", "para el ministerio israelí",
+                # "take the Israeli exam", "rendir el examen israelí": Israel's side aimed at, which another
+                # place with a cue word of its own still outweighs ("while I wait to sit the Israeli exam,
+                # would it be easier to get recognised in Poland?")
+                israel_aimed = israel_aimed or f"{aim[0]} … {place}"
             if _later(folded, match.start()):
                 israel_later = israel_later or (f"{cue} … {place}" if cue else place)
                 continue
@@ -557,6 +566,8 @@ def question_target(text: str) -> Target:
         return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin)
     if foreign_target:
         return Target("foreign", foreign_target, True, "", israel_base, israel_origin=israel_origin)
+    if israel_aimed:
+        return Target("israel", israel_aimed, foreign_named, "", israel_base, israel_origin=israel_origin)
     if israel_in:
         return Target("israel", israel_in, foreign_named, "", israel_base, weak=True, israel_origin=israel_origin)
     if israel_side or israel_named or israel_later:
@@ -690,7 +701,8 @@ _ISRAELI_TRAINED = re.compile(r"(?<![\w-])israeli?[- ](?:trained|licensed|qualif
 _PRESENT_CUES = re.compile(
     r"^(?:living|lives|based|residing|currently|actualmente|actuellement|vivo|vivimos|viven|habite|habitons|habitent|vis|vit|vivons|vivent"
     r"|travaille|travaillons|travaillent|working|practising|practicing|exercant|exerce|ejerzo|ejerce|ejerciendo|trabajo|trabaja|trabajamos"
-    r"|trabajando|estoy|estamos|suis|sommes|soy|somos|im|am)$"
+    r"|trabajando|estoy|estamos|suis|sommes|soy|somos|im|am"
+    r"|installes|installees|installee|establecido|establecida|establecidos|radicado|radicada|radicados)$"
 )
 _SUBJECT_BEFORE = re.compile(r"^(?:i|we|je|nous|on|yo|still|now|also|currently|actually)$")
 

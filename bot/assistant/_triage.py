@@ -145,6 +145,11 @@ _RULES: tuple[_Rule, ...] = (
             r"\bdecid(ez|er) (pour moi|de mon cas)\b", r"\b(examiner|regarder|verifier|evaluer|etudier) mon (dossier|cas|cv|parcours)\b",
             r"\best-ce que moi,? je\b",
             r"\b(decidi|decida|decidan|decidime|decidan) (por mi|mi caso)\b", r"\b(revisar|revisen|revisa|revisas|mirar|miren|evaluar|evaluen|analizar|analicen) mi (expediente|caso|cv|perfil|situacion|legajo)\b",
+            r"\b(revisen|revisa|revisame|revisenme|miren|chequeen|chequea) mis (papeles|documentos|titulos|certificados)\b",
+            r"\b(review|check|look at|go over|go through) my (papers|documents|paperwork)\b", r"\b(examinez|verifiez|regardez|relisez) mes (documents|papiers|pieces)\b",
+            # a document the team should issue on the doctor's case: "a document from you stating…"
+            r"\b(document|letter|certificate|confirmation) from you\b", r"\b(document|lettre|attestation|certificat) de votre part\b",
+            r"\b(documento|carta|constancia|certificado) de (parte de )?ustedes\b",
             r"\b(confirmen|confirmame|confirmeme|confirma|decime|digame|diganme) si (yo )?(soy|estoy|califico|tengo derecho|quedo)\b",
             r"\b(en mi caso|a mi) (personalmente|en particular)\b",
             # a decision on the doctor's own file, not the rule: "a ruling on my file", "pré-valider
@@ -267,7 +272,7 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
         return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")
     if target.place == "foreign":
         return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
-    if target.israel_base and target.foreign_named and (target.place in ("none", "israel-named") or target.weak):
+    if target.israel_base and target.foreign_named and target.place in ("none", "israel-named"):
         # a doctor already based in Israel (a past aliyah, an Israeli licence held, working there)
         # who names another country, not as an origin, and Israel as no place to go: leaving
         return "other_country", f"rule: the doctor is based in Israel (“{target.israel_base}”) and asks about another country ({target.explain()})"

@@ -631,3 +631,14 @@ def test_more_ways_a_question_names_its_target(text: str, place: str) -> None:
 def test_an_adjective_that_says_who_the_writing_doctor_is_names_no_other_country() -> None:
     assert not question_target("je pratique à Liège depuis vingt ans, quel délai pour moi comme médecin belge ?").foreign_named
     assert question_target("quelles conditions pour qu'un médecin tunisien exerce en Belgique ?").foreign_named
+
+
+@pytest.mark.parametrize("text", [
+    # the Israeli exam as the aim, and registrations the new oleh still holds abroad
+    "Chilean cardiologist, 15 years in Santiago: can I take the Israeli exam in Spanish?",
+    "Nous avons fait notre alya cet hiver et je suis encore inscrite à l'Ordre en Belgique : faut-il le rester pendant le dossier en Israël ?",
+    "Hicimos aliá en marzo y sigo con la matrícula uruguaya al día, ¿la necesito para la licencia en Israel?",
+])
+def test_a_new_oleh_who_still_holds_a_registration_abroad_is_answered(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
