@@ -119,8 +119,10 @@ _PROGRAM_TERMS = re.compile(
     r"|galilee|galilea|galil|misrad|histaklut|stage a|stage b|hebrew(?! u\b| uni\b| university\b)|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?|nis"
     # the list of countries whose graduates skip Israel's licensing exam: "is Switzerland on the
     # exemption list?" asks about Israel, even from a doctor who says where they work now
-    r"|exemption list|list of exempt(?:ed)? countries|exempt(?:ed)? countries|pays (?:dispenses|exemptes)"
-    r"|liste (?:des |de )?(?:pays )?(?:dispenses|exemptes|d'exemption|de dispense)|lista de (?:paises )?(?:exentos|exencion|eximidos)|paises (?:exentos|eximidos))\b"
+    r"|exemption list|list of exempt(?:ed)? countries|exempt(?:ed)? countr(?:y|ies)|pays (?:dispenses?|exemptes?)"
+    r"|liste (?:des |de )?(?:pays )?(?:dispenses|exemptes|d'exemption|de dispense)|lista de (?:paises )?(?:exentos|exencion|eximidos)|paises (?:exentos|eximidos)|pais (?:exento|eximido)"
+    # the Ministry, unqualified, acting on the doctor's file: "does the Ministry count UK experience?"
+    r"|(?:the|le|el) (?:ministry|ministere|ministerio|moh) (?:recogni[sz]es?|accepts?|counts?|reconnait|accepte|compte|reconoce|acepta|computa))\b"
 )
 
 # Words before a place that make it where the doctor wants to go (the nearest cue word wins).
@@ -243,6 +245,7 @@ _HELD_NOUN = re.compile(
     r"|autorisation|authori[sz]ation|autorizacion)$"
 )
 _FROM = re.compile(r"^(?:from|de|desde)$")
+_PROCESS = re.compile(r"^(?:licensing|licensure|recognition|process|system|exam|registration|it|this|that|things|everything)$")
 _PERMIT = re.compile(r"^(?:visa|visado|visas|permiso|permis|autorisation|autorizacion)$")
 # A body's name skipped between a cue and its place: "recognised by the Royal College in Canada"
 # (not "médecins", "médicos": "una visa de trabajo para médicos en el Reino Unido")
@@ -344,6 +347,8 @@ def _role(before: list[str]) -> tuple[str, str]:
             at = len(before) - len(window) + k  # the cue's place in all the words before
             if at > 1 and before[at - 1] in ("de", "d") and _PERMIT.match(before[at - 2]):
                 return "target", f"{before[at - 2]} {before[at - 1]} {word}"  # "visa de trabajo para Suiza"
+            if at > 0 and _PROCESS.match(before[at - 1]):
+                return "unknown", ""  # "how does licensing work in Israel": a process works there, not the doctor
             # a plan after "to", "can I", "cómo": "want to practise in Germany"; a fact or a
             # noun otherwise: "I work in Paris", "30 years of practice in Buenos Aires"
             planned = at > 0 and (
@@ -743,5 +748,5 @@ PATTERNS: tuple[re.Pattern[str], ...] = (
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
     _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
-    _ASIDE_WORDS, _DOCTOR, _AS_ME, _ME, _PERMIT,
+    _ASIDE_WORDS, _DOCTOR, _AS_ME, _ME, _PERMIT, _PROCESS,
 )

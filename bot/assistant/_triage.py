@@ -195,6 +195,10 @@ _RULES: tuple[_Rule, ...] = (
             r"\b(pouvez|pourriez)[- ]vous (me |nous )?(signer|certifier|approuver|valider|tamponner|attester)\b",
             r"\b(me|nos) (pueden|podrian|puede|podria|podes|puedes|podrias) (firmar|certificar|aprobar|sellar|validar)\b",
             r"\b(ustedes|su equipo|tu equipo) (me |nos )?(pueden|podrian|puede|podria) (firmar|certificar|aprobar|sellar|validar)\b",
+            # or to speak to the Ministry for the doctor: "can you tell the ministry I meet the 14-year rule?"
+            r"\b(can|could|would|will) (you|your team)( please)? (tell|inform|write to|email|call|contact|notify) (the )?(ministry|moh)\b",
+            r"\b(pouvez|pourriez)[- ]vous (dire|ecrire|informer|signaler|expliquer|contacter|appeler) (au|le) ministere\b",
+            r"\b(me |nos )?(pueden|podrian|puede|podria|podes|puedes) (decirle|decir|avisarle|avisar|informarle|informar|escribirle|escribir|explicarle|contactar|llamar) (al|el) ministerio\b",
         ),
         unless=_HOW_QUESTION,
     ),

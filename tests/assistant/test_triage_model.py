@@ -642,3 +642,26 @@ def test_an_adjective_that_says_who_the_writing_doctor_is_names_no_other_country
 def test_a_new_oleh_who_still_holds_a_registration_abroad_is_answered(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    "Degree from Minsk, then 8 years in Austria. How does licensing work in Israel for me?",
+    "I've worked in Perth for years with an Australian degree, is Australia an exempt country?",
+    "I passed the MRCP and worked in Leeds, does the Ministry count UK years toward the specialist title?",
+])
+def test_israel_as_the_place_by_its_ministry_its_exemption_list_or_a_process_that_works_there(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
+def test_asking_the_team_to_speak_to_the_ministry_for_the_doctor_escalates() -> None:
+    from bot.assistant._triage import triage_message
+
+    for text in (
+        "can you tell the ministry that I meet the 14-year rule?",
+        "pouvez-vous dire au ministère que j'ai bien mes 14 ans d'exercice ?",
+        "¿me pueden avisar al ministerio que ya mandé todo?",
+    ):
+        decision = triage_message(text)
+        assert decision is not None and decision.kind is TriageKind.ESCALATE, text
+    assert triage_message("how do I contact the ministry about my file?") is None
