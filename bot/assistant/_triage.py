@@ -251,7 +251,11 @@ _CLINICAL = _p(
 # (``_target.question_target``), not by which countries it names: "my French diploma, is it
 # recognised in Israel?" is Israel's, "I trained in Israel and want to practise in Germany" is not,
 # and a question that names no other place at all ("the exam over there", "how do I get my
-# cardiology recognised?") is Israel's, the bot's whole subject.
+# cardiology recognised?") is Israel's, the bot's whole subject. A doctor already based in Israel
+# (a past aliyah, an Israeli licence held, working there now) who names another country, with
+# Israel no place to go, is asking how to leave: "made aliyah in 2019 … HPCSA registration lapsed,
+# how do I restore it?". Trained in Israel only keeps the model's other-country reading (a returning
+# Israeli may be coming back).
 def settle_other_country(text: str, label: str) -> tuple[str, str]:
     """The model's label once the question's target is read, and why (empty when unchanged)."""
     if label not in ("answer", "other_country"):
