@@ -120,9 +120,7 @@ _PROGRAM_TERMS = re.compile(
     # the list of countries whose graduates skip Israel's licensing exam: "is Switzerland on the
     # exemption list?" asks about Israel, even from a doctor who says where they work now
     r"|exemption list|list of exempt(?:ed)? countries|exempt(?:ed)? countr(?:y|ies)|pays (?:dispenses?|exemptes?)"
-    r"|liste (?:des |de )?(?:pays )?(?:dispenses|exemptes|d'exemption|de dispense)|lista de (?:paises )?(?:exentos|exencion|eximidos)|paises (?:exentos|eximidos)|pais (?:exento|eximido)"
-    # the Ministry, unqualified, acting on the doctor's file: "does the Ministry count UK experience?"
-    r"|(?:the|le|el) (?:ministry|ministere|ministerio|moh) (?:recogni[sz]es?|accepts?|counts?|reconnait|accepte|compte|reconoce|acepta|computa))\b"
+    r"|liste (?:des |de )?(?:pays )?(?:dispenses|exemptes|d'exemption|de dispense)|lista de (?:paises )?(?:exentos|exencion|eximidos)|paises (?:exentos|eximidos)|pais (?:exento|eximido))\b"
 )
 
 # Words before a place that make it where the doctor wants to go (the nearest cue word wins).
@@ -240,12 +238,11 @@ _CUE_PREPOSITION = re.compile(rf"^(?:{_PREPOSITIONS})$")
 _WINDOW = 8  # words looked at before a place
 # A registration or licence noun after "my" is the doctor's own, unless a cue to get it comes first:
 # "mon inscription à l'Ordre en France" (held) against "how do I get my registration in Ontario"
-_HELD_NOUN = re.compile(
-    r"^(?:inscription|registration|matricula|colegiatura|licensure|equivalence|reconnaissance|reconocimiento"
-    r"|autorisation|authori[sz]ation|autorizacion)$"
-)
+# (not "ma reconnaissance en France", "mi homologación en España": those are sought, not held)
+_HELD_NOUN = re.compile(r"^(?:inscription|registration|matricula|colegiatura|licensure|autorisation|authori[sz]ation|autorizacion)$")
 _FROM = re.compile(r"^(?:from|de|desde)$")
 _PROCESS = re.compile(r"^(?:licensing|licensure|recognition|process|system|exam|registration|it|this|that|things|everything)$")
+_PART_SUBJECT = re.compile(r"^(?:il|elle|on|qui|mari|femme|epoux|epouse|conjoint|conjointe|fils|fille|famille|compagnon|compagne)$")
 _PERMIT = re.compile(r"^(?:visa|visado|visas|permiso|permis|autorisation|autorizacion)$")
 # A body's name skipped between a cue and its place: "recognised by the Royal College in Canada"
 # (not "médecins", "médicos": "una visa de trabajo para médicos en el Reino Unido")
@@ -363,6 +360,8 @@ def _role(before: list[str]) -> tuple[str, str]:
             # "thinking of staying in Romania", "quiere quedarse en España"; not "while staying in Paris"
             planned = at > 0 and (_PLAN_BEFORE.match(before[at - 1]) or before[at - 1] in ("of", "de", "about", "quiere", "quiero", "veut", "veux"))
             return ("target", word) if planned else ("unknown", "")
+        if word == "part" and k > 0 and _PART_SUBJECT.match(window[k - 1]):
+            return "target", word
         if _CUE_TARGET.match(word):
             held = k - 1
             while held > 0 and _ARTICLE.match(window[held]):
@@ -748,5 +747,5 @@ PATTERNS: tuple[re.Pattern[str], ...] = (
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
     _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
-    _ASIDE_WORDS, _DOCTOR, _AS_ME, _ME, _PERMIT, _PROCESS,
+    _ASIDE_WORDS, _DOCTOR, _AS_ME, _ME, _PERMIT, _PROCESS, _PART_SUBJECT,
 )

@@ -147,9 +147,6 @@ _RULES: tuple[_Rule, ...] = (
             r"\b(decidi|decida|decidan|decidime|decidan) (por mi|mi caso)\b", r"\b(revisar|revisen|revisa|revisas|mirar|miren|evaluar|evaluen|analizar|analicen) mi (expediente|caso|cv|perfil|situacion|legajo)\b",
             r"\b(revisen|revisa|revisame|revisenme|miren|chequeen|chequea) mis (papeles|documentos|titulos|certificados)\b",
             r"\b(review|check|look at|go over|go through) my (papers|documents|paperwork)\b", r"\b(examinez|verifiez|regardez|relisez) mes (documents|papiers|pieces)\b",
-            # a document the team should issue on the doctor's case: "a document from you stating…"
-            r"\b(document|letter|certificate|confirmation) from you\b", r"\b(document|lettre|attestation|certificat) de votre part\b",
-            r"\b(documento|carta|constancia|certificado) de (parte de )?ustedes\b",
             r"\b(confirmen|confirmame|confirmeme|confirma|decime|digame|diganme) si (yo )?(soy|estoy|califico|tengo derecho|quedo)\b",
             r"\b(en mi caso|a mi) (personalmente|en particular)\b",
             # a decision on the doctor's own file, not the rule: "a ruling on my file", "pré-valider

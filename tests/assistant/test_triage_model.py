@@ -647,9 +647,8 @@ def test_a_new_oleh_who_still_holds_a_registration_abroad_is_answered(text: str)
 @pytest.mark.parametrize("text", [
     "Degree from Minsk, then 8 years in Austria. How does licensing work in Israel for me?",
     "I've worked in Perth for years with an Australian degree, is Australia an exempt country?",
-    "I passed the MRCP and worked in Leeds, does the Ministry count UK years toward the specialist title?",
 ])
-def test_israel_as_the_place_by_its_ministry_its_exemption_list_or_a_process_that_works_there(text: str) -> None:
+def test_israel_as_the_place_by_its_exemption_list_or_a_process_that_works_there(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER, decision.detail
 
@@ -665,3 +664,20 @@ def test_asking_the_team_to_speak_to_the_ministry_for_the_doctor_escalates() -> 
         decision = triage_message(text)
         assert decision is not None and decision.kind is TriageKind.ESCALATE, text
     assert triage_message("how do I contact the ministry about my file?") is None
+
+
+@pytest.mark.parametrize("text, place", [
+    # French "part" after its subject is a move; recognition or equivalence after "my" is sought, not held
+    ("Mon mari part à Genève l'an prochain, comment obtient-il son autorisation ?", "foreign"),
+    ("Mon équivalence en Italie, où faut-il la demander ?", "foreign"),
+    ("Mi homologación en España, ¿cuánto tarda?", "foreign"),
+])
+def test_a_move_or_a_recognition_sought_abroad_is_the_target(text: str, place: str) -> None:
+    assert question_target(text).place == place, question_target(text)
+
+
+def test_an_unqualified_ministry_beside_another_country_is_not_israels() -> None:
+    assert question_target("En Suisse, le ministère reconnaît-il les diplômes israéliens ?").foreign_named
+    from bot.assistant._triage import triage_message
+
+    assert triage_message("Do I need a letter from you or from the ministry?") is None  # a question, not a request
