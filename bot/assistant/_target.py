@@ -138,7 +138,7 @@ _TARGET_CUES = (
     r"|inscription|inscrire|reconnu|reconnue|reconnus|reconnait|reconnaissance|reconnaitre|valable|valide|equivalence|homologuer|homologation|poste|bosser|pratiquer|embauche|obtenir"
     r"|obtiens|obtient|obtenons|pars|partons|offre|offres|entrer|faire|rentre|rentrons|retourne|retournons|returning"
     # an authorisation asked there, a registration renewed, a post applied for
-    r"|autorisation|reinscrire|postuler|postule"
+    r"|autorisation|reinscrire|postuler|postule|repartir|repart|repars|repartons"
     # Spanish
     r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
     r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
@@ -241,7 +241,7 @@ _WINDOW = 8  # words looked at before a place
 # (not "ma reconnaissance en France", "mi homologación en España": those are sought, not held)
 _HELD_NOUN = re.compile(r"^(?:inscription|registration|matricula|colegiatura|licensure|autorisation|authori[sz]ation|autorizacion)$")
 _FROM = re.compile(r"^(?:from|de|desde)$")
-_PROCESS = re.compile(r"^(?:licensing|licensure|recognition|process|system|exam|registration|it|this|that|things|everything)$")
+_PROCESS = re.compile(r"^(?:licensing|licensure|recognition|process|system|exam|registration|pathway|route|track|procedure|it|this|that|things|everything)$")
 _PART_SUBJECT = re.compile(r"^(?:il|elle|on|qui|mari|femme|epoux|epouse|conjoint|conjointe|fils|fille|famille|compagnon|compagne)$")
 _PERMIT = re.compile(r"^(?:visa|visado|visas|permiso|permis|autorisation|autorizacion)$")
 # A body's name skipped between a cue and its place: "recognised by the Royal College in Canada"

@@ -251,8 +251,8 @@ _CLINICAL = _p(
 # cardiology recognised?") is Israel's, the bot's whole subject. A doctor already based in Israel
 # (a past aliyah, an Israeli licence held, working there now) who names another country, with
 # Israel no place to go, is asking how to leave: "made aliyah in 2019 … HPCSA registration lapsed,
-# how do I restore it?". Trained in Israel only keeps the model's other-country reading (a returning
-# Israeli may be coming back).
+# how do I restore it?". With no other country named, a doctor based in Israel is a new oleh asking
+# about their own file ("we live in Haifa now; my UK CCT, how is it recognised?"): answered.
 def settle_other_country(text: str, label: str) -> tuple[str, str]:
     """The model's label once the question's target is read, and why (empty when unchanged)."""
     if label not in ("answer", "other_country"):
@@ -271,7 +271,7 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
             return label, f"rule: the doctor is based in Israel (“{target.israel_base}”) and names another country"
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
-        if not target.foreign_named and target.place in ("none", "israel-named") and not (target.israel_base or target.israel_origin):
+        if not target.foreign_named and target.place in ("none", "israel-named"):
             return "answer", "rule: asks about Israel: no other country is named but as an origin (target: none)"
         based = target.israel_base or target.israel_origin
         return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")

@@ -681,3 +681,13 @@ def test_an_unqualified_ministry_beside_another_country_is_not_israels() -> None
     from bot.assistant._triage import triage_message
 
     assert triage_message("Do I need a letter from you or from the ministry?") is None  # a question, not a request
+
+
+@pytest.mark.parametrize("text", [
+    # a new oleh asking about their own foreign credential, no other country as the place
+    "We live in Haifa now; my UK CCT in anaesthetics, how is it recognised?",
+    "Ya hicimos aliá y vivo en Ashdod: mi título de especialista, ¿cuánto tarda en reconocerse?",
+])
+def test_a_doctor_in_israel_asking_about_their_own_foreign_credential_is_answered(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
