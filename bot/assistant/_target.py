@@ -98,8 +98,8 @@ _LICENSING_ADJECTIVES = (
     r"|irish|irlandais|irlandaise|irlandes|irlandesa|canadian|canadien|canadienne|canadiense|australian|australien|australienne|australiano|australiana"
     r"|american|americain|americaine|estadounidense|saudi|saoudien|saoudienne|saudita|qatari|emirati|singaporean|singapourien|new zealand|kiwi"
 )
-_LICENSING_NOUNS_EN = r"licen[cs]e|licensing|registration|exam|exams|council|process"
-_LICENSING_NOUNS_FR_ES = r"licence|examen|inscription|autorisation|permis d'exercice|permis|licencia|colegiatura|matricula|habilitacion"
+_LICENSING_NOUNS_EN = r"licen[cs]e|licensing|registration|exam|exams|council|process|authori[sz]ation|approval|certification|board|boards"
+_LICENSING_NOUNS_FR_ES = r"licence|examen|inscription|autorisation|permis d'exercice|permis|licencia|colegiatura|matricula|habilitacion|autorizacion"
 _FOREIGN_LICENSING = (
     rf"(?:{_LICENSING_ADJECTIVES}) (?:medical )?(?:{_LICENSING_NOUNS_EN})"
     rf"|(?:{_LICENSING_NOUNS_FR_ES}) (?:medicale |medica |medico )?(?:{_LICENSING_ADJECTIVES})"
@@ -116,11 +116,11 @@ _ISRAELI_CITY = re.compile(r"^(?:tel aviv|jerusalem|jerusalen|haifa|beer sheva|b
 _PROGRAM_TERMS = re.compile(
     r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole|oles|ole hadash|ole jadash|green track|maslul yarok|via verde|imap|medex|tkuma|sal klita"
     r"|teudat zehut|toshav|toshavim|conseil scientifique|scientific council|consejo cientifico|kupat|kupot|sderot|negev|neguev"
-    r"|galilee|galilea|galil|misrad|histaklut|stage a|stage b|hebrew|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?|nis"
+    r"|galilee|galilea|galil|misrad|histaklut|stage a|stage b|hebrew(?! u\b| uni\b| university\b)|hebreu|hebreo|ulpan|oulpan|shekels?|shekalim|sheqels?|nis"
     # the list of countries whose graduates skip Israel's licensing exam: "is Switzerland on the
     # exemption list?" asks about Israel, even from a doctor who says where they work now
-    r"|exemption list|list of exempt(?:ed)? countries|exempt(?:ed)? countries|pays (?:dispenses|exemptes)"
-    r"|liste (?:des |de )?(?:pays )?(?:dispenses|exemptes|d'exemption|de dispense)|lista de (?:paises )?(?:exentos|exencion|eximidos)|paises (?:exentos|eximidos))\b"
+    r"|exemption list|list of exempt(?:ed)? countries|exempt(?:ed)? countr(?:y|ies)|pays (?:dispenses?|exemptes?)"
+    r"|liste (?:des |de )?(?:pays )?(?:dispenses|exemptes|d'exemption|de dispense)|lista de (?:paises )?(?:exentos|exencion|eximidos)|paises (?:exentos|eximidos)|pais (?:exento|eximido))\b"
 )
 
 # Words before a place that make it where the doctor wants to go (the nearest cue word wins).
@@ -131,15 +131,22 @@ _TARGET_CUES = (
     r"|recogni[sz]ed|recogni[sz]es?|accepted|accepts?|valid|transfer|equivalence|visa|apply|applying"
     # a post offered or looked for there: "two offers in Boston", "un puesto en Madrid"
     r"|offer|offers|offered|vacancy|vacancies|opening|enter|entering"
+    # posted or seconded there, restoring or renewing a registration there, an authorisation asked there
+    r"|posted|restore|restoring|renew|renewing|reinstate|reregister|re-register|authori[sz]ation|authori[sz]ed"
     # French
     r"|exercer|travailler|m'installer|s'installer|installer|installation|partir|aller|emigrer|immigrer|demenager|rentrer|retourner"
-    r"|inscription|inscrire|reconnu|reconnue|reconnus|reconnait|reconnaissance|reconnaitre|valable|valide|equivalence|homologuer|poste|bosser|pratiquer|embauche|obtenir"
-    r"|obtiens|obtient|obtenons|part|pars|partons|offre|offres|entrer|faire|rentre|rentrons|retourne|retournons|returning"
+    r"|inscription|inscrire|reconnu|reconnue|reconnus|reconnait|reconnaissance|reconnaitre|valable|valide|equivalence|homologuer|homologation|poste|bosser|pratiquer|embauche|obtenir"
+    r"|obtiens|obtient|obtenons|pars|partons|offre|offres|entrer|faire|rentre|rentrons|retourne|retournons|returning"
+    # an authorisation asked there, a registration renewed, a post applied for
+    r"|autorisation|reinscrire|postuler|postule|repartir|repart|repars|repartons"
     # Spanish
     r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
     r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
     r"|puesto|puestos|plaza|plazas|oferta|ofertas|ofrecieron|vacante|vacantes|entrar|hacer|vamos|vuelvo|regreso"
     r"|validar|validacion|convalida|homologa|revalida"
+    # going back, in Chile's and the River Plate's words; joining a body there
+    r"|devolver|devolverme|devolvernos|incorporarme|incorporarse|incorporacion|colegiarse|renovar|renuevo|autorizacion"
+    r"|irse|vivir|mudarse|instalarse|radicarse|trasladarse|trasladarme"
     # whether something of the doctor's is of use there: "¿me sirve en Israel?", "¿sirve en Chipre?"
     r"|sirve|sirven|servira|serviria"
     r"|reconoce|reconocen|reconozca|reconozcan|reconocido|reconocida|reconocimiento|valido|valida|colegiarme|colegiatura|sacar|obtener|conseguir"
@@ -158,7 +165,14 @@ _ORIGIN_CUES = (
     # studies finished there: "finished medicine in Israel", "a fini médecine en Israël", "terminé la carrera en Perú"
     r"|finished|completed|fini|finie|termine|terminee|termino|acabe|acabo"
     # a licence held there: "holding an Israeli licence", "titulaire d'un diplôme belge"
-    r"|holding|holds|titulaire|titular"
+    r"|holding|holds|titulaire|titular|formation|formacion"
+    # a degree or a stay done, a move made: "I did my degree in Israel", "moved to Israel 6 years
+    # ago", "while I was in Israel", "estoy en Israel", "me mudé a Israel"
+    r"|did|done|was|were|been|moved|relocated|emigrated|immigrated|came|arrived|etais|etait|arrivee"
+    r"|estoy|estamos|estaba|estuve|mude|mudamos|llegue|llegamos|vine|vinimos|emigre"
+    r"|installes|installees|installee|establecido|establecida|establecidos|radicado|radicada|radicados"
+    # registered there now: "je suis inscrit à l'Ordre en France", "colegiado en Madrid"
+    r"|inscrit|inscrite|inscrits|colegiado|colegiada|matriculado|matriculada"
 )
 # Right before a place, "of/from" in French and Spanish is where something comes from ("diplômé de
 # Roumanie", "vengo de Argentina", "del Reino Unido").
@@ -169,6 +183,7 @@ _PLACE_KINDS = r"provincia|province|state|estado|etat|region|ciudad|city|ville|c
 _INSTITUTION = re.compile(
     r"^(?:ordre|colegio|college|ministerio|ministere|ministry|consejo|conseil|board|council|medecins|medicos|medico|salud|sante"
     r"|health|universidad|universite|university|gobierno|government|gouvernement|embassy|ambassade|embajada|consulado|consulat"
+    r"|universidades|universites|universities|royal|physicians|surgeons|chirurgiens|cirujanos|junta|hospital|hopital|doh|dha|department|departement|departamento"
     rf"|{_PLACE_KINDS})$"
 )
 # Words skipped between a cue and its place: "practise MEDICINE in", "trained AS A DOCTOR in",
@@ -221,6 +236,30 @@ _CUE_TARGET = re.compile(rf"^(?:{_TARGET_CUES})$")
 _CUE_ORIGIN = re.compile(rf"^(?:{_ORIGIN_CUES})$")
 _CUE_PREPOSITION = re.compile(rf"^(?:{_PREPOSITIONS})$")
 _WINDOW = 8  # words looked at before a place
+# A registration or licence noun after "my" is the doctor's own, unless a cue to get it comes first:
+# "mon inscription à l'Ordre en France" (held) against "how do I get my registration in Ontario"
+# (not "ma reconnaissance en France", "mi homologación en España": those are sought, not held)
+_HELD_NOUN = re.compile(r"^(?:inscription|registration|matricula|colegiatura|licensure|autorisation|authori[sz]ation|autorizacion)$")
+_FROM = re.compile(r"^(?:from|de|desde)$")
+_PROCESS = re.compile(r"^(?:licensing|licensure|recognition|process|system|exam|registration|pathway|route|track|procedure|it|this|that|things|everything)$")
+_PART_SUBJECT = re.compile(r"^(?:il|elle|on|qui|mari|femme|epoux|epouse|conjoint|conjointe|fils|fille|famille|compagnon|compagne)$")
+_PERMIT = re.compile(r"^(?:visa|visado|visas|permiso|permis|autorisation|autorizacion)$")
+# A body's name skipped between a cue and its place: "recognised by the Royal College in Canada"
+# (not "médecins", "médicos": "una visa de trabajo para médicos en el Reino Unido")
+_BODY = re.compile(
+    r"^(?:ordre|colegio|college|ministerio|ministere|ministry|consejo|conseil|board|council|universidad|universite|university"
+    r"|universidades|universites|universities|royal|physicians|surgeons|chirurgiens|cirujanos|junta|hospital|hopital"
+    r"|doh|dha|department|departement|departamento|health|salud|sante|government|gobierno|gouvernement)$"
+)
+_STAY = re.compile(r"^(?:stay|staying|rester|quedarme|quedarse|quedarnos|quedar)$")
+# A body is addressed "for", "to", "auprès de" ("para el Ministerio de Salud de Israel")
+_TO_BODY = re.compile(r"^(?:para|pour|for|to|al|au|aupres|ante)$")
+# A diploma's or a licence's country adjective between a cue and a place is skipped like "my":
+# "l'homologation d'un diplôme israélien en Espagne", "homologar el título cubano en España"
+_ADJECTIVE = re.compile(
+    rf"^(?:{_ISRAEL}|{_LICENSING_ADJECTIVES}|{_FOREIGN_ADJECTIVES}|israeli|israelien|israelienne|israelies|israelie"
+    r"|extranjero|extranjera|extranjeros|etranger|etrangere|etrangers|foreign|cubain|cubaine|cubano|cubana)$"
+)
 
 # Israel as an adjective before a licensing noun is the Israeli side ("the Israeli exam"), and
 # after "I'm" / "soy" / "je suis" it is who the doctor is (origin).
@@ -243,6 +282,12 @@ class Target:
     # named place has a cue word of its own ("before we make aliyah … GMC registration in the UK"):
     # the foreign target that lost, for triage to weigh with the model's reading
     foreign_beside_program: str = ""
+    # the doctor is already based in Israel: a past aliyah ("I made aliyah in 2019", "depuis mon
+    # alyah", "ya hice aliá"), Israel as where they trained, live or work, or an Israeli licence or
+    # diploma they hold. Such a doctor asking about another named country is asking about leaving.
+    israel_base: str = ""
+    weak: bool = False  # Israel is the place only by "in Israel" with no cue word
+    israel_origin: str = ""  # Israel named as where the doctor trained: a model's other-country reading stands
 
     def explain(self) -> str:
         return f"target: {self.place}" + (f" (“{self.evidence}”)" if self.evidence else "")
@@ -254,7 +299,7 @@ _SPECIALIST = re.compile(r"^[a-z]+(?:logo|loga|logos|logue|logues|logist|logists
 # present fact otherwise ("I studied in Madrid and work in Valencia").
 _PLAIN_VERBS = re.compile(r"^(?:work|practi[cs]e|live|settle|ejerzo|trabajo|laburo|pratique|have|avoir|tener)$")
 _PLAN_BEFORE = re.compile(r"^(?:to|can|could|would|will|should|may|might|do|does|d|cannot|t|pour|para|afin|como|donde|conseguir|consiguio|consegui|buscar|encontrar|find|finding)$")
-_OF = re.compile(r"^(?:de|d|du|des|del|of|the|l|la|le|el|los|les)$")
+_OF = re.compile(r"^(?:de|d|du|des|del|of|the|l|la|le|el|los|les|and|et|y)$")
 # "practising" is where the doctor works now ("practising in Lyon"), but "a practising licence in
 # Qatar" is a licence wanted there.
 _PRACTISING = re.compile(r"^(?:practi[cs]ing)$")
@@ -285,13 +330,22 @@ def _role(before: list[str]) -> tuple[str, str]:
         ):
             end -= 1
         before = before[:end]
+        if before and _TO_BODY.match(before[-1]) and not (len(before) > 1 and (_CUE_ORIGIN.match(before[-2]) or _PLAIN_VERBS.match(before[-2]))):
+            # a body addressed: "las cartas para el Ministerio de Salud de Israel", "une demande auprès
+            # de l'Ordre des médecins du Québec" (not "worked for the ministry of health of Peru")
+            return "target", before[-1]
     window = before[-_WINDOW:]
+    body = False  # a body's name was skipped ("a university hospital in Ohio")
     for k in range(len(window) - 1, -1, -1):
         word = window[k]
         if _PRACTISING.match(word) and k + 1 < len(window) and _LICENCE.match(window[k + 1]):
             return "target", f"{word} {window[k + 1]}"  # "a practising licence in Qatar": a licence wanted there
         if _PLAIN_VERBS.match(word):
             at = len(before) - len(window) + k  # the cue's place in all the words before
+            if at > 1 and before[at - 1] in ("de", "d") and _PERMIT.match(before[at - 2]):
+                return "target", f"{before[at - 2]} {before[at - 1]} {word}"  # "visa de trabajo para Suiza"
+            if at > 0 and _PROCESS.match(before[at - 1]):
+                return "unknown", ""  # "how does licensing work in Israel": a process works there, not the doctor
             # a plan after "to", "can I", "cómo": "want to practise in Germany"; a fact or a
             # noun otherwise: "I work in Paris", "30 years of practice in Buenos Aires"
             planned = at > 0 and (
@@ -301,16 +355,37 @@ def _role(before: list[str]) -> tuple[str, str]:
             return ("target", word) if planned else ("origin", word)
         if _DIPLOMA.match(word) and not (k > 0 and _DETERMINER.match(window[k - 1])):
             return "origin", word  # "Diplômé en Belgique", "médecin diplômée de Lyon"; not "mon diplôme en France"
+        if _STAY.match(word):
+            at = len(before) - len(window) + k
+            # "thinking of staying in Romania", "quiere quedarse en España"; not "while staying in Paris"
+            planned = at > 0 and (_PLAN_BEFORE.match(before[at - 1]) or before[at - 1] in ("of", "de", "about", "quiere", "quiero", "veut", "veux"))
+            return ("target", word) if planned else ("unknown", "")
+        if word == "part" and k > 0 and _PART_SUBJECT.match(window[k - 1]):
+            return "target", word
         if _CUE_TARGET.match(word):
+            held = k - 1
+            while held > 0 and _ARTICLE.match(window[held]):
+                held -= 1  # "sigo con la matrícula argentina"
+            if _HELD_NOUN.match(word) and held >= 0 and (_POSSESSIVE.match(window[held]) or _HOLDING.match(window[held])) and not any(
+                _CUE_TARGET.match(w) for w in window[max(0, held - 2):held]
+            ):
+                return "origin", f"{window[held]} {word}"  # "j'ai gardé mon inscription à l'Ordre en France"
             return "target", word
         if _CUE_ORIGIN.match(word):
+            if body and _FROM.match(word):
+                continue  # "a job offer from a university hospital in Ohio": the body's "from"
             return "origin", word
-        if not (_NEUTRAL.match(word) or _SPECIALIST.match(word)):
+        if _BODY.match(word):
+            body = True
+        if not (_NEUTRAL.match(word) or _SPECIALIST.match(word) or _BODY.match(word) or _ADJECTIVE.match(word)):
             return "unknown", ""
     return "unknown", ""
 
 
 _ISRAEL_ACTS = re.compile(r"^(?:recogni[sz]es?|accepts?|give|gives|grant|grants|reconnait|reconnaitra|accepte|donne|reconoce|reconocen|acepta|da|de|otorga)$")
+# "que Israel me dé", "Israel le da": a pronoun may sit between Israel and its verb (no other word
+# may: "Jérusalem, diplômé de Nice" is no act of Israel's)
+_CLITIC = re.compile(r"^(?:me|te|le|les|nos|lo|la|se|m|l|t|s|ne|n)$")
 
 
 # Another country's place or body doing the licensing: "does Spain recognise…", "the SCFHS
@@ -366,9 +441,16 @@ def question_target(text: str) -> Target:
     # "y después hacer aliá") is the context, not the target: another place with a cue word wins
     israel_later = ""
     program = None
+    israel_base = ""
+    israel_origin = ""  # Israel named as where the doctor trained (not where they are now)
     for term in _PROGRAM_TERMS.finditer(folded):
+        if _aside(folded, term.start()):
+            continue  # "sorry, off topic for aliyah, but how hard is PLAB 2?": Israel set aside
         if _later(folded, term.start()):
             israel_later = israel_later or term.group(0)
+        elif _done(folded, term.start()):
+            # "I made aliyah in 2019", "depuis mon alyah", "ya hice aliá": done, so where the doctor is now
+            israel_base = israel_base or f"{_done(folded, term.start())} … {term.group(0)}"
         else:
             program = term
             break
@@ -376,6 +458,7 @@ def question_target(text: str) -> Target:
     israel_in = ""  # "in Israel" with no cue word: weaker than another place with one
     israel_by_cue = False  # Israel is the place by a cue word or by acting, not only by the program's terms
     israel_side = ""  # "the Israeli exam"
+    israel_aimed = ""  # "for the Israeli ministry", "take the Israeli exam"
     israel_named = ""
     foreign_target = ""
     # another system's words, another country's adjective, or a place whose role is unclear; a
@@ -383,20 +466,56 @@ def question_target(text: str) -> Target:
     # another system the doctor holds or passed ("my MRCP", "I passed the AMC", "j'ai réussi les EVC",
     # "con el Revalida") is an origin too
     foreign_named = any(
-        not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start())
+        not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start()) and not _doctor_beside(folded, m)
         and _system_role(_TOKEN.findall(folded[max(0, m.start() - 60):m.start()].replace("i'm", "im")))[0] != "origin"
         for m in _SYSTEM.finditer(folded)
-    ) or _US.search(text) is not None
+    ) or any(not _held_by_doctor(fold(text[:m.start()]), len(fold(text[:m.start()]))) for m in _US.finditer(text))
     who = _ISRAELI_AS_WHO.search(folded)
+    trained = _ISRAELI_TRAINED.search(folded)
+    if trained:
+        israel_base = israel_base or trained.group(0)
     for match in _PLACE.finditer(folded):
-        before = _TOKEN.findall(folded[max(0, match.start() - 80):match.start()].replace("i'm", "im"))
+        before = _TOKEN.findall(_sentence(folded[max(0, match.start() - 80):match.start()]).replace("i'm", "im"))
         role, cue = _role(before)
         place = match.group(0)
+        if match.group("israel") and place.startswith("israeli"):
+            role, cue = "unknown", ""  # an adjective: "exemption from the Israeli exam" names no origin
+        if role == "unknown":
+            graduate = _GRADUATE_AFTER.match(folded, match.end())
+            if graduate and place.startswith("israeli") and not _TRAINED.match(graduate.group(1)):
+                graduate = None  # "am I treated as an Israeli graduate?" names a category
+            if graduate:  # "Tel Aviv U grad", "Israeli-trained", "a Buenos Aires graduate"
+                role, cue = "origin", graduate.group(1)
         if match.group("israel"):
             if who is not None and who.start() <= match.start() <= who.end():
+                if role == "origin":  # "I'm an Israeli-trained haematologist"
+                    israel_base = israel_base or f"{place} {cue}"
                 continue  # "I'm Israeli": who the doctor is
             if role == "origin":
+                if _present(before, cue) or _GRADUATE_AFTER.match(folded, match.end()):
+                    # living or working there now ("je suis médecin en Israël", "vivo en Israel", "I work in Haifa")
+                    israel_base = israel_base or f"{cue} … {place}"
+                else:  # trained there: a returning Israeli may be coming back
+                    israel_origin = israel_origin or f"{cue} … {place}"
                 continue
+            if place.startswith("israeli") and _israeli_held(before, _TOKEN.findall(folded[match.end():match.end() + 30])[:1]):
+                israel_base = israel_base or f"{' '.join(before[-2:])} {place}"
+            next_words = _TOKEN.findall(folded[match.end():match.end() + 40])[:3]
+            noun_before = bool(before) and bool(_ISRAELI_SIDE.match(before[-1]))  # "el examen israelí"
+            aim = [w for w in before[-4:-1 if noun_before else None] if not _ARTICLE.match(w)][-1:]
+            verb = next_words[0:1] if noun_before else next_words[1:2] if next_words and _ISRAELI_SIDE.match(next_words[0]) else []
+            if place.startswith("israeli") and verb and _ISRAEL_ACTS.match(verb[0]):
+                # "does the Israeli ministry accept…", "el ministerio israelí reconoce…"
+                israel_target = israel_target or f"{place} {' '.join(next_words[:2])}"
+                israel_by_cue = True
+            if place.startswith("israeli") and aim and (_TO_BODY.match(aim[0]) or _SYSTEM_CUES.match(aim[0])) and (
+                noun_before or (next_words and _ISRAELI_SIDE.match(next_words[0]))
+            ):
+                # "for the Israeli MOH", "pour l'examen israélien", "para el ministerio israelí",
+                # "take the Israeli exam", "rendir el examen israelí": Israel's side aimed at, which another
+                # place with a cue word of its own still outweighs ("while I wait to sit the Israeli exam,
+                # would it be easier to get recognised in Poland?")
+                israel_aimed = israel_aimed or f"{aim[0]} … {place}"
             if _later(folded, match.start()):
                 israel_later = israel_later or (f"{cue} … {place}" if cue else place)
                 continue
@@ -410,7 +529,7 @@ def question_target(text: str) -> Target:
             elif role == "target":
                 israel_target = israel_target or f"{cue} … {place}"
                 israel_by_cue = True
-            elif any(_ISRAEL_ACTS.match(w) for w in after[:2]):
+            elif after and (_ISRAEL_ACTS.match(after[0]) or (len(after) > 1 and _CLITIC.match(after[0]) and _ISRAEL_ACTS.match(after[1]))):
                 israel_target = israel_target or f"{place} {' '.join(after[:2])}"
                 israel_by_cue = True
             elif before and _CUE_PREPOSITION.match(before[-1]) and not _ISRAELI_CITY.match(place):
@@ -448,14 +567,43 @@ def question_target(text: str) -> Target:
     if israel_target:
         # "en poste à Genève … exercer en Israël après notre alya": Israel's own cue word outweighs the other place's
         beside = foreign_target if program is not None and israel_target == program.group(0) and not israel_by_cue else ""
-        return Target("israel", israel_target, foreign_named, beside)
+        return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin)
     if foreign_target:
-        return Target("foreign", foreign_target, True)
+        return Target("foreign", foreign_target, True, "", israel_base, israel_origin=israel_origin)
+    if israel_aimed:
+        return Target("israel", israel_aimed, foreign_named, "", israel_base, israel_origin=israel_origin)
     if israel_in:
-        return Target("israel", israel_in, foreign_named)
+        return Target("israel", israel_in, foreign_named, "", israel_base, weak=True, israel_origin=israel_origin)
     if israel_side or israel_named or israel_later:
-        return Target("israel-named", israel_side or israel_named or israel_later, foreign_named)
-    return Target("none", "", foreign_named)
+        return Target("israel-named", israel_side or israel_named or israel_later, foreign_named, "", israel_base, israel_origin=israel_origin)
+    return Target("none", "", foreign_named, "", israel_base, israel_origin=israel_origin)
+
+
+# Who the doctor is, by an adjective beside the word for a doctor: "comme médecin belge", "a Belgian
+# GP", "médico argentino". Not a licence ("the Belgian licence"), which _SYSTEM reads as a system.
+_DOCTOR = re.compile(r"^(?:doctor|doctors|physician|physicians|gp|medecin|medecins|medico|medicos|medica|medicas|surgeon|chirurgien|cirujano|cirujana)$")
+
+
+_AS_ME = re.compile(r"^(?:as|comme|como|siendo|soy|suis|im|am|an|a|un|una|une)$")
+_ME = re.compile(r"^(?:as|comme|como|siendo|soy|suis|im|am)$")
+
+
+def _doctor_beside(folded: str, match: re.Match[str]) -> bool:
+    """The adjective says who the doctor writing is: "pour moi comme médecin belge", "as a Belgian
+    GP", "soy médico argentino" (not "un médecin marocain", someone else)."""
+    if " " in match.group(0):
+        return False
+    before = _TOKEN.findall(folded[max(0, match.start() - 40):match.start()].replace("i'm", "im"))[-4:]
+    after = _TOKEN.findall(folded[match.end():match.end() + 20])[:1]
+    if before and _DOCTOR.match(before[-1]):  # "médecin belge": the doctor's noun first
+        words = before[:-1]
+    elif after and _DOCTOR.match(after[0]):  # "a Belgian GP"
+        words = before
+    else:
+        return False
+    while words and _AS_ME.match(words[-1]) and not _ME.match(words[-1]):
+        words = words[:-1]
+    return bool(words) and bool(_ME.match(words[-1]))
 
 
 def _system_role(before: list[str]) -> tuple[str, str]:
@@ -489,6 +637,102 @@ _LATER_WORDS = re.compile(
     r"|antes|hasta|eventualmente|between|entre|hesitating|hesite|hesitons|dudamos|dudando)$"
 )
 _LATER_REACH = 4  # words looked at before Israel or the program's term
+# Words that set the program aside: "off topic for aliyah", "nothing to do with aliyah", "hors sujet
+# par rapport à l'alya", "fuera del tema de la aliá", "aparte de la aliá"
+_ASIDE_WORDS = re.compile(r"^(?:offtopic|topic|unrelated|aside|apart|nothing|hors|sujet|rien|aparte|fuera|tema|nada)$")
+
+
+def _aside(folded: str, start: int) -> bool:
+    """The program's term at ``start`` is set aside, not asked about."""
+    before = _TOKEN.findall(_sentence(folded[max(0, start - 40):start]))[-_LATER_REACH:]
+    return any(_ASIDE_WORDS.match(w) for w in before)
+
+
+# Words that make the program's term a thing done: "made aliyah", "since my aliyah", "depuis notre
+# alyah", "j'ai fait mon alyah", "ya hice aliá", "desde que hicimos aliá".
+_DONE_WORDS = re.compile(r"^(?:made|did|done|since|depuis|fait|faite|faits|hice|hizo|hicimos|hicieron|hecho|desde)$")
+_DONE_REACH = 4
+_PRESENT_DONE = re.compile(r"^(?:my|our|mon|ma|notre|son|sa|leur|mi|nuestra|su|l|la|el|the)$")
+_FAIT = re.compile(r"^(?:fait|faite|faits|hecho)$")
+_AUXILIARY = re.compile(r"^(?:ai|as|a|avons|avez|ont|he|ha|hemos|han|has|deja|ya|depuis|since)$")
+
+
+def _sentence(text: str) -> str:
+    """The words before a place, read back to the start of its sentence ("." "?" "!" ";" and a
+    space): in "… depuis 2015. Pour Israël", "depuis" says nothing of Israel."""
+    cut = max(text.rfind(f"{mark} ") for mark in ".?!;:")
+    if text[-1:] in (".", "?", "!", ";", ":"):
+        cut = max(cut, len(text) - 1)
+    return text[cut + 1:] if cut >= 0 else text
+
+
+def _done(folded: str, start: int) -> str:
+    """The word that makes the program's term at ``start`` a thing done, or ""."""
+    before = _TOKEN.findall(_sentence(folded[max(0, start - 40):start]))[-_DONE_REACH:]
+    if before and _PRESENT_DONE.match(before[-1]):
+        before = before[:-1]
+    if not before or not _DONE_WORDS.match(before[-1]):
+        return ""  # "la Suisse fait partie des pays dispensés" does no aliyah
+    if len(before) > 1 and _FAIT.match(before[-1]) and not _AUXILIARY.match(before[-2]):
+        return ""  # "on fait l'alyah cet été" is a plan; "j'ai fait mon alyah" is done
+    return before[-1]
+
+
+# A place followed by what the doctor is from it: "Tel Aviv U grad", "Israeli-trained", "a Buenos
+# Aires graduate", "Israeli-licensed GP".
+_GRADUATE_AFTER = re.compile(
+    r"(?:[- ](?:u|uni|university|med|medical|school))?[- ]"
+    r"(grad|grads|graduate|graduates|alumnus|alumna|trained|educated|licensed|born|native|egresado|egresada)\b"
+)
+# An Israeli licence or diploma the doctor holds: "with an Israeli licence", "my Israeli diploma",
+# "con licencia israelí", "mon diplôme israélien", "el título israelí que tengo" is not read.
+_CREDENTIAL = re.compile(
+    r"^(?:licen[cs]e|licencia|licenses|licences|diploma|diplome|degree|title|titre|titulo|specialist|specialty|specialite"
+    r"|especialidad|registration|qualification|qualifications)$"
+)
+_HOLDING = re.compile(
+    r"^(?:my|mon|ma|mes|mi|mis|our|notre|nos|nuestro|nuestra|with|avec|con|have|has|hold|holds|holding|titulaire|tengo|tiene|tenemos)$"
+)
+_ARTICLE = re.compile(r"^(?:a|an|un|une|una|el|la|le|l|the|de|d)$")
+_TRAINED = re.compile(r"^(?:trained|educated|licensed)$")
+# "I'm an Israeli-trained haematologist", "Israeli-licensed GP here": the doctor's base, the hyphen
+# keeps the place pattern from reading "Israeli" alone
+_ISRAELI_TRAINED = re.compile(r"(?<![\w-])israeli?[- ](?:trained|licensed|qualified|educated)(?![\w-])")
+
+
+# Where the doctor is now: "I live", "je suis", "vivo", "trabajando"; "work" or "live" only after
+# their subject ("I work in Haifa", not "how does recognition work in Israel")
+_PRESENT_CUES = re.compile(
+    r"^(?:living|lives|based|residing|currently|actualmente|actuellement|vivo|vivimos|viven|habite|habitons|habitent|vis|vit|vivons|vivent"
+    r"|travaille|travaillons|travaillent|working|practising|practicing|exercant|exerce|ejerzo|ejerce|ejerciendo|trabajo|trabaja|trabajamos"
+    r"|trabajando|estoy|estamos|suis|sommes|soy|somos|im|am"
+    r"|installes|installees|installee|establecido|establecida|establecidos|radicado|radicada|radicados)$"
+)
+_SUBJECT_BEFORE = re.compile(r"^(?:i|we|je|nous|on|yo|still|now|also|currently|actually)$")
+
+
+def _present(before: list[str], cue: str) -> bool:
+    """The origin cue says where the doctor is now, not where they trained."""
+    if _PRESENT_CUES.match(cue):
+        return True
+    if _PLAIN_VERBS.match(cue) and cue in before:
+        at = len(before) - 1 - before[::-1].index(cue)
+        return at > 0 and bool(_SUBJECT_BEFORE.match(before[at - 1]))
+    return False
+
+
+def _israeli_held(before: list[str], after: list[str]) -> bool:
+    """The Israeli adjective names a licence or diploma the doctor holds."""
+    words = list(before[-3:])
+    if words and _CREDENTIAL.match(words[-1]):  # "con licencia israelí", "mon diplôme israélien"
+        words.pop()
+    elif not (after and _CREDENTIAL.match(after[0])):  # "my Israeli licence"
+        return False
+    while words and _ARTICLE.match(words[-1]):
+        words.pop()
+    if any(_CUE_TARGET.match(w) or _SYSTEM_CUES.match(w) for w in before[-4:]):
+        return False  # "how do I get my Israeli licence" is the aim
+    return bool(words) and bool(_HOLDING.match(words[-1]))
 
 
 def _later(folded: str, start: int) -> bool:
@@ -501,5 +745,7 @@ def _later(folded: str, start: int) -> bool:
 PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
-    _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE,
+    _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
+    _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
+    _ASIDE_WORDS, _DOCTOR, _AS_ME, _ME, _PERMIT, _PROCESS, _PART_SUBJECT,
 )

@@ -145,6 +145,8 @@ _RULES: tuple[_Rule, ...] = (
             r"\bdecid(ez|er) (pour moi|de mon cas)\b", r"\b(examiner|regarder|verifier|evaluer|etudier) mon (dossier|cas|cv|parcours)\b",
             r"\best-ce que moi,? je\b",
             r"\b(decidi|decida|decidan|decidime|decidan) (por mi|mi caso)\b", r"\b(revisar|revisen|revisa|revisas|mirar|miren|evaluar|evaluen|analizar|analicen) mi (expediente|caso|cv|perfil|situacion|legajo)\b",
+            r"\b(revisen|revisa|revisame|revisenme|miren|chequeen|chequea) mis (papeles|documentos|titulos|certificados)\b",
+            r"\b(review|check|look at|go over|go through) my (papers|documents|paperwork)\b", r"\b(examinez|verifiez|regardez|relisez) mes (documents|papiers|pieces)\b",
             r"\b(confirmen|confirmame|confirmeme|confirma|decime|digame|diganme) si (yo )?(soy|estoy|califico|tengo derecho|quedo)\b",
             r"\b(en mi caso|a mi) (personalmente|en particular)\b",
             # a decision on the doctor's own file, not the rule: "a ruling on my file", "pré-valider
@@ -190,6 +192,10 @@ _RULES: tuple[_Rule, ...] = (
             r"\b(pouvez|pourriez)[- ]vous (me |nous )?(signer|certifier|approuver|valider|tamponner|attester)\b",
             r"\b(me|nos) (pueden|podrian|puede|podria|podes|puedes|podrias) (firmar|certificar|aprobar|sellar|validar)\b",
             r"\b(ustedes|su equipo|tu equipo) (me |nos )?(pueden|podrian|puede|podria) (firmar|certificar|aprobar|sellar|validar)\b",
+            # or to speak to the Ministry for the doctor: "can you tell the ministry I meet the 14-year rule?"
+            r"\b(can|could|would|will) (you|your team)( please)? (tell|inform|write to|email|call|contact|notify) (the )?(ministry|moh)\b",
+            r"\b(pouvez|pourriez)[- ]vous (dire|ecrire|informer|signaler|expliquer|contacter|appeler) (au|le) ministere\b",
+            r"\b(me |nos )?(pueden|podrian|puede|podria|podes|puedes) (decirle|decir|avisarle|avisar|informarle|informar|escribirle|escribir|explicarle|contactar|llamar) (al|el) ministerio\b",
         ),
         unless=_HOW_QUESTION,
     ),
@@ -242,7 +248,11 @@ _CLINICAL = _p(
 # (``_target.question_target``), not by which countries it names: "my French diploma, is it
 # recognised in Israel?" is Israel's, "I trained in Israel and want to practise in Germany" is not,
 # and a question that names no other place at all ("the exam over there", "how do I get my
-# cardiology recognised?") is Israel's, the bot's whole subject.
+# cardiology recognised?") is Israel's, the bot's whole subject. A doctor already based in Israel
+# (a past aliyah, an Israeli licence held, working there now) who names another country, with
+# Israel no place to go, is asking how to leave: "made aliyah in 2019 … HPCSA registration lapsed,
+# how do I restore it?". With no other country named, a doctor based in Israel is a new oleh asking
+# about their own file ("we live in Haifa now; my UK CCT, how is it recognised?"): answered.
 def settle_other_country(text: str, label: str) -> tuple[str, str]:
     """The model's label once the question's target is read, and why (empty when unchanged)."""
     if label not in ("answer", "other_country"):
@@ -256,13 +266,21 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
                 f"rule: another country is where the doctor wants to practise (“{target.foreign_beside_program}”); "
                 f"Israel is named only by the program's word “{target.evidence}”"
             )
+        if target.place == "israel" and target.weak and target.israel_base and target.foreign_named:
+            # "in Israel" with no cue word, from a doctor already based there who names another country
+            return label, f"rule: the doctor is based in Israel (“{target.israel_base}”) and names another country"
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
         if not target.foreign_named and target.place in ("none", "israel-named"):
             return "answer", "rule: asks about Israel: no other country is named but as an origin (target: none)"
-        return label, f"rule: {target.explain()}"
+        based = target.israel_base or target.israel_origin
+        return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")
     if target.place == "foreign":
         return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
+    if target.israel_base and target.foreign_named and target.place in ("none", "israel-named"):
+        # a doctor already based in Israel (a past aliyah, an Israeli licence held, working there)
+        # who names another country, not as an origin, and Israel as no place to go: leaving
+        return "other_country", f"rule: the doctor is based in Israel (“{target.israel_base}”) and asks about another country ({target.explain()})"
     return label, ""
 
 

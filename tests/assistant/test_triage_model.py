@@ -564,3 +564,130 @@ def test_every_step_of_the_israeli_file_listed_is_named_in_the_guidance() -> Non
     guidance = _target.fold(" ".join(p.read_text(encoding="utf-8") for p in (REPO / "knowledge").glob("*/*.md")))
     for name in listed:
         assert re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", guidance), f"{name!r} is not named in the guidance"
+
+
+@pytest.mark.parametrize("text", [
+    # a past aliyah is where the doctor is now, not where they want to go
+    "We made aliyah in 2017 and I work at Sheba; my wife wants to go back to Toronto, how do I get registered with the CPSO again?",
+    "Depuis notre alyah je suis urgentiste à Ashdod ; on pense rentrer en Belgique, faut-il repasser par l'INAMI ?",
+    "Ya hice aliá hace tres años y trabajo en Haifa, ¿cómo vuelvo a colegiarme en Madrid?",
+    # a doctor living, working or licensed in Israel who names another country's licence, no cue word
+    "I'm an Israeli-licensed anaesthetist with a contract offer from a hospital in Ohio, which visa is usual for doctors?",
+    "Je suis médecin en Israël depuis dix ans. L'Ordre des médecins du Sénégal exige-t-il un examen pour une mission de six mois ?",
+    "Vivo en Israel y soy cirujana; ¿cómo se homologa el título israelí en Italia?",
+    # the body named "of" the country is no origin: "el Express Entry de Canadá"
+    "Estoy en Israel con licencia israelí: ¿cómo funciona el Express Entry de Canadá para médicos?",
+])
+def test_a_doctor_already_based_in_israel_asking_about_another_country_is_declined(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY, decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    # a plan, not a past aliyah ("on fait l'alyah cet été"), and "fait partie" does no aliyah
+    "Je suis interne à Nantes et on fait l'alyah cet été : je peux finir mon internat en Israël ?",
+    "La Suisse fait partie des pays dispensés ? Je suis généraliste à Genève.",
+    # the doctor's own authorisation or registration abroad is an origin
+    "J'ai obtenu mon autorisation d'exercice en France l'an dernier, suis-je dispensé de l'examen ?",
+    "I hold registration with the Medical Board of Australia, does it exempt me from the exam in Israel?",
+    # "for the Israeli ministry" is the aim; "an Israeli graduate" a category
+    "I did my residency in Chicago; for the Israeli ministry, am I an Israeli graduate or an overseas graduate?",
+    # "recognition work in Israel" is no doctor working there
+    "I'm a board certified internist in Ohio, how does specialty recognition work in Israel?",
+    # studying abroad first, then Israel
+    "Mi hijo quiere estudiar medicina en Hungría y después irse a vivir a Israel, ¿le reconocen el título?",
+    # the exemption from the Israeli exam is no origin of the doctor's
+    "Twelve years as a hospitalist in the US on an H-1B: do those years count toward the exemption from the Israeli exam?",
+    # a doctor from Lyon asking about the Israeli exam
+    "Médecin à Lyon depuis 2012 : pour Israël, est-ce que je dois passer l'examen ?",
+])
+def test_a_doctor_coming_to_israel_who_names_another_country_is_answered(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
+def test_a_past_aliyah_no_longer_makes_israel_the_target_a_planned_one_still_does() -> None:
+    done = question_target("I made aliyah in 2019 and now I want to get a fellowship in Boston, how do I apply?")
+    assert done.place == "foreign" and done.israel_base
+    planned = question_target("We make aliyah next summer; I trained in Boston, how do I apply for the licence?")
+    assert planned.place == "israel" and not planned.israel_base
+
+
+@pytest.mark.parametrize("text, place", [
+    # the program set aside is no target: another system asked about alone is
+    ("off topic for aliyah, sorry: how long is the wait for a PLAB 2 slot?", "foreign"),
+    # another country's authorisation named by its adjective
+    ("Danish authorisation for doctors, how long does it take?", "foreign"),
+    # Israel's ministry acting, and "para el examen israelí" in Spanish order
+    ("Does the Israeli ministry accept a Romanian residency certificate?", "israel"),
+    ("Hice la residencia en Lima, ¿sirve para el examen israelí?", "israel"),
+    # a work visa or permit for a place is wanted there
+    ("¿visa de trabajo para Noruega siendo médica peruana?", "foreign"),
+])
+def test_more_ways_a_question_names_its_target(text: str, place: str) -> None:
+    assert question_target(text).place == place, question_target(text)
+
+
+def test_an_adjective_that_says_who_the_writing_doctor_is_names_no_other_country() -> None:
+    assert not question_target("je pratique à Liège depuis vingt ans, quel délai pour moi comme médecin belge ?").foreign_named
+    assert question_target("quelles conditions pour qu'un médecin tunisien exerce en Belgique ?").foreign_named
+
+
+@pytest.mark.parametrize("text", [
+    # the Israeli exam as the aim, and registrations the new oleh still holds abroad
+    "Chilean cardiologist, 15 years in Santiago: can I take the Israeli exam in Spanish?",
+    "Nous avons fait notre alya cet hiver et je suis encore inscrite à l'Ordre en Belgique : faut-il le rester pendant le dossier en Israël ?",
+    "Hicimos aliá en marzo y sigo con la matrícula uruguaya al día, ¿la necesito para la licencia en Israel?",
+])
+def test_a_new_oleh_who_still_holds_a_registration_abroad_is_answered(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    "Degree from Minsk, then 8 years in Austria. How does licensing work in Israel for me?",
+    "I've worked in Perth for years with an Australian degree, is Australia an exempt country?",
+])
+def test_israel_as_the_place_by_its_exemption_list_or_a_process_that_works_there(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
+def test_asking_the_team_to_speak_to_the_ministry_for_the_doctor_escalates() -> None:
+    from bot.assistant._triage import triage_message
+
+    for text in (
+        "can you tell the ministry that I meet the 14-year rule?",
+        "pouvez-vous dire au ministère que j'ai bien mes 14 ans d'exercice ?",
+        "¿me pueden avisar al ministerio que ya mandé todo?",
+    ):
+        decision = triage_message(text)
+        assert decision is not None and decision.kind is TriageKind.ESCALATE, text
+    assert triage_message("how do I contact the ministry about my file?") is None
+
+
+@pytest.mark.parametrize("text, place", [
+    # French "part" after its subject is a move; recognition or equivalence after "my" is sought, not held
+    ("Mon mari part à Genève l'an prochain, comment obtient-il son autorisation ?", "foreign"),
+    ("Mon équivalence en Italie, où faut-il la demander ?", "foreign"),
+    ("Mi homologación en España, ¿cuánto tarda?", "foreign"),
+])
+def test_a_move_or_a_recognition_sought_abroad_is_the_target(text: str, place: str) -> None:
+    assert question_target(text).place == place, question_target(text)
+
+
+def test_an_unqualified_ministry_beside_another_country_is_not_israels() -> None:
+    assert question_target("En Suisse, le ministère reconnaît-il les diplômes israéliens ?").foreign_named
+    from bot.assistant._triage import triage_message
+
+    assert triage_message("Do I need a letter from you or from the ministry?") is None  # a question, not a request
+
+
+@pytest.mark.parametrize("text", [
+    # a new oleh asking about their own foreign credential, no other country as the place
+    "We live in Haifa now; my UK CCT in anaesthetics, how is it recognised?",
+    "Ya hicimos aliá y vivo en Ashdod: mi título de especialista, ¿cuánto tarda en reconocerse?",
+])
+def test_a_doctor_in_israel_asking_about_their_own_foreign_credential_is_answered(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
