@@ -228,6 +228,9 @@ class Stock:
     system = "stock"
 
     def __init__(self, args: argparse.Namespace) -> None:
+        from bot.threads import limit_threads
+
+        limit_threads(args.threads)  # the same thread budget and wait policy as ours: a fair comparison
         from langchain_chroma import Chroma
 
         from bot.evaluation import load_golden
