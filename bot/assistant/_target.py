@@ -151,6 +151,8 @@ _TARGET_CUES = (
     r"|sirve|sirven|servira|serviria"
     r"|reconoce|reconocen|reconozca|reconozcan|reconocido|reconocida|reconocimiento|valido|valida|colegiarme|colegiatura|sacar|obtener|conseguir"
 )
+# Settled there: "installés en Israël", "radicado en Madrid" (where the doctor comes from, or is now).
+_SETTLED = r"installes|installees|installee|establecido|establecida|establecidos|radicado|radicada|radicados"
 # Words before a place that make it where the doctor comes from, trained or works now.
 _ORIGIN_CUES = (
     r"trained|training|studied|study|graduated|qualified|from|born|raised|currently|residing|based|live|living|lives|grew"
@@ -170,7 +172,7 @@ _ORIGIN_CUES = (
     # ago", "while I was in Israel", "estoy en Israel", "me mudé a Israel"
     r"|did|done|was|were|been|moved|relocated|emigrated|immigrated|came|arrived|etais|etait|arrivee"
     r"|estoy|estamos|estaba|estuve|mude|mudamos|llegue|llegamos|vine|vinimos|emigre"
-    r"|installes|installees|installee|establecido|establecida|establecidos|radicado|radicada|radicados"
+    rf"|{_SETTLED}"
     # registered there now: "je suis inscrit à l'Ordre en France", "colegiado en Madrid"
     r"|inscrit|inscrite|inscrits|colegiado|colegiada|matriculado|matriculada"
 )
@@ -180,11 +182,14 @@ _ORIGIN_JUST_BEFORE = re.compile(r"^(?:de|d|du|des|del|from|desde)$")
 # A place's kind: "la provincia de Buenos Aires", "the state of Ohio".
 _PLACE_KINDS = r"provincia|province|state|estado|etat|region|ciudad|city|ville|comunidad"
 # A body "of" a country is that country's, not an origin: "Colegio Médico del Perú".
+# A licensing body, a university, a ministry, a hospital: named between a cue word and its place.
+_BODY_WORDS = (
+    r"ordre|colegio|college|ministerio|ministere|ministry|consejo|conseil|board|council|universidad|universite|university"
+    r"|universidades|universites|universities|royal|physicians|surgeons|chirurgiens|cirujanos|junta|hospital|hopital"
+    r"|doh|dha|department|departement|departamento|health|salud|sante|government|gobierno|gouvernement"
+)
 _INSTITUTION = re.compile(
-    r"^(?:ordre|colegio|college|ministerio|ministere|ministry|consejo|conseil|board|council|medecins|medicos|medico|salud|sante"
-    r"|health|universidad|universite|university|gobierno|government|gouvernement|embassy|ambassade|embajada|consulado|consulat"
-    r"|universidades|universites|universities|royal|physicians|surgeons|chirurgiens|cirujanos|junta|hospital|hopital|doh|dha|department|departement|departamento"
-    rf"|{_PLACE_KINDS})$"
+    rf"^(?:{_BODY_WORDS}|medecins|medicos|medico|embassy|ambassade|embajada|consulado|consulat|{_PLACE_KINDS})$"
 )
 # Words skipped between a cue and its place: "practise MEDICINE in", "trained AS A DOCTOR in",
 # "revalidar MI TÍTULO DE MÉDICO en".
@@ -246,11 +251,7 @@ _PART_SUBJECT = re.compile(r"^(?:il|elle|on|qui|mari|femme|epoux|epouse|conjoint
 _PERMIT = re.compile(r"^(?:visa|visado|visas|permiso|permis|autorisation|autorizacion)$")
 # A body's name skipped between a cue and its place: "recognised by the Royal College in Canada"
 # (not "médecins", "médicos": "una visa de trabajo para médicos en el Reino Unido")
-_BODY = re.compile(
-    r"^(?:ordre|colegio|college|ministerio|ministere|ministry|consejo|conseil|board|council|universidad|universite|university"
-    r"|universidades|universites|universities|royal|physicians|surgeons|chirurgiens|cirujanos|junta|hospital|hopital"
-    r"|doh|dha|department|departement|departamento|health|salud|sante|government|gobierno|gouvernement)$"
-)
+_BODY = re.compile(rf"^(?:{_BODY_WORDS})$")
 _STAY = re.compile(r"^(?:stay|staying|rester|quedarme|quedarse|quedarnos|quedar)$")
 # A body is addressed "for", "to", "auprès de" ("para el Ministerio de Salud de Israel")
 _TO_BODY = re.compile(r"^(?:para|pour|for|to|al|au|aupres|ante)$")
@@ -705,8 +706,7 @@ _ISRAELI_TRAINED = re.compile(r"(?<![\w-])israeli?[- ](?:trained|licensed|qualif
 _PRESENT_CUES = re.compile(
     r"^(?:living|lives|based|residing|currently|actualmente|actuellement|vivo|vivimos|viven|habite|habitons|habitent|vis|vit|vivons|vivent"
     r"|travaille|travaillons|travaillent|working|practising|practicing|exercant|exerce|ejerzo|ejerce|ejerciendo|trabajo|trabaja|trabajamos"
-    r"|trabajando|estoy|estamos|suis|sommes|soy|somos|im|am"
-    r"|installes|installees|installee|establecido|establecida|establecidos|radicado|radicada|radicados)$"
+    rf"|trabajando|estoy|estamos|suis|sommes|soy|somos|im|am|{_SETTLED})$"
 )
 _SUBJECT_BEFORE = re.compile(r"^(?:i|we|je|nous|on|yo|still|now|also|currently|actually)$")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.assistant._extractive import select
 
 LONG = (
@@ -113,12 +115,20 @@ def test_two_things_asked_in_one_sentence_get_a_section_each() -> None:
     assert "50,000" in reply and "13th month" in reply
 
 
-def test_an_amount_written_as_100k_finds_the_sentence_with_100000() -> None:
-    text = ("The Tkuma administration runs the grant. " + "Background on the scheme and its partners. " * 12
-            + "It pays **NIS 100,000** over several terms (2024 figure). "
-            + "Other administrative detail. " * 12)
-    out = select(text, 350, "I heard about 100k shekels, whats the deal", "en")
-    assert "NIS 100,000" in out
+@pytest.mark.parametrize(("text", "asked", "amount"), [
+    # an amount written as "100k"
+    ("The Tkuma administration runs the grant. " + "Background on the scheme and its partners. " * 12
+     + "It pays **NIS 100,000** over several terms (2024 figure). " + "Other administrative detail. " * 12,
+     "I heard about 100k shekels, whats the deal", "NIS 100,000"),
+    # what a grant "would be worth"
+    ("The Tkuma administration rehabilitates the Gaza-envelope communities. " + "Background on the scheme. " * 14
+     + "It paid about **NIS 100,000 a year for 3 years**, tied to staying in the job. "
+     + "Specialties and localities are listed below. " * 10,
+     "Someone mentioned a Tkuma grant for oleh doctors. What would that grant actually be worth?",
+     "NIS 100,000 a year for 3 years"),
+])
+def test_an_amount_asked_in_the_doctors_words_finds_the_sentence_holding_it(text: str, asked: str, amount: str) -> None:
+    assert amount in select(text, 350, asked, "en")
 
 
 def test_an_opening_that_announces_a_list_keeps_the_list_it_announces() -> None:
@@ -452,14 +462,6 @@ def test_a_doctor_from_an_exempt_country_is_not_given_the_timeline_for_countries
     toronto = message_countries(question, added="Canada")
     assert "three weeks" in reply(toronto) and "Plan for the exam" not in reply(toronto)
     assert "Plan for the exam" in reply(message_countries("I trained in Argentina: how long does it take?"))
-
-
-def test_what_a_grant_would_be_worth_finds_its_amount() -> None:
-    text = ("The Tkuma administration rehabilitates the Gaza-envelope communities. " + "Background on the scheme. " * 14
-            + "It paid about **NIS 100,000 a year for 3 years**, tied to staying in the job. "
-            + "Specialties and localities are listed below. " * 10)
-    out = select(text, 350, "Someone mentioned a Tkuma grant for oleh doctors. What would that grant actually be worth?", "en")
-    assert "NIS 100,000 a year for 3 years" in out
 
 
 def test_a_bold_caveat_introduction_keeps_the_figures_it_announces() -> None:
