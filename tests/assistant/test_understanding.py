@@ -175,6 +175,9 @@ def test_a_doctors_home_town_names_the_country_the_exemption_lists_use() -> None
     assert "Argentina" in guidance_terms("me recibí en la UBA y laburo en Rosario", "es")
     assert "Australia" in guidance_terms("I'm a GP in Melbourne", "en")
     assert "South Africa" in guidance_terms("anaesthetist in Joburg for 11 years", "en")
+    # Short names and nicknames: "NZ", "kiwi gp", "Aussie-trained".
+    assert "New Zealand" in guidance_terms("green track - does NZ count? kiwi gp", "en")
+    assert "Australia" in guidance_terms("Aussie-trained GP, do I need the exam?", "en")
 
 
 def test_a_home_town_never_steers_a_question_about_an_israeli_place() -> None:
