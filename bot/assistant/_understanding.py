@@ -83,7 +83,10 @@ def question_sentences(text: str) -> list[str]:
     """The sentences that ask something; the last sentence when none looks like a question.
 
     A question that names nothing ("I heard olim pay no tax. Is that true?") keeps the sentence
-    before it: that is what it asks about.
+    before it: that is what it asks about. So does a last question that names its subject by a
+    pronoun ("Un colega me platicó que … hay que hacer una práctica supervisada. ¿Me podría explicar
+    cómo funciona eso?"): without the sentence "eso" stands for, the story's other details (a
+    wife, children) chose the page.
     """
     all_sentences = sentences(text)
     asked = [s for s in all_sentences if _is_question(s)]
@@ -91,6 +94,10 @@ def question_sentences(text: str) -> list[str]:
         first = all_sentences.index(asked[0])
         if first > 0:
             asked = [all_sentences[first - 1], *asked]
+    elif asked and refers_to_story(asked[-1]):
+        last = all_sentences.index(asked[-1])
+        if last > 0 and all_sentences[last - 1] not in asked:
+            asked = [*asked[:-1], all_sentences[last - 1], asked[-1]]
     return asked or all_sentences[-1:]
 
 

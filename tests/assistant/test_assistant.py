@@ -156,3 +156,18 @@ def test_a_trailing_how_much_gets_its_own_part_and_the_exemption_stays_answered(
     assert reply.language == "es" and reply.triage.kind is TriageKind.ANSWER
     assert "14 años" in reply.text and re.search(r"10 u 8|8 años|10 años", reply.text)  # the experience route, with its reform
     assert "500" in reply.text  # what the exam costs an oleh: the refund, in a part of its own
+
+
+def test_a_long_story_asking_how_eso_works_gets_the_route_eso_names(kb_assistant: Assistant) -> None:
+    """A paediatrician's story (his wife, his children) ends on "¿cómo funciona eso?" about what a colleague
+    said: experienced doctors skip the exam but work under supervision. The answer is that route."""
+    reply = kb_assistant.reply(
+        "es-story-eso",
+        "Buenas tardes. Soy pediatra, egresado de la UNAM en 1998, y llevo más de 22 años ejerciendo en la Ciudad de "
+        "México. Tengo 52 años y mi esposa y yo queremos irnos a Israel ahora que los hijos ya están grandes. Un colega "
+        "me platicó que a los médicos con muchos años de experiencia ya no les piden el examen, pero que hay que hacer "
+        "una especie de práctica supervisada. ¿Me podría explicar cómo funciona eso y si de veras aplica en mi caso?",
+    )
+    assert reply.language == "es" and reply.triage.kind is TriageKind.ANSWER
+    assert "14 años" in reply.text and "6 meses" in reply.text  # the observation route: years and supervised months
+    assert "odontólogo" not in reply.text  # not the page for a spouse in another health profession

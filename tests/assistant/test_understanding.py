@@ -108,6 +108,20 @@ def test_a_question_that_names_nothing_is_read_with_the_claim_before_it() -> Non
     assert question_sentences("I'm a GP in Leeds. How long is the internship?") == ["How long is the internship?"]
 
 
+def test_a_question_about_eso_is_read_with_the_sentence_eso_stands_for() -> None:
+    """"¿Me podría explicar cómo funciona eso?" asks about the sentence before it, not about the whole story."""
+    from bot.assistant._understanding import question_sentences
+
+    story = ("Tengo 52 años y mi esposa y yo queremos irnos a Israel. Un colega me platicó que a los médicos con muchos "
+             "años de experiencia ya no les piden el examen. ¿Me podría explicar cómo funciona eso?")
+    assert question_sentences(story)[-2:] == [
+        "Un colega me platicó que a los médicos con muchos años de experiencia ya no les piden el examen.",
+        "¿Me podría explicar cómo funciona eso?",
+    ]
+    # A question naming its own subject stands alone.
+    assert question_sentences("Mi esposa es enfermera. ¿Cuánto dura el internado?") == ["¿Cuánto dura el internado?"]
+
+
 def test_a_short_trailing_question_is_a_second_part_about_what_the_first_names() -> None:
     """'¿y cuánto sale?' is a second question about the exam, not a pull of the whole search to prices."""
     from bot.assistant._understanding import question_parts
