@@ -278,10 +278,12 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
                 take(intro, limit)
     for i, u in enumerate(units):
         if u.keep and not u.is_item and u.caveat and _introduces(u.text):
+            # The list a caveat announces is the caveat: all of it, whatever the room. "Sources disagree:
+            # 8 years, 14 years" without the third item's 10 years tells a doctor with 12 years the wrong thing.
             for v in units[i + 1 :]:
                 if not v.is_item:
                     break
-                take(v, limit)
+                take(v, math.inf)
     for i, u in enumerate(units):  # numbered steps are kept together: "2." and "3." without "1." mislead
         if u.keep and u.is_item and re.match(r"\d+\.\s", u.text.lstrip()):
             j = i

@@ -474,3 +474,21 @@ def test_a_bold_caveat_introduction_keeps_the_figures_it_announces() -> None:
             "Check the threshold with IMAP before you plan.")
     out = select(text, 420, "I have twelve years of practice, is that enough to skip the exam?", "en")
     assert "**8 years**" in out and "**10 years**" in out
+
+
+def test_a_caveat_list_is_quoted_whole_even_when_one_item_is_long() -> None:
+    # es-dev8-06: the Knesset's 10 years, the longest item, fell out of a list that kept 8 and 14 years,
+    # which told a doctor with twelve years of practice the opposite of the caveat.
+    text = ("**The route published by the IMA**: doctors with at least **14 years** of practice skip the written exam, "
+            "but must:\n\n1. work six months under observation in an accredited department;\n"
+            "2. pass an interview with a committee.\n\n"
+            "⚠ **The threshold is being reformed and sources disagree:**\n\n"
+            "- January 2024: a ministry official spoke of lowering it to **8 years**.\n"
+            "- A Russian-language Israeli news site reported (apparently in January 2025) that the Knesset Health "
+            "Committee approved regulations lowering it to **10 years** of clinical experience, still with a positive "
+            "evaluation by the head of the Israeli institution; the ministry expected some 600 doctors a year to benefit.\n"
+            "- The IMA's English page captured in April 2025 still says 14 years.\n\n"
+            "Check the threshold with IMAP before you plan.")
+    for budget in (200, 250, 400):
+        out = select(text, budget, "My husband is Israeli. With my twelve years of practice, can I skip the exam?", "en")
+        assert "**8 years**" in out and "**10 years**" in out and "still says 14 years" in out, budget
