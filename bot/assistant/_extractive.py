@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
-from ._origin import other_country_factors
+from ._origin import for_other_doctors, names_origin, other_country_factors, own_page_first
 from ._retrieval import Passage, Retrieval
 from ._terms import terms
 from ._text import fold
@@ -351,6 +351,8 @@ ASPECT_DOC_CLOSE = 0.8  # a next page this close to the first may complete an an
 MAX_SECTIONS = 4  # sections in one reply, whatever completes it: more is no longer a phone-sized answer
 
 
+_ORIGIN = "\x00origin"  # the term a section's questions hold when they name the doctor's country
+
 _ASKING = "how much many often soon when who whom whose where which what combien quand qui quel quelle ou comment " \
     "cuanto cuanta cuantos cuantas cuando quien quienes donde cual cuales como"
 
@@ -380,7 +382,7 @@ class _OnPoint:
     claim it?" gets the section on the amount and then the one on claiming.
     """
 
-    def __init__(self, sections: list[Passage], asked: str, lang: str, hint: str = "") -> None:
+    def __init__(self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset()) -> None:
         own = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
         self.wanted = own | (set(terms(hint, lang)) - _asking_words(lang) if own else set())
         # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
@@ -388,10 +390,20 @@ class _OnPoint:
         self.weight = {t: 1.0 if t in own else HINT_WEIGHT for t in self.wanted}
         self.asked = {p.chunk.chunk_id: _term_set(" ".join((*p.chunk.section, *p.chunk.questions)), lang) for p in sections}
         self.body = {p.chunk.chunk_id: _term_set(p.chunk.text, lang) for p in sections}
+        # Where the doctor trained counts as a word of theirs, but only when the questions a section answers
+        # name that country ("does the Green Track apply if I trained in Mexico?"): that section is about
+        # their country. Named in passing in a text (a past fellowship "for doctors trained in Canada"), the
+        # country says nothing of what the section answers.
+        self.heading_only = {_ORIGIN} if own and origin else set()
+        for p in sections if self.heading_only else ():
+            if names_origin(" \n ".join((*p.chunk.section, *p.chunk.questions)), origin):
+                self.asked[p.chunk.chunk_id] = self.asked[p.chunk.chunk_id] | self.heading_only
+        self.wanted |= self.heading_only
+        self.weight.update({t: HINT_WEIGHT for t in self.heading_only})
         n = len(sections)
         self.idf: dict[str, float] = {}
         for t in self.wanted:
-            df = sum(1 for cid in self.asked if t in self.asked[cid] or t in self.body[cid])
+            df = sum(1 for cid in self.asked if t in self.asked[cid] or (t not in self.heading_only and t in self.body[cid]))
             if df:
                 self.idf[t] = math.log(n / df)
         self.scale = max((self._raw(p.chunk.chunk_id, self.wanted) for p in sections), default=0.0)
@@ -406,7 +418,7 @@ class _OnPoint:
         return sum(
             self.idf.get(t, 0.0) * self.weight[t] * (1.0 if t in self.asked[cid] else BODY_WEIGHT)
             for t in wanted
-            if t in self.asked[cid] or t in self.body[cid]
+            if t in self.asked[cid] or (t not in self.heading_only and t in self.body[cid])
         )
 
     def score(self, p: Passage, covered: set[str] = frozenset()) -> float:
@@ -417,7 +429,10 @@ class _OnPoint:
 
     def covers(self, p: Passage) -> set[str]:
         cid = p.chunk.chunk_id
-        return {t for t in self.wanted if t in self.asked.get(cid, ()) or t in self.body.get(cid, ())}
+        return {
+            t for t in self.wanted
+            if t in self.asked.get(cid, ()) or (t not in self.heading_only and t in self.body.get(cid, ()))
+        }
 
 
 PART_SECOND_CLOSE = 0.85  # how close to a part's best section another must rank to be quoted beside it
@@ -450,7 +465,7 @@ def _pick_sections(
     """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
-    point = _OnPoint(sections, asked or question, lang, hint)
+    point = _OnPoint(sections, asked or question, lang, hint, origin)
     elsewhere = other_country_factors(sections, origin)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
     covered: set[str] = set()
@@ -579,7 +594,8 @@ def compose(
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
-    questions = [(q, _settle_tie(r, retrieval)) for q, r, *_ in parts] if parts else [(question, retrieval)]
+    retrieval = own_page_first(retrieval, origin)
+    questions = [(q, _settle_tie(own_page_first(r, origin), retrieval)) for q, r, *_ in parts] if parts else [(question, retrieval)]
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
@@ -653,7 +669,7 @@ def compose(
     see_also = []
     for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if all(d != s.doc_id for s in sources)][:1]:
         p = next((x for x in retrieval.passages if x.chunk.doc_id == doc_id), None)
-        if p is not None and p.fused >= 0.8 * top.fused:
+        if p is not None and p.fused >= 0.8 * top.fused and not for_other_doctors(p, origin):
             see_also.append(p)
     if see_also:
         blocks.extend(paragraphs(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in see_also))))

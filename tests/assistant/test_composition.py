@@ -492,3 +492,83 @@ def test_a_caveat_list_is_quoted_whole_even_when_one_item_is_long() -> None:
     for budget in (200, 250, 400):
         out = select(text, budget, "My husband is Israeli. With my twelve years of practice, can I skip the exam?", "en")
         assert "**8 years**" in out and "**10 years**" in out and "still says 14 years" in out, budget
+
+
+def _pages(rows: list[tuple[str, str, str, str, float, tuple[str, ...]]]):
+    """A retrieval over several pages: (doc, title, heading, text, fused, alternative questions) in rank order."""
+    from datetime import date
+
+    from bot.assistant._retrieval import Passage, Retrieval
+    from ingest import ChunkRecord
+
+    passages = tuple(
+        Passage(ChunkRecord(f"{doc}.en.{i:03d}", text, doc, "en", title, "t", (heading,), date(2026, 1, 31),
+                            ("https://example.org",), "h", "d", "p", i + 1, questions=asked), fused, 0.9, 1.0)
+        for i, (doc, title, heading, text, fused, asked) in enumerate(rows)
+    )
+    return Retrieval(passages, tuple(dict.fromkeys(p.chunk.doc_id for p in passages)), 0.9, 1.0, frozenset())
+
+
+def _said(content) -> str:
+    from bot.assistant._content import text_of
+
+    return "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+
+
+def test_a_general_step_is_answered_from_the_general_page_not_another_countrys() -> None:
+    """A Zurich anaesthetist asking how to avoid the exam matched the Latin-American page's long-experience
+    route a hair above the exam page, which says where Switzerland stands; a doctor from Buenos Aires keeps it."""
+    from bot.assistant._extractive import compose
+    from bot.assistant._origin import message_countries
+
+    latam = "Doctors from Argentina and other Spanish-speaking countries: exam in Spanish"
+    found = _pages([
+        ("argentina-latin-america", latam, "Can I skip the exam through the long-experience route?",
+         "Argentina and Mexico are not on the list; 14 years of practice spare the written exam.", 0.0315, ()),
+        ("licensing-exam", "The Israeli licensing exam", "Is it 14, 10 or 8 years for the exam?",
+         "Switzerland is not on the list; 14 years of practice spare the written exam.", 0.0303, ()),
+    ])
+    question = "I'm Swiss, 20 years an anaesthetist in Zurich: is there a way around the written exam?"
+    swiss, _ = compose(found, "en", question=question, origin=message_countries(question, added="Switzerland"))
+    assert "Switzerland is not on the list" in _said(swiss) and "Argentina and Mexico" not in _said(swiss)
+    assert "See also" not in _said(swiss)  # nor is another country's page offered as more of the answer
+    argentine, _ = compose(found, "en", question=question, origin=message_countries("UBA", added="Argentina"))
+    assert "Argentina and Mexico" in _said(argentine)
+    # a Mexican is served by the page for Spanish-speaking countries; a doctor who names no country gets retrieval's order
+    assert "Argentina and Mexico" in _said(compose(found, "en", question=question, origin=frozenset({"MX"}))[0])
+    assert "Argentina and Mexico" in _said(compose(found, "en", question=question, origin=frozenset({"ES"}))[0])
+    assert "Argentina and Mexico" in _said(compose(found, "en", question=question)[0])
+
+
+def test_another_countrys_page_keeps_the_lead_when_no_general_page_is_close() -> None:
+    from bot.assistant._extractive import compose
+
+    found = _pages([
+        ("us-canada", "Doctors trained in the US or Canada", "Do I need the USMLE?", "The USMLE exempts, per NBN.", 0.033, ()),
+        ("licensing-exam", "The Israeli licensing exam", "Who is exempt?", "Graduates of listed countries.", 0.020, ()),
+    ])
+    content, _ = compose(found, "en", question="French doctor: do I need the USMLE?", origin=frozenset({"FR"}))
+    assert "The USMLE exempts" in _said(content)
+
+
+def test_a_section_whose_questions_name_the_doctors_country_answers_whether_it_applies_to_them() -> None:
+    """"My residency in Mexico was 4 years, Israel's is 6: can I still go by the Green Track?": the section on
+    which countries are in (one of its questions names Mexico) answers before the one on what the track is.
+    A country named only in a section's text (a past fellowship for doctors trained in Canada) does not count."""
+    from bot.assistant._extractive import compose
+
+    title = "The Green Track: fast-track recognition for foreign specialists"
+    found = _pages([
+        ("green-track", title, "What is the Green Track?", "An online fast track of the Scientific Council.", 0.0330,
+         ("green track", "fast track for specialists")),
+        ("green-track", title, "Which countries are in the Green Track?", "The US, France, Canada and the UK. Mexico is not.",
+         0.0310, ("does the green track apply if I trained in Mexico or Argentina",)),
+        ("green-track", title, "Past schemes", "A fellowship for doctors trained in Canada, the US or the UK.", 0.0305, ()),
+    ])
+    question = "My residency in Mexico was 4 years and Israel's is 6. Can I still get in through the Green Track?"
+    mexican, _ = compose(found, "en", question=question, asked="Can I still get in through the Green Track?",
+                         max_sections=1, origin=frozenset({"MX"}))
+    assert "Mexico is not" in _said(mexican)
+    canadian, _ = compose(found, "en", question=question, asked="Can I still get in through the Green Track?",
+                          max_sections=1, origin=frozenset({"CA"}))
+    assert "fellowship" not in _said(canadian)
