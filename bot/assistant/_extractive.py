@@ -237,6 +237,10 @@ def select(text: str, budget: int, question: str, lang: str, aspects: frozenset[
 
     for u in _opening(units):  # the announced list may take half the room: what was asked comes next
         take(u, budget if u is units[0] else budget / 2)
+        if not u.keep:
+            # The list is quoted from its top down: a short last criterion slipped in past a long one took
+            # the room of the criterion the doctor asked about ("la règle des septante pour cent").
+            break
     for u in sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, units.index(u))):
         take(u, budget)
     for u in units:  # caveats may stretch the answer: doctors act on them

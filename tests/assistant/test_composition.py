@@ -572,3 +572,17 @@ def test_a_section_whose_questions_name_the_doctors_country_answers_whether_it_a
     canadian, _ = compose(found, "en", question=question, asked="Can I still get in through the Green Track?",
                           max_sections=1, origin=frozenset({"CA"}))
     assert "fellowship" not in _said(canadian)
+
+
+def test_an_announced_list_is_quoted_from_its_top_leaving_room_for_the_item_asked() -> None:
+    # fr-dev6-02: the short last criterion slipped in past the long ones and took the 70% criterion's room.
+    text = ("Besides the country of training, the IMA sets these conditions:\n\n"
+            "- your specialty is recognised in Israel;\n"
+            "- your residency was full-time and continuous, in a defined programme comparable to the Israeli programme of that specialty;\n"
+            "- it lasted at least **70%** of the Israeli residency in that specialty; if your residency was shorter, the years you worked "
+            "as a specialist after obtaining the title may be counted towards it by the committee;\n"
+            "- you practised the specialty without a break until you applied, though breaks of up to 5 years may be considered;\n"
+            "- you hold an official specialist certificate.\n\n"
+            "Each file is decided by the chair of the exemptions committee.")
+    out = select(text, 330, "is the Green Track open to us with the seventy percent rule, 70 of something?", "en")
+    assert "**70%**" in out
