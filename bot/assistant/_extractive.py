@@ -17,7 +17,7 @@ from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
 from ._origin import for_other_doctors, names_origin, other_country_factors, own_page_first
-from ._retrieval import Passage, Retrieval
+from ._retrieval import RRF_K, Passage, Retrieval
 from ._terms import terms
 from ._text import fold
 from ._types import Language, RelatedSection, Source
@@ -539,28 +539,42 @@ def _missing_aspect_section(
     return None
 
 
-PART_TIE = 0.995  # a part's two best pages this close are a tie, which the whole message settles
+# What one place in one of the two searches retrieval fuses is worth at the top of the ranking: two pages
+# closer than this are a tie, which retrieval cannot settle ("do I need an address or phone number in
+# Israel?" put the contacts page a place above the page on the file's forms).
+RANK_STEP = 1 / (RRF_K + 1) - 1 / (RRF_K + 2)
 
 
-def _settle_tie(part: Retrieval, whole: Retrieval) -> Retrieval:
+def _rival(found: Retrieval, origin: frozenset[str]) -> Passage | None:
+    """The best passage of another page than the first, when the two are tied (another country's page never is)."""
+    if len(found.passages) < 2:
+        return None
+    top = found.passages[0]
+    rival = next(
+        (p for p in found.passages[1:] if p.chunk.doc_id != top.chunk.doc_id and not for_other_doctors(p, origin)), None
+    )
+    return rival if rival is not None and top.fused - rival.fused <= RANK_STEP else None
+
+
+def _led_by(found: Retrieval, lead: Passage) -> Retrieval:
+    passages = (lead, *(p for p in found.passages if p is not lead))
+    ranked = (lead.chunk.doc_id, *(d for d in found.ranked_doc_ids if d != lead.chunk.doc_id))
+    return replace(found, passages=passages, ranked_doc_ids=ranked)
+
+
+def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = frozenset()) -> Retrieval:
     """A part whose best page ties with another is answered from the one the whole message ranks higher.
 
     "¿Y cuánto tarda el comité en contestar?" alone ties the appeals committee with the Scientific Council's;
     the message asked about recognising a specialty, and its own search says which committee it means.
     """
-    if len(part.passages) < 2 or not whole.ranked_doc_ids:
+    rival = _rival(part, origin)
+    if rival is None or not whole.ranked_doc_ids:
         return part
-    top = part.passages[0]
     order = {d: i for i, d in enumerate(whole.ranked_doc_ids)}
-    rival = next((p for p in part.passages[1:] if p.chunk.doc_id != top.chunk.doc_id), None)
-    if (
-        rival is None or rival.fused < PART_TIE * top.fused
-        or order.get(rival.chunk.doc_id, len(order)) >= order.get(top.chunk.doc_id, len(order))
-    ):
+    if order.get(rival.chunk.doc_id, len(order)) >= order.get(part.passages[0].chunk.doc_id, len(order)):
         return part
-    passages = (rival, *(p for p in part.passages if p is not rival))
-    ranked = (rival.chunk.doc_id, *(d for d in part.ranked_doc_ids if d != rival.chunk.doc_id))
-    return replace(part, passages=passages, ranked_doc_ids=ranked)
+    return _led_by(part, rival)
 
 
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
@@ -599,7 +613,7 @@ def compose(
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
     retrieval = own_page_first(retrieval, origin)
-    questions = [(q, _settle_tie(own_page_first(r, origin), retrieval)) for q, r, *_ in parts] if parts else [(question, retrieval)]
+    questions = [(q, _settle_tie(own_page_first(r, origin), retrieval, origin)) for q, r, *_ in parts] if parts else [(question, retrieval)]
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []

@@ -574,6 +574,37 @@ def test_a_section_whose_questions_name_the_doctors_country_answers_whether_it_a
     assert "fellowship" not in _said(canadian)
 
 
+
+def test_a_part_a_place_behind_another_page_is_a_tie_the_whole_message_settles() -> None:
+    """"And do I need an address or phone number in Israel?" put the contacts page one place (in one of the
+    two searches) above the documents page, which the whole message, about opening the file, ranks first."""
+    from bot.assistant._extractive import RANK_STEP, compose
+
+    def part(gap: float):
+        return _pages([
+            ("contacts", "Who to contact", "How do I reach the Scientific Council?", "Exam: 03-610-0444.", 0.0318, ()),
+            ("documents", "Documents for the licence", "Which forms do I fill in?",
+             "The file is not opened without an Israeli address and mobile number.", 0.0318 - gap, ()),
+        ])
+
+    whole = _pages([
+        ("documents", "Documents for the licence", "Which forms do I fill in?",
+         "The file is not opened without an Israeli address and mobile number.", 0.0323, ()),
+        ("contacts", "Who to contact", "How do I reach the Scientific Council?", "Exam: 03-610-0444.", 0.0313, ()),
+    ])
+    first = _pages([("process", "The licence", "When do I open my file?", "Give your passport number.", 0.032, ())])
+
+    def reply(gap: float) -> str:
+        content, _ = compose(whole, "en", question="q", parts=[
+            ("What do I put for the Israeli ID number?", first, "What do I put for the Israeli ID number?"),
+            ("do I need an address or phone number in Israel?", part(gap), "do I need an address or phone number in Israel?"),
+        ])
+        return _said(content)
+
+    assert "mobile number" in reply(0.9 * RANK_STEP) and "03-610-0444" not in reply(0.9 * RANK_STEP)
+    assert "03-610-0444" in reply(3 * RANK_STEP)  # further apart, the part's own search decides
+
+
 def test_an_announced_list_is_quoted_from_its_top_leaving_room_for_the_item_asked() -> None:
     # fr-dev6-02: the short last criterion slipped in past the long ones and took the 70% criterion's room.
     text = ("Besides the country of training, the IMA sets these conditions:\n\n"
