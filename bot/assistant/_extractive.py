@@ -16,8 +16,8 @@ from functools import lru_cache
 from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
-from ._origin import other_country_factors
-from ._retrieval import Passage, Retrieval
+from ._origin import for_other_doctors, names_origin, other_country_factors, own_page_first
+from ._retrieval import RRF_K, Passage, Retrieval
 from ._terms import terms
 from ._text import fold
 from ._types import Language, RelatedSection, Source
@@ -237,6 +237,10 @@ def select(text: str, budget: int, question: str, lang: str, aspects: frozenset[
 
     for u in _opening(units):  # the announced list may take half the room: what was asked comes next
         take(u, budget if u is units[0] else budget / 2)
+        if not u.keep:
+            # The list is quoted from its top down: a short last criterion slipped in past a long one took
+            # the room of the criterion the doctor asked about ("la règle des septante pour cent").
+            break
     for u in sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, units.index(u))):
         take(u, budget)
     for u in units:  # caveats may stretch the answer: doctors act on them
@@ -278,10 +282,12 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
                 take(intro, limit)
     for i, u in enumerate(units):
         if u.keep and not u.is_item and u.caveat and _introduces(u.text):
+            # The list a caveat announces is the caveat: all of it, whatever the room. "Sources disagree:
+            # 8 years, 14 years" without the third item's 10 years tells a doctor with 12 years the wrong thing.
             for v in units[i + 1 :]:
                 if not v.is_item:
                     break
-                take(v, limit)
+                take(v, math.inf)
     for i, u in enumerate(units):  # numbered steps are kept together: "2." and "3." without "1." mislead
         if u.keep and u.is_item and re.match(r"\d+\.\s", u.text.lstrip()):
             j = i
@@ -349,6 +355,8 @@ ASPECT_DOC_CLOSE = 0.8  # a next page this close to the first may complete an an
 MAX_SECTIONS = 4  # sections in one reply, whatever completes it: more is no longer a phone-sized answer
 
 
+_ORIGIN = "\x00origin"  # the term a section's questions hold when they name the doctor's country
+
 _ASKING = "how much many often soon when who whom whose where which what combien quand qui quel quelle ou comment " \
     "cuanto cuanta cuantos cuantas cuando quien quienes donde cual cuales como"
 
@@ -378,7 +386,7 @@ class _OnPoint:
     claim it?" gets the section on the amount and then the one on claiming.
     """
 
-    def __init__(self, sections: list[Passage], asked: str, lang: str, hint: str = "") -> None:
+    def __init__(self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset()) -> None:
         own = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
         self.wanted = own | (set(terms(hint, lang)) - _asking_words(lang) if own else set())
         # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
@@ -386,10 +394,20 @@ class _OnPoint:
         self.weight = {t: 1.0 if t in own else HINT_WEIGHT for t in self.wanted}
         self.asked = {p.chunk.chunk_id: _term_set(" ".join((*p.chunk.section, *p.chunk.questions)), lang) for p in sections}
         self.body = {p.chunk.chunk_id: _term_set(p.chunk.text, lang) for p in sections}
+        # Where the doctor trained counts as a word of theirs, but only when the questions a section answers
+        # name that country ("does the Green Track apply if I trained in Mexico?"): that section is about
+        # their country. Named in passing in a text (a past fellowship "for doctors trained in Canada"), the
+        # country says nothing of what the section answers.
+        self.heading_only = {_ORIGIN} if own and origin else set()
+        for p in sections if self.heading_only else ():
+            if names_origin(" \n ".join((*p.chunk.section, *p.chunk.questions)), origin):
+                self.asked[p.chunk.chunk_id] = self.asked[p.chunk.chunk_id] | self.heading_only
+        self.wanted |= self.heading_only
+        self.weight.update({t: HINT_WEIGHT for t in self.heading_only})
         n = len(sections)
         self.idf: dict[str, float] = {}
         for t in self.wanted:
-            df = sum(1 for cid in self.asked if t in self.asked[cid] or t in self.body[cid])
+            df = sum(1 for cid in self.asked if t in self.asked[cid] or (t not in self.heading_only and t in self.body[cid]))
             if df:
                 self.idf[t] = math.log(n / df)
         self.scale = max((self._raw(p.chunk.chunk_id, self.wanted) for p in sections), default=0.0)
@@ -404,7 +422,7 @@ class _OnPoint:
         return sum(
             self.idf.get(t, 0.0) * self.weight[t] * (1.0 if t in self.asked[cid] else BODY_WEIGHT)
             for t in wanted
-            if t in self.asked[cid] or t in self.body[cid]
+            if t in self.asked[cid] or (t not in self.heading_only and t in self.body[cid])
         )
 
     def score(self, p: Passage, covered: set[str] = frozenset()) -> float:
@@ -415,7 +433,10 @@ class _OnPoint:
 
     def covers(self, p: Passage) -> set[str]:
         cid = p.chunk.chunk_id
-        return {t for t in self.wanted if t in self.asked.get(cid, ()) or t in self.body.get(cid, ())}
+        return {
+            t for t in self.wanted
+            if t in self.asked.get(cid, ()) or (t not in self.heading_only and t in self.body.get(cid, ()))
+        }
 
 
 PART_SECOND_CLOSE = 0.85  # how close to a part's best section another must rank to be quoted beside it
@@ -448,7 +469,7 @@ def _pick_sections(
     """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
-    point = _OnPoint(sections, asked or question, lang, hint)
+    point = _OnPoint(sections, asked or question, lang, hint, origin)
     elsewhere = other_country_factors(sections, origin)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
     covered: set[str] = set()
@@ -518,28 +539,42 @@ def _missing_aspect_section(
     return None
 
 
-PART_TIE = 0.995  # a part's two best pages this close are a tie, which the whole message settles
+# What one place in one of the two searches retrieval fuses is worth at the top of the ranking: two pages
+# closer than this are a tie, which retrieval cannot settle ("do I need an address or phone number in
+# Israel?" put the contacts page a place above the page on the file's forms).
+RANK_STEP = 1 / (RRF_K + 1) - 1 / (RRF_K + 2)
 
 
-def _settle_tie(part: Retrieval, whole: Retrieval) -> Retrieval:
+def _rival(found: Retrieval, origin: frozenset[str]) -> Passage | None:
+    """The best passage of another page than the first, when the two are tied (another country's page never is)."""
+    if len(found.passages) < 2:
+        return None
+    top = found.passages[0]
+    rival = next(
+        (p for p in found.passages[1:] if p.chunk.doc_id != top.chunk.doc_id and not for_other_doctors(p, origin)), None
+    )
+    return rival if rival is not None and top.fused - rival.fused <= RANK_STEP else None
+
+
+def _led_by(found: Retrieval, lead: Passage) -> Retrieval:
+    passages = (lead, *(p for p in found.passages if p is not lead))
+    ranked = (lead.chunk.doc_id, *(d for d in found.ranked_doc_ids if d != lead.chunk.doc_id))
+    return replace(found, passages=passages, ranked_doc_ids=ranked)
+
+
+def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = frozenset()) -> Retrieval:
     """A part whose best page ties with another is answered from the one the whole message ranks higher.
 
     "¿Y cuánto tarda el comité en contestar?" alone ties the appeals committee with the Scientific Council's;
     the message asked about recognising a specialty, and its own search says which committee it means.
     """
-    if len(part.passages) < 2 or not whole.ranked_doc_ids:
+    rival = _rival(part, origin)
+    if rival is None or not whole.ranked_doc_ids:
         return part
-    top = part.passages[0]
     order = {d: i for i, d in enumerate(whole.ranked_doc_ids)}
-    rival = next((p for p in part.passages[1:] if p.chunk.doc_id != top.chunk.doc_id), None)
-    if (
-        rival is None or rival.fused < PART_TIE * top.fused
-        or order.get(rival.chunk.doc_id, len(order)) >= order.get(top.chunk.doc_id, len(order))
-    ):
+    if order.get(rival.chunk.doc_id, len(order)) >= order.get(part.passages[0].chunk.doc_id, len(order)):
         return part
-    passages = (rival, *(p for p in part.passages if p is not rival))
-    ranked = (rival.chunk.doc_id, *(d for d in part.ranked_doc_ids if d != rival.chunk.doc_id))
-    return replace(part, passages=passages, ranked_doc_ids=ranked)
+    return _led_by(part, rival)
 
 
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
@@ -577,7 +612,8 @@ def compose(
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
-    questions = [(q, _settle_tie(r, retrieval)) for q, r, *_ in parts] if parts else [(question, retrieval)]
+    retrieval = own_page_first(retrieval, origin)
+    questions = [(q, _settle_tie(own_page_first(r, origin), retrieval, origin)) for q, r, *_ in parts] if parts else [(question, retrieval)]
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
@@ -651,7 +687,7 @@ def compose(
     see_also = []
     for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if all(d != s.doc_id for s in sources)][:1]:
         p = next((x for x in retrieval.passages if x.chunk.doc_id == doc_id), None)
-        if p is not None and p.fused >= 0.8 * top.fused:
+        if p is not None and p.fused >= 0.8 * top.fused and not for_other_doctors(p, origin):
             see_also.append(p)
     if see_also:
         blocks.extend(paragraphs(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in see_also))))

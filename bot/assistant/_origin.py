@@ -4,21 +4,24 @@ The country pages hold sections for doctors of several countries side by side ("
 France", "I trained in Belgium or Switzerland"). Their wording is nearly the same, so a doctor who
 names a city instead of a country ("diplômé à Lyon") gets whichever ranks a hair higher. When the
 message says where the doctor trained and the page has a section for that country, the sections
-for other countries step back. Countries and their names are data, in ``knowledge/countries.yaml``.
+for other countries step back. The same holds between pages: a page whose title says it is for other
+countries' doctors does not lead a reply when a page for everyone ranks close, and a section whose
+questions name the doctor's country ("if I trained in Mexico") is on point for them. Countries and
+their names are data, in ``knowledge/countries.yaml``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from ._text import fold
-from ._retrieval import Passage
+from ._retrieval import Passage, Retrieval
 
 log = logging.getLogger(__name__)
 
@@ -121,3 +124,47 @@ def other_country_factors(
                 if t and not _serves(t, origin, countries, by_region=by_region)
             }
     return {}
+
+
+def page_countries(p: Passage, countries: tuple[Country, ...] | None = None) -> frozenset[str]:
+    """The countries a whole page is written for, by the names in its title ("Doctors trained in the US or Canada")."""
+    return _section_countries(p.chunk.title, load_countries() if countries is None else countries)
+
+
+def for_other_doctors(p: Passage, origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool:
+    """Whether ``p``'s page is written for doctors of countries other than the doctor's (a region serves its countries)."""
+    countries = load_countries() if countries is None else countries
+    if not origin or not countries:
+        return False
+    tags = page_countries(p, countries)
+    return bool(tags) and not _serves(tags, origin, countries, by_region=True)
+
+
+def own_page_first(retrieval: Retrieval, origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> Retrieval:
+    """Retrieval led by a page for every doctor, or for the doctor's own country, when the best page is written for others.
+
+    A GP from Lyon asking how long the whole procedure takes matched the US-Canada page's "how soon
+    after aliyah can I work?" a hair above the pathway's timelines, and a Zurich anaesthetist asking
+    how to avoid the exam got the Latin-American page's long-experience route, which names Argentina
+    and Mexico, not Switzerland. A general step is answered from the general page, which says where
+    each country stands, unless it ranks far below: such a page leads when it ranks within
+    ``OTHER_COUNTRY_FACTOR`` of the other countries' page, the step back their sections take on a
+    page. Only which page leads changes; the order of the rest, the sections of each page and the
+    pages named as ranked are retrieval's.
+    """
+    countries = load_countries() if countries is None else countries
+    if not origin or not countries or len(retrieval.passages) < 2 or not for_other_doctors(retrieval.passages[0], origin, countries):
+        return retrieval
+    floor = OTHER_COUNTRY_FACTOR * retrieval.passages[0].fused
+    lead = next((p for p in retrieval.passages[1:] if p.fused >= floor and not for_other_doctors(p, origin, countries)), None)
+    if lead is None:
+        return retrieval
+    passages = (lead, *(p for p in retrieval.passages if p is not lead))
+    ranked = (lead.chunk.doc_id, *(d for d in retrieval.ranked_doc_ids if d != lead.chunk.doc_id))
+    return replace(retrieval, passages=passages, ranked_doc_ids=ranked)
+
+
+def names_origin(text: str, origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool:
+    """Whether ``text`` (the questions a section answers) names one of the doctor's countries, or a region holding one."""
+    countries = load_countries() if countries is None else countries
+    return bool(origin) and _serves(_section_countries(text, countries), origin, countries, by_region=True)

@@ -166,6 +166,11 @@ def question_parts(text: str) -> list[Part]:
             out.append(Part(f"{out[-1].bare} {q}", q, follows=True))
         else:
             out.append(Part(f"{prefix} {q}".strip() if prefix else q, q))
+    if all(part.follows or _says_nothing(part.bare) for part in out):
+        # "A hospital wants to bring me on before aliyah. Is that possible and for how long?" asks two things of
+        # one story: apart, "Is that possible" matched the programme's contacts; together, the story finds the
+        # section that answers both (a limited permit, up to two years).
+        return []
     return out
 
 
@@ -309,6 +314,37 @@ def _names_no_subject(question: str) -> bool:
 @lru_cache(maxsize=3)
 def _figure_only_terms(lang: str) -> frozenset[str]:
     return frozenset(terms(_FIGURE_ONLY, lang))
+
+
+# Words that ask whether, without saying what: "is that possible?", "c'est faisable ?", "¿se puede?".
+_WHETHER_ONLY = (
+    "possible possibly allowed permitted feasible doable realistic ok okay legal can could would do done "
+    "possible faisable envisageable permis autorise realiste peut pourrait faire fait "
+    "posible factible viable permitido realista puede podria hacer hace"
+)
+
+
+def _says_nothing(question: str) -> bool:
+    """A question naming nothing of its own, only whether or how much of what was said before it
+    ("Is that possible", "¿se puede hacer?"): a part of it cannot be searched apart from the story.
+    A question naming what it asks of the story ("¿me reintegran algo de eso?") is searched with the
+    story's words already (``refers_to_story``) and keeps its own search."""
+    if len(re.findall(r"[\w'-]+", question)) > 10:
+        return False
+    return any(
+        not set(terms(question, lang)) - _figure_only_terms(lang) - _whether_only_terms(lang) - _asking_terms(lang)
+        for lang in ("en", "fr", "es")
+    )
+
+
+@lru_cache(maxsize=3)
+def _whether_only_terms(lang: str) -> frozenset[str]:
+    return frozenset(terms(_WHETHER_ONLY, lang))
+
+
+@lru_cache(maxsize=3)
+def _asking_terms(lang: str) -> frozenset[str]:
+    return frozenset(terms(" ".join(_ASKS_ANYWHERE | _ASKS_FIRST), lang))
 
 
 # Neuter pronouns stand for something said, never for a noun after them: "¿me reintegra algo de eso?",

@@ -301,3 +301,15 @@ def test_a_later_question_whose_subject_is_a_pronoun_at_its_head_leans_on_the_on
     assert parts[1].follows and "Green Track" in parts[1].full
     assert question_parts("Is the Green Track open to Canadians? Does it spare me the adaptation period as well?")[1].follows
     assert not question_parts("Is the Green Track open to Canadians? Does the exam exist in French?")[1].follows
+
+
+def test_two_questions_that_name_nothing_of_their_own_are_one_question_about_the_story() -> None:
+    from bot.assistant._understanding import question_parts
+
+    assert question_parts("A hospital in Jerusalem wants to bring me on before aliyah, while I'm still a non-citizen. "
+                          "Is that possible and for how long?") == []
+    assert question_parts("Un hôpital de Haïfa veut m'embaucher avant l'alya. Est-ce que c'est possible et pour combien de temps ?") == []
+    assert question_parts("Un hospital de Haifa me quiere contratar antes de la aliá. ¿Se puede hacer y por cuánto tiempo?") == []
+    # a part naming its own subject still splits, with its follow-up
+    parts = question_parts("Je dois passer l'examen ? et ça coûte combien ?")
+    assert [p.bare for p in parts] == ["Je dois passer l'examen ?", "ça coûte combien ?"]
