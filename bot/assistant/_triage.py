@@ -300,6 +300,20 @@ def distress_in_any_language(text: str) -> Triage | None:
     return Triage(TriageKind.ESCALATE, EscalationReason.DISTRESS, f"rule: matched “{match.group(0)}”")
 
 
+# Strain told in passing ("this whole process is really getting to me", "je galère", "estoy agobiada"):
+# not distress alone, but beside a request for a person it is what the person is wanted for. Such a
+# doctor gets the support lines with the hand-over (the distress reply), not the hand-over alone.
+_STRAIN = _p(
+    r"\bstruggl(e|es|ing)\b", r"\bgetting to me\b", r"\b(so |really |very )?stressed( out)?\b", r"\banxious\b", r"\banxiety\b",
+    r"\bexhausted\b", r"\bburn(ed|t)[- ]?out\b", r"\bburnout\b", r"\blonely\b", r"\bisolated\b", r"\bcan'?t sleep\b",
+    r"\blosing my mind\b", r"\bbreaking point\b", r"\bat my wits'? end\b", r"\bmentally\b",
+    r"\bje galere\b", r"\bepuise(e)?s?\b", r"\bstresse(e)?s?\b", r"\bangoisse(e)?s?\b", r"\ba bout\b", r"\ble moral\b",
+    r"\bmoralement\b", r"\bisole(e)?s?\b", r"\bburn[- ]?out\b", r"\bje n'?arrive plus\b", r"\bje ne dors plus\b",
+    r"\bagobiad[oa]s?\b", r"\bestresad[oa]s?\b", r"\bme esta costando\b", r"\bangustia\b", r"\bagotad[oa]s?\b",
+    r"\bquemad[oa]s?\b", r"\baislad[oa]s?\b", r"\bno duermo\b", r"\bal limite\b", r"\bbajon\b", r"\bel animo\b",
+)
+
+
 def _by_rule(folded: str) -> Triage | None:
     match = _DISTRESS_ANY_LANGUAGE.search(folded)
     if match is not None:
@@ -307,6 +321,11 @@ def _by_rule(folded: str) -> Triage | None:
     for rule in _RULES:
         found = rule.search(folded)
         if found is not None:
+            if rule.reason is EscalationReason.HUMAN_REQUEST:
+                strain = _STRAIN.search(folded)
+                if strain is not None:
+                    why = f"rule: asked for a person (“{found}”) and said “{strain.group(0)}”"
+                    return Triage(TriageKind.ESCALATE, EscalationReason.DISTRESS, detail=why)
             return Triage(TriageKind.ESCALATE, rule.reason, detail=f"rule: matched “{found}”")
     return None
 

@@ -161,3 +161,23 @@ def test_asking_the_team_to_act_officially_on_ones_own_file_goes_to_a_person(tex
 ])
 def test_the_same_acts_asked_about_as_a_process_are_left_to_the_model(text: str) -> None:
     assert triage_message(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this whole process is really getting to me. Is there a line I can call to talk to someone in English?",
+        "Honnêtement je galère avec tout ce dossier, je voudrais parler à quelqu'un",
+        "Estoy agobiada con los papeles, ¿puedo hablar con una persona?",
+    ],
+)
+def test_a_request_for_a_person_told_with_strain_gets_the_support_lines_too(text: str) -> None:
+    """The distress reply gives the lines and hands over; the plain hand-over would give no line."""
+    decision = triage_message(text)
+    assert decision is not None and decision.kind is TriageKind.ESCALATE
+    assert decision.reason is EscalationReason.DISTRESS and "asked for a person" in decision.detail
+
+
+def test_strain_alone_or_a_plain_request_keeps_its_own_reading() -> None:
+    assert triage_message("I want to talk to a real person please").reason is EscalationReason.HUMAN_REQUEST  # type: ignore[union-attr]
+    assert triage_message("The exam prep is stressful, which books do people use?") is None  # the model reads it
