@@ -171,6 +171,9 @@ _ORIGIN_CUES = (
     # a degree or a stay done, a move made: "I did my degree in Israel", "moved to Israel 6 years
     # ago", "while I was in Israel", "estoy en Israel", "me mudé a Israel"
     r"|did|done|was|were|been|moved|relocated|emigrated|immigrated|came|arrived|etais|etait|arrivee"
+    # a move made, in French: "je suis parti en France où j'ai exercé", "venu en Belgique" ("installé", "arrivé"
+    # fold like the present "on s'installe", "on arrive": left out)
+    r"|parti|partie|partis|parties|venu|venue|venus"
     r"|estoy|estamos|estaba|estuve|mude|mudamos|llegue|llegamos|vine|vinimos|emigre"
     rf"|{_SETTLED}"
     # registered there now: "je suis inscrit à l'Ordre en France", "colegiado en Madrid"

@@ -459,6 +459,8 @@ def test_another_system_named_beside_israel_is_not_the_target(text: str) -> None
     "¿Cuánto cuesta el examen de allá?",  # "over there" is Israel, seen from abroad
     "how do I get my cardiology recognised, and how long does it take?",
     "Formé à Bucarest, combien de temps prend la licence ?",
+    # a move made is where the doctor is now, not where they want to go
+    "Je suis parti en Belgique après mes études à Alger, j'y travaille comme urgentiste : l'examen israélien est-il obligatoire pour moi ?",
 ])
 def test_a_question_naming_no_other_country_but_as_origin_is_answered(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
