@@ -36,6 +36,13 @@ def test_place_names_map_to_the_scheme_that_covers_them_in_the_doctors_language(
     assert guidance_terms("the paradise of Aradia", "en") == ""  # whole words only
 
 
+def test_regional_words_map_to_the_guidances_terms() -> None:
+    """Latin-American "cupos" are the guidance's "plazas"; Mexico "aplica" an exam where Spain sits it."""
+    assert "plazas" in guidance_terms("¿hay cupos de residencia reservados para médicos inmigrantes?", "es")
+    assert "fechas" in guidance_terms("¿En qué meses se aplica el examen de licencia?", "es")
+    assert "dates" in guidance_terms("l'examen a lieu en quels mois ?", "fr")
+
+
 def test_every_synonym_entry_speaks_all_three_languages() -> None:
     raw = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8"))
     assert raw and all(set(e["add"]) == {"en", "fr", "es"} and e["when"] for e in raw)
