@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot import catalog
@@ -556,12 +556,6 @@ def _rival(found: Retrieval, origin: frozenset[str]) -> Passage | None:
     return rival if rival is not None and top.fused - rival.fused <= RANK_STEP else None
 
 
-def _led_by(found: Retrieval, lead: Passage) -> Retrieval:
-    passages = (lead, *(p for p in found.passages if p is not lead))
-    ranked = (lead.chunk.doc_id, *(d for d in found.ranked_doc_ids if d != lead.chunk.doc_id))
-    return replace(found, passages=passages, ranked_doc_ids=ranked)
-
-
 def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = frozenset()) -> Retrieval:
     """A part whose best page ties with another is answered from the one the whole message ranks higher.
 
@@ -574,7 +568,7 @@ def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = froz
     order = {d: i for i, d in enumerate(whole.ranked_doc_ids)}
     if order.get(rival.chunk.doc_id, len(order)) >= order.get(part.passages[0].chunk.doc_id, len(order)):
         return part
-    return _led_by(part, rival)
+    return part.led_by(rival)
 
 
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:

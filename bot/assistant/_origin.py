@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -126,17 +126,13 @@ def other_country_factors(
     return {}
 
 
-def page_countries(p: Passage, countries: tuple[Country, ...] | None = None) -> frozenset[str]:
-    """The countries a whole page is written for, by the names in its title ("Doctors trained in the US or Canada")."""
-    return _section_countries(p.chunk.title, load_countries() if countries is None else countries)
-
-
 def for_other_doctors(p: Passage, origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool:
-    """Whether ``p``'s page is written for doctors of countries other than the doctor's (a region serves its countries)."""
+    """Whether ``p``'s page is written for doctors of countries other than the doctor's, by the names in its
+    title ("Doctors trained in the US or Canada"); a region serves its countries."""
     countries = load_countries() if countries is None else countries
     if not origin or not countries:
         return False
-    tags = page_countries(p, countries)
+    tags = _section_countries(p.chunk.title, countries)
     return bool(tags) and not _serves(tags, origin, countries, by_region=True)
 
 
@@ -157,11 +153,7 @@ def own_page_first(retrieval: Retrieval, origin: frozenset[str], countries: tupl
         return retrieval
     floor = OTHER_COUNTRY_FACTOR * retrieval.passages[0].fused
     lead = next((p for p in retrieval.passages[1:] if p.fused >= floor and not for_other_doctors(p, origin, countries)), None)
-    if lead is None:
-        return retrieval
-    passages = (lead, *(p for p in retrieval.passages if p is not lead))
-    ranked = (lead.chunk.doc_id, *(d for d in retrieval.ranked_doc_ids if d != lead.chunk.doc_id))
-    return replace(retrieval, passages=passages, ranked_doc_ids=ranked)
+    return retrieval if lead is None else retrieval.led_by(lead)
 
 
 def names_origin(text: str, origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool:

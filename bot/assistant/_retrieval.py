@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import bm25s
 import numpy as np
@@ -57,6 +57,12 @@ class Retrieval:
     fallback_docs: frozenset[str]  # documents served from another language than asked
     dense_available: bool = True  # False when the vector store or the embedder failed: keywords only
     index_version: str = ""  # the snapshot every passage came from
+
+    def led_by(self, lead: Passage) -> "Retrieval":
+        """The same retrieval with ``lead`` (one of its passages) and its page first, the rest in their order."""
+        passages = (lead, *(p for p in self.passages if p is not lead))
+        ranked = (lead.chunk.doc_id, *(d for d in self.ranked_doc_ids if d != lead.chunk.doc_id))
+        return replace(self, passages=passages, ranked_doc_ids=ranked)
 
 
 def _asked(chunk: ChunkRecord) -> str:
