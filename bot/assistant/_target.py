@@ -588,8 +588,8 @@ def question_target(text: str) -> Target:
 _DOCTOR = re.compile(r"^(?:doctor|doctors|physician|physicians|gp|medecin|medecins|medico|medicos|medica|medicas|surgeon|chirurgien|cirujano|cirujana)$")
 
 
-_AS_ME = re.compile(r"^(?:as|comme|como|siendo|soy|suis|im|am|an|a|un|una|une)$")
 _ME = re.compile(r"^(?:as|comme|como|siendo|soy|suis|im|am)$")
+_INDEFINITE = re.compile(r"^(?:an|a|un|una|une)$")
 
 
 def _doctor_beside(folded: str, match: re.Match[str]) -> bool:
@@ -605,7 +605,7 @@ def _doctor_beside(folded: str, match: re.Match[str]) -> bool:
         words = before
     else:
         return False
-    while words and _AS_ME.match(words[-1]) and not _ME.match(words[-1]):
+    while words and _INDEFINITE.match(words[-1]):  # "as a", "comme un"
         words = words[:-1]
     return bool(words) and bool(_ME.match(words[-1]))
 
@@ -750,5 +750,5 @@ PATTERNS: tuple[re.Pattern[str], ...] = (
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
     _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
-    _ASIDE_WORDS, _DOCTOR, _AS_ME, _ME, _PERMIT, _PROCESS, _PART_SUBJECT,
+    _ASIDE_WORDS, _DOCTOR, _INDEFINITE, _ME, _PERMIT, _PROCESS, _PART_SUBJECT,
 )

@@ -305,7 +305,7 @@ def distress_in_any_language(text: str) -> Triage | None:
 # doctor gets the support lines with the hand-over (the distress reply), not the hand-over alone.
 _STRAIN = _p(
     r"\bstruggl(e|es|ing)\b", r"\bgetting to me\b", r"\b(so |really |very )?stressed( out)?\b", r"\banxious\b", r"\banxiety\b",
-    r"\bexhausted\b", r"\bburn(ed|t)[- ]?out\b", r"\bburnout\b", r"\blonely\b", r"\bisolated\b", r"\bcan'?t sleep\b",
+    r"\bexhausted\b", r"\bburn(ed|t)[- ]?out\b", r"\blonely\b", r"\bisolated\b", r"\bcan'?t sleep\b",
     r"\blosing my mind\b", r"\bbreaking point\b", r"\bat my wits'? end\b", r"\bmentally\b",
     r"\bje galere\b", r"\bepuise(e)?s?\b", r"\bstresse(e)?s?\b", r"\bangoisse(e)?s?\b", r"\ba bout\b", r"\ble moral\b",
     r"\bmoralement\b", r"\bisole(e)?s?\b", r"\bburn[- ]?out\b", r"\bje n'?arrive plus\b", r"\bje ne dors plus\b",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -306,9 +307,16 @@ _FIGURE_ONLY = (
 def _names_no_subject(question: str) -> bool:
     """A short later part that asks only for a figure or a payment ("c'est combien au maximum ?"): alone
     it matches every page with an amount; it asks about what the part before it names, and leans on it."""
+    return _short_and_only(question, _figure_only_terms)
+
+
+def _short_and_only(question: str, *vocabularies: Callable[[str], frozenset[str]]) -> bool:
+    """A question of ten words at most whose terms, read in some language, all belong to ``vocabularies``."""
     if len(re.findall(r"[\w'-]+", question)) > 10:
         return False
-    return any(not set(terms(question, lang)) - _figure_only_terms(lang) for lang in ("en", "fr", "es"))
+    return any(
+        not set(terms(question, lang)).difference(*(words(lang) for words in vocabularies)) for lang in ("en", "fr", "es")
+    )
 
 
 @lru_cache(maxsize=3)
@@ -329,12 +337,7 @@ def _says_nothing(question: str) -> bool:
     ("Is that possible", "¿se puede hacer?"): a part of it cannot be searched apart from the story.
     A question naming what it asks of the story ("¿me reintegran algo de eso?") is searched with the
     story's words already (``refers_to_story``) and keeps its own search."""
-    if len(re.findall(r"[\w'-]+", question)) > 10:
-        return False
-    return any(
-        not set(terms(question, lang)) - _figure_only_terms(lang) - _whether_only_terms(lang) - _asking_terms(lang)
-        for lang in ("en", "fr", "es")
-    )
+    return _short_and_only(question, _figure_only_terms, _whether_only_terms, _asking_terms)
 
 
 @lru_cache(maxsize=3)
