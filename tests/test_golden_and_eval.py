@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV8_FILE, DEV9_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV8_FILE, DEV9_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -153,6 +153,17 @@ def test_fourth_unseen_set_is_separate_from_every_other_set_and_balanced() -> No
               + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE) + load_golden(DEV5_FILE)
               + load_golden(DEV6_FILE) + load_golden(DEV7_FILE))
     _assert_separate_and_well_formed(unseen4, others)
+
+
+def test_fifth_unseen_set_is_separate_from_every_other_set_and_balanced() -> None:
+    """unseen5 was written blind in dev9's styles and is only measured: it must not repeat a question of any other set."""
+    unseen5 = load_golden(UNSEEN5_FILE)
+    assert Counter(i.lang for i in unseen5) == {"en": 15, "fr": 15, "es": 15}
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(UNSEEN4_FILE)
+              + load_golden(DEV_FILE) + load_golden(DEV2_FILE) + load_golden(DEV3_FILE) + load_golden(DEV4_FILE)
+              + load_golden(DEV5_FILE) + load_golden(DEV6_FILE) + load_golden(DEV7_FILE) + load_golden(DEV8_FILE)
+              + load_golden(DEV9_FILE))
+    _assert_separate_and_well_formed(unseen5, others, kinds={"answer"})
 
 
 def test_a_reply_is_correct_only_with_every_key_fact_in_the_right_language_and_kind() -> None:
