@@ -450,6 +450,8 @@ def question_target(text: str) -> Target:
     for term in _PROGRAM_TERMS.finditer(folded):
         if _aside(folded, term.start()):
             continue  # "sorry, off topic for aliyah, but how hard is PLAB 2?": Israel set aside
+        if _done(folded, term.start()) and _someone_elses(folded, term.start()):
+            continue  # "my brother made aliyah to Raanana": where the family is, not the doctor
         if _later(folded, term.start()):
             israel_later = israel_later or term.group(0)
         elif _done(folded, term.start()):
@@ -670,8 +672,24 @@ def _sentence(text: str) -> str:
     return text[cut + 1:] if cut >= 0 else text
 
 
+# Whose aliyah is done: "my brother made aliyah to Raanana", "mes enfants ont fait leur alyah", "mi
+# hija ya hizo aliá" tell where the family is, not that the doctor is based in Israel. A first-person
+# word nearer the verb ("my brother and I made aliyah") keeps it the doctor's.
+_SOMEONE_ELSE = re.compile(
+    r"^(?:he|she|they|brother|brothers|sister|sisters|son|sons|daughter|daughters|kids|children|parents|mother|father"
+    r"|mom|mum|dad|cousin|cousins|friend|friends|colleague|colleagues|family|wife|husband|partner|fiance|fiancee|inlaws"
+    r"|il|elle|ils|elles|frere|freres|soeur|soeurs|fils|fille|filles|enfants|mere|pere|cousine|cousines|ami|amie|amis"
+    r"|amies|collegue|collegues|famille|femme|mari|conjoint|conjointe"
+    r"|hermano|hermanos|hermana|hermanas|hijo|hijos|hija|hijas|padres|madre|padre|mama|papa|primo|primos|prima|primas"
+    r"|amigo|amigos|amiga|amigas|colega|colegas|familia|esposa|esposo|marido|mujer|pareja|ella|ellos|ellas)$"
+)
+_FIRST_PERSON = re.compile(r"^(?:i|we|ive|weve|j|je|nous|on|yo|nosotros|nosotras|hice|hicimos|hemos|he|avons)$")
+_THEIR = re.compile(r"^(?:his|her|their|son|sa|leur|leurs)$")
+_SUBJECT_REACH = 6
+
+
 def _done(folded: str, start: int) -> str:
-    """The word that makes the program's term at ``start`` a thing done, or ""."""
+    """The word that makes the program's term at ``start`` a thing done by the doctor, or ""."""
     before = _TOKEN.findall(_sentence(folded[max(0, start - 40):start]))[-_DONE_REACH:]
     if before and _PRESENT_DONE.match(before[-1]):
         before = before[:-1]
@@ -680,6 +698,22 @@ def _done(folded: str, start: int) -> str:
     if len(before) > 1 and _FAIT.match(before[-1]) and not _AUXILIARY.match(before[-2]):
         return ""  # "on fait l'alyah cet été" is a plan; "j'ai fait mon alyah" is done
     return before[-1]
+
+
+def _someone_elses(folded: str, start: int) -> bool:
+    """Whether the aliyah done at ``start`` is a relative's or another person's: it names neither the
+    doctor's base nor where the doctor wants to practise."""
+    sentence = _TOKEN.findall(_sentence(folded[max(0, start - 60):start]))
+    if not sentence:
+        return False
+    if _THEIR.match(sentence[-1]):
+        return True  # "depuis son alyah", "after their aliyah"
+    for word in reversed(sentence[-_SUBJECT_REACH:-1]):
+        if _FIRST_PERSON.match(word):
+            return False
+        if _SOMEONE_ELSE.match(word):
+            return True
+    return False
 
 
 # A place followed by what the doctor is from it: "Tel Aviv U grad", "Israeli-trained", "a Buenos

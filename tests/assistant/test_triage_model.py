@@ -601,6 +601,10 @@ def test_a_doctor_already_based_in_israel_asking_about_another_country_is_declin
     "Twelve years as a hospitalist in the US on an H-1B: do those years count toward the exemption from the Israeli exam?",
     # a doctor from Lyon asking about the Israeli exam
     "Médecin à Lyon depuis 2012 : pour Israël, est-ce que je dois passer l'examen ?",
+    # a relative's aliyah is where the family is, not the doctor's base
+    "Family physician in Cape Town, UCT grad. My brother made aliyah to Raanana last year. Do I need to write the Israeli licensing exam?",
+    "Mes enfants ont fait leur alyah l'an dernier ; généraliste à Marseille depuis 15 ans, dois-je passer l'examen israélien ?",
+    "Mi hija ya hizo aliá y vive en Haifa; soy pediatra en Rosario, ¿tengo que rendir el examen israelí?",
 ])
 def test_a_doctor_coming_to_israel_who_names_another_country_is_answered(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
@@ -612,6 +616,8 @@ def test_a_past_aliyah_no_longer_makes_israel_the_target_a_planned_one_still_doe
     assert done.place == "foreign" and done.israel_base
     planned = question_target("We make aliyah next summer; I trained in Boston, how do I apply for the licence?")
     assert planned.place == "israel" and not planned.israel_base
+    relative = question_target("My brother made aliyah last year and my Cape Town practice is slow: do I need the Israeli exam?")
+    assert not relative.israel_base
 
 
 @pytest.mark.parametrize("text, place", [
