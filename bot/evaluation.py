@@ -41,6 +41,7 @@ DEV6_FILE = GOLDEN_FILE.with_name("dev6.yaml")  # a sixth: written held out, mea
 DEV7_FILE = GOLDEN_FILE.with_name("dev7.yaml")  # a seventh: several asks with regional words for money and work (session 8)
 DEV8_FILE = GOLDEN_FILE.with_name("dev8.yaml")  # an eighth: origin by city or university, written blind, then read (session 10)
 DEV9_FILE = GOLDEN_FILE.with_name("dev9.yaml")  # a ninth: stories, two asks, typos; written blind, then read (session 11)
+DEV10_FILE = GOLDEN_FILE.with_name("dev10.yaml")  # a tenth: the same styles, slang; written blind, then read (session 12)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {
