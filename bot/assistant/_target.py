@@ -433,6 +433,15 @@ def _held_by_doctor(folded: str, start: int) -> bool:
     return bool(before) and any(_POSSESSIVE.match(w) for w in before)
 
 
+def israeli_file_step(text: str) -> str:
+    """Another country's exam or body named that is also a step of the Israeli file ("the USMLE",
+    "the GMC letter"), or "": asked about with nothing else named, it is the bot's subject."""
+    for match in _SYSTEM_ONLY.finditer(fold(text)):
+        if _ISRAELI_FILE.match(match.group(0)):
+            return match.group(0)
+    return ""
+
+
 def question_target(text: str) -> Target:
     """Where the doctor wants to practise or move to, read from the words before each place.
 

@@ -377,11 +377,15 @@ def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_
 
 
 class _SaysOtherCountry:
-    """A model stub that reads every message as another country's licensing."""
+    """A model stub that reads every message as another country's licensing (leaning, 0.8, unless
+    told how sure it is)."""
+
+    def __init__(self, sure: float = 0.8) -> None:
+        self.sure = sure
 
     def classify(self, vector, text=None) -> ModelVerdict:
-        probabilities = {c: 0.0 for c in CLASSES} | {"other_country": 0.9, "answer": 0.1}
-        return ModelVerdict("other_country", 0.9, probabilities, ())
+        probabilities = {c: 0.0 for c in CLASSES} | {"other_country": self.sure, "answer": 1.0 - self.sure}
+        return ModelVerdict("other_country", self.sure, probabilities, ())
 
 
 @pytest.mark.parametrize("text", [
@@ -465,6 +469,29 @@ def test_another_system_named_beside_israel_is_not_the_target(text: str) -> None
 def test_a_question_naming_no_other_country_but_as_origin_is_answered(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER and "target: none" in decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    # another system's exams and bodies the place lists do not hold: the target reading is silent
+    "Is the MMC recruitment round for ST1 posts open yet?",
+    "Les résultats des ECOS nationaux sortent quand cette année ?",
+    "¿Cuánto tarda el SENESCYT en registrar un título de Cuba?",
+])
+def test_a_silent_target_reading_leaves_a_sure_other_country_reading_standing(text: str) -> None:
+    """Names the reading does not know are no evidence the question is Israel's: a sure model
+    declines it; a model that only leans does not (the bot's subject is the default)."""
+    target = question_target(text)
+    assert target.place == "none" and not target.foreign_named
+    sure = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.95))  # type: ignore[arg-type]
+    assert sure.kind is TriageKind.DECLINE and sure.reason is EscalationReason.OTHER_COUNTRY, sure.detail
+    assert "no place read as the goal" in sure.detail
+    leaning = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.8))  # type: ignore[arg-type]
+    assert leaning.kind is TriageKind.ANSWER
+
+
+def test_a_step_of_the_israeli_file_is_answered_even_when_the_model_is_sure() -> None:
+    decision = triage("Is USMLE Step 1 enough or do I also need Step 2 CK?", [1.0, 0.0], _SaysOtherCountry(sure=0.99))  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER
 
 
 @pytest.mark.parametrize("text", [
