@@ -292,6 +292,9 @@ class Target:
     israel_base: str = ""
     weak: bool = False  # Israel is the place only by "in Israel" with no cue word
     israel_origin: str = ""  # Israel named as where the doctor trained: a model's other-country reading stands
+    # Israel is the place only through the program's own words ("aliyah", "olim", "ulpan"), no cue word
+    # before Israel and no act of Israel's: weaker evidence, which a sure model reading may outweigh
+    program_only: bool = False
 
     def explain(self) -> str:
         return f"target: {self.place}" + (f" (“{self.evidence}”)" if self.evidence else "")
@@ -579,8 +582,9 @@ def question_target(text: str) -> Target:
             foreign_target = f"{cue} … {name}" if cue else f"{name} (Israel not named)"
     if israel_target:
         # "en poste à Genève … exercer en Israël après notre alya": Israel's own cue word outweighs the other place's
-        beside = foreign_target if program is not None and israel_target == program.group(0) and not israel_by_cue else ""
-        return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin)
+        program_only = program is not None and israel_target == program.group(0) and not israel_by_cue
+        beside = foreign_target if program_only else ""
+        return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin, program_only=program_only)
     if foreign_target:
         return Target("foreign", foreign_target, True, "", israel_base, israel_origin=israel_origin)
     if israel_aimed:

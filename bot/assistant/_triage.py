@@ -267,6 +267,16 @@ _CLINICAL = _p(
 # from 0.8 35, from 0.9 26, with the development sets at 0.944 / 0.907 from 0.7 up. No in-scope
 # message of either development set reads this way.
 SILENT_DECLINE_AT = 0.9
+# The same holds where Israel is read as the place only by the program's own words ("aliyah",
+# "olim", "ulpan") or a bare "in Israel", and another country is named: doctors whose aliyah was
+# planned and dropped, or who live in Israel and are going elsewhere, name both. Out of fold over
+# the data file with triage_dev11 and triage_dev13 filed (3,211 messages, three shuffles), where
+# Israel had won so and the model read another country at 0.97 or more, the model was right 15
+# times and wrong once; on the two development sets before they were filed, right 5 times of 5
+# (other-country declined 0.944 -> 0.956 and 0.907 -> 0.944, no in-scope message more). 0.95 to
+# 0.98 gave the same on the development sets; 0.9 declined three or four in-scope messages more
+# out of fold. An Israeli target with a cue word of its own ("practise in Israel") is never overruled.
+SURE_OVER_WEAK_ISRAEL_AT = 0.97
 
 
 def settle_other_country(text: str, label: str, p_other: float | None = None) -> tuple[str, str]:
@@ -288,6 +298,17 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
         if target.place == "israel" and target.weak and target.israel_base and target.foreign_named:
             # "in Israel" with no cue word, from a doctor already based there who names another country
             return label, f"rule: the doctor is based in Israel (“{target.israel_base}”) and names another country"
+        if (
+            target.place == "israel" and (target.weak or target.program_only) and target.foreign_named
+            and p_other is not None and p_other >= SURE_OVER_WEAK_ISRAEL_AT
+        ):
+            # "we had planned our aliyah, but now it's Canada: the MCCQE…", "resident in Israel, an
+            # observership at the Mayo Clinic": Israel only by the program's word or a bare "in Israel"
+            how = "the program's word" if target.program_only else "“in Israel” with no cue word"
+            return label, (
+                f"rule: Israel is the place only by {how} (“{target.evidence}”), another country is named, "
+                f"and the model is sure ({p_other:.2f} ≥ {SURE_OVER_WEAK_ISRAEL_AT})"
+            )
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
         if not target.foreign_named and target.place in ("none", "israel-named"):

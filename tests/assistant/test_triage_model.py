@@ -489,6 +489,29 @@ def test_a_silent_target_reading_leaves_a_sure_other_country_reading_standing(te
     assert leaning.kind is TriageKind.ANSWER
 
 
+@pytest.mark.parametrize("text", [
+    # Israel only by the program's word: an aliyah planned and dropped
+    "We had planned our aliyah for next year, but my wife got a post in Toronto instead. Is the MCCQE1 mandatory for a family doctor?",
+    "On avait prévu notre alya, mais finalement on reste en France : le DPC est-il obligatoire chaque année ?",
+    # Israel only by a bare "in Israel": where the doctor is, going elsewhere
+    "Soy residente en Israel y me ofrecieron una rotación en Chile, ¿necesito el EUNACOM?",
+])
+def test_a_sure_other_country_reading_outweighs_israel_named_only_by_the_programs_word_or_in_israel(text: str) -> None:
+    sure = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.99))  # type: ignore[arg-type]
+    assert sure.kind is TriageKind.DECLINE and sure.reason is EscalationReason.OTHER_COUNTRY, sure.detail
+    leaning = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.9))  # type: ignore[arg-type]
+    assert leaning.kind is TriageKind.ANSWER, leaning.detail
+
+
+@pytest.mark.parametrize("text", [
+    "I trained in Chile and want to practise in Israel, how does it work?",
+    "Formée à Montpellier et en poste à Genève, quelles démarches pour exercer en Israël après notre alya ?",
+])
+def test_israel_with_a_cue_word_of_its_own_is_never_overruled_by_the_model(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.999))  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
 def test_a_step_of_the_israeli_file_is_answered_even_when_the_model_is_sure() -> None:
     decision = triage("Is USMLE Step 1 enough or do I also need Step 2 CK?", [1.0, 0.0], _SaysOtherCountry(sure=0.99))  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER
