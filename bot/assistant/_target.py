@@ -140,7 +140,7 @@ _TARGET_CUES = (
     # an authorisation asked there, a registration renewed, a post applied for
     r"|autorisation|reinscrire|postuler|postule|repartir|repart|repars|repartons"
     # Spanish
-    r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
+    r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme|radicarnos|instalarnos|trasladarnos"
     r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
     r"|puesto|puestos|plaza|plazas|oferta|ofertas|ofrecieron|vacante|vacantes|entrar|hacer|vamos|vuelvo|regreso"
     r"|validar|validacion|convalida|homologa|revalida"

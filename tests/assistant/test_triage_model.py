@@ -442,6 +442,8 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     ("Quiero presentarme al ENARM el año que viene, ¿cuántas plazas hay?", "foreign"),
     # leaving Israel for another place
     ("On quitte Israël pour Lausanne en septembre, quelles démarches pour mon autorisation ?", "foreign"),
+    # a move planned in the first person plural
+    ("Trabajo en Valencia con el MIR hecho y queremos instalarnos en Tel Aviv, ¿cómo reconocen la especialidad?", "israel"),
 ])
 def test_the_target_of_a_question_is_where_the_doctor_wants_to_practise(text: str, place: str) -> None:
     target = question_target(text)
