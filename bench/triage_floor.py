@@ -83,7 +83,7 @@ def before_retrieval(text: str, probabilities: dict[str, float] | None) -> str |
     if label in tm.ESCALATION_CLASSES:
         return "escalate"
     if label in ("answer", "other_country"):
-        return "decline" if settle_other_country(text, label)[0] == "other_country" else None
+        return "decline" if settle_other_country(text, label, probabilities.get("other_country", 0.0))[0] == "other_country" else None
     return "decline"  # the model's clinical or unrelated decline
 
 

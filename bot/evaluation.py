@@ -459,15 +459,17 @@ def cross_validation_outcomes(model, folds: int = 5, seed: int = 0, settings=Non
     """Model-only decisions for every labelled message, each by a model trained without it."""
     from bot.assistant import TriageKind as Kind, triage_message
     from bot.assistant._triage import settle_other_country
-    from bot.assistant._triage_model import cross_validate
+    from bot.assistant._triage_model import cross_validate_readings
 
     outcomes = []
-    for n, (message, predicted) in enumerate(cross_validate(model, folds, seed, settings)):
+    for n, (message, reading) in enumerate(cross_validate_readings(model, folds, seed, settings)):
+        predicted = reading.label
         by_rule = triage_message(message.text)  # the rules run first in the bot too
         if by_rule is not None and by_rule.kind is Kind.ESCALATE and by_rule.reason is not None:
             predicted = by_rule.reason.value
         elif predicted in ("answer", "other_country"):
-            predicted = settle_other_country(message.text, predicted)[0]  # as in the bot: the question's target decides
+            # as in the bot: the question's target decides, with the model's certainty where it is silent
+            predicted = settle_other_country(message.text, predicted, reading.probabilities.get("other_country", 0.0))[0]
         kind = (
             TriageKind.ESCALATE.value if predicted in ESCALATION_CLASSES
             else TriageKind.DECLINE.value if predicted in DECLINE_CLASSES else TriageKind.ANSWER.value

@@ -140,7 +140,7 @@ _TARGET_CUES = (
     # an authorisation asked there, a registration renewed, a post applied for
     r"|autorisation|reinscrire|postuler|postule|repartir|repart|repars|repartons"
     # Spanish
-    r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme"
+    r"|ejercer|trabajar|laburar|irme|irnos|ir|volver|volvemos|regresar|mudarme|mudarnos|emigrar|emigro|emigramos|inmigrar|radicarme|instalarme|radicarnos|instalarnos|trasladarnos"
     r"|homologar|homologo|homologacion|revalidar|revalido|revalidacion|convalidar|convalido|convalidacion|matricula|matricularme"
     r"|puesto|puestos|plaza|plazas|oferta|ofertas|ofrecieron|vacante|vacantes|entrar|hacer|vamos|vuelvo|regreso"
     r"|validar|validacion|convalida|homologa|revalida"
@@ -292,6 +292,9 @@ class Target:
     israel_base: str = ""
     weak: bool = False  # Israel is the place only by "in Israel" with no cue word
     israel_origin: str = ""  # Israel named as where the doctor trained: a model's other-country reading stands
+    # Israel is the place only through the program's own words ("aliyah", "olim", "ulpan"), no cue word
+    # before Israel and no act of Israel's: weaker evidence, which a sure model reading may outweigh
+    program_only: bool = False
 
     def explain(self) -> str:
         return f"target: {self.place}" + (f" (“{self.evidence}”)" if self.evidence else "")
@@ -433,6 +436,15 @@ def _held_by_doctor(folded: str, start: int) -> bool:
     return bool(before) and any(_POSSESSIVE.match(w) for w in before)
 
 
+def israeli_file_step(text: str) -> str:
+    """Another country's exam or body named that is also a step of the Israeli file ("the USMLE",
+    "the GMC letter"), or "": asked about with nothing else named, it is the bot's subject."""
+    for match in _SYSTEM_ONLY.finditer(fold(text)):
+        if _ISRAELI_FILE.match(match.group(0)):
+            return match.group(0)
+    return ""
+
+
 def question_target(text: str) -> Target:
     """Where the doctor wants to practise or move to, read from the words before each place.
 
@@ -572,8 +584,9 @@ def question_target(text: str) -> Target:
             foreign_target = f"{cue} … {name}" if cue else f"{name} (Israel not named)"
     if israel_target:
         # "en poste à Genève … exercer en Israël après notre alya": Israel's own cue word outweighs the other place's
-        beside = foreign_target if program is not None and israel_target == program.group(0) and not israel_by_cue else ""
-        return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin)
+        program_only = program is not None and israel_target == program.group(0) and not israel_by_cue
+        beside = foreign_target if program_only else ""
+        return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin, program_only=program_only)
     if foreign_target:
         return Target("foreign", foreign_target, True, "", israel_base, israel_origin=israel_origin)
     if israel_aimed:

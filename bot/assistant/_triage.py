@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from ._target import PATTERNS as _TARGET_PATTERNS
-from ._target import question_target
+from ._target import israeli_file_step, question_target
 from ._text import fold
 from ._types import EscalationReason, Triage, TriageKind
 
@@ -253,8 +253,37 @@ _CLINICAL = _p(
 # Israel no place to go, is asking how to leave: "made aliyah in 2019 … HPCSA registration lapsed,
 # how do I restore it?". With no other country named, a doctor based in Israel is a new oleh asking
 # about their own file ("we live in Haifa now; my UK CCT, how is it recognised?"): answered.
-def settle_other_country(text: str, label: str) -> tuple[str, str]:
-    """The model's label once the question's target is read, and why (empty when unchanged)."""
+#
+# Where the target reading is silent (no place read as the goal, no other place or system named but
+# as an origin), the model's reading is weighed. The reading's lists of places and systems are
+# finite, and doctors name what they know ("Hessen", "the EVC", "Step 3", "the Saudi Commission"):
+# silence is no evidence the question is Israel's, so the model's confident other-country reading
+# (at least ``SILENT_DECLINE_AT``) stands, unless what is named is a step of the Israeli file (the
+# USMLE, the GMC's letter: "is Step 1 enough or do I need Step 2 CK?" is the bot's subject).
+# Chosen out of fold over the data file (three shuffles) and on triage_dev11 / triage_dev13 before
+# they were filed there (issue 9, country13). Answering every silent reading, as before, declined
+# 23 of 6,084 in-scope readings out of fold and 0.911 / 0.852 of the development sets' other-country
+# messages; letting the model's reading stand from 0.5 declined 64 in-scope readings, from 0.7 45,
+# from 0.8 35, from 0.9 26, with the development sets at 0.944 / 0.907 from 0.7 up. No in-scope
+# message of either development set reads this way.
+SILENT_DECLINE_AT = 0.9
+# The same holds where Israel is read as the place only by the program's own words ("aliyah",
+# "olim", "ulpan") or a bare "in Israel", and another country is named: doctors whose aliyah was
+# planned and dropped, or who live in Israel and are going elsewhere, name both. Out of fold over
+# the data file with triage_dev11 and triage_dev13 filed (3,211 messages, three shuffles), where
+# Israel had won so and the model read another country at 0.97 or more, the model was right 15
+# times and wrong once; on the two development sets before they were filed, right 5 times of 5
+# (other-country declined 0.944 -> 0.956 and 0.907 -> 0.944, no in-scope message more). 0.95 to
+# 0.98 gave the same on the development sets; 0.9 declined three or four in-scope messages more
+# out of fold. An Israeli target with a cue word of its own ("practise in Israel") is never overruled.
+SURE_OVER_WEAK_ISRAEL_AT = 0.97
+
+
+def settle_other_country(text: str, label: str, p_other: float | None = None) -> tuple[str, str]:
+    """The model's label once the question's target is read, and why (empty when unchanged).
+
+    ``p_other`` is the model's other-country probability; without it (None) a silent target
+    reading answers, as before it was weighed."""
     if label not in ("answer", "other_country"):
         return label, ""
     target = question_target(text[:MAX_TRIAGE_CHARS])
@@ -269,9 +298,22 @@ def settle_other_country(text: str, label: str) -> tuple[str, str]:
         if target.place == "israel" and target.weak and target.israel_base and target.foreign_named:
             # "in Israel" with no cue word, from a doctor already based there who names another country
             return label, f"rule: the doctor is based in Israel (“{target.israel_base}”) and names another country"
+        if (
+            target.place == "israel" and (target.weak or target.program_only) and target.foreign_named
+            and p_other is not None and p_other >= SURE_OVER_WEAK_ISRAEL_AT
+        ):
+            # "we had planned our aliyah, but now it's Canada: the MCCQE…", "resident in Israel, an
+            # observership at the Mayo Clinic": Israel only by the program's word or a bare "in Israel"
+            how = "the program's word" if target.program_only else "“in Israel” with no cue word"
+            return label, (
+                f"rule: Israel is the place only by {how} (“{target.evidence}”), another country is named, "
+                f"and the model is sure ({p_other:.2f} ≥ {SURE_OVER_WEAK_ISRAEL_AT})"
+            )
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
         if not target.foreign_named and target.place in ("none", "israel-named"):
+            if p_other is not None and p_other >= SILENT_DECLINE_AT and not israeli_file_step(text):
+                return label, f"rule: no place read as the goal, and the model is sure ({p_other:.2f} ≥ {SILENT_DECLINE_AT})"
             return "answer", "rule: asks about Israel: no other country is named but as an origin (target: none)"
         based = target.israel_base or target.israel_origin
         return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")
@@ -374,7 +416,7 @@ def triage_with_reading(
         why = f"rule: clinical question, matched “{clinical.group(0)}”"
         return Triage(TriageKind.DECLINE, EscalationReason.CLINICAL, why + (f"; {verdict.explain()}" if verdict else "")), verdict
     if verdict is not None and verdict.label in ("answer", "other_country"):
-        label, why = settle_other_country(text, verdict.label)
+        label, why = settle_other_country(text, verdict.label, verdict.probabilities.get("other_country", 0.0))
         if label == "other_country":
             return Triage(TriageKind.DECLINE, EscalationReason.OTHER_COUNTRY, f"{verdict.explain()}; {why}"), verdict
         if why:

@@ -542,6 +542,14 @@ def cross_validate(
     """Each labelled message with the decision a model trained without it makes (stratified folds).
 
     ``settings`` tries other choices than the shipped ones (for the grid that chose them)."""
+    return [(m, r.label) for m, r in cross_validate_readings(model, folds, seed, settings)]
+
+
+def cross_validate_readings(
+    model: TriageModel, folds: int = 5, seed: int = 0, settings: Settings | None = None,
+) -> list[tuple[LabelledMessage, ModelVerdict]]:
+    """Each labelled message with the reading (decision and probabilities, no neighbours) of a
+    model trained without it (stratified folds)."""
     from sklearn.model_selection import StratifiedKFold
 
     messages = model.messages
@@ -552,12 +560,12 @@ def cross_validate(
     # strata too small for the folds fall back to their class
     strata = [s if counts[s] >= folds else s.split("|")[0] for s in strata]
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    predicted: list[str] = [""] * len(messages)
+    readings: list[ModelVerdict | None] = [None] * len(messages)
     for train, test in splitter.split(model._vectors, strata):
         fitted = _fit(model._vectors[train], [messages[i].text for i in train], [messages[i].label for i in train], settings)
         classes = [str(c) for c in fitted.classes_]
         for i, probs in zip(test, fitted.predict_proba(model._vectors[test], [messages[i].text for i in test])):
-            predicted[i] = decide(
-                dict(zip(classes, map(float, probs))), settings.escalate_at if settings else None, settings.decline_at if settings else None,
-            )[0]
-    return list(zip(messages, predicted))
+            probabilities = dict(zip(classes, map(float, probs)))
+            label, score = decide(probabilities, settings.escalate_at if settings else None, settings.decline_at if settings else None)
+            readings[i] = ModelVerdict(label, score, probabilities, ())
+    return [(m, r) for m, r in zip(messages, readings) if r is not None]

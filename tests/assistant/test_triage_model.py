@@ -376,11 +376,15 @@ def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_
 
 
 class _SaysOtherCountry:
-    """A model stub that reads every message as another country's licensing."""
+    """A model stub that reads every message as another country's licensing (leaning, 0.8, unless
+    told how sure it is)."""
+
+    def __init__(self, sure: float = 0.8) -> None:
+        self.sure = sure
 
     def classify(self, vector, text=None) -> ModelVerdict:
-        probabilities = {c: 0.0 for c in CLASSES} | {"other_country": 0.9, "answer": 0.1}
-        return ModelVerdict("other_country", 0.9, probabilities, ())
+        probabilities = {c: 0.0 for c in CLASSES} | {"other_country": self.sure, "answer": 1.0 - self.sure}
+        return ModelVerdict("other_country", self.sure, probabilities, ())
 
 
 @pytest.mark.parametrize("text", [
@@ -437,6 +441,8 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     ("Quiero presentarme al ENARM el año que viene, ¿cuántas plazas hay?", "foreign"),
     # leaving Israel for another place
     ("On quitte Israël pour Lausanne en septembre, quelles démarches pour mon autorisation ?", "foreign"),
+    # a move planned in the first person plural
+    ("Trabajo en Valencia con el MIR hecho y queremos instalarnos en Tel Aviv, ¿cómo reconocen la especialidad?", "israel"),
 ])
 def test_the_target_of_a_question_is_where_the_doctor_wants_to_practise(text: str, place: str) -> None:
     target = question_target(text)
@@ -464,6 +470,52 @@ def test_another_system_named_beside_israel_is_not_the_target(text: str) -> None
 def test_a_question_naming_no_other_country_but_as_origin_is_answered(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER and "target: none" in decision.detail
+
+
+@pytest.mark.parametrize("text", [
+    # another system's exams and bodies the place lists do not hold: the target reading is silent
+    "Is the MMC recruitment round for ST1 posts open yet?",
+    "Les résultats des ECOS nationaux sortent quand cette année ?",
+    "¿Cuánto tarda el SENESCYT en registrar un título de Cuba?",
+])
+def test_a_silent_target_reading_leaves_a_sure_other_country_reading_standing(text: str) -> None:
+    """Names the reading does not know are no evidence the question is Israel's: a sure model
+    declines it; a model that only leans does not (the bot's subject is the default)."""
+    target = question_target(text)
+    assert target.place == "none" and not target.foreign_named
+    sure = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.95))  # type: ignore[arg-type]
+    assert sure.kind is TriageKind.DECLINE and sure.reason is EscalationReason.OTHER_COUNTRY, sure.detail
+    assert "no place read as the goal" in sure.detail
+    leaning = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.8))  # type: ignore[arg-type]
+    assert leaning.kind is TriageKind.ANSWER
+
+
+@pytest.mark.parametrize("text", [
+    # Israel only by the program's word: an aliyah planned and dropped
+    "We had planned our aliyah for next year, but my wife got a post in Toronto instead. Is the MCCQE1 mandatory for a family doctor?",
+    "On avait prévu notre alya, mais finalement on reste en France : le DPC est-il obligatoire chaque année ?",
+    # Israel only by a bare "in Israel": where the doctor is, going elsewhere
+    "Soy residente en Israel y me ofrecieron una rotación en Chile, ¿necesito el EUNACOM?",
+])
+def test_a_sure_other_country_reading_outweighs_israel_named_only_by_the_programs_word_or_in_israel(text: str) -> None:
+    sure = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.99))  # type: ignore[arg-type]
+    assert sure.kind is TriageKind.DECLINE and sure.reason is EscalationReason.OTHER_COUNTRY, sure.detail
+    leaning = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.9))  # type: ignore[arg-type]
+    assert leaning.kind is TriageKind.ANSWER, leaning.detail
+
+
+@pytest.mark.parametrize("text", [
+    "I trained in Chile and want to practise in Israel, how does it work?",
+    "Formée à Montpellier et en poste à Genève, quelles démarches pour exercer en Israël après notre alya ?",
+])
+def test_israel_with_a_cue_word_of_its_own_is_never_overruled_by_the_model(text: str) -> None:
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.999))  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
+def test_a_step_of_the_israeli_file_is_answered_even_when_the_model_is_sure() -> None:
+    decision = triage("Is USMLE Step 1 enough or do I also need Step 2 CK?", [1.0, 0.0], _SaysOtherCountry(sure=0.99))  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ANSWER
 
 
 @pytest.mark.parametrize("text", [
@@ -698,3 +750,14 @@ def test_an_unqualified_ministry_beside_another_country_is_not_israels() -> None
 def test_a_doctor_in_israel_asking_about_their_own_foreign_credential_is_answered(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER, decision.detail
+
+
+def test_cross_validation_keeps_each_out_of_fold_reading_for_the_bots_other_country_policy(toy_model: TriageModel) -> None:
+    """The evaluation settles another country's reading as the bot does, with the model's
+    probability: each out-of-fold reading keeps it beside the decision."""
+    from bot.assistant._triage_model import cross_validate, cross_validate_readings
+
+    readings = cross_validate_readings(toy_model, folds=4, seed=1)
+    assert [m for m, _ in readings] == toy_model.messages
+    assert [r.label for _, r in readings] == [label for _, label in cross_validate(toy_model, folds=4, seed=1)]
+    assert all(abs(sum(r.probabilities.values()) - 1.0) < 1e-6 for _, r in readings)
