@@ -277,6 +277,14 @@ SILENT_DECLINE_AT = 0.9
 # 0.98 gave the same on the development sets; 0.9 declined three or four in-scope messages more
 # out of fold. An Israeli target with a cue word of its own ("practise in Israel") is never overruled.
 SURE_OVER_WEAK_ISRAEL_AT = 0.97
+# And the other way: an Israeli place or institution named with no cue word ("schools in Jerusalem",
+# "my daughter studies in Haifa", "the Israeli exam"), another place named too, no goal read and no
+# sign the doctor already lives in Israel: the model's other-country reading stands only when it is
+# fairly sure. Chosen out of fold over the 3,211 labelled messages (three shuffles): answering such
+# readings below 0.7 declines 0.0071 / 0.0062 / 0.0085 -> 0.0058 / 0.0058 / 0.0067 of in-scope
+# readings, other-country unchanged but for one French message in one shuffle; below 0.8 or 0.9 it
+# loses one to four other-country messages more for no in-scope gain.
+UNSURE_OVER_NAMED_ISRAEL_BELOW = 0.7
 
 
 def settle_other_country(text: str, label: str, p_other: float | None = None) -> tuple[str, str]:
@@ -315,6 +323,14 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
             if p_other is not None and p_other >= SILENT_DECLINE_AT and not israeli_file_step(text):
                 return label, f"rule: no place read as the goal, and the model is sure ({p_other:.2f} ≥ {SILENT_DECLINE_AT})"
             return "answer", "rule: asks about Israel: no other country is named but as an origin (target: none)"
+        if (
+            target.place == "israel-named" and not target.israel_base
+            and p_other is not None and p_other < UNSURE_OVER_NAMED_ISRAEL_BELOW
+        ):
+            return "answer", (
+                f"rule: Israel is named ({target.explain()}), no other place is read as the goal, "
+                f"and the model is unsure ({p_other:.2f} < {UNSURE_OVER_NAMED_ISRAEL_BELOW})"
+            )
         based = target.israel_base or target.israel_origin
         return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")
     if target.place == "foreign":

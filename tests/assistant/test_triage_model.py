@@ -513,6 +513,17 @@ def test_israel_with_a_cue_word_of_its_own_is_never_overruled_by_the_model(text:
     assert decision.kind is TriageKind.ANSWER, decision.detail
 
 
+@pytest.mark.parametrize("text", [
+    "Emergency doctor in Montreal; we're looking at schools in Jerusalem. Should we open the licence file before leaving?",
+    "Consultant physician in Mumbai for 17 years, my daughter studies in Haifa: what does the long-experience route ask of me?",
+])
+def test_an_israeli_place_named_outweighs_an_unsure_other_country_reading(text: str) -> None:
+    unsure = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.6))  # type: ignore[arg-type]
+    assert unsure.kind is TriageKind.ANSWER, unsure.detail
+    sure = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.95))  # type: ignore[arg-type]
+    assert sure.kind is TriageKind.DECLINE and sure.reason is EscalationReason.OTHER_COUNTRY, sure.detail
+
+
 def test_a_step_of_the_israeli_file_is_answered_even_when_the_model_is_sure() -> None:
     decision = triage("Is USMLE Step 1 enough or do I also need Step 2 CK?", [1.0, 0.0], _SaysOtherCountry(sure=0.99))  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER
