@@ -571,6 +571,27 @@ def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = froz
     return part.led_by(rival)
 
 
+# How far, in places of one of the two fused searches, a part's best page may stand above the page its own
+# meaning puts first for that meaning to decide: "If I make aliyah, how long is the Israeli internship these
+# days?" after a story of a skipped intern year and a research job matched the pathway page by the story's
+# words, three places above the internship page the question's meaning ranked first.
+MEANING_STEPS = 3
+
+
+def _meaning_first(part: Retrieval, origin: frozenset[str] = frozenset()) -> Retrieval:
+    """A part whose own meaning (its dense search) ranks another page first, nearly tied in the fused
+    ranking, is answered from that page: a part's words are searched with the story around it, and
+    the story's words are the same for every part of the message; its meaning leans on its question."""
+    if len(part.passages) < 2 or not part.dense_available:
+        return part
+    top = part.passages[0]
+    closest = max(part.passages, key=lambda p: p.similarity)
+    if closest.chunk.doc_id == top.chunk.doc_id or for_other_doctors(closest, origin):
+        return part
+    lead = next(p for p in part.passages if p.chunk.doc_id == closest.chunk.doc_id)
+    return part.led_by(lead) if top.fused - lead.fused <= MEANING_STEPS * RANK_STEP else part
+
+
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
     """Which chosen sections hold each kind of figure a later part asks; empty unless all of them are held."""
     if not asks or not chosen:
@@ -607,7 +628,10 @@ def compose(
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
     retrieval = own_page_first(retrieval, origin)
-    questions = [(q, _settle_tie(own_page_first(r, origin), retrieval, origin)) for q, r, *_ in parts] if parts else [(question, retrieval)]
+    questions = (
+        [(q, _settle_tie(own_page_first(_meaning_first(r, origin), origin), retrieval, origin)) for q, r, *_ in parts]
+        if parts else [(question, retrieval)]
+    )
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []

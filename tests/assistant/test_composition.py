@@ -605,6 +605,35 @@ def test_a_part_a_place_behind_another_page_is_a_tie_the_whole_message_settles()
     assert "03-610-0444" in reply(3 * RANK_STEP)  # further apart, the part's own search decides
 
 
+def test_a_part_whose_own_meaning_ranks_another_page_first_is_answered_from_it_when_nearly_tied() -> None:
+    """en-dev9-09: "If I make aliyah, how long is the Israeli internship these days?" after a story of a skipped
+    intern year matched the pathway page by the story's words, a few places above the internship page its own
+    meaning (the dense search) ranked first; further apart, the fused ranking stands."""
+    from dataclasses import replace
+
+    from bot.assistant._extractive import MEANING_STEPS, RANK_STEP, compose
+
+    def part(gap: float):
+        found = _pages([
+            ("pathway", "From aliyah to work", "What are the steps?", "Open your aliyah file, then your licensing file.", 0.0315, ()),
+            ("internship", "The internship", "How long is the internship?", "The internship lasts 9 months.", 0.0315 - gap, ()),
+        ])
+        closer = tuple(replace(p, similarity=0.92) if p.chunk.doc_id == "internship" else p for p in found.passages)
+        return replace(found, passages=closer)
+
+    whole = _pages([("internship", "The internship", "How are hospitals assigned?", "By a lottery.", 0.032, ())])
+
+    def reply(gap: float) -> str:
+        content, _ = compose(whole, "en", question="q", parts=[
+            ("how long is the Israeli internship these days?", part(gap), "how long is the Israeli internship these days?"),
+            ("how do they decide which hospital I end up in?", whole, "how do they decide which hospital I end up in?"),
+        ])
+        return _said(content)
+
+    assert "9 months" in reply(2 * RANK_STEP) and "aliyah file" not in reply(2 * RANK_STEP)
+    assert "aliyah file" in reply((MEANING_STEPS + 1) * RANK_STEP)
+
+
 def test_an_announced_list_is_quoted_from_its_top_leaving_room_for_the_item_asked() -> None:
     # fr-dev6-02: the short last criterion slipped in past the long ones and took the 70% criterion's room.
     text = ("Besides the country of training, the IMA sets these conditions:\n\n"
