@@ -297,6 +297,42 @@ def test_regional_ways_to_ask_for_money_ask_for_an_amount() -> None:
 
 
 
+def test_asking_how_a_sum_is_paid_asks_its_instalments_not_an_amount() -> None:
+    """"¿cómo la pagan?" asks how the grant reaches the doctor; read as an amount, the section giving the
+    amount seemed to answer it and the two instalments were never quoted (es-dev9-03)."""
+    from bot.assistant._extractive import answers_aspect, asked_aspects
+
+    for question in ("¿y cómo la pagan?", "c'est versé comment ?", "how is it paid?", "¿en cuántos pagos te la dan?",
+                     "is it paid all at once or in instalments?"):
+        assert asked_aspects(question) == {"payment"}, question
+    assert asked_aspects("¿De cuánto es esa ayuda y cómo la pagan?") == {"amount", "payment"}
+    assert asked_aspects("¿cuánto pagan?") == {"amount"}  # how much they pay is an amount
+    assert answers_aspect("Se paga en dos cuotas: en el 2.º mes y en el 13.º mes.", "payment")
+    assert answers_aspect("The grant is paid in two instalments.", "payment")
+    assert not answers_aspect("NIS 50,000 per family for physicians.", "payment")
+
+
+def test_a_follow_up_asking_how_it_is_paid_is_answered_from_the_page_the_amount_came_from() -> None:
+    """Searched with "¿De cuánto es esa ayuda?" alone, "¿y cómo la pagan?" ranked the absorption basket's
+    payments first; the grant's own page says how it is paid."""
+    from bot.assistant._extractive import compose
+
+    grant = _pages([
+        ("periphery", "Periphery grants", "Is there a grant for the Negev?", "NIS 50,000 per family for physicians.", 0.033, ()),
+        ("periphery", "Periphery grants", "Who qualifies and how is it paid?", "It is paid in two instalments.", 0.030, ()),
+    ])
+    basket = _pages([
+        ("olim", "Olim benefits", "How is the absorption basket paid?", "Six monthly instalments after landing.", 0.033, ()),
+        ("periphery", "Periphery grants", "Who qualifies and how is it paid?", "It is paid in two instalments.", 0.029, ()),
+    ])
+    content, _ = compose(grant, "en", question="q", parts=[
+        ("How much is that grant?", grant, "How much is that grant?"),
+        ("How much is that grant? and how is it paid?", basket, "and how is it paid?"),
+    ])
+    said = _said(content)
+    assert "50,000" in said and "two instalments" in said and "Six monthly" not in said
+
+
 def test_a_later_part_whose_figure_the_quoted_section_already_gives_adds_no_section() -> None:
     """"How much is the licence, and how long until it comes?": the section on the fee also says three weeks;
     quoting the pathway's timeline for the second part only makes the reply longer on a phone."""
