@@ -315,7 +315,9 @@ _FIGURE_ONLY = (
     "dia dias semana semanas mes meses ano anos after apres despues aliyah alia aliya alyah alya "
     # and neither do the verbs of getting or waiting: "¿en cuánto tiempo me llega?", "ça prend combien de temps ?".
     "arrive arrives come comes last lasts receive llega llegue llegan tarda tardan demora demoran dura duran recibo "
-    "recibir obtener obtengo tener arrivent vient viennent dure durent prend prennent obtenir recevoir recois avoir"
+    "recibir obtener obtengo tener arrivent vient viennent dure durent prend prennent obtenir recevoir recois avoir "
+    # and neither does how a sum is paid: "how does it get paid out - lump sum?", "en une fois ?", "¿todo junto?".
+    "lump sum out once all monthly fois coup tranche tranches mensuel mensuelle vez sola junto todo partes mensual mensuales"
 )
 
 

@@ -283,6 +283,7 @@ def test_a_later_part_asking_only_for_a_figure_or_a_payment_leans_on_the_part_be
         "¿Cuánta lana le dan a un médico por irse al Néguev y en cuántos pagos te la dan?",
         "What's the damage for translating all my docs, and does the ministry chip in anything?",
         "Si doy el examen allá, ¿me devuelven la guita? ¿Hasta cuánto y hasta cuántos años después de la aliá?",
+        "How much is the grant for a doctor who moves to the Negev, and how does it get paid out - lump sum?",
     ):
         first, second = question_parts(message)
         assert second.follows and second.full.startswith(first.bare), message
