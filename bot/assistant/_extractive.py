@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
-from ._origin import for_other_doctors, names_origin, other_country_factors, own_page_first
+from ._origin import for_other_doctors, for_some_doctors, names_origin, other_country_factors, own_page_first
 from ._retrieval import RRF_K, Passage, Retrieval
 from ._terms import terms
 from ._text import fold
@@ -605,6 +605,9 @@ def _meaning_first(part: Retrieval, origin: frozenset[str] = frozenset()) -> Ret
     closest = max(part.passages, key=lambda p: p.similarity)
     if closest.chunk.doc_id == top.chunk.doc_id or for_other_doctors(closest, origin):
         return part
+    if for_some_doctors(top) or for_some_doctors(closest):
+        return part  # between a page for some countries' doctors and another, where the doctor trained decides
+
     lead = next(p for p in part.passages if p.chunk.doc_id == closest.chunk.doc_id)
     return part.led_by(lead) if top.fused - lead.fused <= MEANING_STEPS * RANK_STEP else part
 

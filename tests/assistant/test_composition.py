@@ -670,6 +670,33 @@ def test_a_part_whose_own_meaning_ranks_another_page_first_is_answered_from_it_w
     assert "aliyah file" in reply((MEANING_STEPS + 1) * RANK_STEP)
 
 
+def test_a_part_keeps_a_page_written_for_some_countries_doctors_whatever_its_meaning_ranks_first() -> None:
+    """fr-dev4-03: a doctor from Marseille asking whether he sits the exam keeps the page for doctors trained in
+    France (exempt since 2014, with its caveats) over the general exemption list his question's meaning put
+    first; between such pages, where the doctor trained decides (``own_page_first``), not the part's meaning."""
+    from dataclasses import replace
+
+    from bot.assistant._extractive import RANK_STEP, compose
+
+    found = _pages([
+        ("france", "Doctors trained in France, Belgium or Switzerland", "I trained in France: do I sit the exam?",
+         "Usually not: French-trained doctors are exempt since 2014.", 0.0320, ()),
+        ("exam", "The Israeli licensing exam", "Am I exempt?", "Graduates of listed countries are exempt.", 0.0320 - RANK_STEP, ()),
+    ])
+    found = replace(found, passages=tuple(replace(p, similarity=0.92) if p.chunk.doc_id == "exam" else p for p in found.passages))
+    other = _pages([("licence", "The licence", "How much is the licence?", "NIS 431.", 0.032, ())])
+    whole = _pages([
+        ("exam", "The Israeli licensing exam", "Am I exempt?", "Graduates of listed countries are exempt.", 0.0330, ()),
+        ("france", "Doctors trained in France, Belgium or Switzerland", "I trained in France: do I sit the exam?",
+         "Usually not: French-trained doctors are exempt since 2014.", 0.0320, ()),
+    ])
+    content, _ = compose(whole, "fr", question="q", parts=[
+        ("Est-ce que je dois passer l'examen ?", found, "Est-ce que je dois passer l'examen ?"),
+        ("et la licence, ça coûte combien ?", other, "et la licence, ça coûte combien ?"),
+    ])
+    assert "since 2014" in _said(content)
+
+
 def test_an_announced_list_is_quoted_from_its_top_leaving_room_for_the_item_asked() -> None:
     # fr-dev6-02: the short last criterion slipped in past the long ones and took the 70% criterion's room.
     text = ("Besides the country of training, the IMA sets these conditions:\n\n"
