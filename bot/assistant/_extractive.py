@@ -16,7 +16,7 @@ from functools import lru_cache
 from bot import catalog
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
-from ._origin import for_other_doctors, names_origin, other_country_factors, own_page_first
+from ._origin import for_other_doctors, for_some_doctors, names_origin, other_country_factors, own_page_first
 from ._retrieval import RRF_K, Passage, Retrieval
 from ._terms import terms
 from ._text import fold
@@ -147,7 +147,22 @@ _ASPECT_CUES = {
         r"hasta cuanto|cuanto (?:como )?maximo|\bplata\b|\bdinero\b|\blana\b|\bguita\b|\bpasta\b|\blucas?\b|\bpalos\b"
     ),
 }
+# "How is it paid?", "¿cómo la pagan?", "versée comment ?": how a sum reaches the doctor (at once, in
+# instalments, when), not how much it is. Read before the amount's cues, which "pagan" alone would match.
+_PAYMENT_CUE = re.compile(
+    r"how (?:is|are|will|would|do|does) (?:it|they|this|that|the \w+|you|we|i) (?:be |get )?paid|\bpaid (?:out|all at once|in one go)|"
+    r"\binstal?l?ments?\b|lump sum|\bin one go\b|all at once|"
+    r"comment (?:est|sont|c'est|se fait)[- ](?:elle |il |ils |elles )?(?:verse|paye|regle)|\bversee?s? comment|"
+    r"\ben (?:une|plusieurs|combien de) fois\b|\bversements?\b|\btranches?\b|d'un coup|"
+    r"como (?:(?:me|te|se|nos|les|la|lo|las|los) ){0,2}(?:pagan|paga|pagaran|da|dan|dara|daran|entregan|depositan|cobra|cobro)\b|"
+    r"en cuant[oa]s (?:pagos|cuotas|partes|veces)|\bcuotas?\b|de una (?:sola )?vez|todo junto"
+)
 _ASPECT_ANSWERS = {
+    "payment": re.compile(
+        r"\binstal?l?ments?\b|paid (?:in|after|when|monthly|once)|\bin (?:two|three|\d) (?:parts|payments)\b|lump sum|"
+        r"\bversee?s? en\b|\bversements?\b|en (?:deux|trois|\d) fois|\btranches?\b|"
+        r"\bcuotas?\b|\bse pagan? en\b|en (?:dos|tres|\d) (?:partes|pagos)|pagos mensuales"
+    ),
     "duration": re.compile(
         rf"\b{_NUMBER}(?:\s*(?:-|–|to|a|à|o|or|ou|y|and|et)\s*{_NUMBER})?\s+"
         r"(?:days?|weeks?|months?|years?|hours?|jours?|semaines?|mois|ans?|annees?|heures?|dias?|semanas?|meses|mes|anos?|horas?)\b"
@@ -160,9 +175,11 @@ _ASPECT_ANSWERS = {
 
 
 def asked_aspects(question: str) -> frozenset[str]:
-    """What kinds of answer the question asks for: an amount, a duration."""
+    """What kinds of answer the question asks for: an amount, a duration, how a sum is paid."""
     folded = fold(question)
-    return frozenset(name for name, cue in _ASPECT_CUES.items() if cue.search(folded))
+    paid = _PAYMENT_CUE.search(folded)
+    rest = _PAYMENT_CUE.sub(" ", folded) if paid else folded
+    return frozenset(name for name, cue in _ASPECT_CUES.items() if cue.search(rest)) | ({"payment"} if paid else frozenset())
 
 
 def answers_aspect(text: str, aspect: str) -> bool:
@@ -571,6 +588,30 @@ def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = froz
     return part.led_by(rival)
 
 
+# How far, in places of one of the two fused searches, a part's best page may stand above the page its own
+# meaning puts first for that meaning to decide: "If I make aliyah, how long is the Israeli internship these
+# days?" after a story of a skipped intern year and a research job matched the pathway page by the story's
+# words, three places above the internship page the question's meaning ranked first.
+MEANING_STEPS = 3
+
+
+def _meaning_first(part: Retrieval, origin: frozenset[str] = frozenset()) -> Retrieval:
+    """A part whose own meaning (its dense search) ranks another page first, nearly tied in the fused
+    ranking, is answered from that page: a part's words are searched with the story around it, and
+    the story's words are the same for every part of the message; its meaning leans on its question."""
+    if len(part.passages) < 2 or not part.dense_available:
+        return part
+    top = part.passages[0]
+    closest = max(part.passages, key=lambda p: p.similarity)
+    if closest.chunk.doc_id == top.chunk.doc_id or for_other_doctors(closest, origin):
+        return part
+    if for_some_doctors(top) or for_some_doctors(closest):
+        return part  # between a page for some countries' doctors and another, where the doctor trained decides
+
+    lead = next(p for p in part.passages if p.chunk.doc_id == closest.chunk.doc_id)
+    return part.led_by(lead) if top.fused - lead.fused <= MEANING_STEPS * RANK_STEP else part
+
+
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
     """Which chosen sections hold each kind of figure a later part asks; empty unless all of them are held."""
     if not asks or not chosen:
@@ -582,6 +623,25 @@ def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, fr
             return {}
         found[holder.chunk.chunk_id] = found.get(holder.chunk.chunk_id, frozenset()) | {aspect}
     return found
+
+
+def _same_page_holder(
+    asks: frozenset[str] | None, chosen: list[tuple[str, Passage]], found: list[Retrieval]
+) -> Passage | None:
+    """For a follow-up asking a kind of fact the quoted sections lack: the section of the page the part
+    before it was answered from that holds every such fact, first as the follow-up's own search ranks it
+    (``found``: its search first, then the whole message's and the other parts')."""
+    if not asks or not chosen:
+        return None
+    page, shown = chosen[-1][1].chunk.doc_id, {p.chunk.chunk_id for _, p in chosen}
+    return next(
+        (
+            p for r in found for p in r.passages
+            if p.chunk.doc_id == page and p.chunk.section and p.chunk.chunk_id not in shown
+            and all(answers_aspect(p.chunk.text, a) for a in asks)
+        ),
+        None,
+    )
 
 
 def compose(
@@ -607,7 +667,10 @@ def compose(
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
     retrieval = own_page_first(retrieval, origin)
-    questions = [(q, _settle_tie(own_page_first(r, origin), retrieval, origin)) for q, r, *_ in parts] if parts else [(question, retrieval)]
+    questions = (
+        [(q, _settle_tie(own_page_first(_meaning_first(r, origin), origin), retrieval, origin)) for q, r, *_ in parts]
+        if parts else [(question, retrieval)]
+    )
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
@@ -621,6 +684,13 @@ def compose(
             # three weeks; a section of its own for the second part only lengthens the reply on a phone.
             for cid, asks in holders.items():
                 also_asked[cid] = also_asked.get(cid, frozenset()) | asks
+            continue
+        same_page = _same_page_holder(own_asks.get(q), chosen, [r, retrieval, *(x for _, x in questions)]) if q in leans else None
+        if same_page is not None:
+            # "¿De cuánto es esa ayuda y cómo la pagan?": the way the grant is paid is on the page the amount came
+            # from; searched with the amount's words alone, the follow-up matched another page's payments.
+            chosen.append((q, same_page))
+            weight[same_page.chunk.chunk_id] = 1.0
             continue
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
         picked = _pick_sections(

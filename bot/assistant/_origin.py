@@ -126,6 +126,11 @@ def other_country_factors(
     return {}
 
 
+def for_some_doctors(p: Passage, countries: tuple[Country, ...] | None = None) -> bool:
+    """Whether ``p``'s page is written for the doctors of some countries, by the names in its title."""
+    return bool(_section_countries(p.chunk.title, load_countries() if countries is None else countries))
+
+
 def for_other_doctors(p: Passage, origin: frozenset[str], countries: tuple[Country, ...] | None = None) -> bool:
     """Whether ``p``'s page is written for doctors of countries other than the doctor's, by the names in its
     title ("Doctors trained in the US or Canada"); a region serves its countries."""

@@ -165,6 +165,10 @@ def question_parts(text: str) -> list[Part]:
         if (tail is not None and position == len(questions) - 1) or (position > 0 and (_points_back(q) or _names_no_subject(q))):
             # "¿y cuánto sale?", "¿Quién la otorga?" ask about what the question before names: searched with its words.
             out.append(Part(f"{out[-1].bare} {q}", q, follows=True))
+        elif position > 0 and _NEW_SUBJECT.match(fold(q).lstrip("¿¡ ")):
+            # "Second thing: do we have to prove our Hebrew?" after a story about grants in the Negev: the doctor
+            # says a new subject begins, and the story's words would pull this part to the grants page.
+            out.append(Part(q, q))
         else:
             out.append(Part(f"{prefix} {q}".strip() if prefix else q, q))
     if all(part.follows or _says_nothing(part.bare) for part in out):
@@ -173,6 +177,17 @@ def question_parts(text: str) -> list[Part]:
         # section that answers both (a limited permit, up to two years).
         return []
     return out
+
+
+# Words opening a later question that say a new subject begins: "Second thing:", "on a different note",
+# "Autre question :", "Deuxième chose", "otra cosa:", "por otro lado".
+_NEW_SUBJECT = re.compile(
+    r"(?:(?:second|2nd|third|3rd|another|one more|other|separate|unrelated|different) (?:thing|question|point|matter|topic|query)\b"
+    r"|on (?:a|another) (?:(?:less|more) \w+ |different |separate |other |related )?note\b|(?:also )?unrelated(?:ly)?\b|separately\b"
+    r"|(?:deuxieme|seconde?|troisieme|autre) (?:chose|question|point|sujet)\b|sur un autre (?:sujet|plan|point)\b|par ailleurs\b"
+    r"|d'autre part\b|rien a voir\b|(?:otra|segunda|tercera) (?:cosa|pregunta|consulta|duda)\b|segundo\b|tercero\b"
+    r"|por otro lado\b|por otra parte\b|aparte de eso\b|cambiando de tema\b)"
+)
 
 
 # Two questions joined in one sentence: "how long is it valid and who signs the recommendation?",
@@ -300,7 +315,9 @@ _FIGURE_ONLY = (
     "dia dias semana semanas mes meses ano anos after apres despues aliyah alia aliya alyah alya "
     # and neither do the verbs of getting or waiting: "¿en cuánto tiempo me llega?", "ça prend combien de temps ?".
     "arrive arrives come comes last lasts receive llega llegue llegan tarda tardan demora demoran dura duran recibo "
-    "recibir obtener obtengo tener arrivent vient viennent dure durent prend prennent obtenir recevoir recois avoir"
+    "recibir obtener obtengo tener arrivent vient viennent dure durent prend prennent obtenir recevoir recois avoir "
+    # and neither does how a sum is paid: "how does it get paid out - lump sum?", "en une fois ?", "¿todo junto?".
+    "lump sum out once all monthly fois coup tranche tranches mensuel mensuelle vez sola junto todo partes mensual mensuales"
 )
 
 

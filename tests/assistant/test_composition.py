@@ -297,6 +297,42 @@ def test_regional_ways_to_ask_for_money_ask_for_an_amount() -> None:
 
 
 
+def test_asking_how_a_sum_is_paid_asks_its_instalments_not_an_amount() -> None:
+    """"¿cómo la pagan?" asks how the grant reaches the doctor; read as an amount, the section giving the
+    amount seemed to answer it and the two instalments were never quoted (es-dev9-03)."""
+    from bot.assistant._extractive import answers_aspect, asked_aspects
+
+    for question in ("¿y cómo la pagan?", "c'est versé comment ?", "how is it paid?", "¿en cuántos pagos te la dan?",
+                     "is it paid all at once or in instalments?"):
+        assert asked_aspects(question) == {"payment"}, question
+    assert asked_aspects("¿De cuánto es esa ayuda y cómo la pagan?") == {"amount", "payment"}
+    assert asked_aspects("¿cuánto pagan?") == {"amount"}  # how much they pay is an amount
+    assert answers_aspect("Se paga en dos cuotas: en el 2.º mes y en el 13.º mes.", "payment")
+    assert answers_aspect("The grant is paid in two instalments.", "payment")
+    assert not answers_aspect("NIS 50,000 per family for physicians.", "payment")
+
+
+def test_a_follow_up_asking_how_it_is_paid_is_answered_from_the_page_the_amount_came_from() -> None:
+    """Searched with "¿De cuánto es esa ayuda?" alone, "¿y cómo la pagan?" ranked the absorption basket's
+    payments first; the grant's own page says how it is paid."""
+    from bot.assistant._extractive import compose
+
+    grant = _pages([
+        ("periphery", "Periphery grants", "Is there a grant for the Negev?", "NIS 50,000 per family for physicians.", 0.033, ()),
+        ("periphery", "Periphery grants", "Who qualifies and how is it paid?", "It is paid in two instalments.", 0.030, ()),
+    ])
+    basket = _pages([
+        ("olim", "Olim benefits", "How is the absorption basket paid?", "Six monthly instalments after landing.", 0.033, ()),
+        ("periphery", "Periphery grants", "Who qualifies and how is it paid?", "It is paid in two instalments.", 0.029, ()),
+    ])
+    content, _ = compose(grant, "en", question="q", parts=[
+        ("How much is that grant?", grant, "How much is that grant?"),
+        ("How much is that grant? and how is it paid?", basket, "and how is it paid?"),
+    ])
+    said = _said(content)
+    assert "50,000" in said and "two instalments" in said and "Six monthly" not in said
+
+
 def test_a_later_part_whose_figure_the_quoted_section_already_gives_adds_no_section() -> None:
     """"How much is the licence, and how long until it comes?": the section on the fee also says three weeks;
     quoting the pathway's timeline for the second part only makes the reply longer on a phone."""
@@ -603,6 +639,62 @@ def test_a_part_a_place_behind_another_page_is_a_tie_the_whole_message_settles()
 
     assert "mobile number" in reply(0.9 * RANK_STEP) and "03-610-0444" not in reply(0.9 * RANK_STEP)
     assert "03-610-0444" in reply(3 * RANK_STEP)  # further apart, the part's own search decides
+
+
+def test_a_part_whose_own_meaning_ranks_another_page_first_is_answered_from_it_when_nearly_tied() -> None:
+    """en-dev9-09: "If I make aliyah, how long is the Israeli internship these days?" after a story of a skipped
+    intern year matched the pathway page by the story's words, a few places above the internship page its own
+    meaning (the dense search) ranked first; further apart, the fused ranking stands."""
+    from dataclasses import replace
+
+    from bot.assistant._extractive import MEANING_STEPS, RANK_STEP, compose
+
+    def part(gap: float):
+        found = _pages([
+            ("pathway", "From aliyah to work", "What are the steps?", "Open your aliyah file, then your licensing file.", 0.0315, ()),
+            ("internship", "The internship", "How long is the internship?", "The internship lasts 9 months.", 0.0315 - gap, ()),
+        ])
+        closer = tuple(replace(p, similarity=0.92) if p.chunk.doc_id == "internship" else p for p in found.passages)
+        return replace(found, passages=closer)
+
+    whole = _pages([("internship", "The internship", "How are hospitals assigned?", "By a lottery.", 0.032, ())])
+
+    def reply(gap: float) -> str:
+        content, _ = compose(whole, "en", question="q", parts=[
+            ("how long is the Israeli internship these days?", part(gap), "how long is the Israeli internship these days?"),
+            ("how do they decide which hospital I end up in?", whole, "how do they decide which hospital I end up in?"),
+        ])
+        return _said(content)
+
+    assert "9 months" in reply(2 * RANK_STEP) and "aliyah file" not in reply(2 * RANK_STEP)
+    assert "aliyah file" in reply((MEANING_STEPS + 1) * RANK_STEP)
+
+
+def test_a_part_keeps_a_page_written_for_some_countries_doctors_whatever_its_meaning_ranks_first() -> None:
+    """fr-dev4-03: a doctor from Marseille asking whether he sits the exam keeps the page for doctors trained in
+    France (exempt since 2014, with its caveats) over the general exemption list his question's meaning put
+    first; between such pages, where the doctor trained decides (``own_page_first``), not the part's meaning."""
+    from dataclasses import replace
+
+    from bot.assistant._extractive import RANK_STEP, compose
+
+    found = _pages([
+        ("france", "Doctors trained in France, Belgium or Switzerland", "I trained in France: do I sit the exam?",
+         "Usually not: French-trained doctors are exempt since 2014.", 0.0320, ()),
+        ("exam", "The Israeli licensing exam", "Am I exempt?", "Graduates of listed countries are exempt.", 0.0320 - RANK_STEP, ()),
+    ])
+    found = replace(found, passages=tuple(replace(p, similarity=0.92) if p.chunk.doc_id == "exam" else p for p in found.passages))
+    other = _pages([("licence", "The licence", "How much is the licence?", "NIS 431.", 0.032, ())])
+    whole = _pages([
+        ("exam", "The Israeli licensing exam", "Am I exempt?", "Graduates of listed countries are exempt.", 0.0330, ()),
+        ("france", "Doctors trained in France, Belgium or Switzerland", "I trained in France: do I sit the exam?",
+         "Usually not: French-trained doctors are exempt since 2014.", 0.0320, ()),
+    ])
+    content, _ = compose(whole, "fr", question="q", parts=[
+        ("Est-ce que je dois passer l'examen ?", found, "Est-ce que je dois passer l'examen ?"),
+        ("et la licence, ça coûte combien ?", other, "et la licence, ça coûte combien ?"),
+    ])
+    assert "since 2014" in _said(content)
 
 
 def test_an_announced_list_is_quoted_from_its_top_leaving_room_for_the_item_asked() -> None:

@@ -283,6 +283,7 @@ def test_a_later_part_asking_only_for_a_figure_or_a_payment_leans_on_the_part_be
         "¿Cuánta lana le dan a un médico por irse al Néguev y en cuántos pagos te la dan?",
         "What's the damage for translating all my docs, and does the ministry chip in anything?",
         "Si doy el examen allá, ¿me devuelven la guita? ¿Hasta cuánto y hasta cuántos años después de la aliá?",
+        "How much is the grant for a doctor who moves to the Negev, and how does it get paid out - lump sum?",
     ):
         first, second = question_parts(message)
         assert second.follows and second.full.startswith(first.bare), message
@@ -320,3 +321,19 @@ def test_two_questions_that_name_nothing_of_their_own_are_one_question_about_the
     # a part naming its own subject still splits, with its follow-up
     parts = question_parts("Je dois passer l'examen ? et ça coûte combien ?")
     assert [p.bare for p in parts] == ["Je dois passer l'examen ?", "ça coûte combien ?"]
+
+
+def test_a_later_question_opening_a_new_subject_is_searched_without_the_story() -> None:
+    """"Second thing: do we have to prove our Hebrew?" after a story about living in the Negev: with the story's
+    words, the part matched the grants page; the doctor said a new subject begins."""
+    story = "We are both doctors and we'd happily live in the Negev. What grant would we get as a family for settling there? "
+    for second in (
+        "Second thing: do we have to prove our Hebrew to get licensed?",
+        "Autre question : faut-il prouver son niveau d'hébreu pour la licence ?",
+        "Otra cosa: ¿hay que demostrar el hebreo para la licencia?",
+        "On a different note, do we have to prove our Hebrew to get licensed?",
+    ):
+        first, new = question_parts(story + second)
+        assert new.full == new.bare == second and "Negev" in first.full, second
+    # Without the words, each part keeps the story it is asked from.
+    assert "Negev" in question_parts(story + "Do we have to prove our Hebrew to get licensed?")[1].full
