@@ -128,12 +128,13 @@ def test_sections_are_asked_in_doctors_words_in_every_language() -> None:
     exactly", "can I find out before we move": each section that answers it says so in its alternative
     questions, in English, French and Spanish (issue 12, dev10). The Spanish specialty-recognition page is left as it
     was: any question added there ("puedo saber antes de mudarme …") tipped a Córdoba student's "¿Israel me reconoce el
-    título?" from the pathway's internship step to the medical-students page (dev3 es-dev3-26)."""
+    título?" from the pathway's internship step to the medical-students page (dev3 es-dev3-26); and the French Tkuma
+    page too: even one question there ("quelles spécialités ont droit à la bourse Tkuma") sent a Tunis psychiatrist's
+    "combien ça donne ?" to the periphery page's housing aid (dev10 fr-dev10-05)."""
     asked = {
         ("cost-refunds", "en"): r"give back for the exam", ("cost-refunds", "es"): r"devuelven del examen",
         ("cost-refunds", "fr"): r"rembourse pour l'examen",
         ("tkuma-gaza-envelope", "en"): r"which specialties qualify", ("tkuma-gaza-envelope", "es"): r"especialidades califican",
-        ("tkuma-gaza-envelope", "fr"): r"quelles spécialités ont droit",
         ("adaptation-period", "en"): r"what is that .*exactly", ("adaptation-period", "es"): r"qué es eso .*exactamente",
         ("adaptation-period", "fr"): r"c'est quoi exactement",
         ("specialty-recognition", "en"): r"before we move", ("specialty-recognition", "fr"): r"avant de déménager",
