@@ -33,7 +33,7 @@ from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_fe
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
-    Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story,
+    Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story, sentences,
 )
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
@@ -95,6 +95,16 @@ class _Message:
 def _floor_shift(msg: _Message) -> tuple[float, str]:
     """How the triage model's reading of ``msg`` moves the similarity floor (none without a reading)."""
     return floor_shift(msg.reading.probabilities) if msg.reading is not None else (0.0, "")
+
+
+def _meant(part: Part) -> str:
+    """What a part's meaning is embedded from: its question, and the sentence before it when the question
+    names its subject by a demonstrative ("… una 'tekufat histaglut'. ¿Qué vaina es eso?"): alone, "eso"
+    means nothing, and the part was answered from whatever page "what is" matched."""
+    if part.follows or not refers_to_story(part.bare):
+        return part.bare
+    before = sentences(part.full[: len(part.full) - len(part.bare)])
+    return f"{before[-1]} {part.bare}" if before else part.bare
 
 
 def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
@@ -280,7 +290,7 @@ class Assistant:
         in the reply's memo; the search query's vector is returned for triage.
         """
         whole = query[:MAX_QUERY_CHARS]
-        parts = [part.bare[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
+        parts = [_meant(part)[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
         focused = None if parts else focus(msg.text)  # two questions: their parts stand for it
         others = [*([focused] if focused else []), *parts]
         try:
@@ -419,7 +429,7 @@ class Assistant:
     @staticmethod
     def _known_parts(text: str, memo: dict[str, list[float]]) -> list[str]:
         """A two-question message's parts, when the reply has embedded every one of them already."""
-        bare = [part.bare[:MAX_QUERY_CHARS] for part in question_parts(text)]
+        bare = [_meant(part)[:MAX_QUERY_CHARS] for part in question_parts(text)]
         return bare if bare and all(b in memo for b in bare) else []
 
     def _embed(self, texts: list[str], memo: dict[str, list[float]]) -> list[list[float]]:
@@ -500,7 +510,7 @@ class Assistant:
         if msg.vector is None:
             return [None] * len(parts)  # _find embeds each part alone
         try:
-            own = self._embed([part.bare[:MAX_QUERY_CHARS] for part in parts], msg.memo)
+            own = self._embed([_meant(part)[:MAX_QUERY_CHARS] for part in parts], msg.memo)
         except Exception as exc:  # the retriever tries again and degrades to keywords
             log.warning("embedding a part of the question failed (%s)", type(exc).__name__)
             return [None] * len(parts)

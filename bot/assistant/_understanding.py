@@ -370,7 +370,14 @@ def _asking_terms(lang: str) -> frozenset[str]:
 # Neuter pronouns stand for something said, never for a noun after them: "¿me reintegra algo de eso?",
 # "est-ce que cela se rembourse ?"; English "that" only where it ends the question ("pay for that?").
 # French "ça" is left out: it mostly takes up the question's own subject ("Le Green Track, ça s'applique ?").
-_STORY_PRONOUN = re.compile(r"\b(?:eso|esto|ello|aquello|cela|ceci|tout ca)\b|\b(?:that|this|all that|those)\s*\??\s*$")
+# A demonstrative before a word for money ("can I get that money back?", "¿me devuelven esa plata?", "ces frais")
+# stands for the spending the story told (a translator, a notary), wherever it stands in the question.
+_STORY_PRONOUN = re.compile(
+    r"\b(?:eso|esto|ello|aquello|cela|ceci|tout ca)\b|\b(?:that|this|all that|those)\s*\??\s*$"
+    r"|\b(?:that|this|those|these) (?:money|cash|costs?|expenses?|fees?|bills?)\b"
+    r"|\b(?:ese|esa|esos|esas|este|esta|estos|estas) (?:dinero|plata|lana|guita|gastos?|costos?|pagos?)\b"
+    r"|\b(?:cet argent|ces frais|ces depenses|cette somme|cette depense|ce montant)\b"
+)
 
 
 def refers_to_story(question: str) -> bool:

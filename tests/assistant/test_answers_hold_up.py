@@ -121,3 +121,54 @@ def test_each_of_two_questions_after_a_story_is_answered_by_what_it_asks_not_by_
         "In which month are the instalments paid?"
     )
     assert "50,000" in reply.text and "13th month" in reply.text
+
+
+def test_a_question_asking_what_that_is_is_answered_by_what_the_sentence_before_named(tmp_path: Path, hashing_embedder) -> None:
+    """"… me piden una 'tekufat histaglut'. ¿Qué vaina es eso? ¿Y cuánto dura?": alone, "¿Qué vaina es eso?" means
+    nothing, and the part was answered from whichever section "¿puedo …?" matched; read with the sentence before,
+    it asks what the adaptation period is."""
+    root = tmp_path / "knowledge"
+    write_doc(root, "adaptation-period", "es", """
+        El período de adaptación (tekufat histaglut).
+
+        ## ¿Qué es el período de adaptación para especialistas extranjeros?
+        La tekufat histaglut es un período supervisado en un servicio israelí; al final el jefe de servicio redacta una carta.
+
+        ## ¿Cuánto dura el período de adaptación?
+        Por lo general de 1 a 3 meses.
+
+        ## ¿Puedo quedar exento del período de adaptación?
+        Sí, con la Vía Verde: ¿qué pasa con los especialistas de ciertos países? Quedan exentos.
+    """, title="El período de adaptación")
+    assistant = Assistant(InMemorySnapshotSource(hashing_embedder, chunks_of(root, hashing_embedder)))
+    reply = assistant.reply(
+        "v", "En la evaluación preliminar me dijeron que capaz me piden una 'tekufat histaglut'. ¿Qué vaina es eso? "
+        "¿Y cuánto dura más o menos?"
+    )
+    assert "jefe de servicio" in reply.text and "1 a 3 meses" in reply.text
+
+
+def test_asked_for_that_money_back_after_a_story_of_translations_the_refund_answers(tmp_path: Path, hashing_embedder) -> None:
+    """"I've paid a fortune to a translator and notary. Can I get that money back from the Ministry?": "that money"
+    is the translator's, so the translation refund answers, not the first grant that "money" and "Ministry" match."""
+    root = tmp_path / "knowledge"
+    write_doc(root, "cost-refunds", "en", """
+        Refunds for olim doctors.
+
+        ## Can I get my translation and notary costs refunded?
+        Yes: the Ministry of Aliyah refunds up to NIS 4,000 of translation and notary costs.
+    """, title="Refunds")
+    write_doc(root, "periphery-grants", "en", """
+        Grants.
+
+        ## Is there money from the Ministry of Aliyah for doctors who move to the Negev?
+        Yes: the Ministry of Aliyah gives NIS 50,000 to doctors who get back to work in the Negev (2022 figure).
+    """, title="Grants")
+    assistant = Assistant(InMemorySnapshotSource(hashing_embedder, chunks_of(root, hashing_embedder)))
+    reply = assistant.reply(
+        "m", "I'm 66, a family doctor in Toronto for 38 years, and our kids all live in Israel now. I've already paid a "
+        "small fortune to a translator and notary for my diplomas and certificates. Anyway, can I get that money back "
+        "from the Ministry of Aliyah?"
+    )
+    assert "4,000" in reply.text
+    assert "50,000" not in reply.text or reply.text.index("4,000") < reply.text.index("50,000")

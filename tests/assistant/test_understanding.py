@@ -337,3 +337,24 @@ def test_a_later_question_opening_a_new_subject_is_searched_without_the_story() 
         assert new.full == new.bare == second and "Negev" in first.full, second
     # Without the words, each part keeps the story it is asked from.
     assert "Negev" in question_parts(story + "Do we have to prove our Hebrew to get licensed?")[1].full
+
+
+def test_a_demonstrative_before_a_word_for_money_stands_for_the_spending_the_story_told() -> None:
+    from bot.assistant._understanding import refers_to_story
+
+    assert refers_to_story("Anyway, can I get that money back from the Ministry of Aliyah?")
+    assert refers_to_story("¿Me devuelven esa plata?") and refers_to_story("Est-ce que ces frais sont remboursés ?")
+    # money named with its own subject does not
+    assert not refers_to_story("Is the exam fee refunded?")
+    assert not refers_to_story("¿Cuánto me devuelven del examen de licencia?")
+
+
+def test_a_part_naming_its_subject_by_a_demonstrative_is_embedded_with_the_sentence_before_it() -> None:
+    from bot.assistant._assistant import _meant
+
+    parts = question_parts("En la evaluación preliminar me dijeron que capaz me piden una 'tekufat histaglut'. "
+                           "¿Qué vaina es eso? ¿Y cuánto dura más o menos?")
+    assert "tekufat histaglut" in _meant(parts[0]) and _meant(parts[0]).endswith("¿Qué vaina es eso?")
+    assert _meant(parts[1]) == parts[1].bare  # a follow-up already leans on the part before it
+    plain = question_parts("How long is the temporary licence valid? And who signs the recommendation?")
+    assert [_meant(p) for p in plain] == [p.bare for p in plain]

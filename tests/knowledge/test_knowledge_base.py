@@ -121,3 +121,40 @@ def test_the_french_gp_rule_names_the_european_qualification_in_every_language()
         if doc.meta.id == "france-belgium-switzerland":
             section = next(s for s in _sections(doc) if re.search(r"10 (years|ans|años)", s))
             assert re.search(r"europ", section, re.I), doc.path
+
+
+def test_sections_are_asked_in_doctors_words_in_every_language() -> None:
+    """Doctors ask "how much do they give back for the exam", "which specialties qualify", "what is that
+    exactly", "can I find out before we move": each section that answers it says so in its alternative
+    questions, in English, French and Spanish (issue 12, dev10). The Spanish specialty-recognition page is left as it
+    was: any question added there ("puedo saber antes de mudarme …") tipped a Córdoba student's "¿Israel me reconoce el
+    título?" from the pathway's internship step to the medical-students page (dev3 es-dev3-26); and the French Tkuma
+    page too: even one question there ("quelles spécialités ont droit à la bourse Tkuma") sent a Tunis psychiatrist's
+    "combien ça donne ?" to the periphery page's housing aid (dev10 fr-dev10-05)."""
+    asked = {
+        ("cost-refunds", "en"): r"give back for the exam", ("cost-refunds", "es"): r"devuelven del examen",
+        ("cost-refunds", "fr"): r"rembourse pour l'examen",
+        ("tkuma-gaza-envelope", "en"): r"which specialties qualify", ("tkuma-gaza-envelope", "es"): r"especialidades califican",
+        ("adaptation-period", "en"): r"what is that .*exactly", ("adaptation-period", "es"): r"qué es eso .*exactamente",
+        ("adaptation-period", "fr"): r"c'est quoi exactement",
+        ("specialty-recognition", "en"): r"before we move", ("specialty-recognition", "fr"): r"avant de déménager",
+    }
+    found = set()
+    for doc in _docs():
+        key = (doc.meta.id, doc.meta.lang)
+        if key in asked:
+            questions = [q for qs in doc.meta.questions.values() for q in qs]
+            assert any(re.search(asked[key], q, re.I) for q in questions), key
+            found.add(key)
+    assert found == set(asked)
+
+
+def test_the_pathway_says_a_relatives_israeli_address_will_do_as_the_documents_page_does() -> None:
+    """L-08: the file needs an Israeli address and mobile number, a relative's or friend's is acceptable; the
+    pathway's step names the requirement, so it names the way round it too."""
+    words = {"en": r"relative", "es": r"familiar", "fr": r"proche"}
+    for doc in _docs():
+        if doc.meta.id in {"pathway", "documents-authentication"}:
+            phone = r"(address|dirección|domicilio|adresse).*(mobile|celular|portable)"
+            line = next(x for x in doc.body.splitlines() if re.search(phone, x, re.I))
+            assert re.search(words[doc.meta.lang], line, re.I), (doc.path, line)
