@@ -72,6 +72,23 @@ class IndexSnapshot:
     ) -> list[DenseHit]:
         return self._dense(query_vector, max(1, k), langs, doc_ids)
 
+    def pages(self) -> dict[tuple[str, str], tuple[ChunkRecord, ...]]:
+        """Every sectioned chunk of each page version, by (doc_id, lang), in the page's order.
+
+        What a page holds does not depend on what a search returned: the bot weighs a question's
+        words against all of a page's sections, so one section more or less in the results does not
+        change which of the others answers.
+        """
+
+        def build() -> dict[tuple[str, str], tuple[ChunkRecord, ...]]:
+            by_page: dict[tuple[str, str], list[ChunkRecord]] = {}
+            for c in self.chunks:
+                if c.section:
+                    by_page.setdefault((c.doc_id, c.lang), []).append(c)
+            return {k: tuple(sorted(v, key=lambda c: c.chunk_index)) for k, v in by_page.items()}
+
+        return self.derived(("pages",), build)
+
     def derived(self, key: Any, build: Callable[[], Any]) -> Any:
         """A structure computed once from this snapshot (a keyword index), cached with it.
 

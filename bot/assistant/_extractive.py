@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot import catalog
+from ingest import ChunkRecord
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
 from ._origin import for_other_doctors, for_some_doctors, names_origin, other_country_factors, own_page_first
@@ -403,31 +404,41 @@ class _OnPoint:
     claim it?" gets the section on the amount and then the one on claiming.
     """
 
-    def __init__(self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset(),
+        page: tuple[ChunkRecord, ...] = (),
+    ) -> None:
         own = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
+        # A word's weight is read over all of the page's sections, not only those retrieval returned: which
+        # of two sections answers must not flip because a third one fell out of the results (a content edit
+        # elsewhere moved one section below the cut, and a word shared by the rest began to count).
+        retrieved = {p.chunk.chunk_id: p.chunk for p in sections}
+        known = {c.chunk_id for c in page}
+        chunks = [*page, *(c for cid, c in retrieved.items() if cid not in known)] if page else list(retrieved.values())
         self.wanted = own | (set(terms(hint, lang)) - _asking_words(lang) if own else set())
         # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
         # yarok") help find the section; they count half, since the doctor did not write them.
         self.weight = {t: 1.0 if t in own else HINT_WEIGHT for t in self.wanted}
-        self.asked = {p.chunk.chunk_id: _term_set(" ".join((*p.chunk.section, *p.chunk.questions)), lang) for p in sections}
-        self.body = {p.chunk.chunk_id: _term_set(p.chunk.text, lang) for p in sections}
+        self.asked = {c.chunk_id: _term_set(" ".join((*c.section, *c.questions)), lang) for c in chunks}
+        self.body = {c.chunk_id: _term_set(c.text, lang) for c in chunks}
         # Where the doctor trained counts as a word of theirs, but only when the questions a section answers
         # name that country ("does the Green Track apply if I trained in Mexico?"): that section is about
         # their country. Named in passing in a text (a past fellowship "for doctors trained in Canada"), the
         # country says nothing of what the section answers.
         self.heading_only = {_ORIGIN} if own and origin else set()
-        for p in sections if self.heading_only else ():
-            if names_origin(" \n ".join((*p.chunk.section, *p.chunk.questions)), origin):
-                self.asked[p.chunk.chunk_id] = self.asked[p.chunk.chunk_id] | self.heading_only
+        for c in chunks if self.heading_only else ():
+            if names_origin(" \n ".join((*c.section, *c.questions)), origin):
+                self.asked[c.chunk_id] = self.asked[c.chunk_id] | self.heading_only
         self.wanted |= self.heading_only
         self.weight.update({t: HINT_WEIGHT for t in self.heading_only})
-        n = len(sections)
+        n = len(chunks)
         self.idf: dict[str, float] = {}
         for t in self.wanted:
             df = sum(1 for cid in self.asked if t in self.asked[cid] or (t not in self.heading_only and t in self.body[cid]))
             if df:
                 self.idf[t] = math.log(n / df)
-        self.scale = max((self._raw(p.chunk.chunk_id, self.wanted) for p in sections), default=0.0)
+        self.scale = max((self._raw(c.chunk_id, self.wanted) for c in chunks), default=0.0)
+        self.candidates = set(retrieved)
         # Of two headings matching the same words, the one that asks nothing else is more on point:
         # "What are the criteria?" before "What happens if I don't meet the criteria?".
         self.exact = {}
@@ -444,7 +455,7 @@ class _OnPoint:
 
     def score(self, p: Passage, covered: set[str] = frozenset()) -> float:
         """From 0 to 1; words already covered by chosen sections do not count."""
-        if not self.scale or p.chunk.chunk_id not in self.asked:
+        if not self.scale or p.chunk.chunk_id not in self.candidates:
             return 0.0
         return self._raw(p.chunk.chunk_id, self.wanted - covered) / self.scale
 
@@ -486,7 +497,7 @@ def _pick_sections(
     """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
-    point = _OnPoint(sections, asked or question, lang, hint, origin)
+    point = _OnPoint(sections, asked or question, lang, hint, origin, retrieval.page_of(first))
     elsewhere = other_country_factors(sections, origin)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
     covered: set[str] = set()
@@ -549,7 +560,7 @@ def _missing_aspect_section(
         sections = [p for p in retrieval.passages if p.chunk.doc_id == doc_id and p.chunk.section]
         if not sections or max(p.fused for p in sections) < ASPECT_DOC_CLOSE * top:
             continue
-        point = _OnPoint(sections, question, lang)
+        point = _OnPoint(sections, question, lang, page=retrieval.page_of(sections[0]))
         holding = [p for p in sections if any(answers_aspect(p.chunk.text, a) for a in missing) and point.score(p) > 0]
         if holding:
             return max(holding, key=lambda p: (point.score(p), p.fused))

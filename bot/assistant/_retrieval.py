@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import bm25s
 import numpy as np
@@ -57,6 +58,12 @@ class Retrieval:
     fallback_docs: frozenset[str]  # documents served from another language than asked
     dense_available: bool = True  # False when the vector store or the embedder failed: keywords only
     index_version: str = ""  # the snapshot every passage came from
+    # Every section of each page version in that snapshot, by (doc_id, lang), whether retrieved or not.
+    pages: Mapping[tuple[str, str], tuple[ChunkRecord, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def page_of(self, passage: Passage) -> tuple[ChunkRecord, ...]:
+        """All sections of ``passage``'s page in its language (empty when the snapshot's pages are not known)."""
+        return self.pages.get((passage.chunk.doc_id, passage.chunk.lang), ())
 
     def led_by(self, lead: Passage) -> "Retrieval":
         """The same retrieval with ``lead`` (one of its passages) and its page first, the rest in their order."""
@@ -173,6 +180,7 @@ class HybridRetriever:
         """Build every language's keyword index for a snapshot before it serves."""
         for lang in LANGUAGES:
             self._keyword_index(snapshot, lang)
+        snapshot.pages()
 
     @staticmethod
     def _eligible(snapshot: IndexSnapshot, lang: str) -> tuple[list[ChunkRecord], frozenset[str]]:
@@ -240,6 +248,7 @@ class HybridRetriever:
             top_keyword=found.top_keyword,
             fallback_docs=frozenset(p.chunk.doc_id for p in kept if p.chunk.lang != lang),
             index_version=found.index_version,
+            pages=found.pages,
         )
 
     def _dense(
@@ -299,4 +308,5 @@ class HybridRetriever:
             fallback_docs=frozenset(p.chunk.doc_id for p in passages if p.chunk.lang != lang),
             dense_available=found is not None,
             index_version=snapshot.name,
+            pages=snapshot.pages(),
         )

@@ -709,3 +709,36 @@ def test_an_announced_list_is_quoted_from_its_top_leaving_room_for_the_item_aske
             "Each file is decided by the chair of the exemptions committee.")
     out = select(text, 330, "is the Green Track open to us with the seventy percent rule, 70 of something?", "en")
     assert "**70%**" in out
+
+
+def _negev_page() -> tuple:
+    from datetime import date
+
+    from ingest import ChunkRecord
+
+    def section(i: int, heading: str, text: str) -> ChunkRecord:
+        return ChunkRecord(f"grants.en.{i:03d}", text + " More. " * 150, "grants", "en", "Grants", "t", (heading,),
+                           date(2026, 1, 31), ("https://example.org",), "h", "d", "p", i)
+
+    return (
+        section(1, "Is there a grant for doctors who settle in the Negev?",
+                "Yes: NIS 50,000 per family, paid to doctors who work in the Negev (2022)."),
+        section(2, "How is the grant paid?", "In two instalments, in the 2nd and the 13th month."),
+        section(3, "Who runs the scheme?", "The ministry's periphery division."),
+    )
+
+
+@pytest.mark.parametrize("retrieved", [3, 2])
+def test_the_section_quoted_does_not_depend_on_which_other_sections_retrieval_returned(retrieved: int) -> None:
+    """A word is weighed over all of the page's sections: 'paid' is the second section's subject whether or not
+    the third (which never says it) was among the results. Weighed over the results alone, the first section
+    also saying 'paid' made the word count for nothing once the third fell out, and the amount was quoted."""
+    from bot.assistant._content import Heading, text_of
+    from bot.assistant._extractive import compose
+    from bot.assistant._retrieval import Passage, Retrieval
+
+    page = _negev_page()
+    passages = tuple(Passage(c, f, 0.9, 1.0) for c, f in zip(page, (0.033, 0.0295, 0.029)))[:retrieved]
+    found = Retrieval(passages, ("grants",), 0.9, 1.0, frozenset(), pages={("grants", "en"): page})
+    content, _ = compose(found, "en", question="paid up front?", asked="paid up front?", max_sections=1)
+    assert [text_of(b.spans) for b in content if isinstance(b, Heading)] == ["How is the grant paid?"]
