@@ -696,7 +696,7 @@ _SOMEONE_ELSE = re.compile(
     r"|hermano|hermanos|hermana|hermanas|hijo|hijos|hija|hijas|padres|madre|padre|mama|papa|primo|primos|prima|primas"
     r"|amigo|amigos|amiga|amigas|colega|colegas|familia|esposa|esposo|marido|mujer|pareja|ella|ellos|ellas)$"
 )
-_FIRST_PERSON = re.compile(r"^(?:i|we|ive|weve|j|je|nous|on|yo|nosotros|nosotras|hice|hicimos|hemos|he|avons)$")
+_FIRST_PERSON = re.compile(r"^(?:i|we|ive|weve|j|je|nous|on|yo|nosotros|nosotras|hice|hicimos|hemos|avons)$")
 _THEIR = re.compile(r"^(?:his|her|their|son|sa|leur|leurs)$")
 _SUBJECT_REACH = 6
 
@@ -721,6 +721,9 @@ def _someone_elses(folded: str, start: int) -> bool:
         return False
     if _THEIR.match(sentence[-1]):
         return True  # "depuis son alyah", "after their aliyah"
+    done = sentence[:-1] if _PRESENT_DONE.match(sentence[-1]) else sentence
+    if done[-2:] == ["he", "hecho"]:
+        return False  # Spanish "he hecho (mi) aliá" is the doctor's; English "he made aliyah" is not
     for word in reversed(sentence[-_SUBJECT_REACH:-1]):
         if _FIRST_PERSON.match(word):
             return False

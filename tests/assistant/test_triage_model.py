@@ -681,6 +681,8 @@ def test_a_past_aliyah_no_longer_makes_israel_the_target_a_planned_one_still_doe
     assert planned.place == "israel" and not planned.israel_base
     relative = question_target("My brother made aliyah last year and my Cape Town practice is slow: do I need the Israeli exam?")
     assert not relative.israel_base
+    assert not question_target("He made aliyah last year; I'm a GP in Leeds, do I need the Israeli exam?").israel_base
+    assert question_target("Ya he hecho la aliá y trabajo en Haifa, ¿cómo vuelvo a colegiarme en Madrid?").israel_base
 
 
 @pytest.mark.parametrize("text, place", [
