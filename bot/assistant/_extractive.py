@@ -414,7 +414,7 @@ class _OnPoint:
         # elsewhere moved one section below the cut, and a word shared by the rest began to count).
         retrieved = {p.chunk.chunk_id: p.chunk for p in sections}
         known = {c.chunk_id for c in page}
-        chunks = [*page, *(c for cid, c in retrieved.items() if cid not in known)] if page else list(retrieved.values())
+        chunks = [*page, *(c for cid, c in retrieved.items() if cid not in known)]
         self.wanted = own | (set(terms(hint, lang)) - _asking_words(lang) if own else set())
         # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
         # yarok") help find the section; they count half, since the doctor did not write them.

@@ -462,13 +462,14 @@ def question_target(text: str) -> Target:
     for term in _PROGRAM_TERMS.finditer(folded):
         if _aside(folded, term.start()):
             continue  # "sorry, off topic for aliyah, but how hard is PLAB 2?": Israel set aside
-        if _done(folded, term.start()) and _someone_elses(folded, term.start()):
+        done = _done(folded, term.start())
+        if done and _someone_elses(folded, term.start()):
             continue  # "my brother made aliyah to Raanana": where the family is, not the doctor
         if _later(folded, term.start()):
             israel_later = israel_later or term.group(0)
-        elif _done(folded, term.start()):
+        elif done:
             # "I made aliyah in 2019", "depuis mon alyah", "ya hice aliá": done, so where the doctor is now
-            israel_base = israel_base or f"{_done(folded, term.start())} … {term.group(0)}"
+            israel_base = israel_base or f"{done} … {term.group(0)}"
         else:
             program = term
             break

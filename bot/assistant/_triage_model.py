@@ -536,20 +536,13 @@ def _save_serving(file: Path, serving: _Serving) -> None:
         log.warning("cannot cache the triage model in %s (%s)", file.parent, type(exc).__name__)
 
 
-def cross_validate(
-    model: TriageModel, folds: int = 5, seed: int = 0, settings: Settings | None = None,
-) -> list[tuple[LabelledMessage, str]]:
-    """Each labelled message with the decision a model trained without it makes (stratified folds).
-
-    ``settings`` tries other choices than the shipped ones (for the grid that chose them)."""
-    return [(m, r.label) for m, r in cross_validate_readings(model, folds, seed, settings)]
-
-
 def cross_validate_readings(
     model: TriageModel, folds: int = 5, seed: int = 0, settings: Settings | None = None,
 ) -> list[tuple[LabelledMessage, ModelVerdict]]:
     """Each labelled message with the reading (decision and probabilities, no neighbours) of a
-    model trained without it (stratified folds)."""
+    model trained without it (stratified folds).
+
+    ``settings`` tries other choices than the shipped ones (for the grid that chose them)."""
     from sklearn.model_selection import StratifiedKFold
 
     messages = model.messages
