@@ -733,6 +733,38 @@ def _someone_elses(folded: str, start: int) -> bool:
     return False
 
 
+# Where someone else lives: "mi hija vive en Beer Sheva", "my parents live in Karmiel", "la famille de
+# mon mari vit à Nahariya". A town there says where the family is, not where the doctor will work.
+_LIVES = re.compile(
+    r"^(?:live|lives|living|lived|reside|resides|residing|vive|viven|vivia|vivian|viviendo|reside|residen"
+    r"|habite|habitent|habitait|vit|vivent|vivait|installe|installes|installee|installees|instalado|instalada"
+    r"|instalados|instaladas)$"
+)
+
+
+# "... and I want to work there too", "y quiero ir allá", "on veut s'installer près d'eux": the doctor goes
+# where the relative lives.
+_THERE = re.compile(r"\b(?:there|alli|alla|ahi|la-bas|la bas|pres d'eux|pres d'elle|near them|cerca de ellos|cerca de ellas)\b")
+
+
+def someone_else_lives_there(folded: str, start: int) -> bool:
+    """Whether the place at ``start`` is named only as where a relative or another person lives: its
+    sentence says so with no first-person word nearer the place ("my wife and I live in Haifa" is the
+    doctor's), and does not go on to say the doctor goes there too."""
+    if _THERE.search(folded, start, start + 120):
+        return False
+    before = _TOKEN.findall(_sentence(folded[max(0, start - 60):start]))[-_SUBJECT_REACH:]
+    lives = False
+    for word in reversed(before):
+        if _FIRST_PERSON.match(word):
+            return False
+        if _LIVES.match(word):
+            lives = True
+        elif _SOMEONE_ELSE.match(word):
+            return lives
+    return False
+
+
 # A place followed by what the doctor is from it: "Tel Aviv U grad", "Israeli-trained", "a Buenos
 # Aires graduate", "Israeli-licensed GP".
 _GRADUATE_AFTER = re.compile(

@@ -21,6 +21,7 @@ import yaml
 from ingest import load_yaml
 
 from ._terms import terms
+from ._target import someone_else_lives_there
 from ._text import fold
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,10 @@ class Synonym:
     # adds "Canada" to the keyword search (the exemption list names it), but blended into the
     # meaning of "do I need the exam?" one country's name pulled every answer to that country's page.
     meaning: bool = True
+    # True for a town or region: it says where the doctor is going only where the message does not name
+    # it as the place a relative lives ("mi hija vive en Beer Sheva": the 14-year route is asked, not the
+    # Negev grant).
+    place: bool = False
 
 
 class Part(NamedTuple):
@@ -404,6 +409,7 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
                 {k: str(v) for k, v in entry["add"].items()},
                 tuple(fold(str(p)) for p in _flat(entry.get("unless") or ())),
                 entry.get("search", "words and meaning") != "words",
+                bool(entry.get("place", False)),
             )
             for entry in raw
         )
@@ -440,7 +446,10 @@ def matched_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = N
     folded = fold(text)
     found = []
     for entry in load_synonyms() if synonyms is None else synonyms:
-        if _pattern(entry.phrases).search(folded) and not (entry.unless and _pattern(entry.unless).search(folded)):
+        named = [m.start() for m in _pattern(entry.phrases).finditer(folded)]
+        if entry.place:
+            named = [at for at in named if not someone_else_lives_there(folded, at)]
+        if named and not (entry.unless and _pattern(entry.unless).search(folded)):
             words = entry.add.get(lang) or entry.add.get("en", "")
             if not entry.meaning and fold(words) in folded:
                 continue  # "médecin à Paris, formé en France": the country is already there to match

@@ -358,3 +358,15 @@ def test_a_part_naming_its_subject_by_a_demonstrative_is_embedded_with_the_sente
     assert _meant(parts[1]) == parts[1].bare  # a follow-up already leans on the part before it
     plain = question_parts("How long is the temporary licence valid? And who signs the recommendation?")
     assert [_meant(p) for p in plain] == [p.bare for p in plain]
+
+
+def test_a_town_where_only_a_relative_lives_adds_no_grant_words() -> None:
+    """"Mi hija vive en Beer Sheva" says where the family is: the Negev grant is not what is asked."""
+    from bot.assistant._understanding import guidance_terms
+
+    assert guidance_terms("Mi hija vive en Beer Sheva. ¿Tengo que rendir el examen?", "es") == ""
+    assert guidance_terms("Mes parents habitent à Karmiel, dois-je passer l'examen ?", "fr") == ""
+    assert "Tkuma" in guidance_terms("My son lives in Sderot and I want to work there too: any grant?", "en")
+    assert "Néguev" in guidance_terms("Mi hija vive en Haifa y yo me quiero ir a Beer Sheva", "es")
+    assert "Negev" in guidance_terms("My wife and I live in Dimona now. Which grant?", "en")
+    assert "Galilee" in guidance_terms("My wife got a job in Karmiel, is there a grant?", "en")
