@@ -305,7 +305,7 @@ def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
 
 # ---------------------------------------------------------------------------------------------
 # Triage: per-class precision and recall, by cross-validation over the data file and on sets the
-# model never saw (bot/eval/triage_unseen.yaml, triage_fresh5-13.yaml, unseen.yaml, unseen2.yaml,
+# model never saw (bot/eval/triage_unseen.yaml, triage_fresh5-14.yaml, unseen.yaml, unseen2.yaml,
 # unseen4.yaml, unseen5.yaml). The golden and dev sets' messages are in the data file since triage11 (issue 9):
 # their triage figures are in-sample.
 # ---------------------------------------------------------------------------------------------
@@ -349,13 +349,17 @@ TRIAGE_FRESH12_FILE = GOLDEN_FILE.parent / "triage_fresh12.yaml"
 # indirectly (a regulator or exam without its country, a posting, "instead of Israel", Israel only as a
 # later plan) by doctors who use aliyah's words, against look-alikes naming a foreign place as the origin.
 TRIAGE_FRESH13_FILE = GOLDEN_FILE.parent / "triage_fresh13.yaml"
+# A fifteenth (session 13), written blind from FACTS.md before that session's changes: goals abroad told
+# by a regulator or exam without its country, a job offer, a spouse's posting, relatives' advice,
+# leaving Israel or "aliyah later", against look-alikes naming a foreign place as the origin.
+TRIAGE_FRESH14_FILE = GOLDEN_FILE.parent / "triage_fresh14.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
     ("triage-fresh7", TRIAGE_FRESH7_FILE), ("triage-fresh8", TRIAGE_FRESH8_FILE),
     ("triage-fresh9", TRIAGE_FRESH9_FILE), ("triage-fresh10", TRIAGE_FRESH10_FILE),
     ("triage-fresh11", TRIAGE_FRESH11_FILE), ("triage-fresh12", TRIAGE_FRESH12_FILE),
-    ("triage-fresh13", TRIAGE_FRESH13_FILE),
+    ("triage-fresh13", TRIAGE_FRESH13_FILE), ("triage-fresh14", TRIAGE_FRESH14_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
