@@ -465,7 +465,7 @@ def question_target(text: str) -> Target:
         done = _done(folded, term.start())
         if done and _someone_elses(folded, term.start()):
             continue  # "my brother made aliyah to Raanana": where the family is, not the doctor
-        if _later(folded, term.start()):
+        if _later(folded, term.start(), term.end()):
             israel_later = israel_later or term.group(0)
         elif done:
             # "I made aliyah in 2019", "depuis mon alyah", "ya hice aliá": done, so where the doctor is now
@@ -535,7 +535,7 @@ def question_target(text: str) -> Target:
                 # place with a cue word of its own still outweighs ("while I wait to sit the Israeli exam,
                 # would it be easier to get recognised in Poland?")
                 israel_aimed = israel_aimed or f"{aim[0]} … {place}"
-            if _later(folded, match.start()):
+            if _later(folded, match.start(), match.end()):
                 israel_later = israel_later or (f"{cue} … {place}" if cue else place)
                 continue
             israel_named = israel_named or place
@@ -821,10 +821,18 @@ def _israeli_held(before: list[str], after: list[str]) -> bool:
     return bool(words) and bool(_HOLDING.match(words[-1]))
 
 
-def _later(folded: str, start: int) -> bool:
-    """Israel (or the program's term) at ``start`` is named as a later plan."""
+# Just after Israel or the program's term: "we'll make aliyah eventually, but first…", "la aliá
+# después", "on fera notre alya plus tard". ("But first" further on was left out: "on fait notre alya en
+# juin, mais d'abord je dois finir mon internat" still asks about Israel.)
+_LATER_AFTER = re.compile(
+    r"[^.?!;]{0,12}?\b(?:eventually|later on|someday|one day|despues|mas adelante|algun dia|plus tard|un jour)\b"
+)
+
+
+def _later(folded: str, start: int, end: int) -> bool:
+    """Israel (or the program's term) at ``start:end`` is named as a later plan."""
     before = _TOKEN.findall(folded[max(0, start - 50):start])[-_LATER_REACH:]
-    return any(_LATER_WORDS.match(w) for w in before)
+    return any(_LATER_WORDS.match(w) for w in before) or bool(_LATER_AFTER.match(folded, end))
 
 
 # Every pattern the target reading runs, for triage's linearity test.
@@ -832,6 +840,6 @@ PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
-    _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
+    _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _LATER_AFTER, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
     _ASIDE_WORDS, _DOCTOR, _INDEFINITE, _ME, _PERMIT, _PROCESS, _PART_SUBJECT,
 )

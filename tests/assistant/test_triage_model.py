@@ -437,6 +437,11 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     ("We'll do three years in Ohio first: how do I get registered in Ohio before we eventually move to Israel?", "foreign"),
     ("On hésite entre l'alya et la Suisse : comment exercer en Suisse avec un diplôme belge ?", "foreign"),
     ("Mi hija quiere estudiar en Hungría y luego ejercer en Israel, ¿qué tiene que revisar?", "israel"),
+    # the program's term followed by "eventually", "después", "plus tard": a later plan, not the place
+    ("We'll make aliyah eventually, but first two years in Calgary: how do I book the MCCQE?", "israel-named"),
+    ("Primero queremos vivir unos años en Montevideo y la aliá después. ¿Cómo revalido mi título allá?", "israel-named"),
+    ("On fera notre alya plus tard ; d'abord trois ans à Québec : comment s'inscrire au Collège des médecins ?", "israel-named"),
+    ("On fait notre alya en juin, mais d'abord je dois finir mon internat à Lyon : quels documents pour la licence ?", "israel"),
     # another system's exam or visa as the aim, when Israel is not named at all
     ("c'est quoi les démarches pour avoir la carte verte quand on est médecin ?", "foreign"),
     ("Quiero presentarme al ENARM el año que viene, ¿cuántas plazas hay?", "foreign"),
