@@ -123,6 +123,10 @@ _PROGRAM_TERMS = re.compile(
     r"|liste (?:des |de )?(?:pays )?(?:dispenses|exemptes|d'exemption|de dispense)|lista de (?:paises )?(?:exentos|exencion|eximidos)|paises (?:exentos|eximidos)|pais (?:exento|eximido))\b"
 )
 
+# The Green Track's "Stage A" is written with a capital A, folded it reads as French "stage à" (an
+# internship at a hospital): "j'ai fait le stage à Hadassah" names no program step.
+_GREEN_TRACK_STAGE_A = re.compile(r"\b[Ss]tage A\b|\bSTAGE A\b")
+
 # Words before a place that make it where the doctor wants to go (the nearest cue word wins).
 _TARGET_CUES = (
     # English
@@ -319,6 +323,10 @@ _DIPLOMA = re.compile(r"^(?:diplome|diplomes)$")
 _DETERMINER = re.compile(r"^(?:mon|ma|mes|ton|ta|tes|son|sa|ses|notre|votre|nos|vos|leur|le|la|les|l|un|une|du|de|d|des|ce|cet|cette|mi|tu|su|el|my|the|a|an|your|his|her|our)$")
 
 
+# A cue word used as an adjective after "a": a state the doctor is in where the place is, not a goal
+_STATE = re.compile(r"^(?:registered|licensed|practising|practicing)$")
+
+
 def _role(before: list[str]) -> tuple[str, str]:
     """The role the words before a place give it: target, origin or unknown, with the cue word.
 
@@ -370,6 +378,8 @@ def _role(before: list[str]) -> tuple[str, str]:
         if word == "part" and k > 0 and _PART_SUBJECT.match(window[k - 1]):
             return "target", word
         if _CUE_TARGET.match(word):
+            if _STATE.match(word) and k > 0 and window[k - 1] in ("a", "an") and not (k > 1 and window[k - 2] in ("become", "becoming", "be")):
+                return "origin", f"{window[k - 1]} {word}"  # "I'm a registered doctor in Israel": what the doctor is there
             held = k - 1
             while held > 0 and _ARTICLE.match(window[held]):
                 held -= 1  # "sigo con la matrícula argentina"
@@ -460,6 +470,8 @@ def question_target(text: str) -> Target:
     israel_base = ""
     israel_origin = ""  # Israel named as where the doctor trained (not where they are now)
     for term in _PROGRAM_TERMS.finditer(folded):
+        if term.group(0) == "stage a" and not _GREEN_TRACK_STAGE_A.search(text):
+            continue  # "le stage à Hadassah" is an internship somewhere, not the Green Track's Stage A
         if _aside(folded, term.start()):
             continue  # "sorry, off topic for aliyah, but how hard is PLAB 2?": Israel set aside
         done = _done(folded, term.start())
@@ -837,7 +849,7 @@ def _later(folded: str, start: int, end: int) -> bool:
 
 # Every pattern the target reading runs, for triage's linearity test.
 PATTERNS: tuple[re.Pattern[str], ...] = (
-    _PROGRAM_TERMS, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
+    _PROGRAM_TERMS, _GREEN_TRACK_STAGE_A, _STATE, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
     _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _LATER_AFTER, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,

@@ -442,6 +442,11 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     ("Primero queremos vivir unos años en Montevideo y la aliá después. ¿Cómo revalido mi título allá?", "israel-named"),
     ("On fera notre alya plus tard ; d'abord trois ans à Québec : comment s'inscrire au Collège des médecins ?", "israel-named"),
     ("On fait notre alya en juin, mais d'abord je dois finir mon internat à Lyon : quels documents pour la licence ?", "israel"),
+    # "le stage à Hadassah" is an internship at a hospital, not the Green Track's Stage A
+    ("On a fait notre alya en 2017, j'ai fait le stage à Hadassah. On veut rentrer en France : l'Ordre reconnaîtra ma spécialité ?", "foreign"),
+    ("Combien de temps dure le Stage A du Green Track ?", "israel"),
+    # "become a registered doctor in Israel" is a goal (see the test below for "I'm a registered doctor in Israel")
+    ("How do I become a registered doctor in Israel?", "israel"),
     # another system's exam or visa as the aim, when Israel is not named at all
     ("c'est quoi les démarches pour avoir la carte verte quand on est médecin ?", "foreign"),
     ("Quiero presentarme al ENARM el año que viene, ¿cuántas plazas hay?", "foreign"),
@@ -455,6 +460,13 @@ def test_the_target_of_a_question_is_where_the_doctor_wants_to_practise(text: st
     assert target.place == place, target
     if place == "none":
         assert not target.foreign_named  # an origin alone is not another country's question
+
+
+def test_a_registered_doctor_in_israel_is_where_the_doctor_is_not_where_they_go() -> None:
+    target = question_target(
+        "I'm a registered doctor in Israel and my partner got a postdoc in Dublin: how does the Medical Council register me?"
+    )
+    assert target.place != "israel" and target.foreign_named and "registered" in target.israel_origin
 
 
 @pytest.mark.parametrize("text", [
