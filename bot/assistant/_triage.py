@@ -342,8 +342,21 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
     return label, ""
 
 
+# Texting shorthands spelled out before the rules read a message: "jsuis a bout, ya un numero pour parler a
+# qqun ?" is "je suis à bout… parler à quelqu'un", which the rules know. Only shorthands that mean one
+# thing in all three languages: Spanish "ya" (already) and French "pa" (pas) are left alone.
+_TEXTING = {
+    "qqun": "quelqu'un", "qqn": "quelqu'un", "qq1": "quelqu'un", "qqch": "quelque chose", "jsuis": "je suis",
+    "jsui": "je suis", "chui": "je suis", "chuis": "je suis", "jpeux": "je peux", "jveux": "je veux", "jsais": "je sais",
+    "jai": "j'ai", "jarrive": "j'arrive", "bcp": "beaucoup", "pls": "please", "plz": "please", "ppl": "people",
+    "some1": "someone", "any1": "anyone", "sb": "somebody", "smb": "somebody", "u": "you", "ur": "your",
+    "xq": "porque", "porq": "porque", "xfa": "por favor", "xfavor": "por favor", "tmb": "tambien", "q": "que",
+}
+_TEXTING_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _TEXTING)) + r")(?![\w'])")
+
+
 def _capped(text: str) -> str:
-    return fold(text[:MAX_TRIAGE_CHARS])
+    return _TEXTING_WORD.sub(lambda m: _TEXTING[m.group(1)], fold(text[:MAX_TRIAGE_CHARS]))
 
 
 def distress_in_any_language(text: str) -> Triage | None:
@@ -369,6 +382,8 @@ _STRAIN = _p(
     r"\bmoralement\b", r"\bisole(e)?s?\b", r"\bburn[- ]?out\b", r"\bje n'?arrive plus\b", r"\bje ne dors plus\b",
     r"\bagobiad[oa]s?\b", r"\bestresad[oa]s?\b", r"\bme esta costando\b", r"\bangustia\b", r"\bagotad[oa]s?\b",
     r"\bquemad[oa]s?\b", r"\baislad[oa]s?\b", r"\bno duermo\b", r"\bal limite\b", r"\bbajon\b", r"\bel animo\b",
+    r"\bnot coping\b", r"\bcan'?t cope\b", r"\bcannot cope\b", r"\bfalling apart\b", r"\bje craque\b",
+    r"\bca va pas du tout\b", r"\bestoy (muy |re |super )?mal\b", r"\bme siento (muy |re |super )?mal\b", r"\bno puedo mas\b",
 )
 
 
@@ -426,6 +441,9 @@ def triage_with_reading(
         return by_rule, None
     verdict = model.classify(vector, text[:MAX_TRIAGE_CHARS]) if model is not None and vector is not None else None
     if verdict is not None and verdict.label not in ("answer", *_DECLINES):
+        strain = _STRAIN.search(folded) if verdict.label == EscalationReason.HUMAN_REQUEST.value else None
+        if strain is not None:  # as with the rule's request for a person: the support lines come with the hand-over
+            return Triage(TriageKind.ESCALATE, EscalationReason.DISTRESS, f"{verdict.explain()}; and said “{strain.group(0)}”"), verdict
         return Triage(TriageKind.ESCALATE, EscalationReason(verdict.label), verdict.explain()), verdict
     clinical = _CLINICAL.search(folded)
     if clinical:
@@ -460,6 +478,6 @@ def is_unhelpful_feedback(text: str) -> bool:
 
 
 ALL_PATTERNS = (
-    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK, *_TARGET_PATTERNS,
+    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK, _TEXTING_WORD, _STRAIN, *_TARGET_PATTERNS,
     *(p for rule in _RULES for p in (rule.pattern, rule.unless, rule.then) if p is not None),
 )

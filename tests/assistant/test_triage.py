@@ -181,3 +181,31 @@ def test_a_request_for_a_person_told_with_strain_gets_the_support_lines_too(text
 def test_strain_alone_or_a_plain_request_keeps_its_own_reading() -> None:
     assert triage_message("I want to talk to a real person please").reason is EscalationReason.HUMAN_REQUEST  # type: ignore[union-attr]
     assert triage_message("The exam prep is stressful, which books do people use?") is None  # the model reads it
+
+
+@pytest.mark.parametrize("text", [
+    "jsuis a bout la, ya un numero en francais pour parler a qqun?",  # texting: "je suis", "quelqu'un"
+    "estoy muy mal, hay algun numero pa hablar con alguien en español?",
+])
+def test_a_request_for_a_person_in_texting_shorthand_with_strain_gets_the_support_lines(text: str) -> None:
+    """Written as on a phone, the same request was answered as out of scope or handed over with no line."""
+    decision = triage_message(text)
+    assert decision is not None and decision.reason is EscalationReason.DISTRESS
+
+
+class _ReadsAPersonRequest:
+    """A triage model that reads every message as a request for a person (the model, not a rule)."""
+
+    def classify(self, vector, text):  # noqa: ANN001, ANN201 - the TriageModel interface
+        from bot.assistant._triage_model import ModelVerdict
+
+        return ModelVerdict("human_request", 0.9, {"human_request": 0.9, "answer": 0.1}, ())
+
+
+def test_a_request_for_a_person_the_model_reads_with_strain_gets_the_support_lines() -> None:
+    from bot.assistant._triage import triage
+
+    strained = triage("failed the exam again. honestly not coping. is there anyone i can ring?", [0.0], _ReadsAPersonRequest())
+    plain = triage("is there anyone i can ring about my file?", [0.0], _ReadsAPersonRequest())
+    assert strained.reason is EscalationReason.DISTRESS and "not coping" in strained.detail
+    assert plain.reason is EscalationReason.HUMAN_REQUEST
