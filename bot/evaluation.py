@@ -42,6 +42,7 @@ DEV7_FILE = GOLDEN_FILE.with_name("dev7.yaml")  # a seventh: several asks with r
 DEV8_FILE = GOLDEN_FILE.with_name("dev8.yaml")  # an eighth: origin by city or university, written blind, then read (session 10)
 DEV9_FILE = GOLDEN_FILE.with_name("dev9.yaml")  # a ninth: stories, two asks, typos; written blind, then read (session 11)
 DEV10_FILE = GOLDEN_FILE.with_name("dev10.yaml")  # a tenth: the same styles, slang; written blind, then read (session 12)
+DEV11_FILE = GOLDEN_FILE.with_name("dev11.yaml")  # an eleventh: texting, regional styles; written blind, then read (session 13)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {
