@@ -40,6 +40,8 @@ from ._types import Degradation, DraftRejection, EscalationReason, Language, Rep
 log = logging.getLogger(__name__)
 
 SUPPORT_DOC_ID = "emotional-support"
+_PHONE = re.compile(r"\+\d[\d\- ]{6,}\d")
+SUPPORT_LIST_MAX_CHARS = 1000  # a list of lines longer than this is not quoted whole on a phone
 MAX_QUERY_CHARS = 1500
 UNHELPFUL_BEFORE_OFFER = 2
 FOCUS_WEIGHT = 0.6  # a long message's question sentence(s) against the whole story, in the dense query
@@ -659,6 +661,11 @@ class Assistant:
             return paragraphs(catalog.text("escalate_distress_fallback", lang)), (), None
         best = with_numbers[0]
         content = (Heading(plain_spans(best.section_title)), *parse_markdown(_trim(best.text, 650)))
+        # and the lines in the doctor's own language ("is there anyone I can ring who speaks English?"):
+        # the section listing the most numbers, whole, with its caveat that they may have changed
+        listing = max(with_numbers[1:], key=lambda c: len(_PHONE.findall(c.text)), default=None)
+        if listing is not None and len(_PHONE.findall(listing.text)) >= 3 and len(listing.text) <= SUPPORT_LIST_MAX_CHARS:
+            content = (*content, Heading(plain_spans(listing.section_title)), *parse_markdown(listing.text))
         return content, (source_of(Passage(best, 1.0, 1.0, 0.0)),), snapshot.name
 
     # -- helpers ---------------------------------------------------------------------------

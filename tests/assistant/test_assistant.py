@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.assistant import Assistant, EscalationReason, Thresholds, TriageKind
 from ingest import GuidanceIndex, VersionedStore, load_corpus, open_client, run_ingest
 from tests.conftest import write_doc
@@ -73,6 +75,20 @@ def test_distress_gets_the_support_lines_first_then_a_person(kb_assistant: Assis
     assert "1201" in reply.text and reply.language == "fr"
     assert reply.text.index("1201") < reply.text.index("conseiller")
     assert reply.sources[0].doc_id == "emotional-support"
+
+
+@pytest.mark.parametrize(("lang", "text", "line"), [
+    ("en", "failed the exam again. honestly not coping. is there anyone i can ring who speaks english?", "+972-4-770-2651"),
+    ("fr", "jsuis a bout la, ya un numero en francais pour parler a qqun?", "+972-4-770-2650"),
+    ("es", "estoy muy mal, hay algun numero pa hablar con alguien en español?", "+972-4-770-2649"),
+])
+def test_a_distressed_doctor_asking_for_a_line_in_their_language_gets_it_with_its_caveat(
+    kb_assistant: Assistant, lang: str, text: str, line: str,
+) -> None:
+    """Texting style, not the listed phrases: the emergency lines, then the olim lines by language (dated 2021)."""
+    reply = kb_assistant.reply(f"line-{lang}", text)
+    assert reply.triage.reason is EscalationReason.DISTRESS and reply.language == lang
+    assert "1201" in reply.text and line in reply.text and "2021" in reply.text
 
 
 def test_request_for_a_person_escalates_in_each_language(kb_assistant: Assistant) -> None:
