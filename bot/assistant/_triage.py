@@ -80,11 +80,11 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         EscalationReason.DISTRESS,
         _p(
-            r"\b(can'?t|cannot) (take|cope|go on|do this)( it)? any ?more\b", r"\bhopeless\b", r"\bdesperate\b",
+            r"\b(can'?t|cannot) (take|cope|go on|do this)( it)? any ?more\b", r"\bhopeless\b", r"\bdesperate\b(?! for\b)",
             r"\bi'?m (so )?(depressed|overwhelmed|breaking down|at the end of my rope)\b", r"\bsuicid", r"\bkill myself\b",
             r"\bend (it all|my life)\b", r"\bwant to die\b", r"\bno reason to live\b", r"\bpanic attacks?\b",
             r"\bfalling apart\b", r"\bgive up on everything\b",
-            r"\bj'?en peux plus\b", r"\bje n'?en peux plus\b", r"\bdesespere", r"\bsans espoir\b", r"\bdeprime",
+            r"\bj'?en peux plus\b", r"\bje n'?en peux plus\b", r"\bdesespere(?!ment)", r"\bsans espoir\b", r"\bdeprime",
             r"\bje craque\b", r"\bau bout du rouleau\b", r"\bmettre fin a mes jours\b", r"\ben finir\b",
             r"\benvie de mourir\b", r"\bme suicider\b", r"\bje m'?effondre\b", r"\bcrises? d'?angoisse\b",
             r"\bno doy mas\b", r"\bno puedo mas\b", r"\bdesesperad[oa]\b", r"\bsin esperanza\b", r"\bdeprimid[oa]\b",

@@ -209,3 +209,17 @@ def test_a_request_for_a_person_the_model_reads_with_strain_gets_the_support_lin
     plain = triage("is there anyone i can ring about my file?", [0.0], _ReadsAPersonRequest())
     assert strained.reason is EscalationReason.DISTRESS and "not coping" in strained.detail
     assert plain.reason is EscalationReason.HUMAN_REQUEST
+
+
+@pytest.mark.parametrize("text", [
+    "I keep reading that the government is desperate for doctors near Gaza: what incentive is there?",
+    "Israël a désespérément besoin de médecins, quelle aide pour s'installer dans le Néguev ?",
+])
+def test_a_country_desperate_for_doctors_is_not_a_doctor_in_distress(text: str) -> None:
+    """The rule's "desperate" is the doctor's state; the model reads what is left (it answered both)."""
+    assert triage_message(text) is None
+
+
+def test_a_desperate_doctor_still_escalates_by_rule() -> None:
+    assert triage_message("I'm desperate, nothing works").reason is EscalationReason.DISTRESS  # type: ignore[union-attr]
+    assert triage_message("je suis désespéré").reason is EscalationReason.DISTRESS  # type: ignore[union-attr]
