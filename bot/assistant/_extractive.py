@@ -385,10 +385,29 @@ def _asking_words(lang: str) -> frozenset[str]:
     return frozenset(terms(_ASKING, lang)) | frozenset(_ASKING.split())
 
 
+# The country's name and its adjective stem apart ("Israel" -> israel, "Israeli" -> isra, "israelí" -> israeli,
+# "israélien" -> israelien): a doctor's "en Israel" matched only the one section that happened to write the noun
+# ("Asociación Médica de Israel"), and "¿En qué meses se aplica el examen … en Israel?" was answered with who is
+# exempt instead of the exam's dates. Read as one word, it counts as much as the sections using it make it count.
+_COUNTRY_FORMS = "Israel Israël Israeli Israelis israélien israélienne israéliens israéliennes israelí israelíes"
+
+
+@lru_cache(maxsize=3)
+def _country_stems(lang: str) -> frozenset[str]:
+    return frozenset(terms(_COUNTRY_FORMS, lang))
+
+
+def _page_terms(text: str, lang: str) -> frozenset[str]:
+    """The terms sections are matched by within a page: the country's forms as one word."""
+    found = frozenset(terms(text, lang))
+    forms = _country_stems(lang)
+    return found - forms | {"israel"} if found & forms else found
+
+
 @lru_cache(maxsize=4096)
 def _term_set(text: str, lang: str) -> frozenset[str]:
     """A section's terms, stemmed once per version of its text: sections are read far more often than written."""
-    return frozenset(terms(text, lang))
+    return _page_terms(text, lang)
 
 
 class _OnPoint:
@@ -408,14 +427,14 @@ class _OnPoint:
         self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset(),
         page: tuple[ChunkRecord, ...] = (),
     ) -> None:
-        own = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
+        own = set(_page_terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
         # A word's weight is read over all of the page's sections, not only those retrieval returned: which
         # of two sections answers must not flip because a third one fell out of the results (a content edit
         # elsewhere moved one section below the cut, and a word shared by the rest began to count).
         retrieved = {p.chunk.chunk_id: p.chunk for p in sections}
         known = {c.chunk_id for c in page}
         chunks = [*page, *(c for cid, c in retrieved.items() if cid not in known)]
-        self.wanted = own | (set(terms(hint, lang)) - _asking_words(lang) if own else set())
+        self.wanted = own | (set(_page_terms(hint, lang)) - _asking_words(lang) if own else set())
         # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
         # yarok") help find the section; they count half, since the doctor did not write them.
         self.weight = {t: 1.0 if t in own else HINT_WEIGHT for t in self.wanted}

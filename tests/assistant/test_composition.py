@@ -742,3 +742,26 @@ def test_the_section_quoted_does_not_depend_on_which_other_sections_retrieval_re
     found = Retrieval(passages, ("grants",), 0.9, 1.0, frozenset(), pages={("grants", "en"): page})
     content, _ = compose(found, "en", question="paid up front?", asked="paid up front?", max_sections=1)
     assert [text_of(b.spans) for b in content if isinstance(b, Heading)] == ["How is the grant paid?"]
+
+
+def test_the_country_named_in_the_question_does_not_choose_the_one_section_writing_its_noun() -> None:
+    """es-dev9-07: "¿En qué meses se aplica el examen … en Israel?" matched the exemptions section, the only one
+    writing the noun ("Asociación Médica de Israel"), over the section on the exam's dates, which writes the
+    adjective ("otoño israelí"); the stems differ, so the country counted as a rare word of the doctor's."""
+    from bot.assistant._extractive import compose
+
+    found = _pages([
+        ("exam", "El examen", "¿Cuándo se toma el examen?",
+         "Dos veces por año, en el otoño israelí (octubre-noviembre) y en la primavera israelí (abril-mayo).",
+         0.0323, ("en qué meses hay examen",)),
+        ("exam", "El examen", "¿Cómo me preparo?", "Los cursos duran unos 5 meses; el examen israelí tiene 220 preguntas.",
+         0.0290, ()),
+        ("exam", "El examen", "¿Tengo que rendir el examen o estoy exento?",
+         "Según la lista de la Asociación Médica de Israel, los egresados de siete países están exentos del examen israelí. "
+         "El Ministerio decide en unos meses.",
+         0.0283, ("tengo que rendir el examen de licencia",)),
+    ])
+    question = "¿En qué meses se aplica el examen en Israel?"
+    content, _ = compose(found, "es", question=question, asked=question, max_sections=1)
+    assert "otoño" in _said(content) and "siete países" not in _said(content)
+
