@@ -623,9 +623,18 @@ def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = froz
 # days?" after a story of a skipped intern year and a research job matched the pathway page by the story's
 # words, three places above the internship page the question's meaning ranked first.
 MEANING_STEPS = 3
+# When the whole message's search and another part of it both lead with that page too, the readings agree against
+# the story's words, and the page may stand this many places lower: "how long is the Israeli internship these
+# days?" after the same story stood five places under the pathway page, while the message and its other part (how
+# internship hospitals are assigned) led with the internship page. The whole message alone is not enough: its
+# first page is often the general pathway, which names every step.
+AGREED_STEPS = 6
 
 
-def _meaning_first(part: Retrieval, origin: frozenset[str] = frozenset()) -> Retrieval:
+def _meaning_first(
+    part: Retrieval, origin: frozenset[str] = frozenset(), whole: Retrieval | None = None,
+    others: frozenset[str] = frozenset(),
+) -> Retrieval:
     """A part whose own meaning (its dense search) ranks another page first, nearly tied in the fused
     ranking, is answered from that page: a part's words are searched with the story around it, and
     the story's words are the same for every part of the message; its meaning leans on its question."""
@@ -639,7 +648,14 @@ def _meaning_first(part: Retrieval, origin: frozenset[str] = frozenset()) -> Ret
         return part  # between a page for some countries' doctors and another, where the doctor trained decides
 
     lead = next(p for p in part.passages if p.chunk.doc_id == closest.chunk.doc_id)
-    return part.led_by(lead) if top.fused - lead.fused <= MEANING_STEPS * RANK_STEP else part
+    agreed = whole is not None and whole.ranked_doc_ids[:1] == (lead.chunk.doc_id,) and lead.chunk.doc_id in others
+    steps = AGREED_STEPS if agreed else MEANING_STEPS
+    return part.led_by(lead) if top.fused - lead.fused <= steps * RANK_STEP else part
+
+
+def _others_first(parts: list, part: Retrieval) -> frozenset[str]:
+    """The pages the message's other parts lead with."""
+    return frozenset(r.passages[0].chunk.doc_id for _, r, *_ in parts if r is not part and r.passages)
 
 
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
@@ -698,7 +714,10 @@ def compose(
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
     retrieval = own_page_first(retrieval, origin)
     questions = (
-        [(q, _settle_tie(own_page_first(_meaning_first(r, origin), origin), retrieval, origin)) for q, r, *_ in parts]
+        [
+            (q, _settle_tie(own_page_first(_meaning_first(r, origin, retrieval, _others_first(parts, r)), origin), retrieval, origin))
+            for q, r, *_ in parts
+        ]
         if parts else [(question, retrieval)]
     )
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own

@@ -647,7 +647,7 @@ def test_a_part_whose_own_meaning_ranks_another_page_first_is_answered_from_it_w
     meaning (the dense search) ranked first; further apart, the fused ranking stands."""
     from dataclasses import replace
 
-    from bot.assistant._extractive import MEANING_STEPS, RANK_STEP, compose
+    from bot.assistant._extractive import AGREED_STEPS, RANK_STEP, compose
 
     def part(gap: float):
         found = _pages([
@@ -667,7 +667,8 @@ def test_a_part_whose_own_meaning_ranks_another_page_first_is_answered_from_it_w
         return _said(content)
 
     assert "9 months" in reply(2 * RANK_STEP) and "aliyah file" not in reply(2 * RANK_STEP)
-    assert "aliyah file" in reply((MEANING_STEPS + 1) * RANK_STEP)
+    # The whole message leads with the internship too: the two readings agree, so the limit is AGREED_STEPS.
+    assert "aliyah file" in reply((AGREED_STEPS + 1) * RANK_STEP)
 
 
 def test_a_part_keeps_a_page_written_for_some_countries_doctors_whatever_its_meaning_ranks_first() -> None:
@@ -765,3 +766,40 @@ def test_the_country_named_in_the_question_does_not_choose_the_one_section_writi
     content, _ = compose(found, "es", question=question, asked=question, max_sections=1)
     assert "otoño" in _said(content) and "siete países" not in _said(content)
 
+
+def test_a_part_whose_meaning_and_whole_message_agree_on_a_page_is_answered_from_it_further_behind() -> None:
+    """en-dev9-09 again: the internship page stood five places under the pathway page in the part's fused ranking.
+    Its own meaning ranked the internship first and so did the whole message (whose other part asked about the
+    internship lottery): two readings agree, so the page leads from further behind; when the whole message
+    ranks another page first, the nearer limit stands."""
+    from dataclasses import replace
+
+    from bot.assistant._extractive import AGREED_STEPS, MEANING_STEPS, RANK_STEP, compose
+
+    def part(gap: float):
+        found = _pages([
+            ("pathway", "From aliyah to work", "What are the steps?", "Open your aliyah file, then your licensing file.", 0.0315, ()),
+            ("internship", "The internship", "How long is the internship?", "The internship lasts 9 months.", 0.0315 - gap, ()),
+        ])
+        return replace(found, passages=tuple(
+            replace(p, similarity=0.92) if p.chunk.doc_id == "internship" else p for p in found.passages))
+
+    internship = _pages([("internship", "The internship", "How are hospitals assigned?", "By a lottery.", 0.032, ())])
+    pathway = _pages([("pathway", "From aliyah to work", "What are the steps?", "Open your aliyah file.", 0.033, ())])
+
+    residency = _pages([("residency", "Residency", "Are residency places reserved for olim?", "70 a year.", 0.032, ())])
+
+    def reply(gap: float, whole, other=internship) -> str:
+        content, _ = compose(whole, "en", question="q", parts=[
+            ("how long is the Israeli internship these days?", part(gap), "how long is the Israeli internship these days?"),
+            ("how do they decide which hospital I end up in?", other, "how do they decide which hospital I end up in?"),
+        ])
+        return _said(content)
+
+    gap = (MEANING_STEPS + 2) * RANK_STEP
+    assert "9 months" in reply(gap, internship) and "aliyah file" not in reply(gap, internship)
+    assert "aliyah file" in reply(gap, pathway)
+    # es-dev9-08: the whole message led with the page the part's meaning preferred (there the general pathway), but its other
+    # part was on another page: no agreement, and the reserved residency places kept their page.
+    assert "aliyah file" in reply(gap, internship, other=residency)
+    assert "aliyah file" in reply((AGREED_STEPS + 1) * RANK_STEP, internship)
