@@ -803,3 +803,28 @@ def test_a_part_whose_meaning_and_whole_message_agree_on_a_page_is_answered_from
     # part was on another page: no agreement, and the reserved residency places kept their page.
     assert "aliyah file" in reply(gap, internship, other=residency)
     assert "aliyah file" in reply((AGREED_STEPS + 1) * RANK_STEP, internship)
+
+
+def test_a_section_headed_by_a_countrys_adjective_is_for_that_countrys_doctors() -> None:
+    """fr-dev10-06, fr-dev2-01: "Comment ma spécialité française est-elle reconnue ?" names France by its adjective
+    only, so it was read as a section for every doctor and quoted to a Swiss anaesthetist and a Belgian GP, above
+    the section for Belgium and Switzerland. A language is no country: help "en français" is for every doctor."""
+    from bot.assistant._extractive import compose
+    from bot.assistant._origin import message_countries, section_countries
+
+    page = _country_page([
+        ("Comment ma spécialité française est-elle reconnue ?", "La France est sur la liste de la Voie verte.", 0.033),
+        ("Je suis diplômé en Belgique ou en Suisse : les mêmes règles s'appliquent-elles ?",
+         "Non : la Suisse n'est pas sur la liste ; le Conseil scientifique reconnaît la spécialité.", 0.031),
+    ])
+    question = "Anesthésiste à Genève, titre FMH suisse : comment se passe la reconnaissance de ma spécialité ?"
+    content, _ = compose(page, "fr", question=question, max_sections=1, origin=message_countries(question))
+    assert "la Suisse n'est pas" in _said(content) and "Voie verte" not in _said(content)
+
+    tags = {p.chunk.section[-1]: section_countries(p) for p in _country_page([
+        ("Where can I get help in French? MedEx Paris", "", 0.03),
+        ("Is there a support hotline for olim in English, French or Spanish?", "", 0.03),
+        ("Are there associations that help French-speaking doctors?", "", 0.03),
+        ("¿Cómo se reconoce mi especialidad británica?", "", 0.03),
+    ]).passages}
+    assert list(tags.values()) == [frozenset(), frozenset(), frozenset(), {"UK"}]
