@@ -264,11 +264,30 @@ def select(text: str, budget: int, question: str, lang: str, aspects: frozenset[
     for u in units:  # caveats may stretch the answer: doctors act on them
         if u.caveat:
             take(u, budget * CAVEAT_ALLOWANCE)
+    _keep_what_is_pointed_back_to(units, budget * CAVEAT_ALLOWANCE, take)
     _keep_list_structure(units, budget * CAVEAT_ALLOWANCE, take)
     for u in units:  # room left: the rest of the section, in order
         take(u, budget)
     _drop_introductions_without_items(units)
     return _render(units)
+
+
+# A sentence opening on what the one before it named ("Celle-ci exigeait 14 ans…", "That route required…", "Esa vía
+# exigía…") means nothing without it: kept for its caveat, it was quoted after "faites-la confirmer par IMAP" as if
+# the confirmation required 14 years.
+_POINTS_BACK = re.compile(
+    r"^\W*(?:celle-ci|celui-ci|celles-ci|ceux-ci|cette (?:voie|regle|procedure|periode|aide|prime)|ce (?:dispositif|delai|seuil)|"
+    r"(?:that|this) (?:route|rule|procedure|period|grant|scheme|threshold)|it (?:required|requires)|"
+    r"esa|ese|esta|este|esas|esos|dicha|dicho|c'est|ce n'est|(?:this|that) (?:is|too)|es una|tambien es)\b"
+)
+
+
+def _keep_what_is_pointed_back_to(units: list[_Unit], limit: float, take) -> None:
+    """A kept sentence that points back at the one before it (on its line) keeps that sentence too."""
+    for i in range(len(units) - 1, 0, -1):
+        u, before = units[i], units[i - 1]
+        if u.keep and not u.is_item and not before.is_item and before.line == u.line and _POINTS_BACK.match(fold(u.text)):
+            take(before, limit)
 
 
 def _drops_a_figure(whole: str, quoted: str) -> bool:

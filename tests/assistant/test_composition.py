@@ -828,3 +828,14 @@ def test_a_section_headed_by_a_countrys_adjective_is_for_that_countrys_doctors()
         ("¿Cómo se reconoce mi especialidad británica?", "", 0.03),
     ]).passages}
     assert list(tags.values()) == [frozenset(), frozenset(), frozenset(), {"UK"}]
+
+
+def test_a_kept_sentence_pointing_back_keeps_the_sentence_it_points_to() -> None:
+    """fr-dev10-02, fr-dev8-12: "Celle-ci exigeait 14 ans … en cours de réforme" and "C'est là aussi une déduction"
+    were kept for their caveats without the sentence they point back to, and read as if IMAP's confirmation, or
+    nothing at all, required 14 years."""
+    text = ("Non, d'après les listes publiées. " + "Un détail sans rapport avec la question posée ici. " * 8
+            + "Les médecins belges suivent la voie générale, sauf la voie de la longue expérience. "
+            "Celle-ci exigeait **14 ans** d'exercice, mais elle est en cours de réforme.")
+    out = select(text, 300, "la Belgique est-elle sur la liste ?", "fr")
+    assert "Celle-ci exigeait" in out and "sauf la voie de la longue expérience" in out
