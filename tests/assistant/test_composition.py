@@ -828,6 +828,8 @@ def test_a_section_headed_by_a_countrys_adjective_is_for_that_countrys_doctors()
         ("¿Cómo se reconoce mi especialidad británica?", "", 0.03),
     ]).passages}
     assert list(tags.values()) == [frozenset(), frozenset(), frozenset(), {"UK"}]
+    both = _country_page([("Médecins belges et suisses : quelle autre voie que l'examen ?", "", 0.03)]).passages[0]
+    assert section_countries(both) == {"BE", "CH"}  # "suisses", the plural adjective (knowledge/countries.yaml)
 
 
 def test_a_kept_sentence_pointing_back_keeps_the_sentence_it_points_to() -> None:
