@@ -633,13 +633,48 @@ class Assistant:
             body = paragraphs(catalog.text(f"escalate_{triage.reason.value}", msg.lang))
             return self._remember(msg, replace(self._canned(msg.cid, msg.lang, body, triage), guidance=guidance))
         lines, sources, version = self._support_lines(msg.lang)
+        practical, more = self._practical_parts(msg)
         body = (
             *paragraphs(catalog.text("escalate_distress", msg.lang)),
             *lines,
             *paragraphs(catalog.text("escalate_distress_after", msg.lang)),
+            *practical,
             *(paragraphs(notice) if notice else ()),
         )
+        sources = (*sources, *(s for s in more if all(s.doc_id != x.doc_id for x in sources)))
         return self._remember(msg, Reply(msg.cid, body, msg.lang, triage, sources, "canned", guidance=guidance, index_version=version))
+
+    def _practical_parts(self, msg: _Message) -> tuple[Content, tuple[Source, ...]]:
+        """The answer to the practical questions of a message whose other question carries the distress.
+
+        "Who do I email about my licence file? And on a less practical note, this whole process is getting to
+        me…" gets the support lines and a person, and the program's contact it asked for: handing the whole
+        message over left the practical question unanswered until an advisor wrote. Only a part that triage
+        would answer by itself, and that the guidance answers closely enough to quote, is answered here.
+        """
+        parts = question_parts(msg.text)
+        practical = [p for p in parts if triage_message(p.full) is None and distress_in_any_language(p.full) is None]
+        if not practical or len(practical) == len(parts):
+            return (), ()  # one concern, or no part that carries the distress alone: the hand-over says it all
+        content: list = []
+        sources: list[Source] = []
+        for part in practical:
+            try:
+                found = self._find(part.full, part.full, msg.lang, self._query_lang(msg))
+            except Exception as exc:  # the support lines and the hand-over never wait for this
+                log.warning("no answer to the practical part (%s)", type(exc).__name__)
+                continue
+            if not found.passages or (found.dense_available and found.top_similarity < self.thresholds.answer_above):
+                continue
+            lang = self._query_lang(msg)
+            quoted, used = compose(
+                found, msg.lang, question=part.full, asked=part.bare, hint=guidance_terms(part.bare, lang, self.synonyms),
+                origin=message_countries(part.full, " ".join(words for words, _ in self._matched(part.full, lang))),
+            )
+            kept = [b for b in quoted if not _is_see_also(b, msg.lang)]
+            content.extend(kept)
+            sources.extend(used[:-1] if len(kept) < len(quoted) else used)  # the "see also" page comes last
+        return tuple(content), tuple(sources)
 
     def _guidance_for(self, msg: _Message) -> tuple[Source, ...]:
         """What the guidance says near an escalated message, for the advisor (never the doctor)."""
@@ -709,6 +744,14 @@ class Assistant:
             cid, body, lang, triage, (), "canned", ranked, guidance=_guidance(retrieval) if retrieval else (),
             index_version=retrieval.index_version if retrieval else None,
         )
+
+
+def _is_see_also(block, lang: Language) -> bool:
+    """The "see also" line compose adds: beside a hand-over, one answer is enough."""
+    from ._content import text_of
+
+    lead = catalog.text("see_also", lang, titles="").strip()
+    return hasattr(block, "spans") and text_of(block.spans).startswith(lead[: max(1, len(lead) - 1)])
 
 
 def _guidance(retrieval: Retrieval) -> tuple[Source, ...]:

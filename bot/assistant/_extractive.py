@@ -264,11 +264,30 @@ def select(text: str, budget: int, question: str, lang: str, aspects: frozenset[
     for u in units:  # caveats may stretch the answer: doctors act on them
         if u.caveat:
             take(u, budget * CAVEAT_ALLOWANCE)
+    _keep_what_is_pointed_back_to(units, budget * CAVEAT_ALLOWANCE, take)
     _keep_list_structure(units, budget * CAVEAT_ALLOWANCE, take)
     for u in units:  # room left: the rest of the section, in order
         take(u, budget)
     _drop_introductions_without_items(units)
     return _render(units)
+
+
+# A sentence opening on what the one before it named ("Celle-ci exigeait 14 ans…", "That route required…", "Esa vía
+# exigía…") means nothing without it: kept for its caveat, it was quoted after "faites-la confirmer par IMAP" as if
+# the confirmation required 14 years.
+_POINTS_BACK = re.compile(
+    r"^\W*(?:celle-ci|celui-ci|celles-ci|ceux-ci|cette (?:voie|regle|procedure|periode|aide|prime)|ce (?:dispositif|delai|seuil)|"
+    r"(?:that|this) (?:route|rule|procedure|period|grant|scheme|threshold)|it (?:required|requires)|"
+    r"esa|ese|esta|este|esas|esos|dicha|dicho|c'est|ce n'est|(?:this|that) (?:is|too)|es una|tambien es)\b"
+)
+
+
+def _keep_what_is_pointed_back_to(units: list[_Unit], limit: float, take) -> None:
+    """A kept sentence that points back at the one before it (on its line) keeps that sentence too."""
+    for i in range(len(units) - 1, 0, -1):
+        u, before = units[i], units[i - 1]
+        if u.keep and not u.is_item and not before.is_item and before.line == u.line and _POINTS_BACK.match(fold(u.text)):
+            take(before, limit)
 
 
 def _drops_a_figure(whole: str, quoted: str) -> bool:
@@ -385,10 +404,29 @@ def _asking_words(lang: str) -> frozenset[str]:
     return frozenset(terms(_ASKING, lang)) | frozenset(_ASKING.split())
 
 
+# The country's name and its adjective stem apart ("Israel" -> israel, "Israeli" -> isra, "israelí" -> israeli,
+# "israélien" -> israelien): a doctor's "en Israel" matched only the one section that happened to write the noun
+# ("Asociación Médica de Israel"), and "¿En qué meses se aplica el examen … en Israel?" was answered with who is
+# exempt instead of the exam's dates. Read as one word, it counts as much as the sections using it make it count.
+_COUNTRY_FORMS = "Israel Israël Israeli Israelis israélien israélienne israéliens israéliennes israelí israelíes"
+
+
+@lru_cache(maxsize=3)
+def _country_stems(lang: str) -> frozenset[str]:
+    return frozenset(terms(_COUNTRY_FORMS, lang))
+
+
+def _page_terms(text: str, lang: str) -> frozenset[str]:
+    """The terms sections are matched by within a page: the country's forms as one word."""
+    found = frozenset(terms(text, lang))
+    forms = _country_stems(lang)
+    return found - forms | {"israel"} if found & forms else found
+
+
 @lru_cache(maxsize=4096)
 def _term_set(text: str, lang: str) -> frozenset[str]:
     """A section's terms, stemmed once per version of its text: sections are read far more often than written."""
-    return frozenset(terms(text, lang))
+    return _page_terms(text, lang)
 
 
 class _OnPoint:
@@ -408,14 +446,14 @@ class _OnPoint:
         self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset(),
         page: tuple[ChunkRecord, ...] = (),
     ) -> None:
-        own = set(terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
+        own = set(_page_terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
         # A word's weight is read over all of the page's sections, not only those retrieval returned: which
         # of two sections answers must not flip because a third one fell out of the results (a content edit
         # elsewhere moved one section below the cut, and a word shared by the rest began to count).
         retrieved = {p.chunk.chunk_id: p.chunk for p in sections}
         known = {c.chunk_id for c in page}
         chunks = [*page, *(c for cid, c in retrieved.items() if cid not in known)]
-        self.wanted = own | (set(terms(hint, lang)) - _asking_words(lang) if own else set())
+        self.wanted = own | (set(_page_terms(hint, lang)) - _asking_words(lang) if own else set())
         # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
         # yarok") help find the section; they count half, since the doctor did not write them.
         self.weight = {t: 1.0 if t in own else HINT_WEIGHT for t in self.wanted}
@@ -604,9 +642,18 @@ def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = froz
 # days?" after a story of a skipped intern year and a research job matched the pathway page by the story's
 # words, three places above the internship page the question's meaning ranked first.
 MEANING_STEPS = 3
+# When the whole message's search and another part of it both lead with that page too, the readings agree against
+# the story's words, and the page may stand this many places lower: "how long is the Israeli internship these
+# days?" after the same story stood five places under the pathway page, while the message and its other part (how
+# internship hospitals are assigned) led with the internship page. The whole message alone is not enough: its
+# first page is often the general pathway, which names every step.
+AGREED_STEPS = 6
 
 
-def _meaning_first(part: Retrieval, origin: frozenset[str] = frozenset()) -> Retrieval:
+def _meaning_first(
+    part: Retrieval, origin: frozenset[str] = frozenset(), whole: Retrieval | None = None,
+    others: frozenset[str] = frozenset(),
+) -> Retrieval:
     """A part whose own meaning (its dense search) ranks another page first, nearly tied in the fused
     ranking, is answered from that page: a part's words are searched with the story around it, and
     the story's words are the same for every part of the message; its meaning leans on its question."""
@@ -620,7 +667,14 @@ def _meaning_first(part: Retrieval, origin: frozenset[str] = frozenset()) -> Ret
         return part  # between a page for some countries' doctors and another, where the doctor trained decides
 
     lead = next(p for p in part.passages if p.chunk.doc_id == closest.chunk.doc_id)
-    return part.led_by(lead) if top.fused - lead.fused <= MEANING_STEPS * RANK_STEP else part
+    agreed = whole is not None and whole.ranked_doc_ids[:1] == (lead.chunk.doc_id,) and lead.chunk.doc_id in others
+    steps = AGREED_STEPS if agreed else MEANING_STEPS
+    return part.led_by(lead) if top.fused - lead.fused <= steps * RANK_STEP else part
+
+
+def _others_first(parts: list, part: Retrieval) -> frozenset[str]:
+    """The pages the message's other parts lead with."""
+    return frozenset(r.passages[0].chunk.doc_id for _, r, *_ in parts if r is not part and r.passages)
 
 
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
@@ -679,7 +733,10 @@ def compose(
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
     retrieval = own_page_first(retrieval, origin)
     questions = (
-        [(q, _settle_tie(own_page_first(_meaning_first(r, origin), origin), retrieval, origin)) for q, r, *_ in parts]
+        [
+            (q, _settle_tie(own_page_first(_meaning_first(r, origin, retrieval, _others_first(parts, r)), origin), retrieval, origin))
+            for q, r, *_ in parts
+        ]
         if parts else [(question, retrieval)]
     )
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own

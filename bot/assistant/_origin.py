@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 COUNTRIES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "countries.yaml"
 OTHER_COUNTRY_FACTOR = 0.8  # how far a section for another country's doctors steps back on its page
-_LANGUAGE_BEFORE = re.compile(r"(?:\ben|\bin)\s+$")  # "en français", "in Spanish": a language, not a country
+# "en français", "in Spanish", "in English, French or Spanish": a language, not a country.
+_LANGUAGE_BEFORE = re.compile(r"(?:\ben|\bin)\s+(?:[a-z]+(?:\s*,\s*|\s+(?:or|and|ou|et|o|y)\s+))*$")
+_LANGUAGE_AFTER = re.compile(r"^[\s-]+(?:speaking|speakers?)\b")  # "French-speaking doctors"
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,10 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
 def _found(pattern: re.Pattern[str] | None, folded: str, *, not_a_language: bool = False) -> bool:
     if pattern is None:
         return False
-    return any(not (not_a_language and _LANGUAGE_BEFORE.search(folded[: m.start()])) for m in pattern.finditer(folded))
+    return any(
+        not (not_a_language and (_LANGUAGE_BEFORE.search(folded[: m.start()]) or _LANGUAGE_AFTER.match(folded[m.end() :])))
+        for m in pattern.finditer(folded)
+    )
 
 
 def message_countries(text: str, added: str = "", countries: tuple[Country, ...] | None = None) -> frozenset[str]:
@@ -83,19 +88,25 @@ def message_countries(text: str, added: str = "", countries: tuple[Country, ...]
 
 
 @lru_cache(maxsize=4096)
-def _section_countries(asked: str, countries: tuple[Country, ...]) -> frozenset[str]:
+def _section_countries(asked: str, countries: tuple[Country, ...], adjectives: bool = False) -> frozenset[str]:
     folded = fold(asked)
-    return frozenset(c.code for c in countries if _found(_words(c.names + c.headings), folded))
+    return frozenset(
+        c.code for c in countries
+        if _found(_words(c.names + c.headings), folded) or (adjectives and _found(_words(c.adjectives), folded, not_a_language=True))
+    )
 
 
 def section_countries(p: Passage, countries: tuple[Country, ...] | None = None) -> frozenset[str]:
-    """The countries a section is written for, by the names in its heading.
+    """The countries a section is written for, by the names and adjectives in its heading.
 
-    Only the heading says who a section is for ("I trained in Belgium or Switzerland"); its
-    alternative questions name countries as examples ("apostille for an Argentine diploma" heads a
-    section on documents for every Spanish-speaking doctor).
+    Only the heading says who a section is for ("I trained in Belgium or Switzerland", "How is my
+    French specialty recognised?"); its alternative questions name countries as examples ("apostille
+    for an Argentine diploma" heads a section on documents for every Spanish-speaking doctor). A
+    language is no country: "Where can I get help in French?" is for every French-speaking doctor.
     """
-    return _section_countries(" \n ".join(p.chunk.section[-1:]), load_countries() if countries is None else countries)
+    return _section_countries(
+        " \n ".join(p.chunk.section[-1:]), load_countries() if countries is None else countries, adjectives=True
+    )
 
 
 def _serves(tags: frozenset[str], origin: frozenset[str], countries: tuple[Country, ...], *, by_region: bool) -> bool:

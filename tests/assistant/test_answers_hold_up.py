@@ -172,3 +172,45 @@ def test_asked_for_that_money_back_after_a_story_of_translations_the_refund_answ
     )
     assert "4,000" in reply.text
     assert "50,000" not in reply.text or reply.text.index("4,000") < reply.text.index("50,000")
+
+
+def test_a_distress_message_that_also_asks_a_practical_question_gets_its_answer_beside_the_support_lines(
+    tmp_path: Path, hashing_embedder
+) -> None:
+    """en-dev9-10: "Who do I email about my licence file? And on a less practical note, this whole process is
+    getting to me…" was handed over with the support lines only; the contact it asked for waited for an advisor.
+    The part that carries no distress is answered from the guidance as it would be alone; a message whose only
+    question is the distress gets the support lines and the hand-over, nothing more."""
+    from bot.assistant import EscalationReason, TriageKind
+
+    root = tmp_path / "knowledge"
+    write_doc(root, "emotional-support", "en", """
+        Support for doctors who struggle after aliyah.
+
+        ## Who can I call if I am struggling?
+        ERAN answers at **1201**, day and night, in English too.
+
+        ## Is counselling available for olim?
+        Several olim organisations offer counselling in English.
+    """, title="Emotional support")
+    write_doc(root, "contacts", "en", f"""
+        Who to contact about your file.
+
+        ## Whom do I email about my licensing file?
+        The IMAP medical team: medpro@nbn.org.il, for your licensing file and documents.
+
+        {FILLER}
+
+        ## How do I reach the Scientific Council?
+        By phone, 03-610-0444.
+    """, title="Contacts")
+    assistant = Assistant(InMemorySnapshotSource(hashing_embedder, chunks_of(root, hashing_embedder)))
+
+    reply = assistant.reply("d", "Who do I email about my licensing file? And on a less practical note, this whole process "
+                                 "is really getting to me. Is there a line I can call to talk to someone if I'm struggling?")
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.DISTRESS
+    assert "1201" in reply.text and "medpro@nbn.org.il" in reply.text
+    assert {s.doc_id for s in reply.sources} == {"emotional-support", "contacts"}
+
+    alone = assistant.reply("e", "this whole process is really getting to me, can I talk to someone?")
+    assert alone.triage.reason is EscalationReason.DISTRESS and "1201" in alone.text and "medpro" not in alone.text

@@ -158,3 +158,19 @@ def test_the_pathway_says_a_relatives_israeli_address_will_do_as_the_documents_p
             phone = r"(address|dirección|domicilio|adresse).*(mobile|celular|portable)"
             line = next(x for x in doc.body.splitlines() if re.search(phone, x, re.I))
             assert re.search(words[doc.meta.lang], line, re.I), (doc.path, line)
+
+
+def test_belgian_and_swiss_doctors_are_told_the_routes_left_to_them_in_every_language() -> None:
+    """dev10 fr-dev10-02, fr-dev10-06: a Belgian internist asking for a route without the exam, a Swiss FMH anaesthetist
+    asking how his specialty is recognised. Their section named the long-experience route and Scientific Council
+    recognition but not what they involve: the 6-month observation (*Histaklut*) and interview (L-19), the
+    preliminary evaluation before aliyah (S-02). A section of their own holds them, headed by their nationality (so
+    it steps back for other doctors, ``knowledge/countries.yaml``), with the 14-year threshold's reform beside it."""
+    for doc in _docs():
+        if doc.meta.id != "france-belgium-switzerland":
+            continue
+        section = next(s for s in _sections(doc) if re.match(r"(Belgian and Swiss|Médecins belges et suisses|Médicos belgas y suizos)", s))
+        assert re.search(r"\b6 (months|mois|meses)\b", section) and "Histaklut" in section, doc.path
+        assert re.search(r"preliminary evaluation|évaluation préliminaire|evaluación preliminar", section), doc.path
+        assert re.search(r"\b10\b", section) and re.search(r"\b8\b", section), doc.path  # the reform, beside 14 years
+        assert re.search(r"IMAP", section), doc.path
