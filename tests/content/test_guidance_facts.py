@@ -59,11 +59,10 @@ def test_the_north_american_page_says_who_is_at_medex(lang: str, officials: str,
 
 
 @pytest.mark.parametrize(("lang", "academic"), [("en", "**academic**"), ("fr", "**académique**"), ("es", "**académico**")])
-def test_the_coneau_section_is_asked_as_doctors_ask_it(lang: str, academic: str) -> None:
-    """'With WFME recognition, do I still have to sit the exam?' names the exam, not the news."""
-    text, questions = _section("argentina-latin-america", lang, "CONEAU")
-    assert academic in text
-    assert any("WFME" in q and re.search(r"exam", q) for q in questions)
+def test_the_coneau_section_says_the_recognition_is_academic(lang: str, academic: str) -> None:
+    """What 'CONEAU' adds to a search (knowledge/synonyms.yaml) is this section's words."""
+    text, _ = _section("argentina-latin-america", lang, "CONEAU")
+    assert academic in text and "WFME" in text
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", ("up north", "Be'er Sheva")), ("fr", ("Nord", "Beer-Sheva")), ("es", ("norte", "Beer Sheva"))])
