@@ -187,3 +187,49 @@ def test_a_long_story_asking_how_eso_works_gets_the_route_eso_names(kb_assistant
     assert reply.language == "es" and reply.triage.kind is TriageKind.ANSWER
     assert "14 años" in reply.text and "6 meses" in reply.text  # the observation route: years and supervised months
     assert "odontólogo" not in reply.text  # not the page for a spouse in another health profession
+
+
+def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
+    """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
+    grant itself; the doctor asked how much it is (dev11)."""
+    reply = kb_assistant.reply(
+        "en-soroka-grant",
+        "We visited Be'er Sheva and Soroka last spring and loved it. My rabbi says the government gives olim doctors "
+        "a grant for moving to the Negev or up north. How much is it and what are the conditions?",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "50,000" in reply.text and "24 months" in reply.text
+
+
+def test_a_usmle_holder_asking_whether_the_exam_form_is_still_filed_is_told_so(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply(
+        "en-usmle-form",
+        "I passed USMLE Step 1 and Step 2 CK. Does that exempt me from the Israeli exam, and if so do I still need "
+        "to submit the exam request form?",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "exempt" in reply.text and "still need to file the request to sit the exam" in reply.text
+
+
+def test_a_chilean_asking_how_long_it_all_takes_gets_the_pathway_not_a_fee(kb_assistant: Assistant) -> None:
+    """"cachai cuanto se demora todo?": Chilean "demorar" for "tardar", "q" for "que" (dev11)."""
+    reply = kb_assistant.reply("es-cl-demora", "oye cuanto se demora todo hasta q pueda trabajar? desde q abro el expediente")
+    assert reply.language == "es" and reply.triage.kind is TriageKind.ANSWER
+    assert reply.sources[0].doc_id == "pathway" and re.search(r"uno o dos años|un año", reply.text)
+    assert not reply.text.startswith("¿Cuánto cuesta")  # not the provisional licence's fee
+
+
+def test_coneau_accreditation_is_answered_with_its_academic_nature(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply(
+        "en-ar-coneau",
+        "I graduated in Rosario. The news says degrees from CONEAU-accredited schools now have WFME recognition and "
+        "we can practise anywhere. With that, do I still have to sit the exam in Israel?",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "academic" in reply.text and "exam" in reply.text
+
+
+def test_a_montreal_doctor_asking_about_medex_hears_of_the_ministry_officials_and_the_notary(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply("fr-qc-medex", "au MedEx de Montréal, peut-on vraiment déposer son dossier de licence sur place ?")
+    assert reply.language == "fr" and reply.triage.kind is TriageKind.ANSWER
+    assert "notaire" in reply.text and "ministère de la Santé" in reply.text

@@ -43,6 +43,23 @@ def test_regional_words_map_to_the_guidances_terms() -> None:
     assert "dates" in guidance_terms("l'examen a lieu en quels mois ?", "fr")
 
 
+def test_how_long_it_all_takes_until_working_is_the_whole_pathway_in_regional_and_texting_words() -> None:
+    """Chile and Argentina say "¿cuánto se demora?" for "¿cuánto tarda?", and text "q" for "que" (dev11)."""
+    assert "recorrido pasos" in guidance_terms("cachai cuanto se demora todo? desde q abro el expediente hasta trabajar", "es")
+    assert "recorrido pasos" in guidance_terms("¿cuánto tarda todo hasta q pueda trabajar de médico?", "es")
+    assert "parcours" in guidance_terms("ça prend combien de temps jusqu'à pouvoir travailler ?", "fr")
+    assert "pathway" in guidance_terms("how long does it all take?", "en")
+    # How long the Ministry takes to answer is not the whole pathway.
+    assert "recorrido" not in guidance_terms("¿cuánto se demora el ministerio en contestar?", "es")
+
+
+def test_coneau_is_the_2025_academic_recognition_not_an_exemption() -> None:
+    """"los títulos de las facultades acreditadas por la CONEAU tienen reconocimiento de la WFME… ¿ya no rindo?"."""
+    assert "académico" in guidance_terms("mi facultad está acreditada por la CONEAU, ¿ya no rindo el examen?", "es")
+    assert "academic" in guidance_terms("my school is CONEAU accredited, do I skip the exam?", "en")
+    assert "CONEAU" not in guidance_terms("is my school WFME accredited?", "en")  # WFME alone is the school question
+
+
 def test_every_synonym_entry_speaks_all_three_languages() -> None:
     raw = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8"))
     assert raw and all(set(e["add"]) == {"en", "fr", "es"} and e["when"] for e in raw)
