@@ -94,6 +94,10 @@ def parse_markdown(text: str) -> Content:
             markers.pop()
         elif kind == "list_item_open":
             ordered, number = markers[-1]
+            if ordered and token.info.isdigit():
+                # the item's own number: a quote that leaves out step 4 shows "5." after "3.", not a
+                # renumbered "4." that would tell the doctor a different step
+                number = int(token.info)
             item_marker = f"{number}." if ordered else "-"
             markers[-1][1] = number + 1
         elif kind == "list_item_close":

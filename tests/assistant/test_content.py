@@ -47,3 +47,10 @@ def test_an_italic_term_inside_a_bold_step_renders_as_one_bold_run() -> None:
         rendered = render_content_plain(parse_markdown(source))
         assert rendered == source
         assert "****" not in rendered
+
+
+def test_a_quoted_step_keeps_its_own_number_when_a_step_before_it_is_left_out() -> None:
+    """A pathway quote without step 4 must not show step 5 as "4.": the doctor would follow the wrong step."""
+    blocks = parse_markdown("1. Open your aliyah file.\n2. Open your licence file.\n5. Do the internship.\n")
+    assert [b.marker for b in blocks if isinstance(b, ListItem)] == ["1.", "2.", "5."]
+    assert "5. Do the internship." in render_content_plain(tuple(blocks))
