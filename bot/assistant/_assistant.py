@@ -40,6 +40,12 @@ from ._types import Degradation, DraftRejection, EscalationReason, Language, Rep
 log = logging.getLogger(__name__)
 
 SUPPORT_DOC_ID = "emotional-support"
+# A part read alone has lost its message's context ("Who can go to it?" after "how does the appeals
+# committee work?" read as a request for a person), so its hand-over needs a surer reading than the
+# whole message's. Chosen on triage_dev15 (a blind batch of hard escalations) and the golden and dev
+# replies: at 0.9, 5 of its 108 escalations more are handed over, and 2 of about 750 answerable golden
+# and dev questions (en-dev9-02, fr-dev9-02) needlessly; at the model's own 0.4, 11 needlessly.
+PART_ESCALATE_AT = 0.9
 _PHONE = re.compile(r"\+\d[\d\- ]{6,}\d")
 SUPPORT_LIST_MAX_CHARS = 1000  # a list of lines longer than this is not quoted whole on a phone
 MAX_QUERY_CHARS = 1500
@@ -92,6 +98,7 @@ class _Message:
     # Every text embedded for this reply, by text: a part, a question sentence or the whole message
     # is embedded at most once, whichever step needs it first.
     memo: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
+    escalated_part: str | None = None  # the part of a two-question message that needs a person
 
 
 def _floor_shift(msg: _Message) -> tuple[float, str]:
@@ -276,11 +283,34 @@ class Assistant:
             msg = replace(msg, vector=vector)
             triage, reading = decide_triage(msg.text, msg.vector, self.triage_model)
             msg = replace(msg, reading=reading)
+            if triage.kind is TriageKind.ANSWER:
+                part, by_part = self._part_needing_a_person(msg)
+                if by_part is not None:
+                    return self._escalate(replace(msg, escalated_part=part), by_part)
             if triage.kind is TriageKind.ESCALATE:
                 return self._escalate(msg, triage)
             if triage.kind is TriageKind.DECLINE:
                 return self._decline(msg, triage)
         return self._retrieved(msg)
+
+    def _part_needing_a_person(self, msg: _Message) -> tuple[str | None, Triage | None]:
+        """The part of a two-question message that asks for a person, read alone, and its hand-over.
+
+        "How long does recognition take? And could an advisor call me on Tuesday?" reads as a program
+        question as a whole, and the request for a call was answered with recognition times. Each part's
+        meaning is embedded for retrieval anyway (``_reply_vectors``), so reading it costs no model call.
+        """
+        if self.triage_model is None:
+            return None, None
+        for part in question_parts(msg.text):
+            meant = _meant(part)[:MAX_QUERY_CHARS]
+            vector = msg.memo.get(meant)
+            if vector is None:
+                continue
+            triage, reading = decide_triage(meant, vector, self.triage_model)
+            if triage.kind is TriageKind.ESCALATE and (reading is None or reading.escalation_score >= PART_ESCALATE_AT):
+                return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}")
+        return None, None
 
     def _reply_vectors(self, msg: _Message, query: str) -> list[float] | None:
         """The search query's embedding, with every other text this reply will embed, in one call.
@@ -631,7 +661,12 @@ class Assistant:
         guidance = self._guidance_for(msg)
         if triage.reason is not EscalationReason.DISTRESS:
             body = paragraphs(catalog.text(f"escalate_{triage.reason.value}", msg.lang))
-            return self._remember(msg, replace(self._canned(msg.cid, msg.lang, body, triage), guidance=guidance))
+            if msg.escalated_part is None:
+                return self._remember(msg, replace(self._canned(msg.cid, msg.lang, body, triage), guidance=guidance))
+            # the other question of the message is answered beside the hand-over
+            practical, more = self._practical_parts(msg)
+            reply = replace(self._canned(msg.cid, msg.lang, (*body, *practical), triage), guidance=guidance, sources=more)
+            return self._remember(msg, reply)
         lines, sources, version = self._support_lines(msg.lang)
         practical, more = self._practical_parts(msg)
         body = (
@@ -653,7 +688,10 @@ class Assistant:
         would answer by itself, and that the guidance answers closely enough to quote, is answered here.
         """
         parts = question_parts(msg.text)
-        practical = [p for p in parts if triage_message(p.full) is None and distress_in_any_language(p.full) is None]
+        practical = [
+            p for p in parts
+            if triage_message(p.full) is None and distress_in_any_language(p.full) is None and p.bare != msg.escalated_part
+        ]
         if not practical or len(practical) == len(parts):
             return (), ()  # one concern, or no part that carries the distress alone: the hand-over says it all
         content: list = []

@@ -133,6 +133,15 @@ _RULES: tuple[_Rule, ...] = (
             r"\b(me )?pas(a|as|e|es)s? con (alguien|una persona|un asesor|un humano)\b", r"\bpasame con\b", r"\bme pasas con\b", r"\bme pasan con\b",
             r"\b(quiero|necesito) (un|una) (asesor|asesora|persona|humano)\b", r"^(un )?(asesor|humano)( por favor)?[.!?]{0,5}$",
             r"\bcon un asesor,? por favor\b", r"\bpersona real\b", r"\bde carne y hueso\b", r"\ben chair et en os\b", r"\bflesh and blood\b", r"\bcomunicarme con (alguien|una persona|un asesor)\b",
+            # a call from the team: "can someone from your team call me back?", "quelqu'un pourrait me
+            # rappeler ?", "¿alguien del equipo me puede llamar?", and a call or meeting booked with them
+            r"\b(someone|somebody|anyone|anybody|an advisor|an adviser|one of you|your team|a person)\b[^.?!]{0,40}\b(call|ring|phone) me\b",
+            r"\b(can|could|would) you (call|ring|phone) me\b",
+            r"\b(quelqu'?un|un conseiller|une conseillere|votre equipe)\b[^.?!]{0,40}\b(m'?appeler|me rappeler|me telephoner)\b",
+            r"\b(pourriez|pouvez)[- ]vous (m'?appeler|me rappeler|me telephoner)\b",
+            r"\b(alguien|un asesor|una asesora|el equipo)\b[^.?!]{0,40}\b(me (pueda|puede|podria|podrian|pueden) llamar|llamarme|me llame|me llamen)\b",
+            r"\b(rendez-vous|rdv|un appel|une visio|a call|a video call|a meeting|una videollamada|una llamada|una cita|una reunion)"
+            r" (avec|with|con) (un conseiller|une conseillere|l'equipe|votre equipe|an advisor|an adviser|your team|someone|alguien|un asesor|una asesora|el equipo)\b",
         ),
     ),
     *_rules(EscalationReason.HUMAN_REQUEST, [
@@ -348,7 +357,7 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
 _TEXTING = {
     "qqun": "quelqu'un", "qqn": "quelqu'un", "qq1": "quelqu'un", "qqch": "quelque chose", "jsuis": "je suis",
     "jsui": "je suis", "chui": "je suis", "chuis": "je suis", "jpeux": "je peux", "jveux": "je veux", "jsais": "je sais",
-    "jai": "j'ai", "jarrive": "j'arrive", "bcp": "beaucoup", "pls": "please", "plz": "please", "ppl": "people",
+    "jai": "j'ai", "mappeler": "m'appeler", "mrappeler": "me rappeler", "jarrive": "j'arrive", "bcp": "beaucoup", "pls": "please", "plz": "please", "ppl": "people",
     "some1": "someone", "any1": "anyone", "sb": "somebody", "smb": "somebody", "u": "you", "ur": "your",
     "xq": "porque", "porq": "porque", "xfa": "por favor", "xfavor": "por favor", "tmb": "tambien", "q": "que",
 }

@@ -91,6 +91,17 @@ def test_a_distressed_doctor_asking_for_a_line_in_their_language_gets_it_with_it
     assert "1201" in reply.text and line in reply.text and "2021" in reply.text
 
 
+def test_a_message_whose_second_question_needs_a_person_is_handed_over_and_its_first_answered(kb_assistant: Assistant) -> None:
+    """Read whole, the message is a Green Track question; its second part asks for a ruling on the doctor's file."""
+    reply = kb_assistant.reply("two-asks", (
+        "Does the Green Track cover New Zealand now? And if I send you my FRACP certificate and training record, "
+        "can you tell me whether I'd get through it without the adaptation period?"
+    ))
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.PERSONAL_ELIGIBILITY
+    assert reply.triage.detail.startswith("part ")
+    assert "Green Track" in reply.text and "advisor" in reply.text and reply.sources
+
+
 def test_request_for_a_person_escalates_in_each_language(kb_assistant: Assistant) -> None:
     for cid, text in (("h-en", "can I talk to a real person please"), ("h-fr", "passez-moi un humain"), ("h-es", "quiero hablar con una persona")):
         reply = kb_assistant.reply(cid, text)

@@ -223,3 +223,22 @@ def test_a_country_desperate_for_doctors_is_not_a_doctor_in_distress(text: str) 
 def test_a_desperate_doctor_still_escalates_by_rule() -> None:
     assert triage_message("I'm desperate, nothing works").reason is EscalationReason.DISTRESS  # type: ignore[union-attr]
     assert triage_message("je suis désespéré").reason is EscalationReason.DISTRESS  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", [
+    "can someone from your team call me back?",
+    "y a pas qqn de chez vous qui peut mappeler 5 min stp",  # texting: "quelqu'un", "m'appeler"
+    "que alguien del equipo me llame por favor",
+    "Comment fait-on pour avoir un rendez-vous avec l'équipe médicale, en visio ?",
+])
+def test_asking_for_a_call_or_a_meeting_with_the_team_is_a_request_for_a_person(text: str) -> None:
+    assert triage_message(text).reason is EscalationReason.HUMAN_REQUEST  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", [
+    "Will the hospital call me for an interview?",
+    "le ministère va-t-il m'appeler pour l'entretien ?",
+    "¿el hospital me va a llamar?",
+])
+def test_a_call_from_someone_else_is_asked_about_not_asked_for(text: str) -> None:
+    assert triage_message(text) is None
