@@ -680,7 +680,8 @@ class Assistant:
         return self._remember(msg, Reply(msg.cid, body, msg.lang, triage, sources, "canned", guidance=guidance, index_version=version))
 
     def _practical_parts(self, msg: _Message) -> tuple[Content, tuple[Source, ...]]:
-        """The answer to the practical questions of a message whose other question carries the distress.
+        """The answer to the practical questions of a handed-over message whose other question carries the
+        distress, or needs a person (``msg.escalated_part``).
 
         "Who do I email about my licence file? And on a less practical note, this whole process is getting to
         me…" gets the support lines and a person, and the program's contact it asked for: handing the whole
@@ -696,15 +697,15 @@ class Assistant:
             return (), ()  # one concern, or no part that carries the distress alone: the hand-over says it all
         content: list = []
         sources: list[Source] = []
+        lang = self._query_lang(msg)
         for part in practical:
             try:
-                found = self._find(part.full, part.full, msg.lang, self._query_lang(msg))
+                found = self._find(part.full, part.full, msg.lang, lang)
             except Exception as exc:  # the support lines and the hand-over never wait for this
                 log.warning("no answer to the practical part (%s)", type(exc).__name__)
                 continue
             if not found.passages or (found.dense_available and found.top_similarity < self.thresholds.answer_above):
                 continue
-            lang = self._query_lang(msg)
             quoted, used = compose(
                 found, msg.lang, question=part.full, asked=part.bare, hint=guidance_terms(part.bare, lang, self.synonyms),
                 origin=message_countries(part.full, " ".join(words for words, _ in self._matched(part.full, lang))),
@@ -736,8 +737,9 @@ class Assistant:
         content = (Heading(plain_spans(best.section_title)), *parse_markdown(_trim(best.text, 650)))
         # and the lines in the doctor's own language ("is there anyone I can ring who speaks English?"):
         # the section listing the most numbers, whole, with its caveat that they may have changed
-        listing = max(with_numbers[1:], key=lambda c: len(_PHONE.findall(c.text)), default=None)
-        if listing is not None and len(_PHONE.findall(listing.text)) >= 3 and len(listing.text) <= SUPPORT_LIST_MAX_CHARS:
+        counted = [(len(_PHONE.findall(c.text)), c) for c in with_numbers[1:]]
+        numbers, listing = max(counted, key=lambda pair: pair[0], default=(0, None))
+        if listing is not None and numbers >= 3 and len(listing.text) <= SUPPORT_LIST_MAX_CHARS:
             content = (*content, Heading(plain_spans(listing.section_title)), *parse_markdown(listing.text))
         return content, (source_of(Passage(best, 1.0, 1.0, 0.0)),), snapshot.name
 

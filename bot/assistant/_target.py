@@ -737,18 +737,24 @@ def _someone_elses(folded: str, start: int) -> bool:
     done = sentence[:-1] if _PRESENT_DONE.match(sentence[-1]) else sentence
     if done[-2:] == ["he", "hecho"]:
         return False  # Spanish "he hecho (mi) aliá" is the doctor's; English "he made aliyah" is not
-    for word in reversed(sentence[-_SUBJECT_REACH:-1]):
-        if _FIRST_PERSON.match(word):
-            return False
-        if _SOMEONE_ELSE.match(word):
-            return True
-    return False
+    return _nearest_subject(sentence[-_SUBJECT_REACH:-1])[0] == "someone else"
+
+
+def _nearest_subject(words: list[str]) -> tuple[str, int]:
+    """Who the words nearest the end name as the subject: "me" (I, we, je, yo…), "someone else" (a relative,
+    he, ella…) or "" for neither, with its position in ``words``."""
+    for at in range(len(words) - 1, -1, -1):
+        if _FIRST_PERSON.match(words[at]):
+            return "me", at
+        if _SOMEONE_ELSE.match(words[at]):
+            return "someone else", at
+    return "", -1
 
 
 # Where someone else lives: "mi hija vive en Beer Sheva", "my parents live in Karmiel", "la famille de
 # mon mari vit à Nahariya". A town there says where the family is, not where the doctor will work.
 _LIVES = re.compile(
-    r"^(?:live|lives|living|lived|reside|resides|residing|vive|viven|vivia|vivian|viviendo|reside|residen"
+    r"^(?:live|lives|living|lived|reside|resides|residing|vive|viven|vivia|vivian|viviendo|residen"
     r"|habite|habitent|habitait|vit|vivent|vivait|installe|installes|installee|installees|instalado|instalada"
     r"|instalados|instaladas)$"
 )
@@ -766,15 +772,8 @@ def someone_else_lives_there(folded: str, start: int) -> bool:
     if _THERE.search(folded, start, start + 120):
         return False
     before = _TOKEN.findall(_sentence(folded[max(0, start - 60):start]))[-_SUBJECT_REACH:]
-    lives = False
-    for word in reversed(before):
-        if _FIRST_PERSON.match(word):
-            return False
-        if _LIVES.match(word):
-            lives = True
-        elif _SOMEONE_ELSE.match(word):
-            return lives
-    return False
+    who, at = _nearest_subject(before)
+    return who == "someone else" and any(_LIVES.match(word) for word in before[at + 1:])
 
 
 # A place followed by what the doctor is from it: "Tel Aviv U grad", "Israeli-trained", "a Buenos

@@ -391,8 +391,8 @@ _STRAIN = _p(
     r"\bmoralement\b", r"\bisole(e)?s?\b", r"\bburn[- ]?out\b", r"\bje n'?arrive plus\b", r"\bje ne dors plus\b",
     r"\bagobiad[oa]s?\b", r"\bestresad[oa]s?\b", r"\bme esta costando\b", r"\bangustia\b", r"\bagotad[oa]s?\b",
     r"\bquemad[oa]s?\b", r"\baislad[oa]s?\b", r"\bno duermo\b", r"\bal limite\b", r"\bbajon\b", r"\bel animo\b",
-    r"\bnot coping\b", r"\bcan'?t cope\b", r"\bcannot cope\b", r"\bfalling apart\b", r"\bje craque\b",
-    r"\bca va pas du tout\b", r"\bestoy (muy |re |super )?mal\b", r"\bme siento (muy |re |super )?mal\b", r"\bno puedo mas\b",
+    r"\bnot coping\b", r"\bcan'?t cope\b", r"\bcannot cope\b",
+    r"\bca va pas du tout\b", r"\bestoy (muy |re |super )?mal\b", r"\bme siento (muy |re |super )?mal\b",
 )
 
 
