@@ -43,6 +43,7 @@ DEV8_FILE = GOLDEN_FILE.with_name("dev8.yaml")  # an eighth: origin by city or u
 DEV9_FILE = GOLDEN_FILE.with_name("dev9.yaml")  # a ninth: stories, two asks, typos; written blind, then read (session 11)
 DEV10_FILE = GOLDEN_FILE.with_name("dev10.yaml")  # a tenth: the same styles, slang; written blind, then read (session 12)
 DEV11_FILE = GOLDEN_FILE.with_name("dev11.yaml")  # an eleventh: texting, regional styles; written blind, then read (session 13)
+DEV12_FILE = GOLDEN_FILE.with_name("dev12.yaml")  # a twelfth: stories, two asks, follow-ups; written blind, then read (session 14)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {
