@@ -294,6 +294,13 @@ SURE_OVER_WEAK_ISRAEL_AT = 0.97
 # readings, other-country unchanged but for one French message in one shuffle; below 0.8 or 0.9 it
 # loses one to four other-country messages more for no in-scope gain.
 UNSURE_OVER_NAMED_ISRAEL_BELOW = 0.7
+# A doctor based in Israel who names another country is read as leaving only when the model gives
+# that reading some weight: "made aliyah in March … the good-standing letter sent by the state board
+# … is there an appeal when the ministry doesn't decide?" names a foreign body as a step of the
+# Israeli file, and the model read it as a program question at 0.98 (dev12). Out of fold over the
+# 3,211 labelled messages (three shuffles) every other-country message this rule declined had an
+# other-country probability of 0.1 or more, and the one in-scope message it declined 0.023.
+BASED_LEAVING_AT = 0.05
 
 
 def settle_other_country(text: str, label: str, p_other: float | None = None) -> tuple[str, str]:
@@ -344,7 +351,10 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
         return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")
     if target.place == "foreign":
         return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
-    if target.israel_base and target.foreign_named and target.place in ("none", "israel-named"):
+    if (
+        target.israel_base and target.foreign_named and target.place in ("none", "israel-named")
+        and (p_other is None or p_other >= BASED_LEAVING_AT)
+    ):
         # a doctor already based in Israel (a past aliyah, an Israeli licence held, working there)
         # who names another country, not as an origin, and Israel as no place to go: leaving
         return "other_country", f"rule: the doctor is based in Israel (“{target.israel_base}”) and asks about another country ({target.explain()})"

@@ -665,6 +665,23 @@ def test_a_doctor_already_based_in_israel_asking_about_another_country_is_declin
     assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY, decision.detail
 
 
+class _SureItIsAnAnswer:
+    """A model stub that reads every message as a program question and gives another country no weight."""
+
+    def classify(self, vector, text=None) -> ModelVerdict:
+        probabilities = {c: 0.0 for c in CLASSES} | {"answer": 0.98, "other_country": 0.01}
+        return ModelVerdict("answer", 0.98, probabilities, ())
+
+
+def test_a_doctor_based_in_israel_is_not_read_as_leaving_when_the_model_gives_it_no_weight() -> None:
+    """dev12: an oleh's own delayed file, the state board named as who sent the good-standing letter."""
+    text = ("EM doc from New Jersey, made aliyah in March. My file is complete, good-standing letter sent directly by "
+            "the state board, but three months and no decision. Is there an appeal when the ministry doesn't decide?")
+    assert triage(text, [1.0, 0.0], _SureItIsAnAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    leaving = "We made aliyah in 2017 and I work at Sheba; how do I get registered with the CPSO again in Toronto?"
+    assert triage(leaving, [1.0, 0.0], _SaysAnswer()).reason is EscalationReason.OTHER_COUNTRY  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("text", [
     # a plan, not a past aliyah ("on fait l'alyah cet été"), and "fait partie" does no aliyah
     "Je suis interne à Nantes et on fait l'alyah cet été : je peux finir mon internat en Israël ?",
