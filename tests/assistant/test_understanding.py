@@ -387,3 +387,10 @@ def test_a_town_where_only_a_relative_lives_adds_no_grant_words() -> None:
     assert "Néguev" in guidance_terms("Mi hija vive en Haifa y yo me quiero ir a Beer Sheva", "es")
     assert "Negev" in guidance_terms("My wife and I live in Dimona now. Which grant?", "en")
     assert "Galilee" in guidance_terms("My wife got a job in Karmiel, is there a grant?", "en")
+
+
+def test_a_region_asked_whether_it_lacks_doctors_searches_the_shortages_not_only_the_grant() -> None:
+    """"Le nord manque-t-il vraiment de médecins ?": the north names the grant's region, but the question is the shortage (dev12)."""
+    assert "pénurie" in guidance_terms("Le nord manque-t-il vraiment de médecins, et ma spécialité y est-elle recherchée ?", "fr")
+    assert "shortage" in guidance_terms("is the Negev really short on doctors?", "en")
+    assert "escasez" in guidance_terms("¿hay falta de médicos en el norte?", "es")
