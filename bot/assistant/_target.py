@@ -239,7 +239,9 @@ _SYSTEM_CUES = re.compile(
 _ISRAEL_HINTS = re.compile(
     r"\b(?:ministry|ministere|ministerio|misrad|exempt|exempted|exemption|exempte|exemptee|exemptes|exempter|dispense|dispensee"
     r"|exento|exenta|exentos|exencion|eximido|eximida|the licen[cs]e|la licence|la licencia|good standing|bonne conduite|buena conducta"
-    r"|translated|traduit|traduite|traduire|traducido|traducida|traducir|internship|over there|alli|alla|la-bas|la bas)\b"
+    r"|translated|traduit|traduite|traduire|traducido|traducida|traducir|internship|over there|alli|alla|la-bas|la bas"
+    # the file's certification: "faut-il une apostille sur mes documents suisses (titre FMH) ?" (dev12)
+    r"|apostille|apostilled|apostiller|apostilla|apostillar|apostillado|apostillados|legalisation|legalizacion|legalization)\b"
 )
 _US = re.compile(r"(?<![\w.])U\.?S\.?A?\.?(?!\w)")  # "US residency", "the U.S.": case tells it from "us"
 _SYSTEM = re.compile(rf"(?<![\w-])(?:{_FOREIGN_SYSTEMS}|{_FOREIGN_ADJECTIVES})(?![\w-])")

@@ -809,3 +809,13 @@ def test_cross_validation_keeps_each_out_of_fold_reading_for_the_bots_other_coun
     assert [m for m, _ in readings] == toy_model.messages
     assert [r.label for _, r in readings] == [decide(r.probabilities)[0] for _, r in readings]
     assert all(abs(sum(r.probabilities.values()) - 1.0) < 1e-6 for _, r in readings)
+
+
+def test_an_apostille_on_the_doctors_own_foreign_documents_is_a_step_of_the_israeli_file() -> None:
+    """"faut-il une apostille sur mes documents suisses (titre FMH) ?" names no country to go to: the
+    apostille is the Israeli file's certification, even with another system's title named (dev12)."""
+    text = "Bonjour, faut-il une apostille sur mes documents suisses (diplôme fédéral, titre FMH) ou une légalisation suffit-elle ?"
+    assert question_target(text).place != "foreign"
+    assert triage(text, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    # another system's registration still reads as the goal when that is what is asked
+    assert triage("Do I need to pass PLAB for my registration?", [1.0, 0.0], _SaysAnswer()).reason is EscalationReason.OTHER_COUNTRY  # type: ignore[arg-type]
