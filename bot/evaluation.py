@@ -29,7 +29,8 @@ UNSEEN4_FILE = GOLDEN_FILE.with_name("unseen4.yaml")
 # stories, two asks in one message, typos and program terms in another language), before that session's
 # changes; measured at the session's start and end only, never read.
 UNSEEN5_FILE = GOLDEN_FILE.with_name("unseen5.yaml")
-HELD_OUT_ANSWER_SETS = (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE)
+UNSEEN6_FILE = GOLDEN_FILE.with_name("unseen6.yaml")  # a sixth, with hand-overs and declines (session 14)
+HELD_OUT_ANSWER_SETS = (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE)
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
@@ -307,8 +308,8 @@ def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
 
 # ---------------------------------------------------------------------------------------------
 # Triage: per-class precision and recall, by cross-validation over the data file and on sets the
-# model never saw (bot/eval/triage_unseen.yaml, triage_fresh5-14.yaml, unseen.yaml, unseen2.yaml,
-# unseen4.yaml, unseen5.yaml). The golden and dev sets' messages are in the data file since triage11 (issue 9):
+# model never saw (bot/eval/triage_unseen.yaml, triage_fresh5-15.yaml, unseen.yaml, unseen2.yaml,
+# unseen4.yaml, unseen5.yaml, unseen6.yaml). The golden and dev sets' messages are in the data file since triage11 (issue 9):
 # their triage figures are in-sample.
 # ---------------------------------------------------------------------------------------------
 
@@ -355,6 +356,10 @@ TRIAGE_FRESH13_FILE = GOLDEN_FILE.parent / "triage_fresh13.yaml"
 # by a regulator or exam without its country, a job offer, a spouse's posting, relatives' advice,
 # leaving Israel or "aliyah later", against look-alikes naming a foreign place as the origin.
 TRIAGE_FRESH14_FILE = GOLDEN_FILE.parent / "triage_fresh14.yaml"
+# A sixteenth (session 14), written blind from FACTS.md before that session's changes: other-country
+# questions of every kind (electives, the Match, moving back, a regulator without its country) against
+# look-alikes, with each escalation reason, clinical and unrelated messages.
+TRIAGE_FRESH15_FILE = GOLDEN_FILE.parent / "triage_fresh15.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
@@ -362,6 +367,7 @@ HELD_OUT_TRIAGE_SETS = (
     ("triage-fresh9", TRIAGE_FRESH9_FILE), ("triage-fresh10", TRIAGE_FRESH10_FILE),
     ("triage-fresh11", TRIAGE_FRESH11_FILE), ("triage-fresh12", TRIAGE_FRESH12_FILE),
     ("triage-fresh13", TRIAGE_FRESH13_FILE), ("triage-fresh14", TRIAGE_FRESH14_FILE),
+    ("triage-fresh15", TRIAGE_FRESH15_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")

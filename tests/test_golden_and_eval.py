@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV8_FILE, DEV9_FILE, DEV10_FILE, DEV11_FILE, DEV12_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV8_FILE, DEV9_FILE, DEV10_FILE, DEV11_FILE, DEV12_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -169,6 +169,18 @@ def test_twelfth_dev_set_is_separate_from_every_other_set_and_balanced() -> None
               + load_golden(DEV4_FILE) + load_golden(DEV5_FILE) + load_golden(DEV6_FILE) + load_golden(DEV7_FILE)
               + load_golden(DEV8_FILE) + load_golden(DEV9_FILE) + load_golden(DEV10_FILE) + load_golden(DEV11_FILE))
     _assert_separate_and_well_formed(dev12, others, kinds={"answer"})  # answers only: it measures composition
+
+
+def test_sixth_unseen_set_is_separate_from_every_other_set_and_balanced() -> None:
+    """unseen6 was written blind (answers, hand-overs, declines) and is only measured: no question of another set."""
+    unseen6 = load_golden(UNSEEN6_FILE)
+    assert Counter(i.lang for i in unseen6) == {"en": 20, "fr": 20, "es": 20}
+    others = (load_golden() + load_golden(UNSEEN_FILE) + load_golden(UNSEEN2_FILE) + load_golden(UNSEEN4_FILE)
+              + load_golden(UNSEEN5_FILE) + load_golden(DEV_FILE) + load_golden(DEV2_FILE) + load_golden(DEV3_FILE)
+              + load_golden(DEV4_FILE) + load_golden(DEV5_FILE) + load_golden(DEV6_FILE) + load_golden(DEV7_FILE)
+              + load_golden(DEV8_FILE) + load_golden(DEV9_FILE) + load_golden(DEV10_FILE) + load_golden(DEV11_FILE)
+              + load_golden(DEV12_FILE))
+    _assert_separate_and_well_formed(unseen6, others)
 
 
 def test_second_unseen_set_is_separate_from_every_other_set() -> None:
