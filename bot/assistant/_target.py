@@ -182,6 +182,8 @@ _ORIGIN_CUES = (
     rf"|{_SETTLED}"
     # registered there now: "je suis inscrit à l'Ordre en France", "colegiado en Madrid"
     r"|inscrit|inscrite|inscrits|colegiado|colegiada|matriculado|matriculada"
+    # the doctor's community there: "from the Bene Israel community in Mumbai", "la communauté de Lyon"
+    r"|community|communaute|comunidad|kehila|kehilla"
 )
 # Right before a place, "of/from" in French and Spanish is where something comes from ("diplômé de
 # Roumanie", "vengo de Argentina", "del Reino Unido").
@@ -443,6 +445,11 @@ def _acts(folded: str, end: int) -> str:
 _POSSESSIVE = re.compile(r"^(?:my|mon|ma|mes|mi|mis|our|notre|nos|nuestro|nuestra|nuestros|nuestras)$")
 
 
+# A country or its adjective right before "trained", "educated", "grad" is where the doctor comes from:
+# "US trained IM doc", "a UK-qualified GP", "American-educated" (dev11).
+_TRAINED_AFTER = re.compile(r"[- ]?(?:trained|educated|qualified|grad|graduate|graduated|born|raised)\b")
+
+
 def _held_by_doctor(folded: str, start: int) -> bool:
     before = _TOKEN.findall(folded[max(0, start - 40):start])[-2:]
     return bool(before) and any(_POSSESSIVE.match(w) for w in before)
@@ -501,8 +508,12 @@ def question_target(text: str) -> Target:
     foreign_named = any(
         not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start()) and not _doctor_beside(folded, m)
         and _system_role(_TOKEN.findall(folded[max(0, m.start() - 60):m.start()].replace("i'm", "im")))[0] != "origin"
+        and not _TRAINED_AFTER.match(folded, m.end())
         for m in _SYSTEM.finditer(folded)
-    ) or any(not _held_by_doctor(fold(text[:m.start()]), len(fold(text[:m.start()]))) for m in _US.finditer(text))
+    ) or any(
+        not _held_by_doctor(fold(text[:m.start()]), len(fold(text[:m.start()]))) and not _TRAINED_AFTER.match(text.lower(), m.end())
+        for m in _US.finditer(text)
+    )
     who = _ISRAELI_AS_WHO.search(folded)
     trained = _ISRAELI_TRAINED.search(folded)
     if trained:

@@ -819,3 +819,15 @@ def test_an_apostille_on_the_doctors_own_foreign_documents_is_a_step_of_the_isra
     assert triage(text, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
     # another system's registration still reads as the goal when that is what is asked
     assert triage("Do I need to pass PLAB for my registration?", [1.0, 0.0], _SaysAnswer()).reason is EscalationReason.OTHER_COUNTRY  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [
+    "US trained IM doc - realistically how fast can i start working once i land?",
+    "UK-qualified GP here, do I need the Israeli exam?",
+    "I'm from the Jewish community in Mumbai and practise there; what does the long-experience route involve?",
+])
+def test_a_country_named_as_where_the_doctor_trained_or_lives_is_an_origin_not_another_country(text: str) -> None:
+    """"US trained", "UK-qualified", "the community in Mumbai": where the doctor comes from (dev11)."""
+    target = question_target(text)
+    assert not target.foreign_named and target.place != "foreign", target
+    assert question_target("I want to get US residency after my Israeli internship").foreign_named
