@@ -170,6 +170,14 @@ _RULES: tuple[_Rule, ...] = (
             # Spanish names its subject only to stress it: "¿yo tengo que rendir el examen?" is "do I
             # personally", as "est-ce que moi je" is in French (a plain "¿tengo que rendir?" is not)
             r"\byo,? (tengo que|debo|tendria que|tendre que|voy a tener que) (rendir|dar|hacer|pasar)\b",
+            # the answer asked for is the verdict on the doctor's own case, not the rule: "not after the
+            # general rules, just a realistic read on me", "mon cas précis", "lo mío puntualmente", "decidme
+            # qué me toca a mí" (triage_dev16; in the data file and the golden and dev sets these words
+            # come only in messages that need a person)
+            r"\bnot (after|asking about|interested in) the general rules?\b", r"\b(straight|realistic|honest|definite) (answer|read|verdict) (for|on) me\b",
+            r"\b(for me specifically|specifically for me|in my exact case)\b", r"\bmy (specific|exact|particular|concrete) case\b",
+            r"\bpour moi (precisement|specifiquement|concretement|personnellement)\b", r"\bmon cas (precis|particulier|personnel|concret)\b",
+            r"\bmi caso (concreto|puntual|particular|especifico)\b", r"\blo mio (puntualmente|en concreto|en particular)\b", r"\bque me toca a mi\b",
         ),
     ),
     # "yes or no" about the doctor's own eligibility asks for a decision, not information

@@ -831,3 +831,17 @@ def test_a_country_named_as_where_the_doctor_trained_or_lives_is_an_origin_not_a
     target = question_target(text)
     assert not target.foreign_named and target.place != "foreign", target
     assert question_target("I want to get US residency after my Israeli internship").foreign_named
+
+
+@pytest.mark.parametrize("text", [
+    "CCT 2021 after F1 in Leeds. Will the Council take my training as it stands? Not after the general rules, just a realistic read on me.",
+    "Généraliste à Créteil, diplôme d'Alger : dans mon cas précis, le ministère va-t-il accepter mon dossier ?",
+    "Terminé medicina en 2022, un año de concurrencia. ¿Me la toman como internado? Quiero saber lo mío puntualmente.",
+    "Pediatra con registro del GMC, ¿entro al Green Track? Decidme qué me toca a mí.",
+])
+def test_asking_for_the_verdict_on_ones_own_case_rather_than_the_rule_goes_to_a_person(text: str) -> None:
+    """"not the general rules, a read on me", "mon cas précis", "lo mío puntualmente" (triage_dev16)."""
+    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ESCALATE and decision.reason is EscalationReason.PERSONAL_ELIGIBILITY, decision.detail
+    # the rule itself, told with personal details, is still answered
+    assert triage("I did F1 in Leeds, does it count as the internship?", [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
