@@ -288,6 +288,12 @@ class Assistant:
                 if by_part is not None:
                     return self._escalate(replace(msg, escalated_part=part), by_part)
             if triage.kind is TriageKind.ESCALATE:
+                if triage.reason is not EscalationReason.DISTRESS:
+                    # a two-question message read whole as needing a person: when one part alone does,
+                    # the other question is still answered beside the hand-over
+                    part, by_part = self._part_needing_a_person(msg)
+                    if by_part is not None:
+                        return self._escalate(replace(msg, escalated_part=part), by_part)
                 return self._escalate(msg, triage)
             if triage.kind is TriageKind.DECLINE:
                 return self._decline(msg, triage)
