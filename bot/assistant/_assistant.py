@@ -283,17 +283,15 @@ class Assistant:
             msg = replace(msg, vector=vector)
             triage, reading = decide_triage(msg.text, msg.vector, self.triage_model)
             msg = replace(msg, reading=reading)
-            if triage.kind is TriageKind.ANSWER:
+            if triage.kind is TriageKind.ANSWER or (
+                triage.kind is TriageKind.ESCALATE and triage.reason is not EscalationReason.DISTRESS
+            ):
+                # a two-question message, read whole as a program question or as needing a person: when
+                # one part alone needs the person, the other question is answered beside the hand-over
                 part, by_part = self._part_needing_a_person(msg)
                 if by_part is not None:
                     return self._escalate(replace(msg, escalated_part=part), by_part)
             if triage.kind is TriageKind.ESCALATE:
-                if triage.reason is not EscalationReason.DISTRESS:
-                    # a two-question message read whole as needing a person: when one part alone does,
-                    # the other question is still answered beside the hand-over
-                    part, by_part = self._part_needing_a_person(msg)
-                    if by_part is not None:
-                        return self._escalate(replace(msg, escalated_part=part), by_part)
                 return self._escalate(msg, triage)
             if triage.kind is TriageKind.DECLINE:
                 return self._decline(msg, triage)
