@@ -452,6 +452,10 @@ class Assistant:
             return _weighted_mean([memo[b] for b in bare], [len(b) for b in bare])
         return self._embed([focused], memo)[0]
 
+    def _countries(self, text: str, lang: str) -> frozenset[str]:
+        """The countries a text names, its towns' included (through the synonyms it matches)."""
+        return message_countries(text, " ".join(words for words, _ in self._matched(text, lang)))
+
     def _matched(self, text: str, lang: str) -> list[tuple[str, bool]]:
         """The synonyms a text names, read once: retrieval adds their words, the answer reads the doctor's country in them."""
         key = (text, lang)
@@ -619,7 +623,7 @@ class Assistant:
         query = self._query(msg)
         content, sources = compose(
             retrieval, msg.lang, question=query, parts=self._parts(msg) or None, asked=asked, hint=hint,
-            origin=message_countries(query, " ".join(words for words, _ in self._matched(query, self._query_lang(msg)))),
+            origin=self._countries(query, self._query_lang(msg)),
         )
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER, None, self._lowered_floor_note(msg, retrieval)),
@@ -712,11 +716,10 @@ class Assistant:
                 continue
             quoted, used = compose(
                 found, msg.lang, question=part.full, asked=part.bare, hint=guidance_terms(part.bare, lang, self.synonyms),
-                origin=message_countries(part.full, " ".join(words for words, _ in self._matched(part.full, lang))),
+                origin=self._countries(part.full, lang), see_also=False,
             )
-            kept = [b for b in quoted if not _is_see_also(b, msg.lang)]
-            content.extend(kept)
-            sources.extend(used[:-1] if len(kept) < len(quoted) else used)  # the "see also" page comes last
+            content.extend(quoted)
+            sources.extend(used)
         return tuple(content), tuple(sources)
 
     def _guidance_for(self, msg: _Message) -> tuple[Source, ...]:
@@ -788,14 +791,6 @@ class Assistant:
             cid, body, lang, triage, (), "canned", ranked, guidance=_guidance(retrieval) if retrieval else (),
             index_version=retrieval.index_version if retrieval else None,
         )
-
-
-def _is_see_also(block, lang: Language) -> bool:
-    """The "see also" line compose adds: beside a hand-over, one answer is enough."""
-    from ._content import text_of
-
-    lead = catalog.text("see_also", lang, titles="").strip()
-    return hasattr(block, "spans") and text_of(block.spans).startswith(lead[: max(1, len(lead) - 1)])
 
 
 def _guidance(retrieval: Retrieval) -> tuple[Source, ...]:

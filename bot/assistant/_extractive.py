@@ -719,6 +719,7 @@ def compose(
     asked: str = "",
     hint: str = "",
     origin: frozenset[str] = frozenset(),
+    see_also: bool = True,
 ) -> tuple[Content, tuple[Source, ...]]:
     """An answer quoted from the guidance, chosen by what the doctor asked; the renderer adds date and sources.
 
@@ -726,7 +727,8 @@ def compose(
     the other, each from its own best section. ``asked`` is what the doctor just wrote (the
     question sentences of a long message), when ``question`` also carries what it follows;
     ``hint`` the guidance's words for what it names (``knowledge/synonyms.yaml``); ``origin`` the
-    countries the doctor trained in (``knowledge/countries.yaml``).
+    countries the doctor trained in (``knowledge/countries.yaml``). ``see_also`` off leaves out the
+    line naming a second page: beside a hand-over, one answer is enough.
     """
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
@@ -816,14 +818,15 @@ def compose(
     for _, p in chosen:
         if all(s.doc_id != p.chunk.doc_id for s in sources):
             sources.append(source_of(p))
-    see_also = []
-    for doc_id in [d for d in retrieval.ranked_doc_ids[1:3] if all(d != s.doc_id for s in sources)][:1]:
+    also = []
+    others = [d for d in retrieval.ranked_doc_ids[1:3] if all(d != s.doc_id for s in sources)][:1] if see_also else []
+    for doc_id in others:
         p = next((x for x in retrieval.passages if x.chunk.doc_id == doc_id), None)
         if p is not None and p.fused >= 0.8 * top.fused and not for_other_doctors(p, origin):
-            see_also.append(p)
-    if see_also:
-        blocks.extend(paragraphs(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in see_also))))
-        sources.extend(source_of(p) for p in see_also)
+            also.append(p)
+    if also:
+        blocks.extend(paragraphs(catalog.text("see_also", lang, titles="; ".join(p.chunk.title for p in also))))
+        sources.extend(source_of(p) for p in also)
     return tuple(blocks), tuple(sources)
 
 
