@@ -30,7 +30,8 @@ UNSEEN4_FILE = GOLDEN_FILE.with_name("unseen4.yaml")
 # changes; measured at the session's start and end only, never read.
 UNSEEN5_FILE = GOLDEN_FILE.with_name("unseen5.yaml")
 UNSEEN6_FILE = GOLDEN_FILE.with_name("unseen6.yaml")  # a sixth, with hand-overs and declines (session 14)
-HELD_OUT_ANSWER_SETS = (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE)
+UNSEEN7_FILE = GOLDEN_FILE.with_name("unseen7.yaml")  # a seventh, personal decisions told without cue words (session 15)
+HELD_OUT_ANSWER_SETS = (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE)
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
@@ -45,6 +46,7 @@ DEV9_FILE = GOLDEN_FILE.with_name("dev9.yaml")  # a ninth: stories, two asks, ty
 DEV10_FILE = GOLDEN_FILE.with_name("dev10.yaml")  # a tenth: the same styles, slang; written blind, then read (session 12)
 DEV11_FILE = GOLDEN_FILE.with_name("dev11.yaml")  # an eleventh: texting, regional styles; written blind, then read (session 13)
 DEV12_FILE = GOLDEN_FILE.with_name("dev12.yaml")  # a twelfth: stories, two asks, follow-ups; written blind, then read (session 14)
+DEV13_FILE = GOLDEN_FILE.with_name("dev13.yaml")  # a thirteenth, with hand-overs and declines; written blind, then read (session 15)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
 
 TARGETS = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import GOLDEN_FILE, DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV8_FILE, DEV9_FILE, DEV10_FILE, DEV11_FILE, DEV12_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
+from bot.evaluation import GOLDEN_FILE, DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV8_FILE, DEV9_FILE, DEV10_FILE, DEV11_FILE, DEV12_FILE, DEV13_FILE, DEV_FILE, TARGETS, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN_FILE, ItemResult, fact_present, judge_answer, load_golden
 from ingest import load_corpus
 from tests.conftest import REPO
 
@@ -122,15 +122,18 @@ def test_seventh_dev_set_is_separate_from_every_other_set_and_balanced() -> None
 
 # The later sets, each written blind by an engineer who read no other set: per language, how many
 # questions, and the kinds it holds (None: answers, hand-overs and declines). dev8 to dev12 measure
-# composition, so they hold answers only; the unseen sets are held out, never tuned on.
+# composition, so they hold answers only; dev13 and the unseen sets mix in hand-overs and declines,
+# and the unseen sets are held out, never tuned on.
 _LATER_SETS = {
     DEV8_FILE: (15, {"answer"}), DEV9_FILE: (15, {"answer"}), DEV10_FILE: (20, {"answer"}),
-    DEV11_FILE: (20, {"answer"}), DEV12_FILE: (20, {"answer"}),
+    DEV11_FILE: (20, {"answer"}), DEV12_FILE: (20, {"answer"}), DEV13_FILE: (20, None),
     UNSEEN2_FILE: (15, None), UNSEEN4_FILE: (20, None), UNSEEN5_FILE: (15, {"answer"}), UNSEEN6_FILE: (20, None),
+    UNSEEN7_FILE: (20, None),
 }
 _EVERY_SET = (
     GOLDEN_FILE, DEV_FILE, DEV2_FILE, DEV3_FILE, DEV4_FILE, DEV5_FILE, DEV6_FILE, DEV7_FILE, DEV8_FILE, DEV9_FILE,
-    DEV10_FILE, DEV11_FILE, DEV12_FILE, UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE,
+    DEV10_FILE, DEV11_FILE, DEV12_FILE, DEV13_FILE, UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE,
+    UNSEEN7_FILE,
 )
 
 
