@@ -96,6 +96,10 @@ def question_sentences(text: str) -> list[str]:
     """
     all_sentences = sentences(text)
     asked = [s for s in all_sentences if _is_question(s)]
+    if not asked and len(all_sentences) > 1 and refers_to_story(all_sentences[-1]):
+        # no sentence asks in words ("Kindly explain what this route consists of."): the last one
+        # does, and "this route" is the one the sentence before it described
+        return all_sentences[-2:]
     if asked and _names_nothing(asked):
         first = all_sentences.index(asked[0])
         if first > 0:
@@ -382,6 +386,13 @@ _STORY_PRONOUN = re.compile(
     r"|\b(?:that|this|those|these) (?:money|cash|costs?|expenses?|fees?|bills?)\b"
     r"|\b(?:ese|esa|esos|esas|este|esta|estos|estas) (?:dinero|plata|lana|guita|gastos?|costos?|pagos?)\b"
     r"|\b(?:cet argent|ces frais|ces depenses|cette somme|cette depense|ce montant)\b"
+    # A demonstrative before a word for a route or a scheme stands for the one the story described
+    # without naming it: "someone mentioned a special route for doctors with many years of practice …
+    # explain what this route consists of", "on m'a parlé d'une voie … comment fonctionne cette voie ?",
+    # "una colega me habló de una vía rápida … ¿puedo entrar por esa vía?"
+    r"|\b(?:this|that) (?:special |fast |other )?(?:route|pathway|path|track|scheme|option|procedure|programme|program)\b"
+    r"|\b(?:cette|ce) (?:fameuse |fameux |autre )?(?:voie|filiere|procedure|parcours|dispositif|programme|option|possibilite|regle)\b"
+    r"|\b(?:esa|ese|esta|este|aquella|aquel) (?:otra |otro )?(?:via|ruta|camino|opcion|posibilidad|programa|procedimiento|regla|modalidad)\b"
 )
 
 

@@ -200,6 +200,22 @@ def test_a_long_story_asking_how_eso_works_gets_the_route_eso_names(kb_assistant
     assert "odontólogo" not in reply.text  # not the page for a spouse in another health profession
 
 
+def test_a_story_ending_on_explain_this_route_gets_the_route_the_story_described(kb_assistant: Assistant) -> None:
+    """"Kindly explain what this route consists of" asks without a question mark or word; "this route" is
+    the one the sentence before described (years of practice instead of the written exam), not the
+    general list of licensing routes (dev13)."""
+    reply = kb_assistant.reply(
+        "en-this-route",
+        "Good evening. I am a physician from Mumbai, MBBS from Grant Medical College in 2005 and MD General Medicine "
+        "thereafter, almost 19 years of clinical experience in Thane. We have started our aliyah process with the Jewish "
+        "Agency. I have been told India is not on the list of exempted countries. One senior colleague mentioned there is "
+        "some special route for doctors with many years of practice where the written exam is not required.\n"
+        "Kindly explain what this route consists of and how many years of practice are needed for it.",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "14" in reply.text and re.search(r"6 months|six months", reply.text)  # the observation route
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""

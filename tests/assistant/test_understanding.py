@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, question_parts, split_questions
+from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, question_parts, question_sentences, split_questions
 
 STORY = (
     "Hi, I'm 41, an anaesthetist in Lyon, married with three kids, and we have thought about aliyah "
@@ -317,6 +317,21 @@ def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
     # A question naming its own subject does not, nor "that" introducing a clause.
     assert not refers_to_story("¿Cuánto dura el internado?")
     assert not refers_to_story("Is it true that the exam is in Spanish?")
+    # "this route", "cette voie", "esa vía": the route the story described without naming it
+    assert refers_to_story("Kindly explain what this route consists of.") and refers_to_story("¿Puedo entrar por esa vía?")
+    assert refers_to_story("Comment fonctionne cette voie ?") and not refers_to_story("Cette année, le sal klita dure combien ?")
+
+
+def test_a_last_sentence_asking_without_a_question_word_about_this_route_keeps_the_sentence_describing_it() -> None:
+    text = (
+        "I have practised internal medicine for nineteen years in a private nursing home in Thane. "
+        "A colleague mentioned a special route for doctors with many years of practice where the written exam is not required. "
+        "Kindly explain what this route consists of."
+    )
+    assert question_sentences(text) == [
+        "A colleague mentioned a special route for doctors with many years of practice where the written exam is not required.",
+        "Kindly explain what this route consists of.",
+    ]
 
 
 def test_a_later_question_whose_subject_is_a_pronoun_at_its_head_leans_on_the_one_before_whatever_its_length() -> None:
