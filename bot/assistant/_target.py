@@ -483,7 +483,7 @@ def question_target(text: str) -> Target:
             continue  # "le stage à Hadassah" is an internship somewhere, not the Green Track's Stage A
         if _aside(folded, term.start()):
             continue  # "sorry, off topic for aliyah, but how hard is PLAB 2?": Israel set aside
-        done = _done(folded, term.start())
+        done = _done(folded, term.start()) or _oleh_now(folded, term)
         if done and _someone_elses(folded, term.start()):
             continue  # "my brother made aliyah to Raanana": where the family is, not the doctor
         if _later(folded, term.start(), term.end()):
@@ -737,6 +737,22 @@ def _done(folded: str, start: int) -> str:
     if len(before) > 1 and _FAIT.match(before[-1]) and not _AUXILIARY.match(before[-2]):
         return ""  # "on fait l'alyah cet été" is a plan; "j'ai fait mon alyah" is done
     return before[-1]
+
+
+# "je suis médecin olé", "I'm an oleh since March", "soy olé hace un año": the doctor is a new immigrant
+# already, so Israel is where they are now, not a place they ask to go to.
+_OLEH = re.compile(r"^(?:oleh|ole|olah|ola)$")
+_IS_NOW = re.compile(r"^(?:im|am|suis|soy|sommes|somos|are)$")
+_OLEH_REACH = 4
+
+
+def _oleh_now(folded: str, term: re.Match[str]) -> str:
+    """The words that make the program's term a status the doctor holds ("je suis … olé"), or ""."""
+    if not _OLEH.match(term.group(0)):
+        return ""
+    before = _TOKEN.findall(_sentence(folded[max(0, term.start() - 40):term.start()]).replace("i'm", "im"))[-_OLEH_REACH:]
+    now = next((w for w in reversed(before) if _IS_NOW.match(w)), "")
+    return now
 
 
 def _someone_elses(folded: str, start: int) -> bool:

@@ -196,6 +196,14 @@ _RULES: tuple[_Rule, ...] = (
         (r"\b(yo )?califico\b", r"\b(si o no|o no)\b"),
         (r"\b(en mi caso|a mi)\b", r"\b(me lo (van a )?dan|me corresponde)\b"),
         (r"\ben mi caso\b", r"\bo no\b"),
+        # whether the doctor's own situation, told with its dates and post, gets a benefit: "so in our
+        # situation, do we get the periphery grant or did we miss the boat?", "con estas fechas y este
+        # puesto, ¿yo entro en la beca Tkuma?" (dev13; in the data file and the golden and dev sets these
+        # words come only in messages that need a person)
+        (r"\b(in|given) (our|my) (situation|circumstances)\b", r"\b(do|would|will|can|could) (i|we) (still )?(get|qualify|receive|be eligible|be entitled)\b"),
+        (r"\b(dans|vu|avec) (notre|ma) situation\b", r"\b(ai-je|avons-nous|aurai-je|aurons-nous|est-ce qu'on a|est-ce que j'ai|est-ce que nous avons) droit\b|\b(toucherai|toucherons|toucherait|toucherions)\b"),
+        (r"\b(en (nuestra|mi) situacion|con (estas|esas) fechas|con (este|ese) puesto)\b", r"\b(me|nos) (corresponde|corresponderia|toca|tocaria)\b|\b(yo )?(entro|entramos|califico|calificamos) (en|para)\b|\b(tengo|tenemos) derecho\b"),
+        (r"\bcuanto (me|nos) (tocaria|corresponderia)\b", r"\ba (mi|nosotros)\b"),
         # an official or written confirmation of the doctor's own case (for an employer, say)
         (r"\b(confirm|confirmez|confirmer|confirmen|confirmar|confirmeme|confirmame|certify|certifier|certificar)\b",
          r"\b(officially|in writing|officiellement|par ecrit|oficialmente|por escrito)\b"),
@@ -359,6 +367,14 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
         return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")
     if target.place == "foreign":
         return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
+    if target.place == "israel" and target.program_only and target.israel_base and target.foreign_beside_program:
+        # "je suis médecin olé, licence israélienne … partir s'installer à Montréal : le Collège des
+        # médecins reconnaît-il…": Israel only by the program's words of a doctor already there, and
+        # another place with a cue word of its own is where they are going
+        return "other_country", (
+            f"rule: the doctor is based in Israel (“{target.israel_base}”) and another place is where they want to go "
+            f"(“{target.foreign_beside_program}”)"
+        )
     if (
         target.israel_base and target.foreign_named and target.place in ("none", "israel-named")
         and (p_other is None or p_other >= BASED_LEAVING_AT)

@@ -659,6 +659,9 @@ def test_every_step_of_the_israeli_file_listed_is_named_in_the_guidance() -> Non
     "Vivo en Israel y soy cirujana; ¿cómo se homologa el título israelí en Italia?",
     # the body named "of" the country is no origin: "el Express Entry de Canadá"
     "Estoy en Israel con licencia israelí: ¿cómo funciona el Express Entry de Canadá para médicos?",
+    # "je suis médecin olé": an oleh already, so the program's words name where the doctor is (dev13)
+    "Je suis médecin olé, licence israélienne définitive. On envisage de partir s'installer à Montréal : le Collège "
+    "des médecins du Québec reconnaît-il la licence israélienne ?",
 ])
 def test_a_doctor_already_based_in_israel_asking_about_another_country_is_declined(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
@@ -831,6 +834,26 @@ def test_a_country_named_as_where_the_doctor_trained_or_lives_is_an_origin_not_a
     target = question_target(text)
     assert not target.foreign_named and target.place != "foreign", target
     assert question_target("I want to get US residency after my Israeli internship").foreign_named
+
+
+def test_an_oleh_asking_about_the_program_is_still_answered() -> None:
+    """"je suis olé" names where the doctor is; with no other place to go, the question is Israel's."""
+    for text in ("Je suis olé depuis mars, le sal klita dure combien de temps ?", "I'm an oleh doctor in Haifa, is there a grant for the Galilee?"):
+        assert triage(text, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER, text  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [
+    "We made aliyah 20 months ago, I work 80% at a clinic in Nahariya. So in our situation, do we get the periphery grant or did we miss the boat?",
+    "Llegué en noviembre de 2023, vivo en Sderot y trabajo al 70% en Netivot. Con estas fechas y este puesto, ¿yo entro en la beca Tkuma?",
+    "Olé depuis un an, poste à 80 % à Dimona : dans notre situation, avons-nous droit à la prime de périphérie ?",
+])
+def test_whether_ones_own_dated_situation_gets_a_benefit_goes_to_a_person(text: str) -> None:
+    """"in our situation, do we get…", "con estas fechas y este puesto, ¿entro…?" (dev13): a decision on the case."""
+    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.ESCALATE and decision.reason is EscalationReason.PERSONAL_ELIGIBILITY, decision.detail
+    # the benefit's rule, asked with the same details, is answered
+    rule = "We made aliyah 20 months ago and I work 80% in Nahariya. What are the conditions of the periphery grant?"
+    assert triage(rule, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("text", [
