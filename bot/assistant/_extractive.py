@@ -17,7 +17,7 @@ from bot import catalog
 from ingest import ChunkRecord
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
-from ._origin import for_other_doctors, for_some_doctors, names_origin, other_country_factors, own_page_first
+from ._origin import for_other_doctors, for_some_doctors, message_countries, names_origin, other_country_factors, own_page_first
 from ._retrieval import RRF_K, Passage, Retrieval
 from ._terms import terms
 from ._text import fold
@@ -394,8 +394,15 @@ MAX_SECTIONS = 4  # sections in one reply, whatever completes it: more is no lon
 
 _ORIGIN = "\x00origin"  # the term a section's questions hold when they name the doctor's country
 
-_ASKING = "how much many often soon when who whom whose where which what combien quand qui quel quelle ou comment " \
-    "cuanto cuanta cuantos cuantas cuando quien quienes donde cual cuales como"
+# Words that ask rather than name, and words that only stress what is asked ("what are the MAIN
+# criteria?", "c'est quoi EXACTEMENT"): "main" chose the section on the Green Track's countries,
+# whose text cites "the IMA's main page", over the one headed "What are the Green Track criteria?".
+_ASKING = (
+    "how much many often soon when who whom whose where which what combien quand qui quel quelle ou comment "
+    "cuanto cuanta cuantos cuantas cuando quien quienes donde cual cuales como "
+    "main key basic actually really exactly principal principaux principales principale exactement vraiment "
+    "exactamente realmente basicos basicas"
+)
 
 
 @lru_cache(maxsize=3)
@@ -526,16 +533,19 @@ def _alternative_asked(
 def _pick_sections(
     retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = "",
     part_pair: bool = False, aspects: frozenset[str] | None = None, origin: frozenset[str] = frozenset(),
+    origin_asked: bool = True,
 ) -> list[tuple[Passage, float]]:
     """The top document's sections that answer: the best one, and another if it is close or on point.
 
     Each comes with its relevance (retrieval's score moved by the doctor's own words), which decides
     which section gets the room first: the one that answers what was asked is quoted whole.
     ``origin``: the countries the doctor trained in; sections for other countries' doctors step back.
+    ``origin_asked`` off: the question does not ask about the doctor's country, which then does not
+    count as a word of theirs (one part of a message, when another part asks about it).
     """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
-    point = _OnPoint(sections, asked or question, lang, hint, origin, retrieval.page_of(first))
+    point = _OnPoint(sections, asked or question, lang, hint, origin if origin_asked else frozenset(), retrieval.page_of(first))
     elsewhere = other_country_factors(sections, origin)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
     covered: set[str] = set()
@@ -577,6 +587,20 @@ def _pick_sections(
         elif score >= 0.6 and fits_whole and len(chosen) < max_sections:
             chosen.append(p)
     return [(p, scores[p.chunk.chunk_id]) for p in chosen]
+
+
+def _asks_of_origin(question: str, parts: list | None, origin: frozenset[str]) -> bool:
+    """Whether the doctor's country is part of what ``question`` asks.
+
+    A single question is asked from where the doctor trained ("I'm from Mexico: does the Green Track
+    apply?"). Of two parts, one that names the country asks about it and the other does not: in "is
+    Australia one of the Green Track countries, and what are the main criteria?" the criteria part
+    took the section on which countries qualify, whose alternative questions name Australia.
+    """
+    if not parts or not origin or len(parts) < 2:
+        return True
+    named = [own for _, _, *rest in parts for own in rest[:1] if message_countries(own) & origin]
+    return not named or question in named
 
 
 def _missing_aspect_section(
@@ -764,7 +788,8 @@ def compose(
             continue
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
         picked = _pick_sections(
-            r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, own_asks.get(q), origin
+            r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, own_asks.get(q), origin,
+            origin_asked=_asks_of_origin(q, parts, origin),
         )
         for p, relevance in picked:
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):

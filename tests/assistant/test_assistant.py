@@ -216,6 +216,22 @@ def test_a_story_ending_on_explain_this_route_gets_the_route_the_story_described
     assert "14" in reply.text and re.search(r"6 months|six months", reply.text)  # the observation route
 
 
+def test_an_australian_asking_whether_the_green_track_takes_australia_and_its_criteria_gets_both(kb_assistant: Assistant) -> None:
+    """Two asks of one page: which countries (the part naming Australia) and the criteria (70% of the
+    Israeli residency). The criteria part lost to the countries section, whose questions name Australia
+    and whose text cites "the IMA's main page"; and Australia, a country with no page of its own, let
+    the UK page stand in as a "see also" (dev13)."""
+    reply = kb_assistant.reply(
+        "en-au-green-track",
+        "G'day. I'm a consultant psychiatrist in Melbourne, RANZCP Fellowship in 2016, full-time at a public mental "
+        "health service ever since. Everything I read about the Green Track seems written for Americans and Poms. "
+        "Is Australia actually one of the Green Track countries, and what are the main criteria?",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "Australia" in reply.text and "70%" in reply.text
+    assert "Doctors trained in the UK" not in reply.text
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""
