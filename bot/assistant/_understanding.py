@@ -205,12 +205,13 @@ _NEW_SUBJECT = re.compile(
 _JOINED = re.compile(r",?\s+(?:and|et|pis|puis|y|e)\s+", re.I)
 # Words that ask wherever they stand ("le comité prend combien de temps"), and words that ask only
 # at the head of the clause ("who signs it", not "doctors who move"; "cómo se paga", not "como yo").
-_ASKS_ANYWHERE = frozenset("how when where combien comment quand cuanto cuanta cuantos cuantas cuando donde".split())
+# Colloquial French asks with "quoi" wherever it stands: "c'est quoi les critères ?", "ça sert à quoi ?".
+_ASKS_ANYWHERE = frozenset("how when where combien comment quand quoi cuanto cuanta cuantos cuantas cuando donde".split())
 _ASKS_FIRST = frozenset(
     "what which who whom is are can do does will should quel quelle quels quelles qui "
     "como cual cuales quien quienes hay puedo "
     # French asks by inversion or "est-ce que" at least as often as by a question word.
-    "est-ce peut-on puis-je dois-je faut-il ai-je suis-je".split()
+    "est-ce qu'est-ce peut-on puis-je dois-je faut-il ai-je suis-je".split()
 )
 
 

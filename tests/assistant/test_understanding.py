@@ -409,3 +409,12 @@ def test_a_region_asked_whether_it_lacks_doctors_searches_the_shortages_not_only
     assert "pénurie" in guidance_terms("Le nord manque-t-il vraiment de médecins, et ma spécialité y est-elle recherchée ?", "fr")
     assert "shortage" in guidance_terms("is the Negev really short on doctors?", "en")
     assert "escasez" in guidance_terms("¿hay falta de médicos en el norte?", "es")
+
+
+def test_colloquial_french_asking_with_quoi_is_split_into_its_questions() -> None:
+    """"c'est quoi X … et c'est quoi Y ?" asks two things: "quoi" asks wherever it stands (dev9, dev13)."""
+    parts = question_parts(
+        "Mon amie m'a parlé du Maslul Yarok. C'est quoi exactement ce parcours-là et c'est quoi les critères pour y avoir droit ?"
+    )
+    assert [p.bare for p in parts] == ["C'est quoi exactement ce parcours-là", "c'est quoi les critères pour y avoir droit ?"]
+    assert question_parts("Le sal klita, ça sert à quoi et ça dure combien de temps ?")
