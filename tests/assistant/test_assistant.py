@@ -232,6 +232,15 @@ def test_an_australian_asking_whether_the_green_track_takes_australia_and_its_cr
     assert "Doctors trained in the UK" not in reply.text
 
 
+def test_asked_whether_specialty_recognition_can_start_before_landing_the_preliminary_evaluation_answers(kb_assistant: Assistant) -> None:
+    """A follow-up after "I'll open my licensing file a year ahead": the specialty side before landing
+    is the Council's preliminary evaluation, not the pathway's list of what to do before aliyah (dev12, dev13)."""
+    kb_assistant.reply("en-before-landing", "I'm a Montreal-trained cardiologist planning aliyah in 2027. I'll open my MOH licensing file a year ahead.")
+    reply = kb_assistant.reply("en-before-landing", "And the specialty recognition side of things - can I get that going before I land too, or only once I'm there?")
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "preliminary evaluation" in reply.text and "Israeli medical licence" in reply.text
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""
