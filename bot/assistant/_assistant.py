@@ -62,6 +62,8 @@ ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 _COURTESY = re.compile(r"^((ok(ay)?|merci|thanks?( you)?|gracias|bueno|vale|d'?accord|perfect[o]?|parfait|super|great|genial)[\s,.!]*)+")
 _FOLLOW_UP_START = re.compile(
     r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|tambien|"
+    # taking up what was just said: "¿O sea que me libraría de los exámenes?", "Donc je serais dispensé ?"
+    r"o sea|osea|es decir|donc|autrement dit|en gros|in other words|"
     # Spanish "y…" ("y cuánto tarda?") leans on the question before; French "y a-t-il…" is a new one.
     r"y(?![\s-]+(?:en[\s-]+)?a[\s-]*t[\s'-]*(?:il|elle)s?\b)|y para|y si|pero|entonces|e)\b"
 )
@@ -76,6 +78,22 @@ _ACKNOWLEDGEMENT = re.compile(
     r"(?:very|so) much|a lot|merci|beaucoup|bien|parfait|super|d'?accord|entendu|genial|top|"
     r"gracias|muchas|muchisimas|vale|bueno|perfecto|entendido|listo|de acuerdo|mil)[\s,.!;:)]*)+$"
 )
+
+# How many earlier questions a chain of follow-ups may reach back to for its subject.
+FOLLOW_UP_CHAIN = 3
+
+
+def _leans_on_previous(text: str) -> bool:
+    """A message that leans on the question before it: it opens with a connector, is a few words
+    long, or is short and points back ("and how long?", "¿y eso cuánto sale?", "is that also true for it?")."""
+    # Spanish opens a question with "¿": "¿y cuánto tarda?" starts with "y" all the same.
+    folded = _COURTESY.sub("", fold(text).lstrip("¿¡ \"'«")).lstrip("¿¡ \"'«")
+    words = folded.split()
+    return bool(
+        _FOLLOW_UP_START.search(folded)
+        or len(words) <= 4
+        or (len(words) <= 14 and _FOLLOW_UP_REFERENCE.search(folded))
+    )
 
 
 class _Outcome(NamedTuple):
@@ -764,21 +782,20 @@ class Assistant:
         return f"{previous[-room:]}\n{text}"
 
     def _followed_question(self, text: str, state: ConversationState) -> str | None:
+        """The question a follow-up leans on; when that one was a follow-up too, the chain back to the
+        question that named the subject: "¿Y la residencia tiene que haber durado lo mismo?" after "¿O
+        sea que me libraría de los exámenes?" still asks about the Maslul Yarok the first message named."""
         # A handed-over question counts too: "¿y hasta cuánta plata?" after a question triage handed over
         # needlessly still asks about it, and searched alone it named nothing.
-        previous = state.turns[-1].question if state.turns else None
-        if previous is None:
+        turns = [t.question for t in state.turns]
+        if not turns or not _leans_on_previous(text):
             return None
-        # Spanish opens a question with "¿": "¿y cuánto tarda?" starts with "y" all the same.
-        folded = _COURTESY.sub("", fold(text).lstrip("¿¡ \"'«")).lstrip("¿¡ \"'«")
-        words = folded.split()
-        if (
-            _FOLLOW_UP_START.search(folded)
-            or len(words) <= 4
-            or (len(words) <= 14 and _FOLLOW_UP_REFERENCE.search(folded))
-        ):
-            return previous
-        return None
+        chain = [turns[-1]]
+        for earlier in reversed(turns[:-1][-(FOLLOW_UP_CHAIN - 1):]):
+            if not _leans_on_previous(chain[0]):
+                break
+            chain.insert(0, earlier)
+        return "\n".join(chain)
 
     def _remember(self, msg: _Message, reply: Reply, *, helpful: bool = True, doc_ids: tuple[str, ...] = ()) -> _Outcome:
         return _Outcome(reply, Turn(msg.text, reply.text, msg.lang, reply.triage.kind, doc_ids, helpful))

@@ -241,6 +241,18 @@ def test_asked_whether_specialty_recognition_can_start_before_landing_the_prelim
     assert "preliminary evaluation" in reply.text and "Israeli medical licence" in reply.text
 
 
+def test_a_follow_up_of_a_follow_up_still_asks_about_the_subject_the_first_question_named(kb_assistant: Assistant) -> None:
+    """Maslul Yarok, then "¿O sea que me libraría de los exámenes…?", then "¿Y la residencia tiene que haber
+    durado lo mismo…?": searched with the second question only, the third got the standard procedure's
+    Stage A exemption instead of the Green Track's 70% of the Israeli residency (dev13)."""
+    conversation = "es-follow-up-chain"
+    kb_assistant.reply(conversation, "Oye, ¿qué es exactamente eso del Maslul Yarok para especialistas?")
+    kb_assistant.reply(conversation, "¿O sea que me libraría de los exámenes de Stage A y B y del periodo de adaptación?")
+    reply = kb_assistant.reply(conversation, "Vale. ¿Y la residencia tiene que haber durado lo mismo que en Israel o con algo menos basta?")
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "70" in reply.text
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""
