@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -589,7 +589,9 @@ def _pick_sections(
     return [(p, scores[p.chunk.chunk_id]) for p in chosen]
 
 
-def _asks_of_origin(question: str, parts: list | None, origin: frozenset[str]) -> bool:
+def _asks_of_origin(
+    question: str, parts: Sequence[tuple[str, Retrieval] | tuple[str, Retrieval, str]] | None, origin: frozenset[str]
+) -> bool:
     """Whether the doctor's country is part of what ``question`` asks.
 
     A single question is asked from where the doctor trained ("I'm from Mexico: does the Green Track

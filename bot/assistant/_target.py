@@ -739,20 +739,30 @@ def _done(folded: str, start: int) -> str:
     return before[-1]
 
 
-# "je suis médecin olé", "I'm an oleh since March", "soy olé hace un año": the doctor is a new immigrant
-# already, so Israel is where they are now, not a place they ask to go to.
-_OLEH = re.compile(r"^(?:oleh|ole|olah|ola)$")
-_IS_NOW = re.compile(r"^(?:im|am|suis|soy|sommes|somos|are)$")
-_OLEH_REACH = 4
+# "je suis médecin olé", "I'm an oleh since March", "soy olé hace un año", "we are olim": the doctor is
+# a new immigrant already, so Israel is where they are now, not a place they ask to go to. Only the
+# doctor's own "I am" right before it, with at most an article or a word for doctor between: "what grants
+# are available to an oleh doctor?" says nothing of where the doctor is.
+_OLEH = re.compile(r"^(?:oleh|ole|olah|ola|olim)$")
+_IS_NOW = re.compile(r"^(?:im|suis|soy|sommes|somos)$")
+_IS_NOW_AFTER = {"am": "i", "are": "we", "re": "we"}  # "I am", "we are", "we're"
+_OLEH_BETWEEN = re.compile(
+    r"^(?:a|an|un|une|una|new|nouvel|nouvelle|nouveau|nuevo|nueva|nuevos|des|medecin|medico|medica|medicos|doctor|doctors|physician|physicians|md|gp|now|maintenant|ahora|deja|ya|already)$"
+)
 
 
 def _oleh_now(folded: str, term: re.Match[str]) -> str:
-    """The words that make the program's term a status the doctor holds ("je suis … olé"), or ""."""
+    """The doctor's "I am" that makes the program's term a status they hold ("je suis … olé"), or ""."""
     if not _OLEH.match(term.group(0)):
         return ""
-    before = _TOKEN.findall(_sentence(folded[max(0, term.start() - 40):term.start()]).replace("i'm", "im"))[-_OLEH_REACH:]
-    now = next((w for w in reversed(before) if _IS_NOW.match(w)), "")
-    return now
+    before = _TOKEN.findall(_sentence(folded[max(0, term.start() - 40):term.start()]).replace("i'm", "im"))
+    while before and _OLEH_BETWEEN.match(before[-1]):
+        before.pop()
+    if not before:
+        return ""
+    if _IS_NOW.match(before[-1]) or (len(before) > 1 and _IS_NOW_AFTER.get(before[-1]) == before[-2]):
+        return before[-1]
+    return ""
 
 
 def _someone_elses(folded: str, start: int) -> bool:

@@ -840,6 +840,11 @@ def test_an_oleh_asking_about_the_program_is_still_answered() -> None:
     """"je suis olé" names where the doctor is; with no other place to go, the question is Israel's."""
     for text in ("Je suis olé depuis mars, le sal klita dure combien de temps ?", "I'm an oleh doctor in Haifa, is there a grant for the Galilee?"):
         assert triage(text, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER, text  # type: ignore[arg-type]
+    assert question_target("We're new olim from Paris since 2021, is there a grant?").israel_base
+    # "oleh" after someone else's "are" is a category, not the doctor's status
+    for text in ("What grants are available to an oleh doctor from Canada who settles in the Negev?",
+                 "Which benefits are there for olim doctors trained in France?"):
+        assert not question_target(text).israel_base, text
 
 
 @pytest.mark.parametrize("text", [
