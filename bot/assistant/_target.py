@@ -110,8 +110,18 @@ _FOREIGN_SYSTEMS = (
     r"|college des medecins|colegio de medicos"
     rf"|{_MORE_SYSTEMS}"
 )
-_ISRAEL = r"israel|israeli|israelien|israelienne|israeliens|israeliennes|israelies|israelis|eretz|tel aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva"
-_ISRAELI_CITY = re.compile(r"^(?:tel aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva)$")
+# Israeli towns doctors name as where they will live or work ("thinking of moving to Beersheba"), accent-folded;
+# names that are also common words or first names elsewhere (Acre, Arad, Omer, Ariel) are left out.
+_ISRAELI_TOWNS = (
+    r"tel aviv|tel-aviv|jerusalem|jerusalen|haifa|beer sheva|beersheva|beer-sheva|beersheba|beer sheba|be'er sheva"
+    r"|netanya|raanana|ra'anana|herzliya|herzliyya|ashdod|ashkelon|petah tikva|petach tikva|rehovot|rishon lezion|rishon letzion"
+    r"|holon|bat yam|ramat gan|bnei brak|modiin|modi'in|kfar saba|hadera|beit shemesh|nahariya|nahariyya|karmiel|safed|tzfat"
+    r"|tiberias|tveria|afula|eilat|dimona|sderot|netivot|ofakim|nazareth|kiryat shmona|kiryat gat|maalot|ma'alot|rahat"
+    r"|yeruham|yerucham|mitzpe ramon|efrat|caesarea|zichron yaakov|ness ziona|rosh haayin|hod hasharon|givatayim|yokneam"
+    r"|migdal haemek|beit shean|beit she'an|katzrin|nof hagalil"
+)
+_ISRAEL = rf"israel|israeli|israelien|israelienne|israeliens|israeliennes|israelies|israelis|eretz|{_ISRAELI_TOWNS}"
+_ISRAELI_CITY = re.compile(rf"^(?:{_ISRAELI_TOWNS})$")
 # The program's own terms: a question using them is about Israel, whatever else it names.
 _PROGRAM_TERMS = re.compile(
     r"\b(aliyah|aliya|alya|alyah|alia|olim|oleh|ole|oles|ole hadash|ole jadash|green track|maslul yarok|via verde|imap|medex|tkuma|sal klita"

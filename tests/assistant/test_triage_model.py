@@ -836,6 +836,16 @@ def test_a_country_named_as_where_the_doctor_trained_or_lives_is_an_origin_not_a
     assert question_target("I want to get US residency after my Israeli internship").foreign_named
 
 
+def test_an_israeli_town_the_doctor_moves_to_makes_israel_the_place() -> None:
+    """"thinking of moving to Beersheba … if Australia counts?" was declined as Australia's question: of
+    Israel's towns the target reading knew four, in one spelling each."""
+    text = ("Hi, I'm a family doc from Perth, thinking of moving to Beersheba next year. A friend mentioned some scheme where "
+            "you don't need to sit the exam if you trained in certain countries. Can you explain how that works and if Australia counts?")
+    assert question_target(text).place == "israel"
+    assert triage(text, [1.0, 0.0], _SaysOtherCountry()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    assert question_target("On va s'installer à Netanya cet été, la prime de périphérie s'applique ?").place == "israel"
+
+
 def test_an_oleh_asking_about_the_program_is_still_answered() -> None:
     """"je suis olé" names where the doctor is; with no other place to go, the question is Israel's."""
     for text in ("Je suis olé depuis mars, le sal klita dure combien de temps ?", "I'm an oleh doctor in Haifa, is there a grant for the Galilee?"):
