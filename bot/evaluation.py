@@ -311,7 +311,7 @@ def as_json(reports: dict[str, LanguageReport]) -> dict[str, dict]:
 # ---------------------------------------------------------------------------------------------
 # Triage: per-class precision and recall, by cross-validation over the data file and on sets the
 # model never saw (bot/eval/triage_unseen.yaml, triage_fresh5-15.yaml, unseen.yaml, unseen2.yaml,
-# unseen4.yaml, unseen5.yaml, unseen6.yaml). The golden and dev sets' messages are in the data file since triage11 (issue 9):
+# unseen4.yaml, unseen5.yaml, unseen6.yaml, unseen7.yaml). The golden and dev sets' messages are in the data file since triage11 (issue 9):
 # their triage figures are in-sample.
 # ---------------------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -493,7 +494,7 @@ def question_target(text: str) -> Target:
             continue  # "le stage à Hadassah" is an internship somewhere, not the Green Track's Stage A
         if _aside(folded, term.start()):
             continue  # "sorry, off topic for aliyah, but how hard is PLAB 2?": Israel set aside
-        done = _done(folded, term.start()) or _oleh_now(folded, term)
+        done = _done(folded, term.start()) or _oleh_now(folded, term) or _done_in_year(folded, term.end())
         if done and _someone_elses(folded, term.start()):
             continue  # "my brother made aliyah to Raanana": where the family is, not the doctor
         if _later(folded, term.start(), term.end()):
@@ -775,6 +776,17 @@ def _oleh_now(folded: str, term: re.Match[str]) -> str:
     return ""
 
 
+# "left Cape Town on aliyah back in 2010", "our aliyah in 2019 went well": a year already past says the
+# aliyah is done ("aliyah in 2027" is a plan).
+_IN_YEAR = re.compile(r"\s+(?:back |way back )?(?:in|en) (?P<year>(?:19|20)\d\d)\b")
+
+
+def _done_in_year(folded: str, end: int) -> str:
+    """The past year right after the program's term ending at ``end`` ("aliyah back in 2010"), or ""."""
+    year = _IN_YEAR.match(folded, end)
+    return year.group(0).strip() if year and int(year.group("year")) < date.today().year else ""
+
+
 def _someone_elses(folded: str, start: int) -> bool:
     """Whether the aliyah done at ``start`` is a relative's or another person's: it names neither the
     doctor's base nor where the doctor wants to practise."""
@@ -901,5 +913,5 @@ PATTERNS: tuple[re.Pattern[str], ...] = (
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
     _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _LATER_AFTER, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
-    _ASIDE_WORDS, _DOCTOR, _INDEFINITE, _ME, _PERMIT, _PROCESS, _PART_SUBJECT,
+    _ASIDE_WORDS, _DOCTOR, _INDEFINITE, _ME, _PERMIT, _PROCESS, _PART_SUBJECT, _OLEH, _IS_NOW, _OLEH_BETWEEN, _IN_YEAR,
 )

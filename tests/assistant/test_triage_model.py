@@ -846,6 +846,17 @@ def test_an_israeli_town_the_doctor_moves_to_makes_israel_the_place() -> None:
     assert question_target("On va s'installer à Netanya cet été, la prime de périphérie s'applique ?").place == "israel"
 
 
+def test_an_aliyah_in_a_past_year_places_the_doctor_in_israel() -> None:
+    """"left Cape Town on aliyah back in 2010 … can I be restored to the HPCSA register?" asks about South
+    Africa's register from Israel (triage_dev17); "aliyah in 2027" is still a plan."""
+    text = ("Psychiatrist, left Cape Town on aliyah back in 2010. The HPCSA just sent me a notice that I'll be erased from "
+            "the register for non-payment. If I settle the arrears now, can I be restored without writing the board exam again?")
+    assert question_target(text).israel_base
+    decision = triage(text, [1.0, 0.0], _SaysOtherCountry(0.97))  # type: ignore[arg-type]
+    assert decision.kind is TriageKind.DECLINE and decision.reason is EscalationReason.OTHER_COUNTRY, decision.detail
+    assert not question_target("We plan our aliyah in 2099, will I need the exam?").israel_base
+
+
 def test_an_oleh_asking_about_the_program_is_still_answered() -> None:
     """"je suis olé" names where the doctor is; with no other place to go, the question is Israel's."""
     for text in ("Je suis olé depuis mars, le sal klita dure combien de temps ?", "I'm an oleh doctor in Haifa, is there a grant for the Galilee?"):
