@@ -589,10 +589,11 @@ def _pick_sections(
     return [(p, scores[p.chunk.chunk_id]) for p in chosen]
 
 
-def _asks_of_origin(
-    question: str, parts: Sequence[tuple[str, Retrieval] | tuple[str, Retrieval, str]] | None, origin: frozenset[str]
-) -> bool:
-    """Whether the doctor's country is part of what ``question`` asks.
+def _parts_naming_origin(
+    parts: Sequence[tuple[str, Retrieval] | tuple[str, Retrieval, str]] | None, origin: frozenset[str]
+) -> frozenset[str] | None:
+    """The parts of a message whose own question names the doctor's country; None when that country is
+    part of every question asked (a single question, or no part names it).
 
     A single question is asked from where the doctor trained ("I'm from Mexico: does the Green Track
     apply?"). Of two parts, one that names the country asks about it and the other does not: in "is
@@ -600,9 +601,9 @@ def _asks_of_origin(
     took the section on which countries qualify, whose alternative questions name Australia.
     """
     if not parts or not origin or len(parts) < 2:
-        return True
-    named = [own for _, _, *rest in parts for own in rest[:1] if message_countries(own) & origin]
-    return not named or question in named
+        return None
+    named = frozenset(own for _, _, *rest in parts for own in rest[:1] if message_countries(own) & origin)
+    return named or None
 
 
 def _missing_aspect_section(
@@ -768,6 +769,7 @@ def compose(
         if parts else [(question, retrieval)]
     )
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
+    naming_origin = _parts_naming_origin(parts, origin)
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
     weight: dict[str, float] = {}
@@ -791,7 +793,7 @@ def compose(
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
         picked = _pick_sections(
             r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, own_asks.get(q), origin,
-            origin_asked=_asks_of_origin(q, parts, origin),
+            origin_asked=naming_origin is None or q in naming_origin,
         )
         for p, relevance in picked:
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):

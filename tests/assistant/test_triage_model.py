@@ -869,28 +869,21 @@ def test_an_oleh_asking_about_the_program_is_still_answered() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "We made aliyah 20 months ago, I work 80% at a clinic in Nahariya. So in our situation, do we get the periphery grant or did we miss the boat?",
-    "Llegué en noviembre de 2023, vivo en Sderot y trabajo al 70% en Netivot. Con estas fechas y este puesto, ¿yo entro en la beca Tkuma?",
-    "Olé depuis un an, poste à 80 % à Dimona : dans notre situation, avons-nous droit à la prime de périphérie ?",
-])
-def test_whether_ones_own_dated_situation_gets_a_benefit_goes_to_a_person(text: str) -> None:
-    """"in our situation, do we get…", "con estas fechas y este puesto, ¿entro…?" (dev13): a decision on the case."""
-    decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
-    assert decision.kind is TriageKind.ESCALATE and decision.reason is EscalationReason.PERSONAL_ELIGIBILITY, decision.detail
-    # the benefit's rule, asked with the same details, is answered
-    rule = "We made aliyah 20 months ago and I work 80% in Nahariya. What are the conditions of the periphery grant?"
-    assert triage(rule, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("text", [
     "CCT 2021 after F1 in Leeds. Will the Council take my training as it stands? Not after the general rules, just a realistic read on me.",
     "Généraliste à Créteil, diplôme d'Alger : dans mon cas précis, le ministère va-t-il accepter mon dossier ?",
     "Terminé medicina en 2022, un año de concurrencia. ¿Me la toman como internado? Quiero saber lo mío puntualmente.",
     "Pediatra con registro del GMC, ¿entro al Green Track? Decidme qué me toca a mí.",
+    # whether the doctor's own dated situation gets a benefit (dev13)
+    "We made aliyah 20 months ago, I work 80% at a clinic in Nahariya. So in our situation, do we get the periphery grant or did we miss the boat?",
+    "Llegué en noviembre de 2023, vivo en Sderot y trabajo al 70% en Netivot. Con estas fechas y este puesto, ¿yo entro en la beca Tkuma?",
+    "Olé depuis un an, poste à 80 % à Dimona : dans notre situation, avons-nous droit à la prime de périphérie ?",
 ])
 def test_asking_for_the_verdict_on_ones_own_case_rather_than_the_rule_goes_to_a_person(text: str) -> None:
-    """"not the general rules, a read on me", "mon cas précis", "lo mío puntualmente" (triage_dev16)."""
+    """"not the general rules, a read on me", "mon cas précis", "lo mío puntualmente" (triage_dev16); "in our
+    situation, do we get…", "con estas fechas y este puesto, ¿entro…?" (dev13)."""
     decision = triage(text, [1.0, 0.0], _SaysAnswer())  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ESCALATE and decision.reason is EscalationReason.PERSONAL_ELIGIBILITY, decision.detail
     # the rule itself, told with personal details, is still answered
-    assert triage("I did F1 in Leeds, does it count as the internship?", [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    for rule in ("I did F1 in Leeds, does it count as the internship?",
+                 "We made aliyah 20 months ago and I work 80% in Nahariya. What are the conditions of the periphery grant?"):
+        assert triage(rule, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER, rule  # type: ignore[arg-type]
