@@ -23,7 +23,7 @@ from ._yaml import load_yaml
 
 BODY_SUFFIXES = (".md", ".html", ".htm", ".pdf", ".docx", ".txt")
 SIDECAR_SUFFIX = ".meta.yaml"
-SKIPPED_NAMES = {"README.md", "synonyms.yaml", "transliterations.yaml", "countries.yaml"}  # search vocabulary, not guidance
+SKIPPED_NAMES = {"README.md", "synonyms.yaml", "transliterations.yaml", "countries.yaml", "israeli_towns.yaml"}  # search vocabulary, not guidance
 
 
 class DocumentMetadata(BaseModel):

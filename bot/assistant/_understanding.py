@@ -21,7 +21,7 @@ import yaml
 from ingest import load_yaml
 
 from ._terms import terms
-from ._target import someone_else_lives_there
+from ._target import load_israeli_towns, someone_else_lives_there
 from ._text import fold
 
 log = logging.getLogger(__name__)
@@ -412,14 +412,16 @@ def _stands_alone(question: str) -> bool:
 
 @lru_cache(maxsize=4)
 def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
-    """The synonyms file, or none when it is missing or malformed (search still works without it)."""
+    """The synonyms file, or none when it is missing or malformed (search still works without it).
+    Its place entries name groups of Israel's towns, read from ``israeli_towns.yaml`` beside it."""
     try:
         raw = load_yaml(path.read_text(encoding="utf-8")) or []
+        towns = load_israeli_towns(path.with_name("israeli_towns.yaml"))
         return tuple(
             Synonym(
-                tuple(fold(str(p)) for p in entry["when"]),
+                tuple(fold(str(p)) for p in _flat(entry["when"], towns)),
                 {k: str(v) for k, v in entry["add"].items()},
-                tuple(fold(str(p)) for p in _flat(entry.get("unless") or ())),
+                tuple(fold(str(p)) for p in _flat(entry.get("unless") or (), towns)),
                 entry.get("search", "words and meaning") != "words",
                 bool(entry.get("place", False)),
             )
@@ -430,9 +432,19 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
         return ()
 
 
-def _flat(phrases: list) -> list:
-    """``unless`` may list whole place lists by their YAML anchor (``[*gaza_border, *negev]``): one list."""
-    return [p for item in phrases for p in (_flat(item) if isinstance(item, list) else [item])]
+def _flat(phrases: list, towns: dict[str, list[str]]) -> list:
+    """One list of phrases: lists joined by their YAML anchor (``[*gaza_border, *negev]``) are
+    flattened, and ``{israeli_towns: galilee}`` (or ``all``) stands for that group of towns."""
+    flat: list = []
+    for item in phrases:
+        if isinstance(item, list):
+            flat += _flat(item, towns)
+        elif isinstance(item, dict):
+            group = item["israeli_towns"]
+            flat += [t for name, group_towns in towns.items() if group in (name, "all") for t in group_towns]
+        else:
+            flat.append(item)
+    return flat
 
 
 @lru_cache(maxsize=1024)

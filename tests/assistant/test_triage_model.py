@@ -844,6 +844,8 @@ def test_an_israeli_town_the_doctor_moves_to_makes_israel_the_place() -> None:
     assert question_target(text).place == "israel"
     assert triage(text, [1.0, 0.0], _SaysOtherCountry()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
     assert question_target("On va s'installer à Netanya cet été, la prime de périphérie s'applique ?").place == "israel"
+    # the towns come from knowledge/israeli_towns.yaml, which the search's place names read too
+    assert question_target("We're moving to Rosh Pina next year; is my New Zealand registration accepted there?").place == "israel"
 
 
 def test_an_aliyah_in_a_past_year_places_the_doctor_in_israel() -> None:

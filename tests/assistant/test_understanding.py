@@ -71,6 +71,26 @@ def test_a_broken_synonyms_file_is_ignored_not_fatal(tmp_path: Path) -> None:
     assert load_synonyms(bad) == ()
 
 
+def test_one_list_of_israels_towns_serves_the_search_and_the_reading_of_where_the_doctor_goes(tmp_path: Path) -> None:
+    """A town the content team adds to israeli_towns.yaml maps to its scheme in the search, and a
+    broken towns file loses only the towns: the synonyms' other words still work."""
+    good, broken_towns = tmp_path / "good", tmp_path / "broken"
+    for folder in (good, broken_towns):
+        folder.mkdir()
+        (folder / "synonyms.yaml").write_text(
+            "- when: [{israeli_towns: negev}, the south]\n  place: true\n  add: {en: periphery grant Negev, fr: x, es: y}\n"
+            "- when: [lyon]\n  unless: [{israeli_towns: all}]\n  search: words\n  add: {en: France, fr: France, es: Francia}\n")
+    (good / "israeli_towns.yaml").write_text("negev: [yeruham]\nelsewhere: [haifa]\n")
+    (broken_towns / "israeli_towns.yaml").write_text("negev: [yeruham\n")
+    entries = load_synonyms(good / "synonyms.yaml")
+    assert guidance_terms("a post in Yeruham?", "en", entries) == "periphery grant Negev"
+    assert guidance_terms("trained in Lyon, now in Haifa", "en", entries) == ""  # the home town steps aside
+    assert guidance_terms("trained in Lyon", "en", entries) == "France"
+    broken = load_synonyms(broken_towns / "synonyms.yaml")
+    assert guidance_terms("a post in Yeruham?", "en", broken) == ""
+    assert guidance_terms("a post in the south?", "en", broken) == "periphery grant Negev"
+
+
 def test_a_french_feminine_participle_meets_its_verb_once_accents_are_folded() -> None:
     """'comment est-elle versée ?' must find 'c'est versé comment', 'remboursée' meet 'remboursement'."""
     from bot.assistant._terms import terms
