@@ -31,7 +31,8 @@ UNSEEN4_FILE = GOLDEN_FILE.with_name("unseen4.yaml")
 UNSEEN5_FILE = GOLDEN_FILE.with_name("unseen5.yaml")
 UNSEEN6_FILE = GOLDEN_FILE.with_name("unseen6.yaml")  # a sixth, with hand-overs and declines (session 14)
 UNSEEN7_FILE = GOLDEN_FILE.with_name("unseen7.yaml")  # a seventh, personal decisions told without cue words (session 15)
-HELD_OUT_ANSWER_SETS = (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE)
+UNSEEN8_FILE = GOLDEN_FILE.with_name("unseen8.yaml")  # an eighth, doctors from more countries, students, olim (session 16)
+HELD_OUT_ANSWER_SETS = (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE)
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
@@ -47,7 +48,8 @@ DEV10_FILE = GOLDEN_FILE.with_name("dev10.yaml")  # a tenth: the same styles, sl
 DEV11_FILE = GOLDEN_FILE.with_name("dev11.yaml")  # an eleventh: texting, regional styles; written blind, then read (session 13)
 DEV12_FILE = GOLDEN_FILE.with_name("dev12.yaml")  # a twelfth: stories, two asks, follow-ups; written blind, then read (session 14)
 DEV13_FILE = GOLDEN_FILE.with_name("dev13.yaml")  # a thirteenth, with hand-overs and declines; written blind, then read (session 15)
-REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress")
+DEV14_FILE = GOLDEN_FILE.with_name("dev14.yaml")  # a fourteenth, the same kinds, more countries; written blind, then read (session 16)
+REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
     "hit_at_3": 0.9, "language_ok": 1.0, "escalation_recall": 1.0, "escalation_precision": 0.9,
@@ -67,7 +69,7 @@ class GoldenItem(BaseModel):
     history: list[str] = Field(default_factory=list)
     expect: Literal["answer", "escalate", "out_of_scope"]
     docs: list[str] = Field(default_factory=list)
-    reason: Literal["human_request", "personal_eligibility", "appeal", "complaint", "distress"] | None = None
+    reason: Literal["human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status"] | None = None
     why: str | None = None
     style: str | None = None
     # What a correct reply must contain: one entry per key fact, alternatives split by " | ".
