@@ -76,7 +76,7 @@ _DISTRESS_ANY_LANGUAGE = re.compile("|".join(f"(?:{fold(p)})" for p in (
     r"quero morrer", r"me matar", r"voglio morire", r"uccidermi", r"wil dood", r"أريد أن أموت", r"انتحار",
 )))
 
-_RULES: tuple[_Rule, ...] = (
+_RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
     _Rule(
         EscalationReason.DISTRESS,
         _p(
@@ -203,7 +203,26 @@ _RULES: tuple[_Rule, ...] = (
         (r"\b(in|given) (our|my) (situation|circumstances)\b", r"\b(do|would|will|can|could) (i|we) (still )?(get|qualify|receive|be eligible|be entitled)\b"),
         (r"\b(dans|vu|avec) (notre|ma) situation\b", r"\b(ai-je|avons-nous|aurai-je|aurons-nous|est-ce qu'on a|est-ce que j'ai|est-ce que nous avons) droit\b|\b(toucherai|toucherons|toucherait|toucherions)\b"),
         (r"\b(en (nuestra|mi) situacion|con (estas|esas) fechas|con (este|ese) puesto)\b", r"\b(me|nos) (corresponde|corresponderia|toca|tocaria)\b|\b(yo )?(entro|entramos|califico|calificamos) (en|para)\b|\b(tengo|tenemos) derecho\b"),
-        (r"\bcuanto (me|nos) (tocaria|corresponderia)\b", r"\ba (mi|nosotros)\b"),
+        (r"\bcuanto (me|nos) (tocaria|corresponderia|(va|van) a (tocar|corresponder))\b", r"\ba (mi|nosotros)\b"),
+        # the doctor's own outcome, stressed: "which way will it go for me", "a mí, ¿me toman el
+        # examen?", "avec mon parcours à moi, je passe par le Green Track ?", "dans quelle case je
+        # tombe", "what's our family going to end up getting?" (dev14; in the data file and the golden
+        # and dev sets these words come only in messages that need a person)
+        (r"\b(i|we|my|our)\b", r"\bend up (getting|receiving)\b"),
+        (r"\bmoi,? avec (mon|ma|mes)\b", r"\b(j'y ai droit|ai-je droit|j'ai droit|je vais devoir|je devrai|je passe par|je serai|on va me)\b"),
+    ]),
+    _Rule(
+        EscalationReason.PERSONAL_ELIGIBILITY,
+        _p(
+            r"\bwhich way (will|would|does|is) (it|this|that|things) (go|going to go) for (me|us)\b",
+            r"\ba (mi|nosotros|nosotras),? (me|nos) (toman|toma|toca|tocan|tocaria|corresponde|corresponden|corresponderia|dan|darian"
+            r"|piden|pediran|exigen|van a|va a|aplica|aplican|reconocen|reconoceran|convalidan)\b",
+            r"\b(yo|nosotros),? concretamente\b", r"\b(voy|vamos) a tener que hacer (yo|nosotros)\b",
+            r"\b(mon|ma|mes|notre|nos) (parcours|cas|dossier|situation|profil|diplome|diplomes|annees) a (moi|nous)\b",
+            r"\bdans quelle case (je|nous|on) (tombe|tombons|rentre|rentrons)\b",
+        ),
+    ),
+    *_rules(EscalationReason.PERSONAL_ELIGIBILITY, [
         # an official or written confirmation of the doctor's own case (for an employer, say)
         (r"\b(confirm|confirmez|confirmer|confirmen|confirmar|confirmeme|confirmame|certify|certifier|certificar)\b",
          r"\b(officially|in writing|officiellement|par ecrit|oficialmente|por escrito)\b"),
@@ -238,23 +257,49 @@ _RULES: tuple[_Rule, ...] = (
     ),
 )
 
-# A doctor who speaks of their own case and demands "yes or no" asks for a ruling (golden.yaml's
-# spec), whatever words sit in between. Not when the ruling is about the right to make aliyah or
-# one's status: that is legal_status, and the model names it.
+# A doctor who asks "yes or no" about their own case asks for a ruling (golden.yaml's spec). Not
+# when the ruling is about the right to make aliyah or one's status: that is legal_status, and the
+# model names it.
 _LEGAL_STATUS_WORDS = _p(
     r"\b(jewish|jew|juif|juive|judio|judia)\b", r"\blaw of return\b", r"\bloi du retour\b", r"\bley del retorno\b",
     r"\b(grandfather|grandmother|grand-pere|grand-mere|abuelo|abuela)\b", r"\bconver(t|sion|ted|ti|tie|so|sa|sion)\b",
     r"\breturning resident\b", r"\btoshav\b", r"\bresidente que regresa\b", r"\b(right to|droit (a|de)|derecho a) (make |faire |hacer )?(l'|mon |la )?(aliyah|alya|alyah|alia)\b",
 )
-_RULES = (
-    *_RULES,
-    _Rule(
-        EscalationReason.PERSONAL_ELIGIBILITY,
-        _p(r"\b(i|i'm|im|my|me|je|moi|mon|ma|mes|yo|mi|mis)\b", r"\bj'"),
-        unless=_LEGAL_STATUS_WORDS,
-        then=_p(r"\b(yes or no|oui ou non|si o no)\b"),
-    ),
-)
+_YES_OR_NO = _p(r"\b(yes or no|oui ou non|si o no)\b")
+_OWN = _p(r"\b(i|i'm|im|my|me|mine|je|moi|mon|ma|mes|mien|mienne|yo|mi|mis|mio|mia)\b", r"\bj'")
+_SENTENCE_END = re.compile(r"[.?!\n]+")
+
+
+@dataclass(frozen=True)
+class _OwnYesOrNo:
+    """"Yes or no" asked of the doctor's own case: the question it closes speaks in the first person.
+
+    The question is the sentence holding "yes or no", or, when that sentence is only "… yes or no"
+    (five words or fewer before it), what came before ("me toca la bonificación? llegué hace 22
+    meses y trabajo en Ofakim. sí o no"). A story in the first person that ends "are doctors
+    trained in Belgium exempt, yes or no?" asks the rule, and is answered (dev14)."""
+
+    reason: EscalationReason = EscalationReason.PERSONAL_ELIGIBILITY
+    pattern: re.Pattern[str] = _YES_OR_NO
+    unless: re.Pattern[str] | None = _LEGAL_STATUS_WORDS
+    then: re.Pattern[str] | None = _OWN
+
+    def search(self, folded: str) -> str | None:
+        if self.unless is not None and self.unless.search(folded):
+            return None
+        ends = [0, *(m.end() for m in _SENTENCE_END.finditer(folded)), len(folded)]
+        for asked in self.pattern.finditer(folded):
+            start = max(end for end in ends if end <= asked.start())
+            stop = min(end for end in ends if end >= asked.end())
+            if len(folded[start:asked.start()].split()) <= 5:
+                start = 0
+            own = _OWN.search(folded, start, stop)
+            if own is not None:
+                return f"{own.group(0)} … {asked.group(0)}"
+        return None
+
+
+_RULES = (*_RULES, _OwnYesOrNo())
 
 ALL_PATTERNS: tuple[re.Pattern[str], ...]  # every pattern triage runs, for the linearity test
 

@@ -879,6 +879,14 @@ def test_an_oleh_asking_about_the_program_is_still_answered() -> None:
     "We made aliyah 20 months ago, I work 80% at a clinic in Nahariya. So in our situation, do we get the periphery grant or did we miss the boat?",
     "Llegué en noviembre de 2023, vivo en Sderot y trabajo al 70% en Netivot. Con estas fechas y este puesto, ¿yo entro en la beca Tkuma?",
     "Olé depuis un an, poste à 80 % à Dimona : dans notre situation, avons-nous droit à la prime de périphérie ?",
+    # the doctor's own outcome, stressed (dev14)
+    "Irish primary degree, Australian specialist, moving to Jerusalem. Which way will it go for me - fast track or the Israeli exam?",
+    "DO, six years in the ED in San Antonio, we've picked Sderot. Between the two grants, what's our family going to end up getting?",
+    "Me recibí en la UdelaR y soy traumatólogo desde 2015. Con esto, ¿a mí me toman el examen o entro directo por el Maslul Yarok?",
+    "Cardiologue formée à Nancy, neuf ans au Luxembourg : avec mon parcours à moi, je passe par le Green Track ou une période d'adaptation ?",
+    "Interniste diplômé à Port-au-Prince, à Montréal depuis 2021. Moi, avec mes années en Haïti, j'y ai droit ou je vais devoir passer l'examen ?",
+    # "yes or no" closing a question in the first person, however short the question is
+    "me toca la bonificación de periferia? llegué hace 22 meses y trabajo en Ofakim. sí o no",
 ])
 def test_asking_for_the_verdict_on_ones_own_case_rather_than_the_rule_goes_to_a_person(text: str) -> None:
     """"not the general rules, a read on me", "mon cas précis", "lo mío puntualmente" (triage_dev16); "in our
@@ -887,5 +895,8 @@ def test_asking_for_the_verdict_on_ones_own_case_rather_than_the_rule_goes_to_a_
     assert decision.kind is TriageKind.ESCALATE and decision.reason is EscalationReason.PERSONAL_ELIGIBILITY, decision.detail
     # the rule itself, told with personal details, is still answered
     for rule in ("I did F1 in Leeds, does it count as the internship?",
-                 "We made aliyah 20 months ago and I work 80% in Nahariya. What are the conditions of the periphery grant?"):
+                 "We made aliyah 20 months ago and I work 80% in Nahariya. What are the conditions of the periphery grant?",
+                 # a story in the first person that asks the rule "yes or no" (dev14)
+                 "J'ai fait ma médecine à l'ULB et je travaille à Charleroi depuis huit ans. Moi je ne sais pas trop le croire. "
+                 "Les médecins diplômés en Belgique sont-ils dispensés de l'examen israélien, oui ou non ?"):
         assert triage(rule, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER, rule  # type: ignore[arg-type]
