@@ -418,12 +418,42 @@ def _role(before: list[str]) -> tuple[str, str]:
         if _CUE_ORIGIN.match(word):
             if body and _FROM.match(word):
                 continue  # "a job offer from a university hospital in Ohio": the body's "from"
+            if _SPAN.match(word):
+                planned = _span_planned(before[: len(before) - len(window) + k])
+                if planned:
+                    return "target", planned  # "quiero trabajar un par de años en España": years to come there
             return "origin", word
         if _BODY.match(word):
             body = True
         if not (_NEUTRAL.match(word) or _SPECIALIST.match(word) or _BODY.match(word) or _ADJECTIVE.match(word)):
             return "unknown", ""
     return "unknown", ""
+
+
+# Years spent somewhere are an origin ("10 years in Germany") unless a planned verb comes before
+# them: "quiero trabajar un par de años en España", "work two years in Dubai first" (dev14).
+_SPAN = re.compile(r"^(?:years|ans|annees|anos)$")
+_WORK_GOAL = re.compile(r"^(?:exercer|travailler|pratiquer|bosser|trabajar|ejercer|laburar|practicar)$")
+_SPAN_COUNT = re.compile(r"^(?:a|un|une|una|unos|unas|few|couple|of|de|d|par|quelques|some|algunos|two|three|deux|trois|dos|tres|\d+)$")
+
+
+def _span_planned(before: list[str]) -> str:
+    """The verb that plans a span of years ("want to work a couple of years", "exercer quelques
+    années"), or "" (a span spent: "ten years of practice", "I have 10 years")."""
+    at = len(before)
+    while at > 0 and len(before) - at < 4 and _SPAN_COUNT.match(before[at - 1]):
+        at -= 1
+    if at == len(before) or at == 0:
+        return ""
+    verb = at - 1
+    if _WORK_GOAL.match(before[verb]):
+        return before[verb]  # "trabajar", "exercer": a goal by itself
+    if not _PLAIN_VERBS.match(before[verb]):
+        return ""  # years lived somewhere first ("vivir unos años en Montevideo y la aliá después") are no post sought
+    planned = verb > 0 and (
+        _PLAN_BEFORE.match(before[verb - 1]) or (_SUBJECT.match(before[verb - 1]) and verb > 1 and _PLAN_BEFORE.match(before[verb - 2]))
+    )
+    return before[verb] if planned else ""
 
 
 _ISRAEL_ACTS = re.compile(r"^(?:recogni[sz]es?|accepts?|give|gives|grant|grants|reconnait|reconnaitra|accepte|donne|reconoce|reconocen|acepta|da|de|otorga)$")
@@ -922,7 +952,7 @@ def _later(folded: str, start: int, end: int) -> bool:
 # Every pattern the target reading runs, for triage's linearity test.
 PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _GREEN_TRACK_STAGE_A, _STATE, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
-    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS,
+    _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS, _SPAN, _SPAN_COUNT, _WORK_GOAL,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
     _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _LATER_AFTER, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
     _ASIDE_WORDS, _DOCTOR, _INDEFINITE, _ME, _PERMIT, _PROCESS, _PART_SUBJECT, _OLEH, _IS_NOW, _OLEH_BETWEEN, _IN_YEAR,

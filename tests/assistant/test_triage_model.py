@@ -848,6 +848,18 @@ def test_an_israeli_town_the_doctor_moves_to_makes_israel_the_place() -> None:
     assert question_target("We're moving to Rosh Pina next year; is my New Zealand registration accepted there?").place == "israel"
 
 
+def test_years_planned_somewhere_make_it_the_place_but_years_spent_there_do_not() -> None:
+    """"estoy con los papeles de la aliá … pero mientras sale todo quiero trabajar un par de años en España:
+    ¿cómo hago la homologación?" asks about Spain, the aliyah only its context (dev14)."""
+    text = ("Hola, estoy con los papeles de la aliá y la licencia para Israel, pero mientras sale todo quiero trabajar "
+            "un par de años en España. Soy médico argentino: ¿cómo hago la homologación del título y cuánto tarda?")
+    assert question_target(text).foreign_beside_program == "trabajar … espana"
+    assert triage(text, [1.0, 0.0], _SaysOtherCountry()).kind is TriageKind.DECLINE  # type: ignore[arg-type]
+    assert question_target("Je voudrais exercer quelques années en Suisse, comment faire reconnaître mon diplôme là-bas ?").place == "foreign"
+    for spent in ("Trabajé diez años en España, ¿me sirve para el Green Track?", "I worked 10 years in Germany as a GP, can I skip the exam?"):
+        assert question_target(spent).place != "foreign", spent
+
+
 def test_an_aliyah_in_a_past_year_places_the_doctor_in_israel() -> None:
     """"left Cape Town on aliyah back in 2010 … can I be restored to the HPCSA register?" asks about South
     Africa's register from Israel (triage_dev17); "aliyah in 2027" is still a plan."""
