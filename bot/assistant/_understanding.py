@@ -30,7 +30,9 @@ SYNONYMS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "synonyms.ya
 LONG_MESSAGE_WORDS = 28  # beyond this, a message is a story with a question in it
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _INTERROGATIVE = re.compile(
-    r"^(how|what|whats|when|where|who|which|why|is|are|can|could|do|does|did|should|will|would|any|"
+    # after a word or two that only lead in: "roughly how much is it for one person n how does it get paid out"
+    r"^(?:(?:roughly|approximately|so|and|also|but|ok|okay|then|et|alors|donc|mais|bon|aussi|pero|entonces|bueno|tambien|ademas)[\s,]+){0,2}"
+    r"(how|what|whats|when|where|who|which|why|is|are|can|could|do|does|did|should|will|would|any|"
     r"comment|combien|quand|ou|qui|quel|quelle|quels|quelles|pourquoi|est-ce|est ce|peut-on|puis-je|faut-il|y a-t-il|"
     r"como|cuanto|cuanta|cuantos|cuando|donde|quien|que|cual|cuales|por que|puedo|hay|tengo|necesito)\b"
 )

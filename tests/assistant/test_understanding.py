@@ -91,6 +91,16 @@ def test_one_list_of_israels_towns_serves_the_search_and_the_reading_of_where_th
     assert guidance_terms("a post in the south?", "en", broken) == "periphery grant Negev"
 
 
+def test_a_question_without_its_mark_still_asks_after_a_word_that_leads_in() -> None:
+    """Texting drops the "?": "roughly how much is it for one person n how does it get paid out" was
+    not read as asked, so the reply explained the basket without its amount (dev14)."""
+    asked = question_sentences("single GP from welly here. can someone explain sal klita in plain english? "
+                               "roughly how much is it for one person n how does it get paid out, sweet as")
+    assert asked[-1].startswith("roughly how much")
+    assert question_sentences("FY2 in Manchester. Does FY1 count? also who do I get the good standing letter from")[-1].startswith("also who")
+    assert question_sentences("Je suis généraliste à Lyon. Mon diplôme est reconnu ? Bref, voilà mon histoire") == ["Mon diplôme est reconnu ?"]
+
+
 def test_a_french_feminine_participle_meets_its_verb_once_accents_are_folded() -> None:
     """'comment est-elle versée ?' must find 'c'est versé comment', 'remboursée' meet 'remboursement'."""
     from bot.assistant._terms import terms
