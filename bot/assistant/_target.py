@@ -114,9 +114,9 @@ _FOREIGN_SYSTEMS = (
     r"|college des medecins|colegio de medicos"
     rf"|{_MORE_SYSTEMS}"
 )
-# Israeli towns doctors name as where they will live or work ("thinking of moving to Beersheba"), accent-folded;
-# names that are also common words or first names elsewhere (Acre, Arad, Omer, Ariel) are left out.
-# Israel's towns: the content team's list, which knowledge/synonyms.yaml reads too (see its header).
+# Israeli towns doctors name as where they will live or work ("thinking of moving to Beersheba"): the
+# content team's list, which knowledge/synonyms.yaml reads too (see the list's header); names that are
+# also common words or first names elsewhere (Acre, Arad, Omer, Ariel) are left out of it.
 ISRAELI_TOWNS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "israeli_towns.yaml"
 
 
