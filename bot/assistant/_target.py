@@ -390,11 +390,7 @@ def _role(before: list[str]) -> tuple[str, str]:
                 return "unknown", ""  # "how does licensing work in Israel": a process works there, not the doctor
             # a plan after "to", "can I", "cómo": "want to practise in Germany"; a fact or a
             # noun otherwise: "I work in Paris", "30 years of practice in Buenos Aires"
-            planned = at > 0 and (
-                _PLAN_BEFORE.match(before[at - 1])
-                or (_SUBJECT.match(before[at - 1]) and at > 1 and _PLAN_BEFORE.match(before[at - 2]))
-            )
-            return ("target", word) if planned else ("origin", word)
+            return ("target", word) if _planned(before, at) else ("origin", word)
         if _DIPLOMA.match(word) and not (k > 0 and _DETERMINER.match(window[k - 1])):
             return "origin", word  # "Diplômé en Belgique", "médecin diplômée de Lyon"; not "mon diplôme en France"
         if _STAY.match(word):
@@ -450,10 +446,15 @@ def _span_planned(before: list[str]) -> str:
         return before[verb]  # "trabajar", "exercer": a goal by itself
     if not _PLAIN_VERBS.match(before[verb]):
         return ""  # years lived somewhere first ("vivir unos años en Montevideo y la aliá después") are no post sought
-    planned = verb > 0 and (
-        _PLAN_BEFORE.match(before[verb - 1]) or (_SUBJECT.match(before[verb - 1]) and verb > 1 and _PLAN_BEFORE.match(before[verb - 2]))
+    return before[verb] if _planned(before, verb) else ""
+
+
+def _planned(before: list[str], at: int) -> bool:
+    """Whether the verb at ``at`` is planned: after "to", "can", "cómo", or a subject after one ("can I")."""
+    return at > 0 and bool(
+        _PLAN_BEFORE.match(before[at - 1])
+        or (_SUBJECT.match(before[at - 1]) and at > 1 and _PLAN_BEFORE.match(before[at - 2]))
     )
-    return before[verb] if planned else ""
 
 
 _ISRAEL_ACTS = re.compile(r"^(?:recogni[sz]es?|accepts?|give|gives|grant|grants|reconnait|reconnaitra|accepte|donne|reconoce|reconocen|acepta|da|de|otorga)$")
