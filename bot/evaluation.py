@@ -32,7 +32,10 @@ UNSEEN5_FILE = GOLDEN_FILE.with_name("unseen5.yaml")
 UNSEEN6_FILE = GOLDEN_FILE.with_name("unseen6.yaml")  # a sixth, with hand-overs and declines (session 14)
 UNSEEN7_FILE = GOLDEN_FILE.with_name("unseen7.yaml")  # a seventh, personal decisions told without cue words (session 15)
 UNSEEN8_FILE = GOLDEN_FILE.with_name("unseen8.yaml")  # an eighth, doctors from more countries, students, olim (session 16)
-HELD_OUT_ANSWER_SETS = (UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE)
+UNSEEN9_FILE = GOLDEN_FILE.with_name("unseen9.yaml")  # a ninth, the same kinds, written blind (session 17)
+HELD_OUT_ANSWER_SETS = (
+    UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE, UNSEEN9_FILE,
+)
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
 DEV_FILE = GOLDEN_FILE.with_name("dev.yaml")
@@ -49,6 +52,7 @@ DEV11_FILE = GOLDEN_FILE.with_name("dev11.yaml")  # an eleventh: texting, region
 DEV12_FILE = GOLDEN_FILE.with_name("dev12.yaml")  # a twelfth: stories, two asks, follow-ups; written blind, then read (session 14)
 DEV13_FILE = GOLDEN_FILE.with_name("dev13.yaml")  # a thirteenth, with hand-overs and declines; written blind, then read (session 15)
 DEV14_FILE = GOLDEN_FILE.with_name("dev14.yaml")  # a fourteenth, the same kinds, more countries; written blind, then read (session 16)
+DEV15_FILE = GOLDEN_FILE.with_name("dev15.yaml")  # a fifteenth, the same kinds; written blind, then read (session 17)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
