@@ -28,6 +28,7 @@ from ._memory import ConversationState, ConversationStore, InMemoryConversationS
 from ._origin import message_countries
 from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._text import fold
+from ._target import question_target
 from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage_with_reading as decide_triage
@@ -132,6 +133,22 @@ def _meant(part: Part) -> str:
         return part.bare
     before = sentences(part.full[: len(part.full) - len(part.bare)])
     return f"{before[-1]} {part.bare}" if before else part.bare
+
+
+def _israeli_part(text: str) -> Part | None:
+    """The question of a message declined as another country's that asks about Israel itself, if any.
+
+    "¿Cómo homologo mi título en España? Y después, para hacer aliá, ¿tengo que rendir el examen
+    israelí?" has an Israeli side the guidance answers. A question about Spain alone has none: quoting
+    the page nearest to "homologation" (the French doctors' file, for a doctor in Lima) as "the Israeli
+    side of your question" answered what she never asked. Of 814 declined other-country messages in
+    the triage data, 793 got such a section, and none of them asked anything about Israel.
+    """
+    for part in question_parts(text):
+        target = question_target(part.bare)
+        if target.place == "israel" and not target.foreign_named and not target.israel_base:
+            return part
+    return None
 
 
 def _blend(a: list[float], b: list[float], weight: float) -> list[float]:
@@ -370,11 +387,18 @@ class Assistant:
         offer = paragraphs(catalog.text("offer_advisor", msg.lang))
         if triage.reason is not EscalationReason.OTHER_COUNTRY:
             return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage))
-        # Another country: the Israeli side of the question may still have an answer.
-        retrieval = self._retrieve(msg)
+        # Another country: a question of the message that asks about Israel itself may still have an answer.
+        israeli = _israeli_part(msg.text)
+        if israeli is None:
+            return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage))
+        lang = self._query_lang(msg)
+        retrieval = self._find(israeli.full, israeli.full, msg.lang, lang, None, msg.memo)
         if not retrieval.passages or not retrieval.dense_available or retrieval.top_similarity < self.thresholds.answer_above:
             return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage, retrieval))
-        content, sources = compose(retrieval, msg.lang)
+        content, sources = compose(
+            retrieval, msg.lang, question=israeli.full, asked=israeli.bare, hint=guidance_terms(israeli.bare, lang, self.synonyms),
+            origin=self._countries(israeli.full, lang), see_also=False,
+        )
         body = (*notice, *paragraphs(catalog.text("other_country_israeli_side", msg.lang)), *content, *offer)
         reply = Reply(
             msg.cid, body, msg.lang, triage, sources, "extractive", retrieval.ranked_doc_ids, guidance=_guidance(retrieval)

@@ -30,13 +30,24 @@ def test_clinical_question_is_told_no_medical_advice_in_its_language(kb_assistan
     assert not reply.sources  # no program page passed off as an answer
 
 
-def test_another_countrys_licensing_is_declined_with_what_is_known_for_israel(kb_assistant: Assistant) -> None:
-    reply = kb_assistant.reply("oc-es", "¿Qué trámites hay que hacer para homologar el título de médico en Italia?")
+def test_another_countrys_licensing_is_declined_without_unasked_israeli_guidance(kb_assistant: Assistant) -> None:
+    """A doctor in Lima asking about Spain asked nothing about Israel: no page passed off as "the Israeli side"."""
+    reply = kb_assistant.reply("oc-es", "Soy médica en Lima. ¿Qué trámites hay que hacer para homologar mi título en España?")
     assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY
     assert reply.language == "es" and reply.text.startswith(catalog.text("decline_other_country", "es"))
     assert catalog.text("offer_advisor", "es") in reply.text
-    if reply.sources:  # the Israeli side, clearly introduced as such
-        assert catalog.text("other_country_israeli_side", "es") in reply.text
+    assert catalog.text("other_country_israeli_side", "es") not in reply.text
+    assert not reply.sources
+
+
+def test_the_israeli_question_beside_another_countrys_is_answered(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply(
+        "oc-es-2", "¿Cómo homologo mi título en España? Y después, para hacer aliá, ¿tengo que rendir el examen israelí?"
+    )
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY
+    assert reply.text.startswith(catalog.text("decline_other_country", "es"))
+    assert catalog.text("other_country_israeli_side", "es") in reply.text  # introduced as such
+    assert "exent" in reply.text and any(s.doc_id == "licensing-exam" for s in reply.sources)
 
 
 def test_law_of_return_ruling_goes_to_a_person(kb_assistant: Assistant) -> None:
