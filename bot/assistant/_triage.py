@@ -211,6 +211,25 @@ _RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
         (r"\b(i|we|my|our)\b", r"\bend up (getting|receiving)\b"),
         (r"\bmoi,? avec (mon|ma|mes)\b", r"\b(j'y ai droit|ai-je droit|j'ai droit|je vais devoir|je devrai|je passe par|je serai|on va me)\b"),
     ]),
+    # What the deciding body will ask of the doctor, given a circumstance of their own: "avec cette
+    # coupure de quatre ans et ce mi-temps, qu'est-ce que le Conseil scientifique va exiger de moi ?",
+    # "given my two-year break, what will the committee require of me?" (dev15). In the data file and
+    # the golden and dev sets the two together come only in messages that need a person; the second
+    # alone comes in twenty answerable ones. Which documents they will ask for is a list, not a ruling.
+    _Rule(
+        EscalationReason.PERSONAL_ELIGIBILITY,
+        _p(
+            r"\b(with|given) (this|that|my|such a)(?: [\w-]{1,20}){0,2} (gap|break|interruption|part-time|background|history|profile|path)\b",
+            r"\b(avec|vu) (cette|ce|mon|ma|mes|ces)(?: [\w-]{1,20}){0,2} (coupure|interruption|pause|arret|mi-temps|parcours|profil|cursus)\b",
+            r"\b(con|dada|dado) (esta|este|esa|ese|mi|mis)(?: [\w-]{1,20}){0,2} (pausa|interrupcion|parate|trayectoria|historial|perfil|recorrido)\b",
+        ),
+        unless=_p(r"\b(documents?|papers|paperwork|forms?|papiers|pieces|formulaires?|papeles|documentos|formularios|tramites)\b"),
+        then=_p(
+            r"\b(va|vont) (m'?)?(exiger|demander|imposer)\b", r"\bexiger de moi\b", r"\bon va me (demander|imposer|exiger)\b",
+            r"\b(will|would|are|is) (they|the \w+(?: \w+)?) (going to )?(require|ask|demand|want|expect|make) (of |from )?(me|us)\b",
+            r"\b(me|nos) (van|va) a (exigir|pedir|imponer|hacer)\b", r"\bque (me|nos) (exigiran|pediran)\b",
+        ),
+    ),
     _Rule(
         EscalationReason.PERSONAL_ELIGIBILITY,
         _p(

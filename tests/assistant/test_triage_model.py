@@ -899,6 +899,10 @@ def test_an_oleh_asking_about_the_program_is_still_answered() -> None:
     "Interniste diplômé à Port-au-Prince, à Montréal depuis 2021. Moi, avec mes années en Haïti, j'y ai droit ou je vais devoir passer l'examen ?",
     # "yes or no" closing a question in the first person, however short the question is
     "me toca la bonificación de periferia? llegué hace 22 meses y trabajo en Ofakim. sí o no",
+    # what the deciding body will require of the doctor, given a circumstance of their own (dev15)
+    "Anesthésiste, DES en 2011, arrêt de 2020 à 2024, reprise à mi-temps. Avec cette coupure, qu'est-ce que le Conseil scientifique va exiger de moi ?",
+    "Paediatrician, off work 2019-2023 for my kids. Given my four-year break, what will the Scientific Council require of me?",
+    "Internista, dejé de ejercer tres años. Con esta pausa, ¿qué me van a exigir para reconocerme la especialidad?",
 ])
 def test_asking_for_the_verdict_on_ones_own_case_rather_than_the_rule_goes_to_a_person(text: str) -> None:
     """"not the general rules, a read on me", "mon cas précis", "lo mío puntualmente" (triage_dev16); "in our
@@ -910,5 +914,7 @@ def test_asking_for_the_verdict_on_ones_own_case_rather_than_the_rule_goes_to_a_
                  "We made aliyah 20 months ago and I work 80% in Nahariya. What are the conditions of the periphery grant?",
                  # a story in the first person that asks the rule "yes or no" (dev14)
                  "J'ai fait ma médecine à l'ULB et je travaille à Charleroi depuis huit ans. Moi je ne sais pas trop le croire. "
-                 "Les médecins diplômés en Belgique sont-ils dispensés de l'examen israélien, oui ou non ?"):
+                 "Les médecins diplômés en Belgique sont-ils dispensés de l'examen israélien, oui ou non ?",
+                 # which documents they will ask for, given the story, is a list the guidance holds
+                 "Con mi trayectoria en dos países, ¿qué documentos me van a pedir para el expediente?"):
         assert triage(rule, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER, rule  # type: ignore[arg-type]
