@@ -172,7 +172,7 @@ def question_parts(text: str) -> list[Part]:
     prefix = " ".join([*lead, *[c for c in context if body.find(c) < body.find(questions[0])]])
     out: list[Part] = []
     for position, q in enumerate(questions):
-        q = _JOINER.sub("", q) or q
+        q = _JOINER.sub("", _TWO_THINGS.sub("", q) or q) or q  # "Two things: does the USMLE…" names no subject
         if (tail is not None and position == len(questions) - 1) or (position > 0 and (_points_back(q) or _names_no_subject(q))):
             # "¿y cuánto sale?", "¿Quién la otorga?" ask about what the question before names: searched with its words.
             out.append(Part(f"{out[-1].bare} {q}", q, follows=True))

@@ -448,3 +448,16 @@ def test_colloquial_french_asking_with_quoi_is_split_into_its_questions() -> Non
     )
     assert [p.bare for p in parts] == ["C'est quoi exactement ce parcours-là", "c'est quoi les critères pour y avoir droit ?"]
     assert question_parts("Le sal klita, ça sert à quoi et ça dure combien de temps ?")
+
+
+def test_a_two_things_lead_in_after_a_story_is_no_part_of_the_first_question() -> None:
+    """"Internist here… Two things: does the USMLE get me out of the exam, and…": "two things" names no
+    subject, and its words pulled a second, unasked section (exam fees) into the first answer (dev15)."""
+    parts = question_parts(
+        "Internist here, trained at UTSW, passed USMLE Steps 1, 2 CK and 3 years ago. Two things: does the USMLE get me "
+        "out of the Israeli exam, and can I open my licensing file now even though we haven't booked our aliyah flight yet?"
+    )
+    assert [p.bare for p in parts] == [
+        "does the USMLE get me out of the Israeli exam",
+        "can I open my licensing file now even though we haven't booked our aliyah flight yet?",
+    ]
