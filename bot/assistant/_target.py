@@ -590,6 +590,14 @@ def question_target(text: str) -> Target:
                     israel_base = israel_base or f"{place} {cue}"
                 continue  # "I'm Israeli": who the doctor is
             if role == "origin":
+                if _relatives_home(folded, match.start()):
+                    # "Mes parents … se sont installés à Ra'anana": the family's home, not the doctor's base;
+                    # the doctor's goal when they go to join them ("j'aimerais les rejoindre", dev15)
+                    joining = _JOIN.search(folded, match.end(), match.end() + 160)
+                    if joining:
+                        israel_target = israel_target or f"{joining.group(0)} … {place}"
+                        israel_by_cue = True
+                    continue
                 if _present(before, cue) or _GRADUATE_AFTER.match(folded, match.end()):
                     # living or working there now ("je suis médecin en Israël", "vivo en Israel", "I work in Haifa")
                     israel_base = israel_base or f"{cue} … {place}"
@@ -862,6 +870,22 @@ _LIVES = re.compile(
     r"|habite|habitent|habitait|vit|vivent|vivait|installe|installes|installee|installees|instalado|instalada"
     r"|instalados|instaladas)$"
 )
+
+
+# The doctor going to join the relatives who live there: "j'aimerais les rejoindre", "we want to join
+# them", "quiero reunirme con ellos".
+_JOIN = re.compile(
+    r"\b(?:les|la|le|l) ?rejoindre\b|\brejoindre (?:mes|ma|mon|nos)\b|\bjoin (?:them|her|him|my|our)\b"
+    r"|\b(?:be|live|settle) (?:near|close to) (?:them|her|him)\b|\breunir(?:me|nos|se) con\b|\bestar cerca de (?:ellos|ellas|ella|el)\b"
+)
+
+
+def _relatives_home(folded: str, start: int) -> bool:
+    """Whether the sentence before the place at ``start`` says a relative or another person lives there
+    ("mes parents … se sont installés à", "my daughter lives in"), its subject read back to the sentence's start."""
+    before = _TOKEN.findall(_sentence(folded[max(0, start - 160):start]))
+    who, at = _nearest_subject(before)
+    return who == "someone else" and any(_LIVES.match(word) for word in before[at + 1:])
 
 
 # "... and I want to work there too", "y quiero ir allá", "on veut s'installer près d'eux": the doctor goes

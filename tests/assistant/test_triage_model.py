@@ -918,3 +918,18 @@ def test_asking_for_the_verdict_on_ones_own_case_rather_than_the_rule_goes_to_a_
                  # which documents they will ask for, given the story, is a list the guidance holds
                  "Con mi trayectoria en dos países, ¿qué documentos me van a pedir para el expediente?"):
         assert triage(rule, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER, rule  # type: ignore[arg-type]
+
+
+def test_a_student_going_to_join_parents_settled_in_an_israeli_town_asks_about_israel() -> None:
+    """"Mes parents … se sont installés à Ra'anana, et j'aimerais les rejoindre": where the parents live is no
+    base of the student's, and joining them makes Israel the goal, however sure the model is of France (dev15)."""
+    text = (
+        "Je suis en 5e année de médecine à Lyon. Mes parents ont fait leur alya l'année dernière et se sont installés "
+        "à Ra'anana, et j'aimerais les rejoindre plutôt que de faire tout mon internat en France. Qu'est-ce qui attend "
+        "un étudiant français qui part après le DFASM côté examen et stage ?"
+    )
+    target = question_target(text)
+    assert target.place == "israel" and not target.israel_base, target
+    assert triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.99)).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    # the parents' town alone says nothing of where the doctor goes
+    assert not question_target("Mes parents se sont installés à Ra'anana l'an dernier. Comment m'inscrire à l'Ordre en Belgique ?").israel_base
