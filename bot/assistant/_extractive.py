@@ -802,7 +802,13 @@ def compose(
     if not chosen:
         chosen = [(question, retrieval.passages[0])]
     if not parts:
-        chosen.sort(key=lambda qp: qp[1].chunk.chunk_index)
+        # The section that answers leads, whatever its place on the page: on a phone the doctor reads the
+        # answer first ("qu'est-ce qui attend un étudiant… ?" came after a section on specialists). The
+        # others follow in the page's order, and a section stored in several chunks stays in one piece.
+        lead = max(chosen, key=lambda qp: weight.get(qp[1].chunk.chunk_id, 0.0))[1]
+        chosen.sort(key=lambda qp: (
+            (qp[1].chunk.doc_id, qp[1].chunk.section) != (lead.chunk.doc_id, lead.chunk.section), qp[1].chunk.chunk_index,
+        ))
     for q, r, own in [(q, r, rest[0] if rest else q) for q, r, *rest in parts] if parts else [(question, retrieval, asked or question)]:
         extra = _missing_aspect_section(r, q, own, lang, [p for _, p in chosen])
         if extra is not None:

@@ -59,6 +59,13 @@ def test_asked_which_languages_the_exam_can_be_taken_in_the_reply_has_them(tmp_p
     assert "Hebrew, English, Arabic, Russian or Spanish" in reply.text
 
 
+def test_the_section_that_answers_comes_first_even_when_the_page_has_it_later(tmp_path: Path, hashing_embedder) -> None:
+    """On a phone the doctor reads the top of the reply: the language section leads, the exemption follows."""
+    reply = _assistant(tmp_path, hashing_embedder).reply("d", "can I take the israeli exam in french or only in hebrew??")
+    headings = [line for line in reply.text.splitlines() if line.endswith("?")]
+    assert headings[0] == "When is the exam held, is it on computer, and can I take it in my language?", headings
+
+
 def test_a_follow_up_on_payment_gets_the_payment_not_the_amount_again(tmp_path: Path, hashing_embedder) -> None:
     assistant = _assistant(tmp_path, hashing_embedder)
     assistant.reply("d", "Is there a grant, or a housing grant, for doctors who move to the Negev?")
