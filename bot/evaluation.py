@@ -53,6 +53,7 @@ DEV12_FILE = GOLDEN_FILE.with_name("dev12.yaml")  # a twelfth: stories, two asks
 DEV13_FILE = GOLDEN_FILE.with_name("dev13.yaml")  # a thirteenth, with hand-overs and declines; written blind, then read (session 15)
 DEV14_FILE = GOLDEN_FILE.with_name("dev14.yaml")  # a fourteenth, the same kinds, more countries; written blind, then read (session 16)
 DEV15_FILE = GOLDEN_FILE.with_name("dev15.yaml")  # a fifteenth, the same kinds; written blind, then read (session 17)
+DEV16_FILE = GOLDEN_FILE.with_name("dev16.yaml")  # a sixteenth, the same kinds, more cities (session 17)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
