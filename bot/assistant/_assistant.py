@@ -32,7 +32,7 @@ from ._target import question_target
 from ._thresholds import Thresholds
 from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage_with_reading as decide_triage
-from ._triage_model import ModelVerdict, TriageModel, floor_shift
+from ._triage_model import ESCALATION_CLASSES, ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
     Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story, sentences,
 )
@@ -46,7 +46,16 @@ SUPPORT_DOC_ID = "emotional-support"
 # whole message's. Chosen on triage_dev15 (a blind batch of hard escalations) and the golden and dev
 # replies: at 0.9, 5 of its 108 escalations more are handed over, and 2 of about 750 answerable golden
 # and dev questions (en-dev9-02, fr-dev9-02) needlessly; at the model's own 0.4, 11 needlessly.
+# The surer reading is of one reason, not of the escalation classes summed: "à cinquante ans passés je me
+# vois mal me remettre aux QCM. Comment se déroule cette voie ?" read as distress 0.72 (0.90 summed with
+# two other reasons), and a Lausanne paediatrician asking how the long-experience route works got the
+# crisis lines (dev16). On the triage development sets every part handed over rightly (18, all reasons
+# but distress and complaint) read at 0.905 or more for its own reason.
 PART_ESCALATE_AT = 0.9
+
+
+def _surest_escalation(reading: ModelVerdict) -> float:
+    return max(reading.probabilities.get(c, 0.0) for c in ESCALATION_CLASSES)
 _PHONE = re.compile(r"\+\d[\d\- ]{6,}\d")
 SUPPORT_LIST_MAX_CHARS = 1000  # a list of lines longer than this is not quoted whole on a phone
 MAX_QUERY_CHARS = 1500
@@ -347,7 +356,7 @@ class Assistant:
             if vector is None:
                 continue
             triage, reading = decide_triage(meant, vector, self.triage_model)
-            if triage.kind is TriageKind.ESCALATE and (reading is None or reading.escalation_score >= PART_ESCALATE_AT):
+            if triage.kind is TriageKind.ESCALATE and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
                 return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}")
         return None, None
 

@@ -143,3 +143,17 @@ def test_everyday_life_in_israel_is_declined_as_unrelated(kb_assistant: Assistan
     reply = kb_assistant.reply(f"life-{text[:12]}", text)
     assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.UNRELATED, reply.triage.detail
     assert not reply.sources
+
+
+def test_a_weary_aside_beside_a_practical_question_gets_the_answer_not_the_crisis_lines(kb_assistant: Assistant) -> None:
+    """"à cinquante ans passés je me vois mal me remettre aux QCM" is no distress: read with the question after
+    it, the part leaned on three escalation reasons at once, none of them surely (dev16)."""
+    reply = kb_assistant.reply(
+        "weary-fr",
+        "Pédiatre à Lausanne, diplômée de l'UNIL en 2007. Une amie m'a parlé d'une voie pour les médecins qui ont "
+        "beaucoup d'années de pratique, avec une période d'observation à l'hôpital à la place de l'examen écrit. "
+        "J'aurai bientôt dix-huit ans de pratique, et à cinquante ans passés je me vois mal me remettre aux QCM. "
+        "Comment se déroule cette voie, concrètement, et faut-il toujours 14 ans d'exercice ?",
+    )
+    assert reply.triage.kind is not TriageKind.ESCALATE, reply.triage.detail
+    assert "1201" not in reply.text and "6 mois" in reply.text
