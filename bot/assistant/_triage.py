@@ -213,21 +213,25 @@ _RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
     ]),
     # What the deciding body will ask of the doctor, given a circumstance of their own: "avec cette
     # coupure de quatre ans et ce mi-temps, qu'est-ce que le Conseil scientifique va exiger de moi ?",
-    # "given my two-year break, what will the committee require of me?" (dev15). In the data file and
+    # "given my two-year break, what will the committee require of me?" (dev15); or whether, so, they
+    # are through: "with my 11 years and this break, do I get to skip the exam or not?", "con todo este
+    # recorrido, ¿yo entro en el Maslul Yarok?" (dev16). In the data file and
     # the golden and dev sets the two together come only in messages that need a person; the second
     # alone comes in twenty answerable ones. Which documents they will ask for is a list, not a ruling.
     _Rule(
         EscalationReason.PERSONAL_ELIGIBILITY,
         _p(
-            r"\b(with|given) (this|that|my|such a)(?: [\w-]{1,20}){0,2} (gap|break|interruption|part-time|background|history|profile|path)\b",
-            r"\b(avec|vu) (cette|ce|mon|ma|mes|ces)(?: [\w-]{1,20}){0,2} (coupure|interruption|pause|arret|mi-temps|parcours|profil|cursus)\b",
-            r"\b(con|dada|dado) (esta|este|esa|ese|mi|mis)(?: [\w-]{1,20}){0,2} (pausa|interrupcion|parate|trayectoria|historial|perfil|recorrido)\b",
+            r"\b(with|given) (all )?(this|that|my|such a)(?: [\w-]{1,20}){0,4} (gap|break|interruption|part-time|background|history|profile|path)\b",
+            r"\b(avec|vu) (tout )?(cette|ce|mon|ma|mes|ces)(?: [\w-]{1,20}){0,4} (coupure|interruption|pause|arret|mi-temps|parcours|profil|cursus)\b",
+            r"\b(con|dada|dado) (todo |toda )?(esta|este|esa|ese|mi|mis)(?: [\w-]{1,20}){0,4} (pausa|interrupcion|parate|trayectoria|historial|perfil|recorrido)\b",
         ),
         unless=_p(r"\b(documents?|papers|paperwork|forms?|papiers|pieces|formulaires?|papeles|documentos|formularios|tramites)\b"),
         then=_p(
             r"\b(va|vont) (m'?)?(exiger|demander|imposer)\b", r"\bexiger de moi\b", r"\bon va me (demander|imposer|exiger)\b",
             r"\b(will|would|are|is) (they|the \w+(?: \w+)?) (going to )?(require|ask|demand|want|expect|make) (of |from )?(me|us)\b",
             r"\b(me|nos) (van|va) a (exigir|pedir|imponer|hacer)\b", r"\bque (me|nos) (exigiran|pediran)\b",
+            # or asks for a yes or no on the doctor's own way through ("do I get to skip the exam or not?")
+            r"\bor not\b", r"\bou (pas|non)\b", r"\bo no\b", r"\b(yo )?(entro|entramos) (en|al|a la)\b", r"\bje (rentre|passe) (dans|par)\b",
         ),
     ),
     _Rule(

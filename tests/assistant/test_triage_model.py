@@ -903,6 +903,9 @@ def test_an_oleh_asking_about_the_program_is_still_answered() -> None:
     "Anesthésiste, DES en 2011, arrêt de 2020 à 2024, reprise à mi-temps. Avec cette coupure, qu'est-ce que le Conseil scientifique va exiger de moi ?",
     "Paediatrician, off work 2019-2023 for my kids. Given my four-year break, what will the Scientific Council require of me?",
     "Internista, dejé de ejercer tres años. Con esta pausa, ¿qué me van a exigir para reconocerme la especialidad?",
+    # or whether, so, the doctor is through (dev16)
+    "Ob-gyn, 11 years in St Petersburg, two years in research since. With my 11 years and this break, do I get to skip the exam or not?",
+    "Me recibí en la UBA, residencia en Miami, board de ABIM. Con todo este recorrido, ¿yo entro en el Maslul Yarok o me van a hacer rendir las etapas?",
 ])
 def test_asking_for_the_verdict_on_ones_own_case_rather_than_the_rule_goes_to_a_person(text: str) -> None:
     """"not the general rules, a read on me", "mon cas précis", "lo mío puntualmente" (triage_dev16); "in our
