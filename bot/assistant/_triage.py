@@ -106,6 +106,11 @@ _RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
             r"\b(quiero|quisiera|voy a|vamos a|necesito|tengo que|pienso|me gustaria|ayudame a|ayudeme a|ayudenme a|puedo|podemos|queremos) (apelar|impugnar|recurrir)\b",
             r"\b(apelo|impugno)\b", r"\b(rechazaron|denegaron|negaron) mi\b", r"\bmi (expediente|solicitud|pedido) (fue|ha sido) (rechazad|denegad)",
             r"\bme (rechazaron|denegaron)\b",
+            # not accepting a decision: "je ne compte pas en rester là … pour qu'ils revoient ça" (dev16). In the
+            # data file and the golden and dev sets these words come only in messages that contest one.
+            r"\b(pas|plus) en rester la\b", r"\b(not|n't) (going to |gonna )?(leave|let) (it|this|that) (there|go|slide|at that)\b",
+            r"\bnot (accepting|taking) (this|that|it) lying down\b",
+            r"\bno (me )?(voy a|pienso) (quedar|quedarme) (asi|de brazos cruzados)\b", r"\bno (lo|la) (voy a|pienso) dejar (asi|pasar)\b",
         ),
         unless=_HOW_QUESTION,
     ),

@@ -21,6 +21,10 @@ ESCALATE = [
     ("The ministry rejected my application last week and I want to appeal", R.APPEAL),
     ("Ils ont refusé mon dossier, je veux faire un recours", R.APPEAL),
     ("Me rechazaron la licencia, quiero apelar", R.APPEAL),
+    # not accepting a decision, without the word "appeal" (dev16)
+    ("Ils n'ont compté que mes années en France. Je ne compte pas en rester là : comment on fait pour qu'ils revoient ça ?", R.APPEAL),
+    ("They only counted my UK years. I'm not going to let this go, how do I get them to look at it again?", R.APPEAL),
+    ("Me negaron la exención y no me voy a quedar así. ¿Qué hago?", R.APPEAL),
     ("I want to file a complaint about how my case was handled", R.COMPLAINT),
     ("Je souhaite porter plainte contre l'agent du ministère", R.COMPLAINT),
     ("Quiero presentar una queja formal", R.COMPLAINT),
