@@ -305,8 +305,9 @@ def _points_back(question: str) -> bool:
     return bool(_PRONOUN_BACK & set(words)) or words[1] in _CLITIC_BACK
 
 
-# A question whose subject, at its head, is a pronoun: whatever its length, it asks about what was just named.
-_SUBJECT_BACK = re.compile(r"^(?:est-ce que (?:ca|cela)|(?:ca|cela|eso|esto) \w|(?:does|will) it|do they|(?:y )?eso)\b")
+# A question whose subject, at its head, is a pronoun: whatever its length, it asks about what was just named
+# ("… must I write the Israeli licensing exam, and can it be written in English?", dev16).
+_SUBJECT_BACK = re.compile(r"^(?:est-ce que (?:ca|cela)|(?:ca|cela|eso|esto) \w|(?:does|will|can|could) it|do they|(?:y )?eso)\b")
 
 
 # Words that ask for a figure, a payment or a payer without saying of what: "c'est combien au maximum ?",

@@ -461,3 +461,18 @@ def test_a_two_things_lead_in_after_a_story_is_no_part_of_the_first_question() -
         "does the USMLE get me out of the Israeli exam",
         "can I open my licensing file now even though we haven't booked our aliyah flight yet?",
     ]
+
+
+def test_a_second_question_whose_subject_is_it_leans_on_the_first() -> None:
+    """"… must I write the Israeli licensing exam, and can it be written in English?": "it" is the exam; searched
+    with the story instead, the languages part got the Jewish Agency's contacts (dev16)."""
+    parts = question_parts(
+        "My wife and I have our aliyah file open. Please, does it mean I must write the Israeli licensing exam, "
+        "and can it be written in English?"
+    )
+    assert len(parts) == 2 and parts[1].follows and "licensing exam" in parts[1].full
+
+
+def test_writing_an_exam_is_sitting_it_in_commonwealth_english() -> None:
+    assert "sit the Israeli licensing exam" in guidance_terms("Do I have to write the Israeli exam?", "en")
+    assert "exam languages" in guidance_terms("can it be written in English?", "en")
