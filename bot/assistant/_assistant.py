@@ -56,6 +56,8 @@ PART_ESCALATE_AT = 0.9
 
 def _surest_escalation(reading: ModelVerdict) -> float:
     return max(reading.probabilities.get(c, 0.0) for c in ESCALATION_CLASSES)
+
+
 _PHONE = re.compile(r"\+\d[\d\- ]{6,}\d")
 SUPPORT_LIST_MAX_CHARS = 1000  # a list of lines longer than this is not quoted whole on a phone
 MAX_QUERY_CHARS = 1500

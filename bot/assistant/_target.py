@@ -880,10 +880,11 @@ _JOIN = re.compile(
 )
 
 
-def _relatives_home(folded: str, start: int) -> bool:
+def _relatives_home(folded: str, start: int, reach: int = 160, words: int | None = None) -> bool:
     """Whether the sentence before the place at ``start`` says a relative or another person lives there
-    ("mes parents … se sont installés à", "my daughter lives in"), its subject read back to the sentence's start."""
-    before = _TOKEN.findall(_sentence(folded[max(0, start - 160):start]))
+    ("mes parents … se sont installés à", "my daughter lives in"), its subject read back up to ``reach``
+    characters (the sentence's start) or the last ``words`` words."""
+    before = _TOKEN.findall(_sentence(folded[max(0, start - reach):start]))[-words if words else 0:]
     who, at = _nearest_subject(before)
     return who == "someone else" and any(_LIVES.match(word) for word in before[at + 1:])
 
@@ -899,9 +900,7 @@ def someone_else_lives_there(folded: str, start: int) -> bool:
     doctor's), and does not go on to say the doctor goes there too."""
     if _THERE.search(folded, start, start + 120):
         return False
-    before = _TOKEN.findall(_sentence(folded[max(0, start - 60):start]))[-_SUBJECT_REACH:]
-    who, at = _nearest_subject(before)
-    return who == "someone else" and any(_LIVES.match(word) for word in before[at + 1:])
+    return _relatives_home(folded, start, reach=60, words=_SUBJECT_REACH)
 
 
 # A place followed by what the doctor is from it: "Tel Aviv U grad", "Israeli-trained", "a Buenos
