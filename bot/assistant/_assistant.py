@@ -406,10 +406,7 @@ class Assistant:
         retrieval = self._find(israeli.full, israeli.full, msg.lang, lang, None, msg.memo)
         if not retrieval.passages or not retrieval.dense_available or retrieval.top_similarity < self.thresholds.answer_above:
             return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage, retrieval))
-        content, sources = compose(
-            retrieval, msg.lang, question=israeli.full, asked=israeli.bare, hint=guidance_terms(israeli.bare, lang, self.synonyms),
-            origin=self._countries(israeli.full, lang), see_also=False,
-        )
+        content, sources = self._compose_part(retrieval, israeli, msg.lang, lang)
         body = (*notice, *paragraphs(catalog.text("other_country_israeli_side", msg.lang)), *content, *offer)
         reply = Reply(
             msg.cid, body, msg.lang, triage, sources, "extractive", retrieval.ranked_doc_ids, guidance=_guidance(retrieval)
@@ -767,13 +764,18 @@ class Assistant:
                 continue
             if not found.passages or (found.dense_available and found.top_similarity < self.thresholds.answer_above):
                 continue
-            quoted, used = compose(
-                found, msg.lang, question=part.full, asked=part.bare, hint=guidance_terms(part.bare, lang, self.synonyms),
-                origin=self._countries(part.full, lang), see_also=False,
-            )
+            quoted, used = self._compose_part(found, part, msg.lang, lang)
             content.extend(quoted)
             sources.extend(used)
         return tuple(content), tuple(sources)
+
+    def _compose_part(self, found: Retrieval, part: Part, reply_lang: Language, lang: str) -> tuple[Content, tuple[Source, ...]]:
+        """One part of a message answered alone, beside a hand-over or a decline: by what it asks, with no
+        line naming a second page (one answer beside the hand-over or the decline is enough)."""
+        return compose(
+            found, reply_lang, question=part.full, asked=part.bare, hint=guidance_terms(part.bare, lang, self.synonyms),
+            origin=self._countries(part.full, lang), see_also=False,
+        )
 
     def _guidance_for(self, msg: _Message) -> tuple[Source, ...]:
         """What the guidance says near an escalated message, for the advisor (never the doctor)."""
