@@ -68,10 +68,20 @@ TERMS_WEIGHT = 0.3  # the guidance's terms for a named place or word, against th
 # does it apply to Spain?" -- the second part names no subject, the message does.
 PART_WEIGHT = 0.75
 FOLLOW_UP_WEIGHT = 0.5  # "¿y cuánto sale?": its own words against the question it follows
+DISTINCT_LEAD_REACH = 4  # how far down its own ranking a second question looks for a section of its own
+# ... and how much nearer in meaning that section must be: "is there a number I can call?" after "how long
+# before they answer?" was 0.003 nearer the contacts page than the processing section that gives both; "how
+# long is the staj now?" 0.006 nearer the internship page than the pathway's (dev17, the two cases it was set on).
+DISTINCT_LEAD_MARGIN = 0.005
 ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 
 # A follow-up leans on the previous question: it opens with a connector or points back at it.
-_COURTESY = re.compile(r"^((ok(ay)?|merci|thanks?( you)?|gracias|bueno|vale|d'?accord|perfect[o]?|parfait|super|great|genial)[\s,.!]*)+")
+# "Ya, bacán. ¿Y han hecho alguno pa' Sudamérica?": an acknowledgement before the connector hides it
+# (whole words: "ahora" is not "ah").
+_COURTESY = re.compile(
+    r"^((ok(ay)?|okey|merci|thanks?( you)?|gracias|bueno|vale|d'?accord|perfect[o]?|parfait|super|great|genial|"
+    r"ya|bacan|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu|ah bon|ok(ay)? then)\b[\s,.!]*)+"
+)
 _FOLLOW_UP_START = re.compile(
     r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|tambien|"
     # taking up what was just said: "¿O sea que me libraría de los exámenes?", "Donc je serais dispensé ?"
@@ -81,7 +91,7 @@ _FOLLOW_UP_START = re.compile(
 )
 _FOLLOW_UP_REFERENCE = re.compile(
     r"\b(those|these|them|it|they|that|this one|same|ca|cela|ceux|celles|ces|ceux-ci|le meme|la meme|"
-    r"eso|esos|esas|ellos|ellas|lo mismo|esto|aquello)\b"
+    r"eso|esos|esas|ellos|ellas|lo mismo|esto|aquello|ce truc|that thing|ese tema)\b"
 )
 # A message that only thanks or acknowledges ("ok thanks!", "merci beaucoup", "vale, gracias"):
 # it asks nothing, so it gets a short word back, not the previous answer again.
@@ -100,7 +110,7 @@ def _leans_on_previous(text: str) -> bool:
     long, or is short and points back ("and how long?", "¿y eso cuánto sale?", "is that also true for it?")."""
     # Spanish opens a question with "¿": "¿y cuánto tarda?" starts with "y" all the same.
     folded = _COURTESY.sub("", fold(text).lstrip("¿¡ \"'«")).lstrip("¿¡ \"'«")
-    words = folded.split()
+    words = [w for w in folded.split() if any(c.isalnum() for c in w)]  # "?" and "—" are not words
     return bool(
         _FOLLOW_UP_START.search(folded)
         or len(words) <= 4
@@ -584,7 +594,7 @@ class Assistant:
              part.bare)
             for part, vector in zip(questions, vectors)
         ]
-        found = [(q, r, own) for q, r, own in found if r.passages]
+        found = _distinct_leads([(q, r, own) for q, r, own in found if r.passages])
         tops = {r.passages[0].chunk.chunk_id for _, r, _ in found}
         return found if len(found) > 1 and len(tops) > 1 else []
 
@@ -845,6 +855,32 @@ class Assistant:
             cid, body, lang, triage, (), "canned", ranked, guidance=_guidance(retrieval) if retrieval else (),
             index_version=retrieval.index_version if retrieval else None,
         )
+
+
+def _distinct_leads(found: list[tuple[str, Retrieval, str]]) -> list[tuple[str, Retrieval, str]]:
+    """A later question led by the section an earlier one already got takes its next section when that
+    one is at least as close in meaning: "what is the procedure without an internship, and how long is
+    the staj now?" both rank the pathway page first by the story's words, but the second is nearer the
+    internship page, which holds the length (dev17). Another page only: a second section of the same page
+    is the composer's choice, by what the part asks."""
+    used: set[str] = set()
+    out = []
+    for query, retrieval, own in found:
+        top = retrieval.passages[0]
+        if top.chunk.chunk_id in used:
+            other = next(
+                (
+                    p for p in retrieval.passages[1:DISTINCT_LEAD_REACH]
+                    if p.chunk.doc_id != top.chunk.doc_id and p.chunk.chunk_id not in used
+                    and p.similarity >= top.similarity + DISTINCT_LEAD_MARGIN and top.similarity > 0
+                ),
+                None,
+            )
+            if other is not None:
+                retrieval = retrieval.led_by(other)
+        used.add(retrieval.passages[0].chunk.chunk_id)
+        out.append((query, retrieval, own))
+    return out
 
 
 def _guidance(retrieval: Retrieval) -> tuple[Source, ...]:

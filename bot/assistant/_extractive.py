@@ -147,6 +147,11 @@ _ASPECT_CUES = {
         # How doctors name money across Latin America and Spain: "¿cuánta lana?", "la guita", "3 lucas", "pasta".
         r"hasta cuanto|cuanto (?:como )?maximo|\bplata\b|\bdinero\b|\blana\b|\bguita\b|\bpasta\b|\blucas?\b|\bpalos\b"
     ),
+    # What share of a full-time post a scheme asks for: "faut bosser cmb de % ?", "can it be part-time?" (dev17).
+    "share": re.compile(
+        r"%|\bpercent|\bpourcentage|pour ?cent|\bporcentaje|por ?ciento|part[- ]time|full[- ]time|temps (?:partiel|plein)|"
+        r"\bmi-temps|media jornada|tiempo (?:parcial|completo)|jornada (?:completa|parcial)"
+    ),
 }
 # "How is it paid?", "¿cómo la pagan?", "versée comment ?": how a sum reaches the doctor (at once, in
 # instalments, when), not how much it is. Read before the amount's cues, which "pagan" alone would match.
@@ -168,6 +173,7 @@ _ASPECT_ANSWERS = {
         rf"\b{_NUMBER}(?:\s*(?:-|–|to|a|à|o|or|ou|y|and|et)\s*{_NUMBER})?\s+"
         r"(?:days?|weeks?|months?|years?|hours?|jours?|semaines?|mois|ans?|annees?|heures?|dias?|semanas?|meses|mes|anos?|horas?)\b"
     ),
+    "share": re.compile(r"\d\s*%|\d+\s*(?:percent|per cent|pour cent|por ciento)"),
     "amount": re.compile(
         r"(?:nis|₪|shekels?|shekalim|usd|us\$|\$|€|eur|euros?|dollars?|dolares)\s*\d|"
         r"\d[\d,. ]*\s*(?:nis\b|₪|shekels?|shekalim|usd\b|\$|€|eur\b|euros?\b|dollars?\b|dolares\b)"
@@ -533,7 +539,7 @@ def _alternative_asked(
 def _pick_sections(
     retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = "",
     part_pair: bool = False, aspects: frozenset[str] | None = None, origin: frozenset[str] = frozenset(),
-    origin_asked: bool = True,
+    origin_asked: bool = True, skip: frozenset[str] = frozenset(),
 ) -> list[tuple[Passage, float]]:
     """The top document's sections that answer: the best one, and another if it is close or on point.
 
@@ -541,10 +547,12 @@ def _pick_sections(
     which section gets the room first: the one that answers what was asked is quoted whole.
     ``origin``: the countries the doctor trained in; sections for other countries' doctors step back.
     ``origin_asked`` off: the question does not ask about the doctor's country, which then does not
-    count as a word of theirs (one part of a message, when another part asks about it).
+    count as a word of theirs (one part of a message, when another part asks about it). ``skip``: sections
+    already quoted for another part, passed over while the page has others.
     """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
+    sections = [p for p in sections if p.chunk.chunk_id not in skip] or sections
     point = _OnPoint(sections, asked or question, lang, hint, origin if origin_asked else frozenset(), retrieval.page_of(first))
     elsewhere = other_country_factors(sections, origin)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
@@ -649,14 +657,19 @@ def _rival(found: Retrieval, origin: frozenset[str]) -> Passage | None:
     return rival if rival is not None and top.fused - rival.fused <= RANK_STEP else None
 
 
-def _settle_tie(part: Retrieval, whole: Retrieval, origin: frozenset[str] = frozenset()) -> Retrieval:
+def _settle_tie(
+    part: Retrieval, whole: Retrieval, origin: frozenset[str] = frozenset(), others: frozenset[str] = frozenset()
+) -> Retrieval:
     """A part whose best page ties with another is answered from the one the whole message ranks higher.
 
     "¿Y cuánto tarda el comité en contestar?" alone ties the appeals committee with the Scientific Council's;
     the message asked about recognising a specialty, and its own search says which committee it means.
+    Not when another part of the message leads with that very section (``others``: their first sections):
+    the second question of "what is the procedure without an internship, and how long is the staj now?"
+    would quote the pathway's steps twice instead of the internship's length (dev17).
     """
     rival = _rival(part, origin)
-    if rival is None or not whole.ranked_doc_ids:
+    if rival is None or not whole.ranked_doc_ids or rival.chunk.chunk_id in others:
         return part
     order = {d: i for i, d in enumerate(whole.ranked_doc_ids)}
     if order.get(rival.chunk.doc_id, len(order)) >= order.get(part.passages[0].chunk.doc_id, len(order)):
@@ -702,6 +715,15 @@ def _meaning_first(
 def _others_first(parts: list, part: Retrieval) -> frozenset[str]:
     """The pages the message's other parts lead with."""
     return frozenset(r.passages[0].chunk.doc_id for _, r, *_ in parts if r is not part and r.passages)
+
+
+def _still_asked(asks: frozenset[str] | None, chosen: list[tuple[str, Passage]]) -> frozenset[str]:
+    """The kinds of fact a part asks that no section quoted for an earlier part holds: "c'est combien et
+    faut bosser combien de % ?" after the grant's section gave the amount still asks the share of a
+    full-time post, which a section not yet quoted must answer (dev17)."""
+    if not asks:
+        return frozenset()
+    return frozenset(a for a in asks if not any(answers_aspect(p.chunk.text, a) for _, p in chosen))
 
 
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
@@ -763,7 +785,10 @@ def compose(
     retrieval = own_page_first(retrieval, origin)
     questions = (
         [
-            (q, _settle_tie(own_page_first(_meaning_first(r, origin, retrieval, _others_first(parts, r)), origin), retrieval, origin))
+            (q, _settle_tie(
+                own_page_first(_meaning_first(r, origin, retrieval, _others_first(parts, r)), origin), retrieval, origin,
+                frozenset(x.passages[0].chunk.chunk_id for _, x, *_ in parts if x is not r and x.passages),
+            ))
             for q, r, *_ in parts
         ]
         if parts else [(question, retrieval)]
@@ -791,9 +816,11 @@ def compose(
             weight[same_page.chunk.chunk_id] = 1.0
             continue
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
+        still = _still_asked(own_asks.get(q), chosen) if chosen else None
         picked = _pick_sections(
-            r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, own_asks.get(q), origin,
+            r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, still or own_asks.get(q), origin,
             origin_asked=naming_origin is None or q in naming_origin,
+            skip=frozenset(p.chunk.chunk_id for _, p in chosen) if still else frozenset(),
         )
         for p, relevance in picked:
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):

@@ -279,6 +279,11 @@ _WINDOW = 8  # words looked at before a place
 # "mon inscription à l'Ordre en France" (held) against "how do I get my registration in Ontario"
 # (not "ma reconnaissance en France", "mi homologación en España": those are sought, not held)
 _HELD_NOUN = re.compile(r"^(?:inscription|registration|matricula|colegiatura|licensure|autorisation|authori[sz]ation|autorizacion)$")
+# An equivalence the doctor already obtained says where they work now, not where they want to go:
+# "après avoir obtenu l'équivalence suisse", "obtuve la homologación española" (dev17). Only a
+# participle holds it: "mi homologación en España" is still one asked for.
+_OBTAINED_NOUN = re.compile(r"^(?:equivalence|homologation|homologacion|convalidacion|recognition|reconnaissance|reconocimiento)$")
+_OBTAINED = re.compile(r"^(?:obtenu|obtenue|obtained|got|gotten|obtuve|obtenido|obtenida|conseguido|conseguida|recu|recue|received|recibido|recibida)$")
 _FROM = re.compile(r"^(?:from|de|desde)$")
 _PROCESS = re.compile(r"^(?:licensing|licensure|recognition|process|system|exam|registration|pathway|route|track|procedure|it|this|that|things|everything)$")
 _PART_SUBJECT = re.compile(r"^(?:il|elle|on|qui|mari|femme|epoux|epouse|conjoint|conjointe|fils|fille|famille|compagnon|compagne)$")
@@ -410,6 +415,8 @@ def _role(before: list[str]) -> tuple[str, str]:
                 _CUE_TARGET.match(w) for w in window[max(0, held - 2):held]
             ):
                 return "origin", f"{window[held]} {word}"  # "j'ai gardé mon inscription à l'Ordre en France"
+            if _OBTAINED_NOUN.match(word) and held >= 0 and _OBTAINED.match(window[held]):
+                return "origin", f"{window[held]} {word}"
             return "target", word
         if _CUE_ORIGIN.match(word):
             if body and _FROM.match(word):

@@ -297,3 +297,29 @@ def test_a_montreal_doctor_asking_about_medex_hears_of_the_ministry_officials_an
     reply = kb_assistant.reply("fr-qc-medex", "au MedEx de Montréal, peut-on vraiment déposer son dossier de licence sur place ?")
     assert reply.language == "fr" and reply.triage.kind is TriageKind.ANSWER
     assert "notaire" in reply.text and "ministère de la Santé" in reply.text
+
+
+def test_two_questions_after_a_story_each_get_their_own_page(kb_assistant: Assistant) -> None:
+    """"what is the procedure for someone without internship, and how long is the staj now?": the story's
+    words put the pathway page first for both questions, and the reply never said the staj is now nine
+    months (en-dev17-02)."""
+    reply = kb_assistant.reply(
+        "en-in-staj",
+        "Good evening. I completed my MBBS in Pune in 2023 but could not do my rotating internship because my father "
+        "fell ill.\nNow my husband and myself are planning aliyah, his papers are already with the Jewish Agency.\n"
+        "One aunty in Ashdod told me I will have to do 'staj' there and it is one full year, and the hospital is "
+        "given by lottery only.\nKindly advise, what is the procedure for someone without internship, and how long "
+        "is the staj now?",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "9 months" in reply.text and "lottery" in reply.text
+
+
+def test_a_second_question_on_the_same_page_gets_the_section_holding_its_figure(kb_assistant: Assistant) -> None:
+    """"c combien et faut bosser cmb de % ?": the amount came with the first section; the 60 % of a
+    full-time post is in another section of the Tkuma page, and was left out (fr-dev17-10)."""
+    reply = kb_assistant.reply(
+        "fr-tkuma-share", "slt c koi exactement la bourse tkuma pr les medecins olim pres de gaza?? c combien et faut bosser cmb de % ?"
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "100 000" in reply.text and "60 %" in reply.text

@@ -49,6 +49,19 @@ def test_a_spanish_follow_up_opening_with_an_inverted_question_mark_is_still_a_f
     assert assistant._followed_question("¿Cuántos puestos de residencia hay para médicos olim en Israel?", state) is None
 
 
+def test_a_follow_up_after_an_acknowledgement_still_leans_on_the_question_before(assistant: Assistant) -> None:
+    """"Ya, bacán. ¿Y han hecho alguno pa' Sudamérica…?" after a question on MedEx asks about MedEx; read
+    alone it matched nothing and was declined as off topic (es-dev17-14). "?" is not a word: "Ça dure
+    combien de temps en général, ce truc ? Et ça se termine comment ?" is short enough to lean (fr-dev17-14)."""
+    from bot.assistant._memory import ConversationState, Turn
+
+    state = ConversationState(turns=(Turn("¿Qué es eso de MedEx?", "…", "es", TriageKind.ANSWER),))
+    follow = "Ya, bacán. ¿Y han hecho alguno pa' Sudamérica o son puros en Estados Unidos y Europa no más?"
+    assert assistant._followed_question(follow, state) == "¿Qué es eso de MedEx?"
+    assert assistant._followed_question("Ça dure combien de temps en général, ce truc ? Et ça se termine comment ?", state)
+    assert assistant._followed_question("Ya hice la aliá en 2023 y tengo la licencia israelí desde marzo, ¿puedo cambiar de hospital sin perder nada?", state) is None
+
+
 def test_a_french_question_opening_with_y_a_t_il_is_a_new_question_not_a_follow_up(assistant: Assistant) -> None:
     """Spanish "y" means "and"; French "Y a-t-il une aide pour le Néguev ?" asks something new, and
     searching it together with the question before it drifted the answer (and doubled the words embedded)."""

@@ -297,6 +297,18 @@ def test_regional_ways_to_ask_for_money_ask_for_an_amount() -> None:
 
 
 
+def test_asking_what_share_of_a_full_time_post_asks_a_percentage() -> None:
+    """"faut bosser cmb de % ?" asks the 60 % of a full-time post the Tkuma grant requires, which the
+    section giving the amount does not hold (fr-dev17-10)."""
+    from bot.assistant._extractive import answers_aspect, asked_aspects
+
+    for question in ("c combien et faut bosser cmb de % ?", "can I do it part-time?", "¿hay que trabajar a tiempo completo?",
+                     "quel pourcentage d'un temps plein ?"):
+        assert "share" in asked_aspects(question), question
+    assert answers_aspect("au moins **60 %** d'un temps plein", "share")
+    assert not answers_aspect("about NIS 100,000 a year for 3 years", "share")
+
+
 def test_asking_how_a_sum_is_paid_asks_its_instalments_not_an_amount() -> None:
     """"¿cómo la pagan?" asks how the grant reaches the doctor; read as an amount, the section giving the
     amount seemed to answer it and the two instalments were never quoted (es-dev9-03)."""

@@ -786,6 +786,16 @@ def test_a_move_or_a_recognition_sought_abroad_is_the_target(text: str, place: s
     assert question_target(text).place == place, question_target(text)
 
 
+def test_an_equivalence_already_obtained_abroad_is_where_the_doctor_works_not_the_target() -> None:
+    """An Argentine surgeon in Geneva "après avoir obtenu l'équivalence suisse" asking "pour Israël" whether
+    the exam can be sat in Spanish was told the bot covers Israel only (fr-dev17-09)."""
+    text = ("Je suis chirurgien, formé à Buenos Aires, et j'exerce à Genève depuis 2008 après avoir obtenu "
+            "l'équivalence suisse. Pour Israël : l'examen de licence peut-il se passer en espagnol ?")
+    assert question_target(text).place == "israel", question_target(text)
+    assert question_target("Obtuve la homologación española en 2015, ¿me sirve para la licencia israelí?").place != "foreign"
+    assert question_target("¿Cómo consigo la homologación en España?").place == "foreign"  # one still sought
+
+
 def test_an_unqualified_ministry_beside_another_country_is_not_israels() -> None:
     assert question_target("En Suisse, le ministère reconnaît-il les diplômes israéliens ?").foreign_named
     from bot.assistant._triage import triage_message
