@@ -161,7 +161,11 @@ _PAYMENT_CUE = re.compile(
     r"comment (?:est|sont|c'est|se fait)[- ](?:elle |il |ils |elles )?(?:verse|paye|regle)|\bversee?s? comment|"
     r"\ben (?:une|plusieurs|combien de) fois\b|\bversements?\b|\btranches?\b|d'un coup|"
     r"como (?:(?:me|te|se|nos|les|la|lo|las|los) ){0,2}(?:pagan|paga|pagaran|da|dan|dara|daran|entregan|depositan|cobra|cobro)\b|"
-    r"en cuant[oa]s (?:pagos|cuotas|partes|veces)|\bcuotas?\b|de una (?:sola )?vez|todo junto"
+    r"en cuant[oa]s (?:pagos|cuotas|partes|veces)|\bcuotas?\b|de una (?:sola )?vez|todo junto|"
+    # how it reaches the doctor at all: "le sal klita, ça se touche comment ?", "how do you actually receive it?" (dev12)
+    r"\bse touche(?:nt)? comment|comment (?:on |ca |je |est-ce qu'on )?(?:le |la |les )?touche|"
+    r"how (?:do|does|will|would) (?:you|i|we|they|one) (?:actually )?(?:receive|collect) (?:it|the (?:money|grant|basket|sal klita|payments?))\b|"
+    r"como se (?:recibe|entrega|deposita|cobra) (?:la |el )?(?:plata|dinero|canasta|sal klita|subsidio|beca|ayuda)"
 )
 _ASPECT_ANSWERS = {
     "payment": re.compile(

@@ -315,8 +315,10 @@ def test_asking_how_a_sum_is_paid_asks_its_instalments_not_an_amount() -> None:
     from bot.assistant._extractive import answers_aspect, asked_aspects
 
     for question in ("¿y cómo la pagan?", "c'est versé comment ?", "how is it paid?", "¿en cuántos pagos te la dan?",
-                     "is it paid all at once or in instalments?"):
+                     "is it paid all at once or in instalments?", "Le sal klita, ça se touche comment concrètement ?",
+                     "how do you actually receive the sal klita?", "¿cómo se recibe la canasta?"):
         assert asked_aspects(question) == {"payment"}, question
+    assert "payment" not in asked_aspects("how do I receive recognition of my specialty?")  # not money
     assert asked_aspects("¿De cuánto es esa ayuda y cómo la pagan?") == {"amount", "payment"}
     assert asked_aspects("¿cuánto pagan?") == {"amount"}  # how much they pay is an amount
     assert answers_aspect("Se paga en dos cuotas: en el 2.º mes y en el 13.º mes.", "payment")
