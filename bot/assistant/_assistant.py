@@ -80,7 +80,7 @@ ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 # (whole words: "ahora" is not "ah").
 _COURTESY = re.compile(
     r"^((ok(ay)?|okey|merci|thanks?( you)?|gracias|bueno|vale|d'?accord|perfect[o]?|parfait|super|great|genial|"
-    r"ya|bacan|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu|ah bon|ok(ay)? then)\b[\s,.!]*)+"
+    r"ya|bacan|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu)\b[\s,.!]*)+"
 )
 _FOLLOW_UP_START = re.compile(
     r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|tambien|"
@@ -867,12 +867,12 @@ def _distinct_leads(found: list[tuple[str, Retrieval, str]]) -> list[tuple[str, 
     out = []
     for query, retrieval, own in found:
         top = retrieval.passages[0]
-        if top.chunk.chunk_id in used:
+        if top.chunk.chunk_id in used and top.similarity > 0:  # no dense similarity: nothing to compare
             other = next(
                 (
                     p for p in retrieval.passages[1:DISTINCT_LEAD_REACH]
                     if p.chunk.doc_id != top.chunk.doc_id and p.chunk.chunk_id not in used
-                    and p.similarity >= top.similarity + DISTINCT_LEAD_MARGIN and top.similarity > 0
+                    and p.similarity >= top.similarity + DISTINCT_LEAD_MARGIN
                 ),
                 None,
             )

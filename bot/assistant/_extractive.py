@@ -628,7 +628,7 @@ def _missing_aspect_section(
     page retrieval ranked second. When an asked kind of fact (an amount, a duration) is in none of
     the chosen sections, the close page's section most on point that holds one is quoted after them.
     """
-    missing = {a for a in asked_aspects(asked) if not any(answers_aspect(p.chunk.text, a) for p in chosen)}
+    missing = _still_asked(asked_aspects(asked), chosen)
     if not missing or not retrieval.passages or len(chosen) >= MAX_SECTIONS:
         return None
     top = retrieval.passages[0].fused
@@ -716,18 +716,23 @@ def _meaning_first(
     return part.led_by(lead) if top.fused - lead.fused <= steps * RANK_STEP else part
 
 
+def _others_leads(parts: list, part: Retrieval) -> list[Passage]:
+    """The sections the message's other parts lead with."""
+    return [r.passages[0] for _, r, *_ in parts if r is not part and r.passages]
+
+
 def _others_first(parts: list, part: Retrieval) -> frozenset[str]:
     """The pages the message's other parts lead with."""
-    return frozenset(r.passages[0].chunk.doc_id for _, r, *_ in parts if r is not part and r.passages)
+    return frozenset(p.chunk.doc_id for p in _others_leads(parts, part))
 
 
-def _still_asked(asks: frozenset[str] | None, chosen: list[tuple[str, Passage]]) -> frozenset[str]:
-    """The kinds of fact a part asks that no section quoted for an earlier part holds: "c'est combien et
-    faut bosser combien de % ?" after the grant's section gave the amount still asks the share of a
-    full-time post, which a section not yet quoted must answer (dev17)."""
+def _still_asked(asks: frozenset[str] | None, chosen: list[Passage]) -> frozenset[str]:
+    """The kinds of fact asked that no quoted section holds: "c'est combien et faut bosser combien de % ?"
+    after the grant's section gave the amount still asks the share of a full-time post, which a section
+    not yet quoted must answer (dev17)."""
     if not asks:
         return frozenset()
-    return frozenset(a for a in asks if not any(answers_aspect(p.chunk.text, a) for _, p in chosen))
+    return frozenset(a for a in asks if not any(answers_aspect(p.chunk.text, a) for p in chosen))
 
 
 def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, frozenset[str]]:
@@ -791,7 +796,7 @@ def compose(
         [
             (q, _settle_tie(
                 own_page_first(_meaning_first(r, origin, retrieval, _others_first(parts, r)), origin), retrieval, origin,
-                frozenset(x.passages[0].chunk.chunk_id for _, x, *_ in parts if x is not r and x.passages),
+                frozenset(p.chunk.chunk_id for p in _others_leads(parts, r)),
             ))
             for q, r, *_ in parts
         ]
@@ -820,7 +825,7 @@ def compose(
             weight[same_page.chunk.chunk_id] = 1.0
             continue
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
-        still = _still_asked(own_asks.get(q), chosen) if chosen else None
+        still = _still_asked(own_asks.get(q), [p for _, p in chosen]) if chosen else None
         picked = _pick_sections(
             r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, still or own_asks.get(q), origin,
             origin_asked=naming_origin is None or q in naming_origin,
