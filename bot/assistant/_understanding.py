@@ -204,7 +204,7 @@ _NEW_SUBJECT = re.compile(
 # Two questions joined in one sentence: "how long is it valid and who signs the recommendation?",
 # "c'est combien et c'est versé comment ?", "¿… va a ser reconocida, pis el comité tarda cuánto?".
 # A conjunction is needed: a comma alone often sets a topic first ("L'aide au loyer, elle dure combien ?").
-_JOINED = re.compile(r",?\s+(?:and|et|pis|puis|y|e)\s+", re.I)
+_JOINED = re.compile(r",?\s+(?:and|et|pis|puis|y|e)\s+|,\s+", re.I)
 # Words that ask wherever they stand ("le comité prend combien de temps"), and words that ask only
 # at the head of the clause ("who signs it", not "doctors who move"; "cómo se paga", not "como yo").
 # Colloquial French asks with "quoi" wherever it stands: "c'est quoi les critères ?", "ça sert à quoi ?".
@@ -222,6 +222,9 @@ def _asks(clause: str) -> bool:
     return len(words) >= 3 and (bool(_ASKS_ANYWHERE & set(words)) or words[0] in _ASKS_FIRST)
 
 
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|them|il|elle|ils|elles|ca|cela|eso|esto|lo)\b")
+
+
 def _joined_questions(question: str) -> list[str]:
     """One question sentence asking two things, split where the second clause starts asking.
 
@@ -234,6 +237,15 @@ def _joined_questions(question: str) -> list[str]:
     # des diplômes, et c'est combien ?" the "et" before "la certification" opens no question of its own.
     cuts, end = [], len(last)
     for m in reversed(list(_JOINED.finditer(last))):
+        # A comma alone cuts only a list of questions, where the clause before it asks too: "¿Puedo dar el
+        # examen en castellano, cuánto dura ese internado y cómo se decide…?" (dev18), not "L'aide au loyer,
+        # elle dure combien ?", whose first words set the topic; and only a clause naming its own subject:
+        # "how many questions, is it multiple choice?", "¿cada cuánto lo dan, cuántas veces al año?" ask two
+        # things of one exam, answered together.
+        if m.group().strip() == ",":
+            head, tail = re.split(r",\s+", last[: m.start()])[-1], last[m.end() : end]
+            if not _asks(head) or _says_nothing(tail) or _PRONOUN_SUBJECT.search(fold(f"{head} {tail}")):
+                continue
         if _asks(last[m.end() : end]) and len(last[: m.start()].split()) >= 3:
             cuts.insert(0, m)
             end = m.start()

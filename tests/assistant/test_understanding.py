@@ -476,3 +476,19 @@ def test_a_second_question_whose_subject_is_it_leans_on_the_first() -> None:
 def test_writing_an_exam_is_sitting_it_in_commonwealth_english() -> None:
     assert "sit the Israeli licensing exam" in guidance_terms("Do I have to write the Israeli exam?", "en")
     assert "exam languages" in guidance_terms("can it be written in English?", "en")
+
+
+def test_a_list_of_questions_separated_by_commas_gets_a_part_each_but_one_subject_asked_twice_does_not() -> None:
+    parts = question_parts(
+        "¿Puedo dar el examen en castellano, cuánto dura ese internado y cómo se decide a qué hospital me mandan?"
+    )
+    assert [p.bare for p in parts] == [
+        "¿Puedo dar el examen en castellano", "cuánto dura ese internado", "cómo se decide a qué hospital me mandan?",
+    ]
+    # the same exam asked about twice, by a pronoun or by a figure alone: one part
+    assert split_questions("how many questions, is it multiple choice, computer based?") == []
+    assert [p.bare for p in question_parts(
+        "¿En qué idiomas se puede hacer el examen de licencia israelí? ¿Y cada cuánto lo dan, cuántas veces al año?"
+    )][1] == "cada cuánto lo dan, cuántas veces al año?"
+    # a topic set first, then asked about
+    assert split_questions("Le Green Track, quels pays sont concernés ?") == []
