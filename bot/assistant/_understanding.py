@@ -113,8 +113,32 @@ def question_sentences(text: str) -> list[str]:
     return asked or all_sentences[-1:]
 
 
+# A message that asks nothing says what the doctor wants: "… y quiero que me reconozcan el título de
+# especialista en Israel." The words from the wish on are the question.
+_WISH = re.compile(
+    r"\b(?:i (?:want|need|would like|'d like)|i wish|(?:yo )?quiero|quisiera|necesito|me gustaria|"
+    r"je (?:veux|voudrais|souhaite|souhaiterais|cherche)|j'aimerais|il me faut)\b"
+)
+WISH_MESSAGE_WORDS = 12  # below this, the whole message is the wish
+
+
+def _wish(text: str) -> str | None:
+    """The words from a stated wish on, in a message with no question; else None."""
+    if any(_is_question(s) for s in sentences(text)) or len(text.split()) <= WISH_MESSAGE_WORDS:
+        return None
+    folded = fold(text)
+    found = list(_WISH.finditer(folded))
+    if not found or len(folded) != len(text):  # the match's place is read on the folded text
+        return None
+    return text[found[-1].start():].strip()
+
+
 def focus(text: str) -> str | None:
-    """For a long message, the question sentence(s) to weigh above the story; None when short."""
+    """For a long message, the question sentence(s) to weigh above the story; None when short.
+    A message that asks nothing but states a wish is focused on the wish, whatever its length."""
+    wish = _wish(text)
+    if wish is not None and len(wish) < 0.8 * len(text):
+        return wish
     if len(text.split()) <= LONG_MESSAGE_WORDS:
         return None
     asked = question_sentences(text)

@@ -492,3 +492,12 @@ def test_a_list_of_questions_separated_by_commas_gets_a_part_each_but_one_subjec
     )][1] == "cada cuánto lo dan, cuántas veces al año?"
     # a topic set first, then asked about
     assert split_questions("Le Green Track, quels pays sont concernés ?") == []
+
+
+def test_a_message_that_asks_nothing_is_searched_by_the_wish_it_states() -> None:
+    story = ("Buenas, ya tengo la licencia provisional del Misrad HaBriut. Soy ginecóloga, hice la especialidad en "
+             "la Caja en San José, y quiero que me reconozcan el título de especialista en Israel.")
+    assert focus(story) == "quiero que me reconozcan el título de especialista en Israel."
+    assert focus("Je voudrais parler de mon dossier.") is None  # short: the whole message is the wish
+    asked = "I'm a GP from Leeds and I want to move to Haifa next year with my family. Is the exam in English?"
+    assert "want" not in (focus(asked) or "")  # a message that asks is focused on its question
