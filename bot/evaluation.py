@@ -401,8 +401,8 @@ TRIAGE_TARGETS = {
 # The nineteenth round added 225 messages written to be hard (other countries' licensing told as program
 # questions, slang look-alikes, decisions told as stories): the model trained without them finds 0.82 of
 # their escalations and declines 0.87 of their other-country questions, while on the 4,176 older messages
-# every floor rose (recall 0.951 -> 0.961, other country 0.950 -> 0.953; precision 0.939 -> 0.933). Over
-# the whole file the floors are one in 17 for both: still a guard against an edit that loses what the
+# both floored figures rose (recall 0.951 -> 0.961, other country 0.950 -> 0.953) and precision fell
+# (0.939 -> 0.933). Over the whole file the floors are one in 17 for both: still a guard against an edit that loses what the
 # model knew, not the issue's targets, which the golden and held-out sets are held to unchanged.
 CV_TARGETS = {**TRIAGE_TARGETS, "escalation_recall": 0.94, "other_country_declined": 0.94}
 
