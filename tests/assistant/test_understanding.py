@@ -60,6 +60,14 @@ def test_coneau_is_the_2025_academic_recognition_not_an_exemption() -> None:
     assert "CONEAU" not in guidance_terms("is my school WFME accredited?", "en")  # WFME alone is the school question
 
 
+def test_texting_shorthands_for_the_words_that_decide_the_section_are_searched_as_those_words() -> None:
+    """"how many tyms in a yr" asks the exam's dates ("twice a year"), "b4" a deadline (dev19)."""
+    terms = guidance_terms("wen is the israeli exam conductd, how many tyms in a yr?", "en").split()
+    assert "times" in terms and "year" in terms
+    assert "antes" in guidance_terms("cuantos dias b4 del examen mando los papeles", "es")
+    assert guidance_terms("how many times a year is the exam?", "en") == ""  # spelled out: nothing to add
+
+
 def test_every_synonym_entry_speaks_all_three_languages() -> None:
     raw = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8"))
     assert raw and all(set(e["add"]) == {"en", "fr", "es"} and e["when"] for e in raw)
