@@ -68,6 +68,12 @@ def test_texting_shorthands_for_the_words_that_decide_the_section_are_searched_a
     assert guidance_terms("how many times a year is the exam?", "en") == ""  # spelled out: nothing to add
 
 
+def test_mexican_regresar_asks_for_a_refund() -> None:
+    """"neta el ministerio de alia regresa algo??" asks whether the exam fee is refunded (dev19)."""
+    assert "reintegro" in guidance_terms("ya pague el examen, neta el ministerio de alia regresa algo??", "es")
+    assert guidance_terms("cuando regresa el ministerio la respuesta", "es") == ""  # no money asked back
+
+
 def test_every_synonym_entry_speaks_all_three_languages() -> None:
     raw = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8"))
     assert raw and all(set(e["add"]) == {"en", "fr", "es"} and e["when"] for e in raw)
