@@ -224,6 +224,16 @@ def test_an_editors_transliteration_entry_takes_effect(tmp_path: Path) -> None:
     assert terms("koupat holim", "fr") != terms("kupat holim", "fr")
 
 
+def test_british_and_american_spellings_of_the_licence_and_the_ulpan_levels_meet() -> None:
+    """"do I even need Hebrew for the license?" must meet "… to get my Israeli medical licence?" (dev19),
+    and "ulpan gimel" the guidance's "Gimmel"."""
+    from bot.assistant._terms import terms
+
+    assert terms("the license", "en") == terms("the licence", "en") == terms("licensing", "en")
+    assert terms("licenses", "en") == terms("licences", "en")
+    assert terms("ulpan gimel", "en") == terms("ulpan Gimmel", "en")
+
+
 def test_a_malformed_transliteration_entry_names_the_file_and_line_and_the_rest_still_works(tmp_path: Path) -> None:
     from bot.assistant._terms import read_transliterations
 
