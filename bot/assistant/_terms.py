@@ -132,6 +132,24 @@ def _raw_tokens(text: str) -> list[str]:
     return out
 
 
+# British and American English, read as one spelling on both sides of the search: the guidance writes
+# "recognised", "specialisation", "paediatrics", and the stemmer keeps "recogn" (from an American
+# doctor's "recognized") apart from "recognis". Spelled one way, the words meet whoever wrote them.
+_AMERICAN_IZE = re.compile(r"^(\w{3,})iz(e|ed|es|er|ers|ing|ation|ations)$")  # "size", "prize", "seize" stay
+_BRITISH_VOWELS = re.compile(r"^(paed|anaes|gynaec|haem|orthopaed|oesoph|leukaem|anaem|oedem|foet)")
+_BRITISH_VOWEL_SPELLING = {
+    "paed": "ped", "anaes": "anes", "gynaec": "gynec", "haem": "hem", "orthopaed": "orthoped", "oesoph": "esoph",
+    "leukaem": "leukem", "anaem": "anem", "oedem": "edem", "foet": "fet",
+}
+_BRITISH_WORDS = {"centre": "center", "centres": "centers", "programme": "program", "programmes": "programs", "labour": "labor"}
+
+
+def _one_english(word: str) -> str:
+    word = _BRITISH_WORDS.get(word, word)
+    word = _AMERICAN_IZE.sub(r"\1is\2", word)
+    return _BRITISH_VOWELS.sub(lambda m: _BRITISH_VOWEL_SPELLING[m.group(1)], word)
+
+
 def terms(text: str, lang: str) -> list[str]:
     """Stemmed, accent-folded, stopword-free terms of ``text`` read as ``lang``."""
     return list(_terms(text, lang))
@@ -142,6 +160,8 @@ def _terms(text: str, lang: str) -> tuple[str, ...]:
     """Cached: an answer reads the same guidance sentences again and again (a dozen per answer)."""
     stop = _STOP.get(lang, _STOP["en"])
     words = [t for t in _raw_tokens(text) if t not in stop and (len(t) > 1 or t.isdigit())]
+    if lang == "en":
+        words = [_one_english(w) for w in words]
     stems = _stemmer(lang).stemWords(words)
     if lang == "fr":
         # Folded before stemming, "versée" reads as "versee" and stems to "verse" while "versé"

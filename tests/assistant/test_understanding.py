@@ -234,6 +234,18 @@ def test_british_and_american_spellings_of_the_licence_and_the_ulpan_levels_meet
     assert terms("ulpan gimel", "en") == terms("ulpan Gimmel", "en")
 
 
+def test_american_spellings_meet_the_guidances_british_ones() -> None:
+    """An American doctor's "recognized", "pediatrician", "program" meet the guidance's "recognised",
+    "paediatrician", "programme"; words that only look alike ("size", "citizen") are left as they are."""
+    from bot.assistant._terms import terms
+
+    for american, british in [("recognized", "recognised"), ("specialization", "specialisation"),
+                              ("pediatrician", "paediatrician"), ("gynecology", "gynaecology"),
+                              ("program", "programme"), ("center", "centre"), ("authorized", "authorised")]:
+        assert terms(american, "en") == terms(british, "en"), american
+    assert terms("size citizen prize", "en") == ["size", "citizen", "prize"]
+
+
 def test_a_malformed_transliteration_entry_names_the_file_and_line_and_the_rest_still_works(tmp_path: Path) -> None:
     from bot.assistant._terms import read_transliterations
 
