@@ -28,8 +28,17 @@ log = logging.getLogger(__name__)
 COUNTRIES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "countries.yaml"
 OTHER_COUNTRY_FACTOR = 0.8  # how far a section for another country's doctors steps back on its page
 # "en français", "in Spanish", "in English, French or Spanish": a language, not a country.
-_LANGUAGE_BEFORE = re.compile(r"(?:\ben|\bin)\s+(?:[a-z]+(?:\s*,\s*|\s+(?:or|and|ou|et|o|y)\s+))*$")
-_LANGUAGE_AFTER = re.compile(r"^[\s-]+(?:speaking|speakers?)\b")  # "French-speaking doctors"
+_LANGUAGE_BEFORE = re.compile(
+    r"(?:\ben|\bin"
+    # the language as a noun, the doctor's own or one spoken: "mi inglés médico es re flojo", "mon
+    # anglais est moyen", "hablo inglés y francés", "I speak English" (dev19: a doctor from Córdoba read
+    # as British, and answered past the Latin-American page). English puts its adjective before the
+    # noun ("my French diploma"): there the language is told by what follows (``_LANGUAGE_AFTER``).
+    r"|\bmi|\bmon|\bnotre|\bnuestro|\bel|\bl'|\ble|\bspeak|\bspeaks|\bhablo|\bhabla|\bhablamos"
+    r"|\bparle|\bparlons|\bparlez)\s*(?:[a-z]+(?:\s*,\s*|\s+(?:or|and|ou|et|o|y)\s+))*$"
+)
+# "French-speaking doctors", "my English is rusty", "French is not on the list", "my English level"
+_LANGUAGE_AFTER = re.compile(r"^[\s-]+(?:speaking|speakers?|is|isn't|was|skills?|level|proficiency|fluency)\b")
 
 
 @dataclass(frozen=True)

@@ -472,6 +472,19 @@ def test_where_a_doctor_trained_is_read_from_names_adjectives_and_cities_but_not
     assert message_countries("can you help us with the exam?") == frozenset()  # "us" is a pronoun here
 
 
+def test_the_language_a_doctor_speaks_is_not_where_they_trained() -> None:
+    """"mi inglés médico es re flojo" from a Córdoba graduate read as British, and the answer stepped past
+    the Latin-American page (dev19); a diploma's or a doctor's adjective still names the country."""
+    from bot.assistant._origin import message_countries
+
+    for spoken in ("mi inglés médico es re flojo", "mon anglais est moyen", "my English is rusty",
+                   "hablo inglés y francés", "I speak English and French", "l'anglais c'est pas mon fort"):
+        assert message_countries(spoken) == frozenset(), spoken
+    assert message_countries("my French diploma") == {"FR"}
+    assert message_countries("soy médico inglés") == {"UK"}
+    assert message_countries("mon diplôme belge") == {"BE"}
+
+
 def test_a_section_stored_in_two_chunks_is_quoted_under_one_heading() -> None:
     from bot.assistant._content import Heading
     from bot.assistant._extractive import compose
