@@ -135,6 +135,8 @@ def _raw_tokens(text: str) -> list[str]:
 # British and American English, read as one spelling on both sides of the search: the guidance writes
 # "recognised", "specialisation", "paediatrics", and the stemmer keeps "recogn" (from an American
 # doctor's "recognized") apart from "recognis". Spelled one way, the words meet whoever wrote them.
+# English only, so not in knowledge/transliterations.yaml (read in every language): French "centre" read
+# as "center" would stem to "cent" (a hundred) and part from its plural "centres".
 _AMERICAN_IZE = re.compile(r"^(\w{3,})iz(e|ed|es|er|ers|ing|ation|ations)$")  # "size", "prize", "seize" stay
 _BRITISH_VOWELS = re.compile(r"^(paed|anaes|gynaec|haem|orthopaed|oesoph|leukaem|anaem|oedem|foet)")
 _BRITISH_VOWEL_SPELLING = {

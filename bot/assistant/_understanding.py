@@ -124,7 +124,7 @@ WISH_MESSAGE_WORDS = 12  # below this, the whole message is the wish
 
 def _wish(text: str) -> str | None:
     """The words from a stated wish on, in a message with no question; else None."""
-    if any(_is_question(s) for s in sentences(text)) or len(text.split()) <= WISH_MESSAGE_WORDS:
+    if len(text.split()) <= WISH_MESSAGE_WORDS or any(_is_question(s) for s in sentences(text)):
         return None
     folded = fold(text)
     found = list(_WISH.finditer(folded))
