@@ -138,11 +138,11 @@ def _raw_tokens(text: str) -> list[str]:
 # English only, so not in knowledge/transliterations.yaml (read in every language): French "centre" read
 # as "center" would stem to "cent" (a hundred) and part from its plural "centres".
 _AMERICAN_IZE = re.compile(r"^(\w{3,})iz(e|ed|es|er|ers|ing|ation|ations)$")  # "size", "prize", "seize" stay
-_BRITISH_VOWELS = re.compile(r"^(paed|anaes|gynaec|haem|orthopaed|oesoph|leukaem|anaem|oedem|foet)")
 _BRITISH_VOWEL_SPELLING = {
     "paed": "ped", "anaes": "anes", "gynaec": "gynec", "haem": "hem", "orthopaed": "orthoped", "oesoph": "esoph",
     "leukaem": "leukem", "anaem": "anem", "oedem": "edem", "foet": "fet",
 }
+_BRITISH_VOWELS = re.compile("^(" + "|".join(sorted(_BRITISH_VOWEL_SPELLING, key=len, reverse=True)) + ")")
 _BRITISH_WORDS = {"centre": "center", "centres": "centers", "programme": "program", "programmes": "programs", "labour": "labor"}
 
 
