@@ -338,6 +338,7 @@ class Assistant:
             vector = self._guidance_vector(query) if msg.context else self._reply_vectors(msg, query)
             msg = replace(msg, vector=vector)
             triage, reading = decide_triage(msg.text, msg.vector, self.triage_model)
+            triage, reading = self._follow_up_alone(msg, query, triage, reading)
             msg = replace(msg, reading=reading)
             if triage.kind is TriageKind.ANSWER or (
                 triage.kind is TriageKind.ESCALATE and triage.reason is not EscalationReason.DISTRESS
@@ -352,6 +353,37 @@ class Assistant:
             if triage.kind is TriageKind.DECLINE:
                 return self._decline(msg, triage)
         return self._retrieved(msg)
+
+    def _follow_up_alone(
+        self, msg: _Message, query: str, triage: Triage, reading: ModelVerdict | None
+    ) -> tuple[Triage, ModelVerdict | None]:
+        """A follow-up hands over only when it needs a person in its own words.
+
+        A follow-up is read with the message it follows, whose story reads as a personal case: "¿y
+        entonces ya puedo empezar a trabajar apenas llegue?" after "my documents were approved, I land on
+        3 February" was handed over again as a personal decision, and "ça dure combien ce truc ?" after
+        "the Council asks me for an adaptation period" as an appeal, though neither follow-up asks for a
+        decision: the message before was handed over already, or answered. Read alone, they are program
+        questions. Rules are never overruled, nor is a follow-up that asks for a ruling in its own words
+        ("ok so do I personally qualify?" still reads as one alone). Distress read in the two together is
+        overruled only after an answered message, which was not distress read alone: "je peux commencer
+        à travailler dès mon arrivée ?" after "my documents are approved, I land on 10 March" read as
+        distress, but after a message handed over, the distress may be that message's.
+        """
+        turns = msg.state.turns
+        if (
+            triage.kind is not TriageKind.ESCALATE or reading is None or msg.context or not turns
+            or (triage.reason is EscalationReason.DISTRESS and turns[-1].kind is not TriageKind.ANSWER)
+        ):
+            return triage, reading
+        own = msg.text[:MAX_QUERY_CHARS]
+        vector = msg.memo.get(own) if own != query[:MAX_QUERY_CHARS] else None
+        if vector is None:
+            return triage, reading
+        alone, alone_reading = decide_triage(msg.text, vector, self.triage_model)
+        if alone.kind is not TriageKind.ANSWER:
+            return triage, reading
+        return replace(alone, detail=f"follow-up read alone: {alone.detail}; with the question it follows: {triage.detail}"), alone_reading
 
     def _part_needing_a_person(self, msg: _Message) -> tuple[str | None, Triage | None]:
         """The part of a two-question message that asks for a person, read alone, and its hand-over.
@@ -384,7 +416,9 @@ class Assistant:
         whole = query[:MAX_QUERY_CHARS]
         parts = [_meant(part)[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
         focused = None if parts else focus(msg.text)  # two questions: their parts stand for it
-        others = [*([focused] if focused else []), *parts]
+        # a follow-up searched with the question it follows is also read alone (``_follow_up_alone``)
+        own = msg.text[:MAX_QUERY_CHARS] if not msg.context and msg.state.turns else None
+        others = [*([focused] if focused else []), *parts, *([own] if own else [])]
         try:
             self._embed([*(t for t in others if t != whole), whole], msg.memo)
         except Exception as exc:  # retrieval then ranks by keywords, and triage goes by rules

@@ -271,3 +271,41 @@ def test_the_models_reading_moves_the_similarity_floor_for_that_message(memory_s
     assert "floor raised" in declined.triage.detail and not declined.sources
     plain = Assistant(memory_source, thresholds=just_below, triage_model=_Reading({"answer": 0.5, "other_country": 0.45, "clinical": 0.05}))
     assert plain.reply("d", question).triage.kind is TriageKind.ANSWER
+
+
+class _ReadsAlone:
+    """A triage model that reads ``alone``'s embedding as a program question and every other text as ``label``."""
+
+    def __init__(self, embedder, alone: str, label: str) -> None:  # noqa: ANN001
+        self.alone = list(embedder.embed_query(alone))
+        self.label = label
+
+    def classify(self, vector, text):  # noqa: ANN001 - the TriageModel seam
+        from bot.assistant._triage_model import ModelVerdict
+
+        if list(vector) == self.alone:
+            return ModelVerdict("answer", 0.9, {"answer": 0.9, self.label: 0.1}, ())
+        return ModelVerdict(self.label, 0.9, {self.label: 0.9, "answer": 0.1}, ())
+
+
+def test_a_follow_up_hands_over_only_when_it_needs_a_person_in_its_own_words(memory_source: InMemorySnapshotSource) -> None:
+    """Read with the story before it, "and when is the exam held?" took the story's personal case and was handed
+    over again; read alone it asks what the guidance says, and it is answered, with both readings for the advisor."""
+    follow_up = "and when is the exam held?"
+    assistant = Assistant(memory_source, triage_model=_ReadsAlone(memory_source.embedder, follow_up, "personal_eligibility"))  # type: ignore[arg-type]
+    assert assistant.reply("f", "My documents were approved and I land on 3 February.").triage.kind is TriageKind.ESCALATE
+    reply = assistant.reply("f", follow_up)
+    assert reply.triage.kind is TriageKind.ANSWER and reply.sources[0].doc_id == "licensing-exam"
+    # a follow-up that needs the person in its own words still goes to one
+    assert assistant.reply("g", "My documents were approved and I land on 3 February.").triage.kind is TriageKind.ESCALATE
+    assert assistant.reply("g", "and will they take me, yes or no?").triage.kind is TriageKind.ESCALATE
+
+
+def test_distress_read_in_a_follow_up_and_the_message_before_is_kept_after_a_hand_over(memory_source: InMemorySnapshotSource) -> None:
+    """After an answered question the distress was in neither message read alone; after a hand-over it may be
+    that message's, so it stands."""
+    follow_up = "and when is the exam held?"
+    assistant = Assistant(memory_source, triage_model=_ReadsAlone(memory_source.embedder, follow_up, "distress"))  # type: ignore[arg-type]
+    assert assistant.reply("h", "I can't sleep any more over all this.").triage.kind is TriageKind.ESCALATE
+    kept = assistant.reply("h", follow_up)
+    assert kept.triage.kind is TriageKind.ESCALATE and kept.triage.reason is EscalationReason.DISTRESS
