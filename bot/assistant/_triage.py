@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ._target import PATTERNS as _TARGET_PATTERNS
 from ._target import israeli_file_step, question_target
-from ._text import fold
+from ._text import TEXTING_WORD, fold, spell_out
 from ._types import EscalationReason, Triage, TriageKind
 
 if TYPE_CHECKING:
@@ -458,21 +458,8 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
     return label, ""
 
 
-# Texting shorthands spelled out before the rules read a message: "jsuis a bout, ya un numero pour parler a
-# qqun ?" is "je suis à bout… parler à quelqu'un", which the rules know. Only shorthands that mean one
-# thing in all three languages: Spanish "ya" (already) and French "pa" (pas) are left alone.
-_TEXTING = {
-    "qqun": "quelqu'un", "qqn": "quelqu'un", "qq1": "quelqu'un", "qqch": "quelque chose", "jsuis": "je suis",
-    "jsui": "je suis", "chui": "je suis", "chuis": "je suis", "jpeux": "je peux", "jveux": "je veux", "jsais": "je sais",
-    "jai": "j'ai", "mappeler": "m'appeler", "mrappeler": "me rappeler", "jarrive": "j'arrive", "bcp": "beaucoup", "pls": "please", "plz": "please", "ppl": "people",
-    "some1": "someone", "any1": "anyone", "sb": "somebody", "smb": "somebody", "u": "you", "ur": "your",
-    "xq": "porque", "porq": "porque", "xfa": "por favor", "xfavor": "por favor", "tmb": "tambien", "q": "que",
-}
-_TEXTING_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, _TEXTING)) + r")(?![\w'])")
-
-
 def _capped(text: str) -> str:
-    return _TEXTING_WORD.sub(lambda m: _TEXTING[m.group(1)], fold(text[:MAX_TRIAGE_CHARS]))
+    return spell_out(fold(text[:MAX_TRIAGE_CHARS]))
 
 
 def distress_in_any_language(text: str) -> Triage | None:
@@ -594,6 +581,6 @@ def is_unhelpful_feedback(text: str) -> bool:
 
 
 ALL_PATTERNS = (
-    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK, _TEXTING_WORD, _STRAIN, *_TARGET_PATTERNS,
+    _HOW_QUESTION, _DISTRESS_ANY_LANGUAGE, _CLINICAL, _UNHELPFUL_FEEDBACK, TEXTING_WORD, _STRAIN, *_TARGET_PATTERNS,
     *(p for rule in _RULES for p in (rule.pattern, rule.unless, rule.then) if p is not None),
 )

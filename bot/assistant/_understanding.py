@@ -22,7 +22,7 @@ from ingest import load_yaml
 
 from ._terms import terms
 from ._target import load_israeli_towns, someone_else_lives_there
-from ._text import fold
+from ._text import fold, spell_out
 
 log = logging.getLogger(__name__)
 
@@ -506,7 +506,7 @@ def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = 
 def matched_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None) -> list[tuple[str, bool]]:
     """Every synonym entry ``text`` names, as its words in ``lang`` and whether they say what it is
     about (see ``Synonym.meaning``), in file order: one scan for a search's keywords and meaning."""
-    folded = fold(text)
+    folded = spell_out(fold(text))
     found = []
     for entry in load_synonyms() if synonyms is None else synonyms:
         named = [m.start() for m in _pattern(entry.phrases).finditer(folded)]

@@ -537,3 +537,11 @@ def test_a_message_that_asks_nothing_is_searched_by_the_wish_it_states() -> None
     assert focus("Je voudrais parler de mon dossier.") is None  # short: the whole message is the wish
     asked = "I'm a GP from Leeds and I want to move to Haifa next year with my family. Is the exam in English?"
     assert "want" not in (focus(asked) or "")  # a message that asks is focused on its question
+
+
+def test_a_place_typed_in_texting_shorthand_is_still_read() -> None:
+    """"cerca d gaza" is "cerca de gaza" typed on a phone: read as written, no place was named, and a
+    Mexican gynaecologist asking about the grant near Gaza was answered with the periphery's specialties."""
+    assert "Tkuma" in guidance_terms("oigan q dan x trabajar cerca d gaza?", "es")
+    assert "Tkuma" in guidance_terms("ya une prime pr bosser pres d gaza ?", "fr")
+    assert "Tkuma" not in guidance_terms("vitamin d levels near the Negev", "en")
