@@ -147,6 +147,16 @@ _ASPECT_CUES = {
         # How doctors name money across Latin America and Spain: "¿cuánta lana?", "la guita", "3 lucas", "pasta".
         r"hasta cuanto|cuanto (?:como )?maximo|\bplata\b|\bdinero\b|\blana\b|\bguita\b|\bpasta\b|\blucas?\b|\bpalos\b"
     ),
+    # When in the year something happens: "c'est à quelles périodes de l'année ?", "¿en qué meses se rinde?",
+    # "what time of year are the sittings?". Not a bare "when", which asks how soon as often as which month.
+    "season": re.compile(
+        r"times? of (?:the )?year|which months?|what months?|what season|which season|"
+        r"(?:quel(?:le)?s?|a quel(?:le)?s?) (?:periodes?|moments?|mois|saisons?) de l'annee|\bquels? mois\b|a quelle saison|"
+        r"en (?:que|cuales?) (?:meses|mes|epoca|temporada|fechas?)\b|que meses|(?:que|cual) (?:epoca|temporada) del ano|"
+        r"(?:when|how often) (?:is|are|does|do|will) (?:the )?(?:exam|exams|test|sittings?|sessions?)\b(?! (?:\w+ )?(?:valid|results?))|"
+        r"(?:quand|a quelle date) (?:a lieu|ont lieu|se passe|se passent|est|sont|tombe) (?:l'|les? )?(?:examen|examens|sessions?|epreuves?)|"
+        r"cuando (?:es|son|se (?:rinde|toma|da|hace)n?) (?:el |los )?(?:examen|examenes|convocatorias?)"
+    ),
     # What share of a full-time post a scheme asks for: "faut bosser cmb de % ?", "can it be part-time?" (dev17).
     "share": re.compile(
         r"%|\bpercent|\bpourcentage|pour ?cent|\bporcentaje|por ?ciento|part[- ]time|full[- ]time|temps (?:partiel|plein)|"
@@ -178,6 +188,15 @@ _ASPECT_ANSWERS = {
         r"(?:days?|weeks?|months?|years?|hours?|jours?|semaines?|mois|ans?|annees?|heures?|dias?|semanas?|meses|mes|anos?|horas?)\b"
     ),
     "share": re.compile(r"\d\s*%|\d+\s*(?:percent|per cent|pour cent|por ciento)"),
+    # A season, twice a year, or a month not stamping a dated source ("autumn (October-November)", not "janvier 2024 :");
+    # English "may" is left out: folded, the month is the verb of every "the Council may require"
+    "season": re.compile(
+        r"\b(?:spring|autumn|(?<=the )fall|(?<=in )fall|summer|winter|printemps|automne|hiver|primavera|otono|verano|invierno)\b|"
+        r"twice a year|two (?:sittings|sessions) a year|(?:deux|2) (?:fois|sessions) par an|(?:dos|2) (?:veces|convocatorias|sesiones) al ano|"
+        r"\b(?:january|february|march|april|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|"
+        r"juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b"
+        r"(?!\s*(?:de |del )?\d)"
+    ),
     "amount": re.compile(
         r"(?:nis|₪|shekels?|shekalim|usd|us\$|\$|€|eur|euros?|dollars?|dolares)\s*\d|"
         r"\d[\d,. ]*\s*(?:nis\b|₪|shekels?|shekalim|usd\b|\$|€|eur\b|euros?\b|dollars?\b|dolares\b)"

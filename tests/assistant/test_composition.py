@@ -309,6 +309,22 @@ def test_asking_what_share_of_a_full_time_post_asks_a_percentage() -> None:
     assert not answers_aspect("about NIS 100,000 a year for 3 years", "share")
 
 
+def test_asking_when_in_the_year_asks_for_seasons_not_for_dated_sources() -> None:
+    """"l'examen, c'est à quelles périodes de l'année ?" asks the sittings (autumn and spring); a section
+    dated "janvier 2024" or saying "the Council may require" holds no answer to it (fr-dev21-07 got the
+    section on years of practice first, for its word "années")."""
+    from bot.assistant._extractive import answers_aspect, asked_aspects
+
+    for question in ("l'examen israélien, c'est à quelles périodes de l'année ?", "what time of year are the sittings?",
+                     "¿En qué meses se rinde el examen?", "When is the exam held?", "quand a lieu l'examen ?"):
+        assert "season" in asked_aspects(question), question
+    for question in ("when can I start working?", "when is my exam result valid until?", "combien d'années d'exercice ?"):
+        assert "season" not in asked_aspects(question), question
+    assert answers_aspect("deux sessions par an, à l'automne (octobre-novembre) et au printemps (avril-mai)", "season")
+    assert not answers_aspect("Janvier 2024 : un responsable du ministère annonçait un projet", "season")
+    assert not answers_aspect("The Council may require additional training; as of May 2025", "season")
+
+
 def test_asking_how_a_sum_is_paid_asks_its_instalments_not_an_amount() -> None:
     """"¿cómo la pagan?" asks how the grant reaches the doctor; read as an amount, the section giving the
     amount seemed to answer it and the two instalments were never quoted (es-dev9-03)."""
