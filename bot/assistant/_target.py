@@ -557,6 +557,9 @@ def question_target(text: str) -> Target:
             break
     israel_target = program.group(0) if program else ""  # a cue word, Israel acting, or the program's terms
     israel_in = ""  # "in Israel" with no cue word: weaker than another place with one
+    israel_in_asked = ""  # "in Israel" in the question sentence itself
+    asked_from = _question_start(folded)
+    foreign_at = len(folded)  # where the first place read as the goal abroad is named
     israel_by_cue = False  # Israel is the place by a cue word or by acting, not only by the program's terms
     israel_side = ""  # "the Israeli exam"
     israel_aimed = ""  # "for the Israeli ministry", "take the Israeli exam"
@@ -647,24 +650,30 @@ def question_target(text: str) -> Target:
                 israel_by_cue = True
             elif before and _CUE_PREPOSITION.match(before[-1]) and not _ISRAELI_CITY.match(place):
                 israel_in = israel_in or f"{before[-1]} {place}"
+                if asked_from is not None and match.start() >= asked_from:
+                    israel_in_asked = israel_in_asked or f"{before[-1]} {place}"
         elif role == "target":
             foreign_named = True
             foreign_target = foreign_target or f"{cue} … {place}"
+            foreign_at = min(foreign_at, match.start())
         elif role != "origin" and not _held_by_doctor(folded, match.start()):
             # "my Singapore registration", "mi Chile natal": the doctor's own, an origin
             foreign_named = True
             acting = _acts(folded, match.end())
             if acting:
                 foreign_target = foreign_target or f"{place} {acting}"
+                foreign_at = min(foreign_at, match.start())
     for match in _SYSTEM.finditer(folded):
         held = _ISRAELI_FILE.match(match.group(0)) or _held_by_doctor(folded, match.start())
         acting = "" if held else _acts(folded, match.end())
         if acting and not foreign_target:
             foreign_target = f"{match.group(0)} {acting}"
+            foreign_at = min(foreign_at, match.start())
     israel_hinted = israel_target or israel_in or israel_side or israel_named or israel_later or _ISRAEL_HINTS.search(folded)
     leaving = _LEAVING.search(folded)
     if leaving is not None and not foreign_target:
         foreign_target = f"{folded[leaving.start():leaving.start('place')].split()[0]} … {leaving.group('place')}"
+        foreign_at = min(foreign_at, leaving.start())
     if not foreign_target and not israel_hinted:
         # Israel is neither named nor hinted at: another system's exam, register or visa is what the
         # question is about ("pass PLAB 2", "avoir la carte verte", "how much does the NAC OSCE
@@ -682,6 +691,11 @@ def question_target(text: str) -> Target:
         program_only = program is not None and israel_target == program.group(0) and not israel_by_cue
         beside = foreign_target if program_only else ""
         return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin, program_only=program_only)
+    if foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from and not _asks(folded, foreign_at):
+        # "En 2022, pensando en irme a Estados Unidos, presenté el USMLE … ¿Me sirven de algo en Israel?": the
+        # other place is the story's, a plan told before the question; the question asks about Israel. Not when
+        # the other place is asked about too ("recognised by the Royal College in Canada? Is there a route for Israel?")
+        return Target("israel", israel_in_asked, foreign_named, "", israel_base, weak=True, israel_origin=israel_origin)
     if foreign_target:
         return Target("foreign", foreign_target, True, "", israel_base, israel_origin=israel_origin)
     if israel_aimed:
@@ -769,6 +783,21 @@ _DONE_REACH = 4
 _PRESENT_DONE = re.compile(r"^(?:my|our|mon|ma|notre|son|sa|leur|mi|nuestra|su|l|la|el|the)$")
 _FAIT = re.compile(r"^(?:fait|faite|faits|hecho)$")
 _AUXILIARY = re.compile(r"^(?:ai|as|a|avons|avez|ont|he|ha|hemos|han|has|deja|ya|depuis|since)$")
+
+
+def _question_start(folded: str) -> int | None:
+    """Where the sentence asking the message's last question begins, or None when nothing is asked with "?"."""
+    end = folded.rfind("?")
+    if end < 0:
+        return None
+    body = folded[:end].rstrip("?")
+    return max(body.rfind(mark) for mark in (". ", "! ", "? ", "\n")) + 1
+
+
+def _asks(folded: str, at: int) -> bool:
+    """Whether the sentence holding ``at`` ends with a question mark."""
+    ends = [i for i in (folded.find(mark, at) for mark in (". ", "!", "?", "\n")) if i >= 0]
+    return bool(ends) and folded[min(ends)] == "?"
 
 
 def _sentence(text: str) -> str:

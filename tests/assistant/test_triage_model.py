@@ -712,6 +712,20 @@ def test_a_doctor_coming_to_israel_who_names_another_country_is_answered(text: s
     assert decision.kind is TriageKind.ANSWER, decision.detail
 
 
+@pytest.mark.parametrize("text", [
+    "In 2021, hoping to move to the US, I passed USMLE Step 1 and Step 2 CK but never matched. My parents live in Haifa now. "
+    "Are those exams worth anything in Israel?",
+    "En 2022, pensando en irme a Canadá, rendí el MCCQE1. Ahora vivimos en Lima y mi esposa quiere la aliá. ¿Eso me sirve de algo en Israel?",
+])
+def test_a_move_abroad_told_as_a_past_plan_before_a_question_about_israel_is_answered(text: str) -> None:
+    """The other place is the story's; the question sentence asks about Israel (es-dev21-05 was declined)."""
+    assert question_target(text).place == "israel", question_target(text)
+    assert triage(text, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    # asked about in a question of its own, the other place is still the goal
+    both = "How do I get my Israeli title recognised by the Royal College in Canada? Is there a route for Israel or not?"
+    assert question_target(both).place == "foreign"
+
+
 def test_a_past_aliyah_no_longer_makes_israel_the_target_a_planned_one_still_does() -> None:
     done = question_target("I made aliyah in 2019 and now I want to get a fellowship in Boston, how do I apply?")
     assert done.place == "foreign" and done.israel_base
