@@ -437,6 +437,9 @@ def _role(before: list[str]) -> tuple[str, str]:
 # them: "quiero trabajar un par de años en España", "work two years in Dubai first" (dev14).
 _SPAN = re.compile(r"^(?:years|ans|annees|anos)$")
 _WORK_GOAL = re.compile(r"^(?:exercer|travailler|pratiquer|bosser|trabajar|ejercer|laburar|practicar)$")
+# A span of years weighed, not spent: "we're thinking of a few years in Sydney", "considering two years in Dubai",
+# "on envisage quelques années à Montréal" (dev21: an oleh's plan to leave was read as years already spent there).
+_WEIGHING = re.compile(r"^(?:thinking|considering|planning|contemplating|weighing|envisage|envisageons|envisagent|envisager)$")
 _SPAN_COUNT = re.compile(r"^(?:a|un|une|una|unos|unas|few|couple|of|de|d|par|quelques|some|algunos|two|three|deux|trois|dos|tres|\d+)$")
 
 
@@ -449,8 +452,8 @@ def _span_planned(before: list[str]) -> str:
     if at == len(before) or at == 0:
         return ""
     verb = at - 1
-    if _WORK_GOAL.match(before[verb]):
-        return before[verb]  # "trabajar", "exercer": a goal by itself
+    if _WORK_GOAL.match(before[verb]) or _WEIGHING.match(before[verb]):
+        return before[verb]  # "trabajar", "exercer": a goal by itself; "thinking of a few years in Sydney": one weighed
     if not _PLAIN_VERBS.match(before[verb]):
         return ""  # years lived somewhere first ("vivir unos años en Montevideo y la aliá después") are no post sought
     return before[verb] if _planned(before, verb) else ""

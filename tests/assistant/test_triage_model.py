@@ -726,6 +726,17 @@ def test_a_move_abroad_told_as_a_past_plan_before_a_question_about_israel_is_ans
     assert question_target(both).place == "foreign"
 
 
+def test_years_weighed_somewhere_by_an_oleh_make_it_the_place_they_are_going() -> None:
+    """"Made aliyah … now we're thinking of a few years in Sydney": years weighed are a plan, not years spent
+    there; the program's words name where the doctor is, and Sydney where they go (dev21)."""
+    text = ("Made aliyah in 2019 and got my specialty through the Maslul Yarok. We're now considering two years in Auckland: "
+            "does my Green Track recognition carry over to the Medical Council there?")
+    target = question_target(text)
+    assert target.israel_base and "auckland" in target.foreign_beside_program, target
+    assert triage(text, [1.0, 0.0], _SaysAnswer()).reason is EscalationReason.OTHER_COUNTRY  # type: ignore[arg-type]
+    assert question_target("I have a few years in Auckland behind me; do I need the Israeli exam?").place != "foreign"
+
+
 def test_a_past_aliyah_no_longer_makes_israel_the_target_a_planned_one_still_does() -> None:
     done = question_target("I made aliyah in 2019 and now I want to get a fellowship in Boston, how do I apply?")
     assert done.place == "foreign" and done.israel_base
