@@ -430,7 +430,17 @@ _ASKING = (
     "how much many often soon when who whom whose where which what combien quand qui quel quelle ou comment "
     "cuanto cuanta cuantos cuantas cuando quien quienes donde cual cuales como "
     "main key basic actually really exactly principal principaux principales principale exactement vraiment "
-    "exactamente realmente basicos basicas"
+    "exactamente realmente basicos basicas "
+    # "¿cómo funcionan los niveles del ulpán?", "comment fonctionne la prime ?": how it works is the asking
+    # frame; as a word of the doctor's it chose the section saying "verifica qué funciona hoy" (dev21)
+    "funciona funcionan fonctionne fonctionnent"
+)
+# English "how does that periphery grant work?" frames its question with "work", a word the guidance also
+# uses for employment: dropped only in that frame.
+_HOW_IT_WORKS = re.compile(
+    r"(\bhow\s+(?:does|do|did|will|would|could|can|is|are)\b[^?.!]{0,60}?)\s+work(?:s|ing)?"
+    r"(?=\s*(?:[?.!]|$|\b(?:for|in|out|over|here|there|exactly|now|then)\b))",
+    re.I,
 )
 
 
@@ -482,7 +492,7 @@ class _OnPoint:
         self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset(),
         page: tuple[ChunkRecord, ...] = (),
     ) -> None:
-        own = set(_page_terms(asked, lang)) - _asking_words(lang) if len(sections) > 1 else set()
+        own = set(_page_terms(_HOW_IT_WORKS.sub(r"\1", asked), lang)) - _asking_words(lang) if len(sections) > 1 else set()
         # A word's weight is read over all of the page's sections, not only those retrieval returned: which
         # of two sections answers must not flip because a third one fell out of the results (a content edit
         # elsewhere moved one section below the cut, and a word shared by the rest began to count).

@@ -884,3 +884,25 @@ def test_a_kept_sentence_pointing_back_keeps_the_sentence_it_points_to() -> None
             "Celle-ci exigeait **14 ans** d'exercice, mais elle est en cours de réforme.")
     out = select(text, 300, "la Belgique est-elle sur la liste ?", "fr")
     assert "Celle-ci exigeait" in out and "sauf la voie de la longue expérience" in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("es", "¿cómo funcionan los niveles del ulpán?"), ("en", "how do the ulpan levels work?")],
+)
+def test_how_something_works_is_the_asking_frame_not_a_word_of_the_doctors(lang: str, question: str) -> None:
+    """es-dev21-07: "¿cómo funcionan los niveles del ulpán?" got the medical ulpan's section, whose text says
+    "verifica qué funciona hoy", over the one headed "What are the ulpan levels?"."""
+    from bot.assistant._extractive import compose
+
+    found = _pages([
+        ("hebrew", "Hebrew", "Is there a medical ulpan?" if lang == "en" else "¿Hay un ulpán médico?",
+         ("Several courses existed; check which still work today. Ulpan levels Bet required." if lang == "en"
+          else "Hubo varios cursos; verifica qué funciona hoy. Ulpán nivel Bet."), 0.0325, ()),
+        ("hebrew", "Hebrew", "What are the ulpan levels?" if lang == "en" else "¿Cuáles son los niveles del ulpán?",
+         "Alef, Bet, Gimel.", 0.0320, ()),
+        ("hebrew", "Hebrew", "Can I start before aliyah?" if lang == "en" else "¿Puedo empezar antes de la aliá?",
+         "Yes, online.", 0.0300, ()),
+    ])
+    content, _ = compose(found, lang, question=question, asked=question, max_sections=1)
+    assert "Gimel" in _said(content) and "Bet required" not in _said(content) and "funciona hoy" not in _said(content)
