@@ -1,4 +1,4 @@
-"""Text normalisation shared by triage, follow-up detection and keyword ranking."""
+"""Text normalisation shared by triage, the synonyms, follow-up detection and keyword ranking."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def fold(text: str) -> str:
 # Texting shorthands spelled out before the rules and the synonyms read a message: "jsuis a bout, ya un numero
 # pour parler a qqun ?" is "je suis à bout… parler à quelqu'un", which the rules know, and "trabajas cerca d gaza"
 # is "cerca de gaza", which the synonyms know. Only shorthands that mean one thing in all three languages:
-# Spanish "ya" (already) and French "pa" (pas) are left alone; a lone "d" is never a word but "de" ("d'" keeps
-# its apostrophe and is no shorthand).
+# Spanish "ya" (already) and French "pa" (pas) are left alone. A lone "d" is read as "de": its other uses
+# ("vitamin D", "plan D") name nothing the rules or the synonyms look for, and "d'" keeps its apostrophe.
 TEXTING = {
     "qqun": "quelqu'un", "qqn": "quelqu'un", "qq1": "quelqu'un", "qqch": "quelque chose", "jsuis": "je suis",
     "jsui": "je suis", "chui": "je suis", "chuis": "je suis", "jpeux": "je peux", "jveux": "je veux", "jsais": "je sais",
