@@ -377,8 +377,13 @@ class Assistant:
         ):
             return triage, reading
         own = msg.text[:MAX_QUERY_CHARS]
-        vector = msg.memo.get(own) if own != query[:MAX_QUERY_CHARS] else None
-        if vector is None:
+        if own == query[:MAX_QUERY_CHARS]:
+            return triage, reading  # not searched with an earlier question: already read alone
+        try:
+            # Embedded only here, for the few follow-ups the model hands over, not beside every follow-up's query.
+            vector = self._embed([own], msg.memo)[0]
+        except Exception as exc:  # the reading with the earlier question stands
+            log.warning("embedding the follow-up alone failed (%s)", type(exc).__name__)
             return triage, reading
         alone, alone_reading = decide_triage(msg.text, vector, self.triage_model)
         if alone.kind is not TriageKind.ANSWER:
@@ -416,9 +421,7 @@ class Assistant:
         whole = query[:MAX_QUERY_CHARS]
         parts = [_meant(part)[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
         focused = None if parts else focus(msg.text)  # two questions: their parts stand for it
-        # a follow-up searched with the question it follows is also read alone (``_follow_up_alone``)
-        own = msg.text[:MAX_QUERY_CHARS] if not msg.context and msg.state.turns else None
-        others = [*([focused] if focused else []), *parts, *([own] if own else [])]
+        others = [*([focused] if focused else []), *parts]
         try:
             self._embed([*(t for t in others if t != whole), whole], msg.memo)
         except Exception as exc:  # retrieval then ranks by keywords, and triage goes by rules
