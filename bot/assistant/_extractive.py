@@ -796,6 +796,28 @@ def _same_page_holder(
     )
 
 
+def _own_section(
+    found: Retrieval, q: str, own: str, lang: str, hint: str, pair: bool, aspects: frozenset[str] | None,
+    origin: frozenset[str], picked: list[tuple[Passage, float]], chosen: list[tuple[str, Passage]],
+) -> list[tuple[Passage, float]]:
+    """A later part whose best section an earlier part already quotes: the section its own words answer.
+
+    "Which countries does the Green Track cover, and what does it let you skip?" from an Australian: the
+    doctor's country led both parts to the list of countries. Where the part's own words, without the
+    country the first part already spent, point more to another section of the page ("what does it
+    let you skip" -> the exemptions), that one answers it; where they point to the quoted one ("is it
+    14 years or did they lower it?"), it already answers both, and nothing is added.
+    """
+    quoted = frozenset(p.chunk.chunk_id for _, p in chosen)
+    again = _pick_sections(found, q, lang, 1, own, hint, pair, aspects, origin, origin_asked=False, skip=quoted)
+    alternative, duplicate = again[0][0], picked[0][0]
+    if alternative.chunk.chunk_id in quoted:
+        return picked
+    sections = [p for p in found.passages if p.chunk.doc_id == alternative.chunk.doc_id and p.chunk.section]
+    point = _OnPoint(sections, own, lang, hint, frozenset(), found.page_of(alternative))
+    return again if point.score(alternative) > point.score(duplicate) else picked
+
+
 def compose(
     retrieval: Retrieval,
     lang: Language,
@@ -820,6 +842,7 @@ def compose(
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
     own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
+    own_words = {q: rest[0] for q, _, *rest in parts or () if rest}
     retrieval = own_page_first(retrieval, origin)
     questions = (
         [
@@ -860,6 +883,8 @@ def compose(
             origin_asked=naming_origin is None or q in naming_origin,
             skip=frozenset(p.chunk.chunk_id for _, p in chosen) if still else frozenset(),
         )
+        if parts and chosen and picked and any(picked[0][0].chunk.chunk_id == c.chunk.chunk_id for _, c in chosen):
+            picked = _own_section(r, q, own_words.get(q, q), lang, hint, pair, still or own_asks.get(q), origin, picked, chosen)
         for p, relevance in picked:
             if all(p.chunk.chunk_id != c.chunk.chunk_id for _, c in chosen):
                 chosen.append((q, p))

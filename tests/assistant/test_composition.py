@@ -906,3 +906,35 @@ def test_how_something_works_is_the_asking_frame_not_a_word_of_the_doctors(lang:
     ])
     content, _ = compose(found, lang, question=question, asked=question, max_sections=1)
     assert "Gimel" in _said(content) and "Bet required" not in _said(content) and "funciona hoy" not in _said(content)
+
+
+def test_a_second_part_gets_the_section_its_own_words_ask_when_the_doctors_country_led_both_to_one() -> None:
+    """An Australian asks which countries the Green Track covers and what it lets you skip: the country named
+    in the story led both parts to the list of countries, and the second went unanswered. Its own words
+    ("skip") point to the section on what is skipped; a second part the quoted section already answers
+    ("is it still the four countries?") adds nothing."""
+    from bot.assistant._extractive import compose
+    from bot.assistant._origin import message_countries
+
+    rows = [
+        ("green-track", "The Green Track", "Which countries are on the Green Track list?",
+         "The USA, France, Canada and the UK; some pages add Australia, New Zealand and South Africa.", 0.033,
+         ("is Australia on the Green Track", "which countries count")),
+        ("green-track", "The Green Track", "What is the Green Track for foreign specialists?",
+         "An online fast track: you skip the Stage A and Stage B exams and the adaptation period.", 0.030,
+         ("what is the fast track for specialists",)),
+    ]
+    page = _pages(rows)
+    story = "I trained in Perth, Australia, as an anaesthetist."
+    origin = message_countries(story)
+    assert origin  # the story names the doctor's country
+
+    def reply(second: str) -> str:
+        content, _ = compose(page, "en", question="q", origin=origin, parts=[
+            (f"{story} Which countries does it cover", page, "Which countries does it cover"),
+            (f"{story} {second}", page, second),
+        ])
+        return _said(content)
+
+    assert "Stage A" in reply("what does it let you skip compared with the normal process?")
+    assert "Stage A" not in reply("and is it still the same countries?")
