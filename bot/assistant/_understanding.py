@@ -336,6 +336,11 @@ def _points_back(question: str) -> bool:
     words = re.findall(r"[\w-]+", fold(_JOINER.sub("", question.strip().lstrip("¿¡ "))))
     if _SUBJECT_BACK.match(" ".join(words)):
         return True  # "est-ce que ça m'évite les examens … ?", "does it cover the internship too?"
+    doing = _DOING_IT.search(" ".join(words))
+    if doing and len(" ".join(words)[: doing.start()].split()) < 5:
+        # "… ouvrir notre dossier ? est-ce qu'on peut le faire alors qu'on n'a rien sur place ?"; not where the
+        # part names the act first ("si on doit passer l'examen, on peut le faire en français ?")
+        return True
     if not 2 <= len(words) <= 4 or words[0] not in _ASKS_FIRST | _ASKS_ANYWHERE:
         return False
     return bool(_PRONOUN_BACK & set(words)) or words[1] in _CLITIC_BACK
@@ -344,6 +349,15 @@ def _points_back(question: str) -> bool:
 # A question whose subject, at its head, is a pronoun: whatever its length, it asks about what was just named
 # ("… must I write the Israeli licensing exam, and can it be written in English?", dev16).
 _SUBJECT_BACK = re.compile(r"^(?:est-ce que (?:ca|cela)|(?:ca|cela|eso|esto) \w|(?:does|will|can|could) it|do they|(?:y )?eso)\b")
+
+
+# Doing what was just named, by a pronoun: "can we do it before aliyah?", "on peut le faire d'ici ?", "¿puedo
+# hacerlo desde acá?". The question names no act of its own; alone, its other words ("rien sur place", "from
+# here") matched any page, the emergency section among them.
+_DOING_IT = re.compile(
+    r"\b(?:do (?:it|that|this|so)|doing (?:it|that|this)|(?:le|la|les|l) faire(?! \w+(?:er|ir|re)\b)|"
+    r"hacer(?:lo|la|los|las)|hacer (?:eso|esto)|(?:lo|la) (?:puedo|podemos|puede|pueden) hacer)\b"
+)
 
 
 # Words that ask for a figure, a payment or a payer without saying of what: "c'est combien au maximum ?",

@@ -374,6 +374,24 @@ def test_a_later_part_asking_only_for_a_figure_or_a_payment_leans_on_the_part_be
     assert not question_parts("How much is the Tkuma grant and how long does the adaptation period take?")[1].follows
 
 
+def test_a_later_part_asking_whether_it_can_be_done_leans_on_the_act_the_part_before_names() -> None:
+    """"est-ce qu'on peut le faire alors qu'on n'a rien sur place ?" names no act of its own: searched alone,
+    "rien sur place" matched the emergency section of the support page beside a question on the licence file."""
+    for message in (
+        "À partir de quand faut-il ouvrir notre dossier au Misrad HaBriout, et est-ce qu'on peut le faire alors qu'on n'a encore rien sur place ?",
+        "How do I open my licensing file? Can I do it before aliyah, from abroad?",
+        "¿Cómo abro el expediente del Ministerio de Salud? ¿Puedo hacerlo desde Montevideo?",
+    ):
+        first, second = question_parts(message)
+        assert second.follows and second.full.startswith(first.bare), message
+    # The act named in the part itself, or a causative ("la faire traduire"), is the part's own subject.
+    for message in (
+        "Les diplômés belges sont-ils dispensés ? Et si on doit passer l'examen, on peut le faire en français ?",
+        "Qu'est-ce que l'attestation de l'Ordre doit mentionner ? Et est-ce que je dois la faire traduire en hébreu ?",
+    ):
+        assert not question_parts(message)[1].follows, message
+
+
 def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
     from bot.assistant._understanding import refers_to_story
 
