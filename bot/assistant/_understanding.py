@@ -336,6 +336,8 @@ def _points_back(question: str) -> bool:
     words = re.findall(r"[\w-]+", fold(_JOINER.sub("", question.strip().lstrip("¿¡ "))))
     if _SUBJECT_BACK.match(" ".join(words)):
         return True  # "est-ce que ça m'évite les examens … ?", "does it cover the internship too?"
+    if _THEIRS & set(words):
+        return True  # "… au Conseil scientifique ? … combien de temps avant d'avoir leur réponse ?"
     doing = _DOING_IT.search(" ".join(words))
     if doing and len(" ".join(words)[: doing.start()].split()) < 5:
         # "… ouvrir notre dossier ? est-ce qu'on peut le faire alors qu'on n'a rien sur place ?"; not where the
@@ -349,6 +351,10 @@ def _points_back(question: str) -> bool:
 # A question whose subject, at its head, is a pronoun: whatever its length, it asks about what was just named
 # ("… must I write the Israeli licensing exam, and can it be written in English?", dev16).
 _SUBJECT_BACK = re.compile(r"^(?:est-ce que (?:ca|cela)|(?:ca|cela|eso|esto) \w|(?:does|will|can|could) it|do they|(?:y )?eso)\b")
+
+
+# Who was just named, by a possessive: "how long until I get their answer?", "avant d'avoir leur réponse".
+_THEIRS = frozenset("their theirs leur leurs".split())
 
 
 # Doing what was just named, by a pronoun: "can we do it before aliyah?", "on peut le faire d'ici ?", "¿puedo

@@ -392,6 +392,17 @@ def test_a_later_part_asking_whether_it_can_be_done_leans_on_the_act_the_part_be
         assert not question_parts(message)[1].follows, message
 
 
+def test_a_later_part_naming_its_subject_by_their_leans_on_the_part_that_names_who() -> None:
+    """"combien de temps avant d'avoir leur réponse ?" asks about the Council the part before names: alone,
+    "combien de temps" matched the pathway's timelines, not the Council's 2-3 months."""
+    for message in (
+        "Puis-je envoyer mon dossier au Conseil scientifique avant l'alyah ? Et il faut compter combien de temps avant d'avoir leur réponse ?",
+        "Can I send my paperwork to the Scientific Council before aliyah, and roughly how long does their review take?",
+    ):
+        first, second = question_parts(message)
+        assert second.follows and second.full.startswith(first.bare), message
+
+
 def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
     from bot.assistant._understanding import refers_to_story
 
