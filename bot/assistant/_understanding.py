@@ -444,6 +444,8 @@ def _asking_terms(lang: str) -> frozenset[str]:
 _STORY_PRONOUN = re.compile(
     r"\b(?:eso|esto|ello|aquello|cela|ceci|tout ca)\b|\b(?:that|this|all that|those)\s*\??\s*$"
     r"|\b(?:that|this|those|these) (?:money|cash|costs?|expenses?|fees?|bills?)\b"
+    # "Does the ministry refund any of it?" after the bills: a share of what the story spent.
+    r"|\b(?:any|some|part|all|most) of it\b"
     r"|\b(?:ese|esa|esos|esas|este|esta|estos|estas) (?:dinero|plata|lana|guita|gastos?|costos?|pagos?)\b"
     r"|\b(?:cet argent|ces frais|ces depenses|cette somme|cette depense|ce montant)\b"
     # A demonstrative before a word for a route or a scheme stands for the one the story described

@@ -408,6 +408,9 @@ def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
 
     assert refers_to_story("¿Vos sabés si el Ministerio me reintegra algo de eso")
     assert refers_to_story("est-ce que cela se rembourse ?") and refers_to_story("does anyone pay for that?")
+    # "any of it": a share of the bills the sentence before told ("First, the translation and notary bills
+    # are heavy. Does the ministry refund any of it, and how much? Second, is the exam fee refundable?")
+    assert refers_to_story("Does the ministry refund any of it, and how much?")
     assert not refers_to_story("Le Green Track, ça s'applique au Canada ?")  # "ça" takes up its own subject
     # A question naming its own subject does not, nor "that" introducing a clause.
     assert not refers_to_story("¿Cuánto dura el internado?")
