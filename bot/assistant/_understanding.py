@@ -193,6 +193,13 @@ def question_parts(text: str) -> list[Part]:
         # The question starts at its first asking sentence: "… des diplômes ? jusqu'à combien ?" is one question.
         start = next((i for i, s in enumerate(leading) if s.rstrip().endswith("?")), len(leading) - 1)
         lead, questions[0] = leading[:start], " ".join(leading[start:])
+    told, colon, asked = questions[0].rpartition(": ")
+    told_first = ""
+    if colon and len(told.split()) >= 4 and len(asked.split()) >= 5 and _is_question(asked):
+        # "D'abord, je ne parle presque pas hébreu (niveau Aleph) : est-ce que je peux passer l'examen en
+        # français ?": what comes before the colon is told, not asked; as the part's own words, "hébreu" led
+        # the exam's language to the page on Hebrew. It stays the first part's context only.
+        told_first, questions[0] = f"{told.strip()}:", asked
     prefix = " ".join([*lead, *[c for c in context if body.find(c) < body.find(questions[0])]])
     out: list[Part] = []
     for position, q in enumerate(questions):
@@ -205,7 +212,8 @@ def question_parts(text: str) -> list[Part]:
             # says a new subject begins, and the story's words would pull this part to the grants page.
             out.append(Part(q, q))
         else:
-            out.append(Part(f"{prefix} {q}".strip() if prefix else q, q))
+            before = " ".join(x for x in (prefix, told_first if position == 0 else "") if x)
+            out.append(Part(f"{before} {q}".strip() if before else q, q))
     if all(part.follows or _says_nothing(part.bare) for part in out):
         # "A hospital wants to bring me on before aliyah. Is that possible and for how long?" asks two things of
         # one story: apart, "Is that possible" matched the programme's contacts; together, the story finds the

@@ -403,6 +403,19 @@ def test_a_later_part_naming_its_subject_by_their_leans_on_the_part_that_names_w
         assert second.follows and second.full.startswith(first.bare), message
 
 
+def test_what_a_first_question_tells_before_its_colon_is_context_not_its_question() -> None:
+    """"je ne parle presque pas hébreu (niveau Aleph) : est-ce que je peux passer l'examen en français ?" asks
+    about the exam's language; with "hébreu" among its own words the part led to the page on Hebrew. What the
+    colon ends stays the first part's context, and no other part's."""
+    first, second = question_parts(
+        "Bonjour, j'ai deux questions. D'abord, je ne parle presque pas hébreu (niveau Aleph, et encore) : est-ce que je "
+        "peux passer l'examen de licence israélien en français ? Ensuite, quel niveau d'hébreu le ministère de la Santé "
+        "va-t-il exiger de moi pour me délivrer la licence ?"
+    )
+    assert first.bare == "est-ce que je peux passer l'examen de licence israélien en français ?"
+    assert "niveau Aleph" in first.full and "niveau Aleph" not in second.full
+
+
 def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
     from bot.assistant._understanding import refers_to_story
 
