@@ -150,10 +150,18 @@ def _meant(part: Part) -> str:
     """What a part's meaning is embedded from: its question, and the sentence before it when the question
     names its subject by a demonstrative ("… una 'tekufat histaglut'. ¿Qué vaina es eso?"): alone, "eso"
     means nothing, and the part was answered from whatever page "what is" matched."""
-    if part.follows or not refers_to_story(part.bare):
+    if part.follows or not refers_to_story(part.bare) or _tells_before_asking(part.bare):
         return part.bare
     before = sentences(part.full[: len(part.full) - len(part.bare)])
     return f"{before[-1]} {part.bare}" if before else part.bare
+
+
+def _tells_before_asking(question: str) -> bool:
+    """A part that tells what its demonstrative stands for before asking: "lo otro: gasté un realero en
+    traducciones y en el notario, ¿eso también me lo reembolsan?". The sentence before it is another story
+    ("llegué hace siete meses, presenté el examen y lo pasé"), which read with it made a refund question
+    look like a personal decision."""
+    return "¿" in question.strip()[1:] or len(sentences(question)) > 1
 
 
 def _israeli_part(text: str) -> Part | None:

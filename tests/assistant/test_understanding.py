@@ -501,6 +501,12 @@ def test_a_part_naming_its_subject_by_a_demonstrative_is_embedded_with_the_sente
     assert _meant(parts[1]) == parts[1].bare  # a follow-up already leans on the part before it
     plain = question_parts("How long is the temporary licence valid? And who signs the recommendation?")
     assert [_meant(p) for p in plain] == [p.bare for p in plain]
+    # A part that tells what "eso" stands for before asking keeps to itself: the sentence before it is another
+    # story, which read with it made a refund question look like a personal decision.
+    told = question_parts("Llegué hace siete meses, presenté el examen en mayo y lo pasé. Dos preguntas: ¿el Ministerio "
+                          "me devuelve la inscripción del examen? Y lo otro: gasté un realero en traducciones y en el "
+                          "notario en Jerusalén, ¿eso también me lo reembolsan?")
+    assert _meant(told[-1]) == told[-1].bare and "Llegué" not in _meant(told[-1])
 
 
 def test_a_town_where_only_a_relative_lives_adds_no_grant_words() -> None:
