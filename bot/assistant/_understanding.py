@@ -195,10 +195,11 @@ def question_parts(text: str) -> list[Part]:
         lead, questions[0] = leading[:start], " ".join(leading[start:])
     told, colon, asked = questions[0].rpartition(": ")
     told_first = ""
-    if colon and len(told.split()) >= 4 and len(asked.split()) >= 5 and _is_question(asked):
+    if colon and len(told.split()) >= 4 and _TELLS_OF_ME & set(re.findall(r"\w+", fold(told))) and len(asked.split()) >= 5 and _is_question(asked):
         # "D'abord, je ne parle presque pas hébreu (niveau Aleph) : est-ce que je peux passer l'examen en
-        # français ?": what comes before the colon is told, not asked; as the part's own words, "hébreu" led
-        # the exam's language to the page on Hebrew. It stays the first part's context only.
+        # français ?": what the doctor tells of themselves before the colon is told, not asked; as the part's own
+        # words, "hébreu" led the exam's language to the page on Hebrew. It stays the first part's context only.
+        # A topic set before a colon ("Sobre el sal klita: ¿cuánto es y cómo se paga?") is the question's own.
         told_first, questions[0] = f"{told.strip()}:", asked
     prefix = " ".join([*lead, *[c for c in context if body.find(c) < body.find(questions[0])]])
     out: list[Part] = []
@@ -342,12 +343,13 @@ def _points_back(question: str) -> bool:
     """A short question whose subject is a pronoun for the previous question's ("¿Cómo es el proceso
     para la licencia? ¿Quién la otorga?"): alone, its few words match any page that "grants" something."""
     words = re.findall(r"[\w-]+", fold(_JOINER.sub("", question.strip().lstrip("¿¡ "))))
-    if _SUBJECT_BACK.match(" ".join(words)):
+    joined = " ".join(words)
+    if _SUBJECT_BACK.match(joined):
         return True  # "est-ce que ça m'évite les examens … ?", "does it cover the internship too?"
     if _THEIRS & set(words):
         return True  # "… au Conseil scientifique ? … combien de temps avant d'avoir leur réponse ?"
-    doing = _DOING_IT.search(" ".join(words))
-    if doing and len(" ".join(words)[: doing.start()].split()) < 5:
+    doing = _DOING_IT.search(joined)
+    if doing and len(joined[: doing.start()].split()) < 5:
         # "… ouvrir notre dossier ? est-ce qu'on peut le faire alors qu'on n'a rien sur place ?"; not where the
         # part names the act first ("si on doit passer l'examen, on peut le faire en français ?")
         return True
@@ -359,6 +361,10 @@ def _points_back(question: str) -> bool:
 # A question whose subject, at its head, is a pronoun: whatever its length, it asks about what was just named
 # ("… must I write the Israeli licensing exam, and can it be written in English?", dev16).
 _SUBJECT_BACK = re.compile(r"^(?:est-ce que (?:ca|cela)|(?:ca|cela|eso|esto) \w|(?:does|will|can|could) it|do they|(?:y )?eso)\b")
+
+
+# Words by which doctors tell of themselves: "je ne parle presque pas hébreu", "I'm a GP", "mi título".
+_TELLS_OF_ME = frozenset("i im ive my me we our je j moi mon ma mes nous notre nos yo mi mis tengo soy estoy nosotros".split())
 
 
 # Who was just named, by a possessive: "how long until I get their answer?", "avant d'avoir leur réponse".

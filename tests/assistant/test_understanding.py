@@ -414,6 +414,9 @@ def test_what_a_first_question_tells_before_its_colon_is_context_not_its_questio
     )
     assert first.bare == "est-ce que je peux passer l'examen de licence israélien en français ?"
     assert "niveau Aleph" in first.full and "niveau Aleph" not in second.full
+    # A topic set before the colon is the question's own subject, not something told.
+    assert question_parts("Sobre el sal klita para una familia: ¿cuánto es en total y cómo se paga? ¿Y la ayuda para el "
+                          "alquiler?")[0].bare.startswith("Sobre el sal klita")
 
 
 def test_a_question_about_what_the_story_said_is_read_with_the_story() -> None:
