@@ -841,8 +841,8 @@ def compose(
     """
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
-    own_asks = {q: asked_aspects(rest[0]) for q, _, *rest in parts or () if rest}
     own_words = {q: rest[0] for q, _, *rest in parts or () if rest}
+    own_asks = {q: asked_aspects(words) for q, words in own_words.items()}
     retrieval = own_page_first(retrieval, origin)
     questions = (
         [
