@@ -41,7 +41,7 @@ def _trim(text: str, budget: int) -> str:
         return text
     lines: list[list[str]] = []
     for line in text.splitlines():
-        is_item = line.lstrip().startswith(("-", "*", "•"))
+        is_item = _is_item(line)
         lines.append([line] if is_item or not line.strip() else _SENTENCE.split(line))
     total = sum(1 for units in lines for u in units if u.strip())
     kept_lines: list[str] = []
@@ -56,7 +56,7 @@ def _trim(text: str, budget: int) -> str:
                 unit = _cut(unit, budget)  # an oversized first sentence is cut, never kept whole
                 total += 1  # so the answer is marked as shortened
             fits = used + len(unit) <= budget
-            is_item = unit.lstrip().startswith(("-", "*", "•"))
+            is_item = _is_item(unit)
             caveat = CAVEAT.search(unit) or (introduces_caveat and is_item)
             if fits or (caveat and used + len(unit) <= budget * CAVEAT_ALLOWANCE):
                 kept_units.append(unit)
@@ -88,10 +88,10 @@ def _cut(unit: str, budget: int) -> str:
 def _drop_dangling_introductions(lines: list[list[str]]) -> None:
     """"Only if:" followed by none of its list items reads as a broken answer; drop it."""
     for i, units in enumerate(lines):
-        if not units or not _introduces(units[-1]) or units[-1].lstrip().startswith(("-", "*", "•")):
+        if not units or not _introduces(units[-1]) or _is_item(units[-1]):
             continue
         following = next((l for l in lines[i + 1 :] if l and "".join(l).strip()), None)
-        if following is None or not following[0].lstrip().startswith(("-", "*", "•", "1", "2", "3")):
+        if following is None or not _is_item(following[0]):
             units.pop()
 
 
@@ -115,7 +115,17 @@ _QUANTITY = re.compile(
     r"cuant[oa]s?|cuando|que edad|plazo|dura",
 )
 _FIGURE = re.compile(r"\d")
-_ITEM = ("-", "*", "•")
+# A list line opens on a marker and a space, or a step number: "**14 years**: …" opens on bold, not a bullet, and
+# read as an item it escaped every rule about introductions and their lists.
+_ITEM = re.compile(r"\s*(?:[-*•]\s|\d+\.\s)")
+
+
+def _is_item(line: str) -> bool:
+    return bool(_ITEM.match(line))
+
+
+def _is_step(line: str) -> bool:
+    return bool(re.match(r"\s*\d+\.\s", line))
 
 # -- what a question asks for, and what a sentence must hold to answer it -----------------------
 # "How much is it and how long does it last?" asks for an amount and a duration: the reply is
@@ -232,8 +242,7 @@ def _units(text: str) -> list[_Unit]:
     for n, line in enumerate(text.splitlines()):
         if not line.strip():
             continue
-        stripped = line.lstrip()
-        is_item = stripped.startswith(_ITEM) or bool(re.match(r"\d+\.\s", stripped))
+        is_item = _is_item(line)
         pieces = [line] if is_item else [u for u in _SENTENCE.split(line) if u.strip()]
         out.extend(_Unit(piece, n, is_item) for piece in pieces)
     return out
@@ -354,8 +363,16 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
                 if not v.is_item:
                     break
                 take(v, math.inf)
+    for i, u in enumerate(units):
+        if u.keep and not u.is_item and _introduces(u.text) and i + 1 < len(units) and _is_step(units[i + 1].text):
+            # "… exempt from the written exam, but must:" is half the rule: the steps it announces are the other
+            # half, whatever the room, as a caveat's list is.
+            for v in units[i + 1 :]:
+                if not v.is_item:
+                    break
+                take(v, math.inf)
     for i, u in enumerate(units):  # numbered steps are kept together: "2." and "3." without "1." mislead
-        if u.keep and u.is_item and re.match(r"\d+\.\s", u.text.lstrip()):
+        if u.keep and u.is_item and _is_step(u.text):
             j = i
             while j > 0 and units[j - 1].is_item:
                 j -= 1
@@ -403,7 +420,7 @@ def _render(units: list[_Unit]) -> str:
     out: list[str] = []
     previous = None
     for n in sorted(lines):
-        is_item = lines[n][0].lstrip().startswith(_ITEM) or bool(re.match(r"\d+\.\s", lines[n][0].lstrip()))
+        is_item = _is_item(lines[n][0])
         if out and not (is_item and previous):
             out.append("")
         out.append(" ".join(lines[n]))

@@ -573,6 +573,19 @@ def test_a_caveat_list_is_quoted_whole_even_when_one_item_is_long() -> None:
         assert "**8 years**" in out and "**10 years**" in out and "still says 14 years" in out, budget
 
 
+def test_a_rule_announcing_its_steps_is_quoted_with_all_of_them_or_not_at_all() -> None:
+    # fr-dev17-03 read "… sont dispensés de l'écrit, mais doivent :" with nothing after the colon (a line opening
+    # on bold was read as a list item), and es-dev12-01 got step 1 without step 2.
+    text = ("**The route published by the IMA (April 2025)**: doctors with at least **14 years** of practice skip the "
+            "written exam, but must:\n\n1. work six months under observation in an accredited department, with a "
+            "special permit from the Ministry of Health;\n2. pass an interview with a general-medicine committee.\n\n"
+            "They then receive a temporary licence.\n\n" + "Other routes are described on the exam page. " * 6)
+    for budget in (150, 200, 300):
+        out = select(text, budget, "I have fourteen years of practice: do I skip the exam?", "en")
+        assert "but must:" in out, budget
+        assert "1. work six months" in out and "2. pass an interview" in out, budget
+
+
 def _pages(rows: list[tuple[str, str, str, str, float, tuple[str, ...]]]):
     """A retrieval over several pages: (doc, title, heading, text, fused, alternative questions) in rank order."""
     from datetime import date
