@@ -820,8 +820,8 @@ class Assistant:
             if not found.passages or (found.dense_available and found.top_similarity < self.thresholds.answer_above):
                 continue
             quoted, used = self._compose_part(found, part, msg.lang, lang)
-            content.extend(quoted)
-            sources.extend(used)
+            content.extend(_sections_not_in(quoted, content))
+            sources.extend(s for s in used if all(s.doc_id != x.doc_id for x in sources))
         return tuple(content), tuple(sources)
 
     def _compose_part(self, found: Retrieval, part: Part, reply_lang: Language, lang: str) -> tuple[Content, tuple[Source, ...]]:
@@ -926,6 +926,21 @@ def _distinct_leads(found: list[tuple[str, Retrieval, str]]) -> list[tuple[str, 
         used.add(retrieval.passages[0].chunk.chunk_id)
         out.append((query, retrieval, own))
     return out
+
+
+def _sections_not_in(quoted: Content, before: list) -> Content:
+    """The sections of ``quoted`` whose heading ``before`` does not already hold: two practical parts of a handed-over
+    message ("do I have to do an intern year, how long is it, and can I pick the hospital?") often lead to the same
+    sections, and the reply printed the pathway's eight steps twice (en-dev23-05)."""
+    seen = {b for b in before if isinstance(b, Heading)}
+    kept: list = []
+    skipping = False
+    for block in quoted:
+        if isinstance(block, Heading):
+            skipping = block in seen
+        if not skipping:
+            kept.append(block)
+    return tuple(kept)
 
 
 def _guidance(retrieval: Retrieval) -> tuple[Source, ...]:

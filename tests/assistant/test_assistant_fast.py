@@ -309,3 +309,14 @@ def test_distress_read_in_a_follow_up_and_the_message_before_is_kept_after_a_han
     assert assistant.reply("h", "I can't sleep any more over all this.").triage.kind is TriageKind.ESCALATE
     kept = assistant.reply("h", follow_up)
     assert kept.triage.kind is TriageKind.ESCALATE and kept.triage.reason is EscalationReason.DISTRESS
+
+
+def test_a_section_already_quoted_beside_a_hand_over_is_not_quoted_again() -> None:
+    """en-dev23-05: two practical parts of a handed-over message led to the same sections, printed twice."""
+    from bot.assistant._assistant import _sections_not_in
+    from bot.assistant._content import Heading, Paragraph, plain_spans
+
+    steps, lottery = Heading(plain_spans("What are the steps?")), Heading(plain_spans("Is there a lottery?"))
+    first = [steps, Paragraph(plain_spans("1. Open your file."))]
+    second = (steps, Paragraph(plain_spans("1. Open your file.")), lottery, Paragraph(plain_spans("Yes, a national lottery.")))
+    assert _sections_not_in(second, first) == (lottery, Paragraph(plain_spans("Yes, a national lottery.")))
