@@ -34,7 +34,7 @@ from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_fe
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ESCALATION_CLASSES, ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
-    Part, Synonym, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story, sentences,
+    Part, Synonym, as_the_doctor, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story, sentences,
 )
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
@@ -583,7 +583,8 @@ class Assistant:
         if missing:
             embedder = self.index.embedder
             batch = getattr(embedder, "embed_queries", None)
-            vectors = batch(missing) if batch is not None and len(missing) > 1 else [embedder.embed_query(t) for t in missing]
+            meant = [as_the_doctor(t) for t in missing]
+            vectors = batch(meant) if batch is not None and len(meant) > 1 else [embedder.embed_query(t) for t in meant]
             memo.update(zip(missing, vectors))
         return [memo[t] for t in texts]
 

@@ -215,6 +215,11 @@ def question_parts(text: str) -> list[Part]:
         else:
             before = " ".join(x for x in (prefix, told_first if position == 0 else "") if x)
             out.append(Part(f"{before} {q}".strip() if before else q, q))
+    if len(out) > 2 and _asks_only_about_me(out[0].bare) and not out[1].follows:
+        # "So what happens with someone like me over there? Do I have to do an intern year, and can I pick the
+        # hospital?": the first question announces the others. Searched alone it found the emotional-support page
+        # (en-dev19-05, en-dev23-05); the questions after it are what it asks.
+        out = out[1:]
     if all(part.follows or _says_nothing(part.bare) for part in out):
         # "A hospital wants to bring me on before aliyah. Is that possible and for how long?" asks two things of
         # one story: apart, "Is that possible" matched the programme's contacts; together, the story finds the
@@ -440,6 +445,24 @@ def _says_nothing(question: str) -> bool:
     return _short_and_only(question, _figure_only_terms, _whether_only_terms, _asking_terms)
 
 
+# Words that ask how things stand for the asker, without saying which thing: "what is the situation for someone like
+# me?", "et pour moi, ça se passe comment ?", "¿qué pasa en mi caso?".
+_ABOUT_ME_ONLY = (
+    "situation happen happens case someone somebody like person people position shoes stand there over apply applies "
+    "situation cas passe passer arrive comme quelqu'un personne gens position concerne la-bas ca "
+    "situacion caso pasa pasar ocurre como alguien persona gente posicion queda alla ahi"
+)
+
+
+def _asks_only_about_me(question: str) -> bool:
+    return _short_and_only(question, _asking_terms, _whether_only_terms, _about_me_terms)
+
+
+@lru_cache(maxsize=3)
+def _about_me_terms(lang: str) -> frozenset[str]:
+    return frozenset(terms(_ABOUT_ME_ONLY, lang))
+
+
 @lru_cache(maxsize=3)
 def _whether_only_terms(lang: str) -> frozenset[str]:
     return frozenset(terms(_WHETHER_ONLY, lang))
@@ -483,6 +506,27 @@ def _stands_alone(question: str) -> bool:
     last = sentences(question)[-1] if sentences(question) else question
     folded = _JOINER.sub("", fold(last).lstrip("¿¡ ")).strip()
     return len(folded.split()) >= 5 or (len(folded.split()) >= 3 and bool(_INTERROGATIVE.search(folded)))
+
+
+# "Someone like me" is the doctor, not a person to talk to: the model read "So what happens with someone like me
+# over there?" as a request for a person at 0.97 and handed a question on the internship over (en-dev23-05,
+# en-dev19-05); "a doctor like me" reads as the program question it is (answer 0.67-0.91 in three languages),
+# while "can someone like me talk to one of your advisors?" still asks for a person. Only what is embedded changes.
+_SOMEONE_LIKE_ME = (
+    (re.compile(r"\b(?:someone|somebody|anyone|anybody|a person) (?:like me|in my (?:situation|position|shoes))\b", re.I), "a doctor like me"),
+    (re.compile(r"\bpeople like me\b", re.I), "doctors like me"),
+    (re.compile(r"\b(?:quelqu'un|quelqu’un|une personne) (?:comme moi|dans (?:ma|mon) (?:situation|cas))\b", re.I), "un médecin comme moi"),
+    (re.compile(r"\b(?:des |les )?gens comme moi\b", re.I), "des médecins comme moi"),
+    (re.compile(r"\b(?:alguien|una persona) (?:como yo|en mi (?:situaci[oó]n|caso))\b", re.I), "un médico como yo"),
+    (re.compile(r"\b(?:la )?gente como yo\b", re.I), "médicos como yo"),
+)
+
+
+def as_the_doctor(text: str) -> str:
+    """``text`` with "someone like me" said as the doctor the asker is, for embedding."""
+    for pattern, doctor in _SOMEONE_LIKE_ME:
+        text = pattern.sub(doctor, text)
+    return text
 
 
 @lru_cache(maxsize=4)

@@ -109,6 +109,19 @@ def test_request_for_a_person_escalates_in_each_language(kb_assistant: Assistant
         assert reply.language == cid[-2:]
 
 
+def test_someone_like_me_is_the_doctor_not_a_person_to_talk_to(kb_assistant: Assistant) -> None:
+    """en-dev23-05 was handed over as a request for a person, by "someone like me"; its first question only announces
+    the others, and searched alone it had quoted the emotional-support page."""
+    reply = kb_assistant.reply("like-me", (
+        "I graduated from med school in Atlanta this spring and never did an intern year. So what happens with someone "
+        "like me over there? Do I have to do some kind of intern year in Israel, and do I get to pick which hospital?"
+    ))
+    assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
+    assert "lottery" in reply.text and "real person" not in reply.text
+    asked = kb_assistant.reply("like-me-asks", "Can someone like me talk to one of your advisors on the phone?")
+    assert asked.triage.kind is TriageKind.ESCALATE and asked.triage.reason is EscalationReason.HUMAN_REQUEST
+
+
 def test_off_topic_question_is_declined(kb_assistant: Assistant) -> None:
     reply = kb_assistant.reply("oos", "Can you recommend a good hummus place in Jerusalem?")
     # the triage model recognises it as unrelated; without the model the similarity floor declines it

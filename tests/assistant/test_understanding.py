@@ -599,3 +599,22 @@ def test_a_place_typed_in_texting_shorthand_is_still_read() -> None:
     assert "Tkuma" in guidance_terms("oigan q dan x trabajar cerca d gaza?", "es")
     assert "Tkuma" in guidance_terms("ya une prime pr bosser pres d gaza ?", "fr")
     assert "Tkuma" not in guidance_terms("vitamin d levels near the Negev", "en")
+
+
+def test_a_first_question_asking_only_how_things_stand_for_the_doctor_announces_the_others() -> None:
+    parts = question_parts("So what happens with someone like me over there? Do I have to do an intern year in Israel, "
+                           "how long is it, and do I get to pick which hospital?")
+    assert parts and not any("someone like me" in p.bare for p in parts)
+    assert any("intern year" in p.bare for p in parts) and any("hospital" in p.bare for p in parts)
+    # a first question with a subject of its own stays a part
+    kept = question_parts("Does the Green Track apply to me? How long is the internship, and who picks the hospital?")
+    assert kept[0].bare == "Does the Green Track apply to me?"
+
+
+def test_someone_like_me_is_embedded_as_the_doctor() -> None:
+    from bot.assistant._understanding import as_the_doctor
+
+    assert as_the_doctor("What is the situation for someone like me?") == "What is the situation for a doctor like me?"
+    assert as_the_doctor("Que se passe-t-il pour quelqu'un comme moi ?") == "Que se passe-t-il pour un médecin comme moi ?"
+    assert as_the_doctor("¿Qué pasa con alguien como yo?") == "¿Qué pasa con un médico como yo?"
+    assert as_the_doctor("Can someone call me back?") == "Can someone call me back?"
