@@ -586,10 +586,29 @@ def _alternative_asked(
     return None
 
 
+def _holder_of_the_rest(
+    sections: list[Passage], top: Passage, aspects: frozenset[str], relevance: Callable[[Passage], float],
+    quoted: tuple[Passage, ...],
+) -> Passage | None:
+    """The page's section holding the kind of fact a part asks and neither its best section nor another part's
+    holds: "how much is it, when does it get paid?" got the section on who qualifies and how the grant is paid,
+    without the amount that the page's next section gives (en-dev23-04)."""
+    missing = _still_asked(aspects, [top, *quoted])
+    if not missing:
+        return None
+    best = relevance(top) or 1.0
+    for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
+        if relevance(p) / best < PART_SECOND_CLOSE:
+            return None
+        if any(answers_aspect(p.chunk.text, a) for a in missing):
+            return p
+    return None
+
+
 def _pick_sections(
     retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = "",
     part_pair: bool = False, aspects: frozenset[str] | None = None, origin: frozenset[str] = frozenset(),
-    origin_asked: bool = True, skip: frozenset[str] = frozenset(),
+    origin_asked: bool = True, skip: frozenset[str] = frozenset(), quoted: tuple[Passage, ...] = (),
 ) -> list[tuple[Passage, float]]:
     """The top document's sections that answer: the best one, and another if it is close or on point.
 
@@ -598,7 +617,8 @@ def _pick_sections(
     ``origin``: the countries the doctor trained in; sections for other countries' doctors step back.
     ``origin_asked`` off: the question does not ask about the doctor's country, which then does not
     count as a word of theirs (one part of a message, when another part asks about it). ``skip``: sections
-    already quoted for another part, passed over while the page has others.
+    already quoted for another part, passed over while the page has others; ``quoted``: the sections other
+    parts quote, whose figures a part need not be given twice.
     """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
@@ -624,6 +644,8 @@ def _pick_sections(
     chosen = [top]
     if max_sections <= 1:  # one part of a two-question message: its own best section, and one it names too
         second = _alternative_asked(sections, top, relevance, point, covered | point.covers(top)) if part_pair else None
+        if second is None and part_pair:
+            second = _holder_of_the_rest(sections, top, aspects, relevance, quoted)
         return [(top, 1.0)] if second is None else [(top, 1.0), (second, 0.0)]
     wanted, _ = question_profile(question, lang)
     best = relevance(top)
@@ -899,6 +921,7 @@ def compose(
             r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, still or own_asks.get(q), origin,
             origin_asked=naming_origin is None or q in naming_origin,
             skip=frozenset(p.chunk.chunk_id for _, p in chosen) if still else frozenset(),
+            quoted=tuple(p for _, p in chosen),
         )
         if parts and chosen and picked and any(picked[0][0].chunk.chunk_id == c.chunk.chunk_id for _, c in chosen):
             picked = _own_section(r, q, own_words.get(q, q), lang, hint, pair, still or own_asks.get(q), origin, picked, chosen)

@@ -383,6 +383,31 @@ def test_a_later_part_whose_figure_the_quoted_section_already_gives_adds_no_sect
     assert sum(isinstance(b, Heading) for b in content) == 2
 
 
+def test_a_part_whose_best_section_lacks_the_asked_amount_gets_the_page_section_holding_it() -> None:
+    """en-dev23-04: "how much is it, when does it get paid, and is there a deadline from aliyah?" quoted who
+    qualifies and how the grant is paid, and left out the NIS 50,000 that the page's next section gives."""
+    from bot.assistant._content import text_of
+    from bot.assistant._extractive import compose
+
+    def reply(first_text: str) -> str:
+        grant = _pages([
+            ("periphery-grants", "Periphery grants", "Who qualifies for the Negev grant?",
+             first_text, 1.0, ()),
+            ("periphery-grants", "Periphery grants", "How much is the grant for doctors?",
+             "**NIS 50,000 per family** for physicians (2022).", 1.0, ()),
+        ])
+        timeline = _pages([("pathway", "Pathway", "How long until I can work?", "Count about a year from your file.", 1.0, ())])
+        first, second = "Is there a grant in the Negev and roughly how much is it", "is there a deadline counted from aliyah?"
+        content, _ = compose(grant, "en", question=f"{first}, and {second}", parts=[(first, grant, first), (second, timeline, second)])
+        return "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
+
+    out = reply("The family lives in the Negev and the doctor works there. It is paid in two instalments.")
+    assert "NIS 50,000" in out and "two instalments" in out
+    # A best section that holds the amount is answer enough.
+    out = reply("The family lives in the Negev. It pays NIS 40,000, in two instalments.")
+    assert "NIS 50,000" not in out
+
+
 def test_a_part_whose_two_best_pages_tie_is_answered_from_the_page_the_message_is_about() -> None:
     """"¿Puedo pedir el reconocimiento …? ¿Y cuánto tarda el comité en contestar?": alone, the second part ties
     the licensing appeals committee with the Scientific Council's; the message is about the specialty."""
