@@ -36,7 +36,16 @@ _INTERROGATIVE = re.compile(
     r"comment|combien|quand|ou|qui|quel|quelle|quels|quelles|pourquoi|est-ce|est ce|peut-on|puis-je|faut-il|y a-t-il|"
     r"como|cuanto|cuanta|cuantos|cuando|donde|quien|que|cual|cuales|por que|puedo|hay|tengo|necesito)\b"
 )
-_TWO_THINGS = re.compile(r"^\W*((?:two|2|three|3) (things|questions)|(?:deux|2|trois|3) (choses|questions)|(?:dos|2|tres|3) (cosas|preguntas))\b[^:?]*[:.]?\s*", re.I)
+# "Two things:" announces parts and is dropped; what follows it stays: "Two things about the sal klita. How is it
+# paid? And do I lose it if I leave for a month?" names the subject both parts ask about. The words up to the first
+# "?" used to go with it, and with them a whole first question ("Two things. 1) … do I need an apostille?").
+_TWO_THINGS = re.compile(r"^\W*((?:two|2|three|3) (things|questions)|(?:deux|2|trois|3) (choses|questions)|(?:dos|2|tres|3) (cosas|preguntas))\b\s*[:.!,]?\s*", re.I)
+# What the questions announced are about: "(Two questions) sobre el staj: ¿cuánto dura? ¿Y cómo se asigna?" is
+# said of both: the first question keeps it in its words, and the later ones are searched with it.
+_ANNOUNCED_TOPIC = re.compile(
+    r"^((?:about|on|regarding|concerning|sur|concernant|a propos de|à propos de|sobre|acerca de|respecto a|con respecto a)"
+    r"\b[^:?.!\n]{1,60}?)\s*:\s*", re.I
+)
 # "Y a-t-il …" is French asking, not the Spanish "y" (and): the joiner's "y" never precedes "a-t-il".
 _JOINER = re.compile(r"^[¿¡]?(and|also|plus|et|aussi|y(?!\s+a[\s-]+t[\s-]+(?:il|elle)\b)|tambi[eé]n|adem[aá]s)\b[\s,]*", re.I)
 
@@ -163,6 +172,8 @@ def question_parts(text: str) -> list[Part]:
     message's CPU.
     """
     body = _TWO_THINGS.sub("", text.strip())
+    announced = _ANNOUNCED_TOPIC.match(body) if body != text.strip() else None
+    topic = announced.group(1) if announced else ""  # the first question says it; the later ones are searched with it
     parts, standing = _with_fragments([s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()])
     questions = [p.strip() for p in parts if p.strip().endswith("?") and (p in standing or _stands_alone(p))]
     tail = parts[-1].strip() if len(parts) > 1 and parts[-1].strip() not in questions and _follows_up(parts[-1]) else None
@@ -213,7 +224,7 @@ def question_parts(text: str) -> list[Part]:
             # says a new subject begins, and the story's words would pull this part to the grants page.
             out.append(Part(q, q))
         else:
-            before = " ".join(x for x in (prefix, told_first if position == 0 else "") if x)
+            before = " ".join(x for x in (prefix, told_first if position == 0 else topic) if x)
             out.append(Part(f"{before} {q}".strip() if before else q, q))
     if len(out) > 2 and _asks_only_about_me(out[0].bare) and not out[1].follows:
         # "So what happens with someone like me over there? Do I have to do an intern year, and can I pick the

@@ -618,3 +618,14 @@ def test_someone_like_me_is_embedded_as_the_doctor() -> None:
     assert as_the_doctor("Que se passe-t-il pour quelqu'un comme moi ?") == "Que se passe-t-il pour un médecin comme moi ?"
     assert as_the_doctor("¿Qué pasa con alguien como yo?") == "¿Qué pasa con un médico como yo?"
     assert as_the_doctor("Can someone call me back?") == "Can someone call me back?"
+
+
+def test_announcing_two_questions_keeps_their_subject_and_the_first_question() -> None:
+    # en-dev23-06: "Two things, if you don't mind. 1) … do I need that letter translated?" lost its first question
+    # with the announcement; "Dos preguntas sobre el staj: ¿cuánto dura ahora?" lost the staj and got the
+    # adaptation period's length.
+    numbered = question_parts("Two things, if you don't mind. 1) The Ministry wants a letter of good standing. Do I need "
+                              "to get it translated into Hebrew? 2) Are they going to make me prove my Hebrew before I can work?")
+    assert len(numbered) == 2 and "translated" in numbered[0].full and "prove my Hebrew" in numbered[1].bare
+    staj = question_parts("Dos preguntas sobre el staj: ¿cuánto dura ahora? ¿Y cómo se asigna el hospital, puedo elegirlo yo?")
+    assert len(staj) == 2 and all("staj" in p.full for p in staj)
