@@ -570,6 +570,7 @@ class _OnPoint:
 
 PART_SECOND_CLOSE = 0.85  # how close to a part's best section another must rank to be quoted beside it
 PART_SECOND_ON_POINT = 0.5  # and how much of the part's own words, left uncovered, it must answer
+HOLDER_CLOSE = 0.55  # a section of the same page holding the asked kind of fact the best one lacks may rank further
 
 
 def _alternative_asked(
@@ -598,7 +599,7 @@ def _holder_of_the_rest(
         return None
     best = relevance(top) or 1.0
     for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
-        if relevance(p) / best < PART_SECOND_CLOSE:
+        if relevance(p) / best < HOLDER_CLOSE:
             return None
         if any(answers_aspect(p.chunk.text, a) for a in missing):
             return p
