@@ -573,18 +573,26 @@ PART_SECOND_ON_POINT = 0.5  # and how much of the part's own words, left uncover
 HOLDER_CLOSE = 0.55  # a section of the same page holding the asked kind of fact the best one lacks may rank further
 
 
+def _next_close(
+    sections: list[Passage], top: Passage, relevance: Callable[[Passage], float], close: float,
+    wanted: Callable[[Passage], bool],
+) -> Passage | None:
+    """The page's best-ranked section after ``top`` that is ``wanted``, among those within ``close`` of its relevance."""
+    best = relevance(top) or 1.0
+    for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
+        if relevance(p) / best < close:
+            return None
+        if wanted(p):
+            return p
+    return None
+
+
 def _alternative_asked(
     sections: list[Passage], top: Passage, relevance: Callable[[Passage], float], point: _OnPoint, covered: set[str]
 ) -> Passage | None:
     """The section answering the other half of a part that names two ways ("do I sit the exam, or do my
     years of experience spare me?"): ranked close to the best one and on point for the words it left."""
-    best = relevance(top) or 1.0
-    for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
-        if relevance(p) / best < PART_SECOND_CLOSE:
-            return None
-        if point.score(p, covered) >= PART_SECOND_ON_POINT:
-            return p
-    return None
+    return _next_close(sections, top, relevance, PART_SECOND_CLOSE, lambda p: point.score(p, covered) >= PART_SECOND_ON_POINT)
 
 
 def _holder_of_the_rest(
@@ -597,13 +605,7 @@ def _holder_of_the_rest(
     missing = _still_asked(aspects, [top, *quoted])
     if not missing:
         return None
-    best = relevance(top) or 1.0
-    for p in sorted((p for p in sections if p is not top), key=relevance, reverse=True):
-        if relevance(p) / best < HOLDER_CLOSE:
-            return None
-        if any(answers_aspect(p.chunk.text, a) for a in missing):
-            return p
-    return None
+    return _next_close(sections, top, relevance, HOLDER_CLOSE, lambda p: any(answers_aspect(p.chunk.text, a) for a in missing))
 
 
 def _pick_sections(
