@@ -19,7 +19,7 @@ from typing import NamedTuple
 from bot import catalog
 from ingest import SnapshotSource
 
-from ._content import Content, Heading, paragraphs, parse_markdown, plain_spans
+from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans
 from ._extractive import _trim, compose, related_sections, source_of
 from ._generation import AnswerGenerator, check_draft, rejection_for
 from ._input import clean_message
@@ -809,7 +809,7 @@ class Assistant:
         ]
         if not practical or len(practical) == len(parts):
             return (), ()  # one concern, or no part that carries the distress alone: the hand-over says it all
-        content: list = []
+        content: list[Block] = []
         sources: list[Source] = []
         lang = self._query_lang(msg)
         for part in practical:
@@ -929,12 +929,12 @@ def _distinct_leads(found: list[tuple[str, Retrieval, str]]) -> list[tuple[str, 
     return out
 
 
-def _sections_not_in(quoted: Content, before: list) -> Content:
+def _sections_not_in(quoted: Content, before: Sequence[Block]) -> Content:
     """The sections of ``quoted`` whose heading ``before`` does not already hold: two practical parts of a handed-over
     message ("do I have to do an intern year, how long is it, and can I pick the hospital?") often lead to the same
     sections, and the reply printed the pathway's eight steps twice (en-dev23-05)."""
     seen = {b for b in before if isinstance(b, Heading)}
-    kept: list = []
+    kept: list[Block] = []
     skipping = False
     for block in quoted:
         if isinstance(block, Heading):

@@ -124,8 +124,11 @@ def _is_item(line: str) -> bool:
     return bool(_ITEM.match(line))
 
 
+_STEP = re.compile(r"\s*\d+\.\s")
+
+
 def _is_step(line: str) -> bool:
-    return bool(re.match(r"\s*\d+\.\s", line))
+    return bool(_STEP.match(line))
 
 # -- what a question asks for, and what a sentence must hold to answer it -----------------------
 # "How much is it and how long does it last?" asks for an amount and a duration: the reply is
