@@ -359,17 +359,11 @@ def _keep_list_structure(units: list[_Unit], limit: float, take) -> None:
             if intro is not None and _introduces(intro.text):
                 take(intro, limit)
     for i, u in enumerate(units):
-        if u.keep and not u.is_item and u.caveat and _introduces(u.text):
+        announces_steps = i + 1 < len(units) and _is_step(units[i + 1].text)
+        if u.keep and not u.is_item and _introduces(u.text) and (u.caveat or announces_steps):
             # The list a caveat announces is the caveat: all of it, whatever the room. "Sources disagree:
             # 8 years, 14 years" without the third item's 10 years tells a doctor with 12 years the wrong thing.
-            for v in units[i + 1 :]:
-                if not v.is_item:
-                    break
-                take(v, math.inf)
-    for i, u in enumerate(units):
-        if u.keep and not u.is_item and _introduces(u.text) and i + 1 < len(units) and _is_step(units[i + 1].text):
-            # "… exempt from the written exam, but must:" is half the rule: the steps it announces are the other
-            # half, whatever the room, as a caveat's list is.
+            # So are the steps a rule announces: "… exempt from the written exam, but must:" is half the rule.
             for v in units[i + 1 :]:
                 if not v.is_item:
                     break
