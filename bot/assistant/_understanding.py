@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -435,9 +435,13 @@ def _short_and_only(question: str, *vocabularies: Callable[[str], frozenset[str]
     )
 
 
-@lru_cache(maxsize=3)
-def _figure_only_terms(lang: str) -> frozenset[str]:
-    return frozenset(terms(_FIGURE_ONLY, lang))
+@lru_cache(maxsize=16)
+def _stemmed(words: str, lang: str) -> frozenset[str]:
+    """A vocabulary's terms as ``terms`` reads them in ``lang``, computed once per language."""
+    return frozenset(terms(words, lang))
+
+
+_figure_only_terms = partial(_stemmed, _FIGURE_ONLY)
 
 
 # Words that ask whether, without saying what: "is that possible?", "c'est faisable ?", "¿se puede?".
@@ -469,19 +473,9 @@ def _asks_only_about_me(question: str) -> bool:
     return _short_and_only(question, _asking_terms, _whether_only_terms, _about_me_terms)
 
 
-@lru_cache(maxsize=3)
-def _about_me_terms(lang: str) -> frozenset[str]:
-    return frozenset(terms(_ABOUT_ME_ONLY, lang))
-
-
-@lru_cache(maxsize=3)
-def _whether_only_terms(lang: str) -> frozenset[str]:
-    return frozenset(terms(_WHETHER_ONLY, lang))
-
-
-@lru_cache(maxsize=3)
-def _asking_terms(lang: str) -> frozenset[str]:
-    return frozenset(terms(" ".join(_ASKS_ANYWHERE | _ASKS_FIRST), lang))
+_about_me_terms = partial(_stemmed, _ABOUT_ME_ONLY)
+_whether_only_terms = partial(_stemmed, _WHETHER_ONLY)
+_asking_terms = partial(_stemmed, " ".join(sorted(_ASKS_ANYWHERE | _ASKS_FIRST)))
 
 
 # Neuter pronouns stand for something said, never for a noun after them: "¿me reintegra algo de eso?",
