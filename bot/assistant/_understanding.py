@@ -360,10 +360,14 @@ def _points_back(question: str) -> bool:
     para la licencia? ¿Quién la otorga?"): alone, its few words match any page that "grants" something."""
     words = re.findall(r"[\w-]+", fold(_JOINER.sub("", question.strip().lstrip("¿¡ "))))
     joined = " ".join(words)
-    if _SUBJECT_BACK.match(joined):
-        return True  # "est-ce que ça m'évite les examens … ?", "does it cover the internship too?"
-    if _THEIRS & set(words):
-        return True  # "… au Conseil scientifique ? … combien de temps avant d'avoir leur réponse ?"
+    if _SUBJECT_BACK.match(joined) or _IF_SO.match(joined):
+        return True  # "est-ce que ça m'évite les examens … ?", "does it cover the internship too?", "if so, what level?"
+    theirs = next((i for i, w in enumerate(words) if w in _THEIRS), None)
+    if theirs is not None and not _PEOPLE & set(words[:theirs]):
+        # "… au Conseil scientifique ? … combien de temps avant d'avoir leur réponse ?"; not "do doctors have to
+        # prove their Hebrew?", whose possessive stands for the doctors it names (en-dev24-08 searched it with the
+        # question on army service before it)
+        return True
     doing = _DOING_IT.search(joined)
     if doing and len(joined[: doing.start()].split()) < 5:
         # "… ouvrir notre dossier ? est-ce qu'on peut le faire alors qu'on n'a rien sur place ?"; not where the
@@ -385,6 +389,14 @@ _TELLS_OF_ME = frozenset("i im ive my me we our je j moi mon ma mes nous notre n
 
 # Who was just named, by a possessive: "how long until I get their answer?", "avant d'avoir leur réponse".
 _THEIRS = frozenset("their theirs leur leurs".split())
+# People a question names before such a possessive, which then stands for them.
+_PEOPLE = frozenset(
+    "doctors physicians specialists students olim immigrants residents interns people medecins specialistes "
+    "etudiants internes gens medicos especialistas estudiantes residentes".split()
+)
+# "If so, what level do they want?": the answer to the question before is what this one is asked from.
+_IF_SO = re.compile(r"^(?:and )?(?:if so|if yes|if that s the case|in that case|si oui|si c est le cas|dans ce cas|dans ce cas la|"
+                    r"si es asi|de ser asi|en ese caso|si es el caso|si la respuesta es si)\b")
 
 
 # Doing what was just named, by a pronoun: "can we do it before aliyah?", "on peut le faire d'ici ?", "¿puedo

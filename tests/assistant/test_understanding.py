@@ -403,6 +403,25 @@ def test_a_later_part_naming_its_subject_by_their_leans_on_the_part_that_names_w
         assert second.follows and second.full.startswith(first.bare), message
 
 
+def test_their_after_the_people_a_part_names_stands_for_them_and_if_so_leans_on_the_part_before() -> None:
+    """"do doctors actually have to prove their Hebrew?" names who "their" stands for: searched with the army
+    question before it, it got the army page and no word on Hebrew. "If so, what level do they want?" asks from
+    the answer to the question before it: alone, it matched the French specialty page (en-dev24-08)."""
+    message = (
+        "Will the IDF come after me for service at my age as a doctor? And do doctors actually have to prove their "
+        "Hebrew? If so, what level do they want?"
+    )
+    _, hebrew, level = question_parts(message)
+    assert not hebrew.follows and hebrew.full == hebrew.bare
+    assert level.follows and level.full.startswith(hebrew.bare)
+    for message in (
+        "¿Tengo que rendir el examen de reválida? Y si es así, ¿lo puedo rendir en castellano?",
+        "Faut-il ouvrir le dossier avant de partir ? Si oui, combien de temps d'avance ?",
+    ):
+        first, second = question_parts(message)
+        assert second.follows and second.full.startswith(first.bare), message
+
+
 def test_what_a_first_question_tells_before_its_colon_is_context_not_its_question() -> None:
     """"je ne parle presque pas hébreu (niveau Aleph) : est-ce que je peux passer l'examen en français ?" asks
     about the exam's language; with "hébreu" among its own words the part led to the page on Hebrew. What the
