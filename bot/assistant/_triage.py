@@ -76,6 +76,10 @@ _DISTRESS_ANY_LANGUAGE = re.compile("|".join(f"(?:{fold(p)})" for p in (
     r"quero morrer", r"me matar", r"voglio morire", r"uccidermi", r"wil dood", r"أريد أن أموت", r"انتحار",
 )))
 
+# Verbs by which a doctor reports what they were told or already know: what follows "que" is told, not asked.
+_REPORTING = ("dijeron", "dicen", "dijo", "dice", "contaron", "conto", "explicaron", "explico", "comentaron", "comento", "se", "sabemos")
+_NOT_REPORTED = "".join(rf"(?<!\b{verb} que )" for verb in _REPORTING)
+
 _RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
     _Rule(
         EscalationReason.DISTRESS,
@@ -243,7 +247,9 @@ _RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
         EscalationReason.PERSONAL_ELIGIBILITY,
         _p(
             r"\bwhich way (will|would|does|is) (it|this|that|things) (go|going to go) for (me|us)\b",
-            r"\ba (mi|nosotros|nosotras),? (me|nos) (toman|toma|toca|tocan|tocaria|corresponde|corresponden|corresponderia|dan|darian"
+            # not where the doctor reports it: "en la Sojnut me dijeron que a mí me toca hacer el staj", "ya sé que a
+            # mí me toca el examen" tell what they know, and ask something else (es-dev24-02)
+            _NOT_REPORTED + r"\ba (mi|nosotros|nosotras),? (me|nos) (toman|toma|toca|tocan|tocaria|corresponde|corresponden|corresponderia|dan|darian"
             r"|piden|pediran|exigen|van a|va a|aplica|aplican|reconocen|reconoceran|convalidan)\b",
             r"\b(yo|nosotros),? concretamente\b", r"\b(voy|vamos) a tener que hacer (yo|nosotros)\b",
             r"\b(mon|ma|mes|notre|nos) (parcours|cas|dossier|situation|profil|diplome|diplomes|annees) a (moi|nous)\b",

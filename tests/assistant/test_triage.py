@@ -142,6 +142,17 @@ def test_the_same_words_without_ones_own_file_are_left_to_the_model(text: str) -
     assert triage_message(text) is None
 
 
+def test_what_the_doctor_was_told_is_their_case_is_told_not_asked() -> None:
+    """es-dev24-02: "en la Sojnut me dijeron que a mí me toca hacer allá el staj" reports what the doctor was told,
+    then asks how the staj works; the rule for "¿a mí me toca …?" handed the message to an advisor."""
+    assert triage_message("¿A mí me toca rendir el examen o paso directo?").reason is R.PERSONAL_ELIGIBILITY
+    for text in (
+        "En la Sojnut me dijeron que a mí me toca hacer allá el staj. ¿Cómo funciona el staj y cuánto dura ahora?",
+        "Yo ya sé que a mí me toca el examen. ¿Pero qué pasa con los dentistas?",
+    ):
+        assert triage_message(text) is None, text
+
+
 @pytest.mark.parametrize(("text", "reason"), [
     ("Could you sign the form saying my residency counts? The hospital HR needs it.", R.PERSONAL_ELIGIBILITY),
     ("Pourriez-vous me valider la prime Tkuma tout de suite ? Le propriétaire attend.", R.PERSONAL_ELIGIBILITY),
