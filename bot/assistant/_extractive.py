@@ -20,6 +20,7 @@ from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain
 from ._origin import for_other_doctors, for_some_doctors, message_countries, names_origin, other_country_factors, own_page_first
 from ._retrieval import RRF_K, Passage, Retrieval
 from ._terms import terms
+from ._understanding import figure_only_terms
 from ._text import fold
 from ._types import Language, RelatedSection, Source
 
@@ -784,6 +785,53 @@ def _meaning_first(
     return part.led_by(lead) if top.fused - lead.fused <= steps * RANK_STEP else part
 
 
+# How far, in places of one of the two fused searches, a page whose title names what a part asks may stand below
+# the part's best page and still lead it: "¿Cómo funciona el staj para alguien como yo?" after a fresh graduate's
+# story matched the pathway page by the story's words, a place above the page titled "El internado médico en
+# Israel (staj)" (es-dev24-02).
+NAMED_STEPS = 3
+
+
+def _named_page_first(part: Retrieval, own: str, lang: str, origin: frozenset[str] = frozenset()) -> Retrieval:
+    """A part led by the close page whose title alone, of the pages retrieved, names a word of the part's own.
+
+    A part is searched with the story around it, whose words are the same for every part; a page's title says
+    what the page is about, and the doctor's own word for that subject ("staj", "Tkuma") is the surest sign of
+    the page meant. Not when the best page's title names a word of the part too, nor when it is the page for
+    the doctor's own country (which answers their way through); asking words and words for a figure or a time
+    ("cuánto tarda", "how many years") name no subject.
+    """
+    if len(part.passages) < 2 or not own:
+        return part
+    top = part.passages[0]
+    if for_some_doctors(top) and not for_other_doctors(top, origin):
+        return part
+    asked = set(terms(_HOW_IT_WORKS.sub(r"\1", own), lang)) - _asking_words(lang) - figure_only_terms(lang)
+    leads: dict[str, Passage] = {}
+    for p in part.passages:
+        leads.setdefault(p.chunk.doc_id, p)
+    named = {doc: set(terms(p.chunk.title, lang)) & asked for doc, p in leads.items()}
+    if named[top.chunk.doc_id]:
+        return part
+    others = list(leads)[1:3]
+    only_here = [doc for doc in others if named[doc] - set().union(*(words for d, words in named.items() if d != doc))]
+    if len(only_here) != 1:
+        return part
+    lead = leads[only_here[0]]
+    return part.led_by(lead) if top.fused - lead.fused <= NAMED_STEPS * RANK_STEP else part
+
+
+def _part_lead(r: Retrieval, parts: list, whole: Retrieval, own: str, lang: str, origin: frozenset[str]) -> Retrieval:
+    """The part's retrieval, led by the page that answers it: its meaning's, the doctor's country's, the page its
+    words name, or, in a tie, the whole message's. A page the part names is not undone by the whole message,
+    whose story is what pulled the part away from it."""
+    led = own_page_first(_meaning_first(r, origin, whole, _others_first(parts, r)), origin)
+    named = _named_page_first(led, own, lang, origin)
+    if named is not led:
+        return named
+    return _settle_tie(led, whole, origin, frozenset(p.chunk.chunk_id for p in _others_leads(parts, r)))
+
+
 def _others_leads(parts: list, part: Retrieval) -> list[Passage]:
     """The sections the message's other parts lead with."""
     return [r.passages[0] for _, r, *_ in parts if r is not part and r.passages]
@@ -885,10 +933,7 @@ def compose(
     retrieval = own_page_first(retrieval, origin)
     questions = (
         [
-            (q, _settle_tie(
-                own_page_first(_meaning_first(r, origin, retrieval, _others_first(parts, r)), origin), retrieval, origin,
-                frozenset(p.chunk.chunk_id for p in _others_leads(parts, r)),
-            ))
+            (q, _part_lead(r, parts, retrieval, own_words.get(q, ""), lang, origin))
             for q, r, *_ in parts
         ]
         if parts else [(question, retrieval)]

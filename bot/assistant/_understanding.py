@@ -435,7 +435,7 @@ _FIGURE_ONLY = (
 def _names_no_subject(question: str) -> bool:
     """A short later part that asks only for a figure or a payment ("c'est combien au maximum ?"): alone
     it matches every page with an amount; it asks about what the part before it names, and leans on it."""
-    return _short_and_only(question, _figure_only_terms)
+    return _short_and_only(question, figure_only_terms)
 
 
 def _short_and_only(question: str, *vocabularies: Callable[[str], frozenset[str]]) -> bool:
@@ -453,7 +453,7 @@ def _stemmed(words: str, lang: str) -> frozenset[str]:
     return frozenset(terms(words, lang))
 
 
-_figure_only_terms = partial(_stemmed, _FIGURE_ONLY)
+figure_only_terms = partial(_stemmed, _FIGURE_ONLY)
 
 
 # Words that ask whether, without saying what: "is that possible?", "c'est faisable ?", "¿se puede?".
@@ -469,7 +469,7 @@ def _says_nothing(question: str) -> bool:
     ("Is that possible", "¿se puede hacer?"): a part of it cannot be searched apart from the story.
     A question naming what it asks of the story ("¿me reintegran algo de eso?") is searched with the
     story's words already (``refers_to_story``) and keeps its own search."""
-    return _short_and_only(question, _figure_only_terms, _whether_only_terms, _asking_terms)
+    return _short_and_only(question, figure_only_terms, _whether_only_terms, _asking_terms)
 
 
 # Words that ask how things stand for the asker, without saying which thing: "what is the situation for someone like

@@ -976,3 +976,32 @@ def test_a_second_part_gets_the_section_its_own_words_ask_when_the_doctors_count
 
     assert "Stage A" in reply("what does it let you skip compared with the normal process?")
     assert "Stage A" not in reply("and is it still the same countries?")
+
+
+def test_a_part_naming_the_subject_of_a_close_pages_title_is_answered_from_that_page() -> None:
+    """es-dev24-02: "¿Cómo funciona el staj para alguien como yo?" after a fresh graduate's story matched the
+    pathway page by the story's words, a place above the page titled for the internship (staj). The doctor's
+    own word for the subject decides between close pages; further apart, or when the best page's title names
+    it too, the ranking stands."""
+    from bot.assistant._extractive import NAMED_STEPS, RANK_STEP, compose
+
+    def part(gap: float, pathway_title: str = "From aliyah to work: the whole pathway"):
+        return _pages([
+            ("pathway", pathway_title, "What are the steps?", "Open your aliyah file, then do the staj if needed.", 0.0315, ()),
+            ("internship", "The Israeli internship (staj)", "Do I have to do the staj?", "Yes; it lasts 9 months.", 0.0315 - gap, ()),
+            ("contacts", "Who to contact", "Who helps doctors?", "IMAP's medical team.", 0.0300 - gap, ()),
+        ])
+
+    hospitals = _pages([("internship", "The Israeli internship (staj)", "How are hospitals assigned?", "By a lottery.", 0.032, ())])
+
+    def reply(found) -> str:
+        whole = _pages([("pathway", "From aliyah to work: the whole pathway", "What are the steps?", "Open your aliyah file.", 0.033, ())])
+        content, _ = compose(whole, "en", question="q", parts=[
+            ("I just graduated. How does the staj work for someone like me?", found, "How does the staj work for someone like me?"),
+            ("I just graduated. Do I get to pick the hospital?", hospitals, "Do I get to pick the hospital?"),
+        ])
+        return _said(content)
+
+    assert "9 months" in reply(part(2 * RANK_STEP))
+    assert "9 months" not in reply(part((NAMED_STEPS + 1) * RANK_STEP))
+    assert "9 months" not in reply(part(2 * RANK_STEP, "From aliyah to work: the pathway, staj included"))
