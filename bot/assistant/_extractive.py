@@ -180,7 +180,9 @@ _ASPECT_CUES = {
 # "How is it paid?", "¿cómo la pagan?", "versée comment ?": how a sum reaches the doctor (at once, in
 # instalments, when), not how much it is. Read before the amount's cues, which "pagan" alone would match.
 _PAYMENT_CUE = re.compile(
-    r"how (?:is|are|will|would|do|does) (?:it|they|this|that|the \w+|you|we|i) (?:be |get )?paid|\bpaid (?:out|all at once|in one go)|"
+    # "how exactly does the sal klita get paid, when does the first payment come?" (en-dev24-09)
+    r"how (?:exactly |actually )?(?:is|are|will|would|do|does) (?:it|they|this|that|(?:the|this|that) \w+(?: \w+)?|you|we|i) (?:be |get )?paid|"
+    r"\bpaid (?:out|all at once|in one go)|\bfirst (?:payment|instal?l?ment)|\b(?:primer|1er) pago\b|\bpremier versement|"
     r"\binstal?l?ments?\b|lump sum|\bin one go\b|all at once|"
     r"comment (?:est|sont|c'est|se fait)[- ](?:elle |il |ils |elles )?(?:verse|paye|regle)|\bversee?s? comment|"
     r"\ben (?:une|plusieurs|combien de) fois\b|\bversements?\b|\btranches?\b|d'un coup|"

@@ -332,7 +332,10 @@ def test_asking_how_a_sum_is_paid_asks_its_instalments_not_an_amount() -> None:
 
     for question in ("¿y cómo la pagan?", "c'est versé comment ?", "how is it paid?", "¿en cuántos pagos te la dan?",
                      "is it paid all at once or in instalments?", "Le sal klita, ça se touche comment concrètement ?",
-                     "how do you actually receive the sal klita?", "¿cómo se recibe la canasta?"):
+                     "how do you actually receive the sal klita?", "¿cómo se recibe la canasta?",
+                     # en-dev24-09 got the amount, not the airport payment and the bank account
+                     "how exactly does the sal klita get paid?", "when does the first payment come?",
+                     "¿cuándo llega el primer pago?", "le premier versement arrive quand ?"):
         assert asked_aspects(question) == {"payment"}, question
     assert "payment" not in asked_aspects("how do I receive recognition of my specialty?")  # not money
     assert asked_aspects("¿De cuánto es esa ayuda y cómo la pagan?") == {"amount", "payment"}
