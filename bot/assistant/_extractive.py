@@ -941,6 +941,8 @@ def compose(
         if parts else [(question, retrieval)]
     )
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
+    # of those, the follow-ups searched with the part before ("¿y cuánto sale?"), not with the story
+    follows = {q for q in leans if any(q.startswith(own) for own in own_words.values() if own != own_words[q])}
     naming_origin = _parts_naming_origin(parts, origin)
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
@@ -964,8 +966,11 @@ def compose(
             continue
         pair = bool(parts) and len(parts) == 2  # two parts leave room for a third section; three do not
         still = _still_asked(own_asks.get(q), [p for _, p in chosen]) if chosen else None
+        own = own_words.get(q, q)
+        story = own != q and q not in follows
         picked = _pick_sections(
-            r, q, lang, 1 if parts else max_sections, q if parts else asked, hint, pair, still or own_asks.get(q), origin,
+            r, q, lang, 1 if parts else max_sections, own if story else q if parts else asked,
+            f"{hint} {q}" if story else hint, pair, still or own_asks.get(q), origin,
             origin_asked=naming_origin is None or q in naming_origin,
             skip=frozenset(p.chunk.chunk_id for _, p in chosen) if still else frozenset(),
             quoted=tuple(p for _, p in chosen),

@@ -1008,3 +1008,30 @@ def test_a_part_naming_the_subject_of_a_close_pages_title_is_answered_from_that_
     assert "9 months" in reply(part(2 * RANK_STEP))
     assert "9 months" not in reply(part((NAMED_STEPS + 1) * RANK_STEP))
     assert "9 months" not in reply(part(2 * RANK_STEP, "From aliyah to work: the pathway, staj included"))
+
+
+def test_a_part_standing_for_the_story_chooses_its_section_by_its_own_words_first() -> None:
+    """fr-dev22-04: "C'est quoi exactement ce parcours, qu'est-ce qu'il permet d'éviter ?" stands for the Maslul
+    Yarok the story names, so its section was chosen with the whole story's words, and a cardiologist's fifteen
+    years "sans jamais m'arrêter" chose the criteria (continuous practice) over what the track exempts from.
+    The story's words still count, at half weight, as the guidance's words for what a part names do."""
+    from bot.assistant._extractive import compose
+
+    story = ("I trained in Lyon and have practised cardiology continuously for fifteen years since my residency, "
+             "full-time, never stopping. A cousin says the Green Track is new.")
+    page = _pages([
+        ("green-track", "The Green Track", "What is the Green Track?",
+         "A fast track: if you qualify you are exempt from the Stage A and Stage B exams and the adaptation period.", 0.0328,
+         ("exempt from stage A and B and adaptation",)),
+        ("green-track", "The Green Track", "What are the Green Track criteria?",
+         "Your residency was full-time and continuous; you have practised the specialty continuously since.", 0.0317, ()),
+    ])
+    other = _pages([("contacts", "Who to contact", "Who helps doctors?", "IMAP's medical team, medpro@nbn.org.il.", 0.03, ())])
+    own = "What exactly is this track, what does it exempt me from?"
+    content, _ = compose(page, "en", question="q", parts=[
+        (f"{story} {own}", page, own), (f"{story} Who can I ask?", other, "Who can I ask?"),
+    ])
+    said = _said(content)
+    assert "Stage A and Stage B exams" in said
+    assert said.index("Stage A and Stage B exams") < said.find("practised the specialty continuously") or (
+        "practised the specialty continuously" not in said)
