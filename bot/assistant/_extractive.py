@@ -941,7 +941,8 @@ def compose(
         if parts else [(question, retrieval)]
     )
     leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
-    # of those, the follow-ups searched with the part before ("¿y cuánto sale?"), not with the story
+    # of those, the follow-ups searched with the part before ("¿y cuánto sale?"), not with the story: a follow-up's
+    # text is the question before it followed by its own (``question_parts``)
     follows = {q for q in leans if any(q.startswith(own) for own in own_words.values() if own != own_words[q])}
     naming_origin = _parts_naming_origin(parts, origin)
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
