@@ -486,6 +486,11 @@ def _page_terms(text: str, lang: str) -> frozenset[str]:
     return found - forms | {"israel"} if found & forms else found
 
 
+def _own_terms(asked: str, lang: str) -> set[str]:
+    """The words a question names its subject by: asking words and the frame of "how does X work?" name none."""
+    return set(_page_terms(_HOW_IT_WORKS.sub(r"\1", asked), lang)) - _asking_words(lang)
+
+
 @lru_cache(maxsize=4096)
 def _term_set(text: str, lang: str) -> frozenset[str]:
     """A section's terms, stemmed once per version of its text: sections are read far more often than written."""
@@ -509,7 +514,7 @@ class _OnPoint:
         self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset(),
         page: tuple[ChunkRecord, ...] = (),
     ) -> None:
-        own = set(_page_terms(_HOW_IT_WORKS.sub(r"\1", asked), lang)) - _asking_words(lang) if len(sections) > 1 else set()
+        own = _own_terms(asked, lang) if len(sections) > 1 else set()
         # A word's weight is read over all of the page's sections, not only those retrieval returned: which
         # of two sections answers must not flip because a third one fell out of the results (a content edit
         # elsewhere moved one section below the cut, and a word shared by the rest began to count).
@@ -808,11 +813,11 @@ def _named_page_first(part: Retrieval, own: str, lang: str, origin: frozenset[st
     top = part.passages[0]
     if for_some_doctors(top) and not for_other_doctors(top, origin):
         return part
-    asked = set(terms(_HOW_IT_WORKS.sub(r"\1", own), lang)) - _asking_words(lang) - figure_only_terms(lang)
+    asked = _own_terms(own, lang) - figure_only_terms(lang)
     leads: dict[str, Passage] = {}
     for p in part.passages:
         leads.setdefault(p.chunk.doc_id, p)
-    named = {doc: set(terms(p.chunk.title, lang)) & asked for doc, p in leads.items()}
+    named = {doc: _term_set(p.chunk.title, lang) & asked for doc, p in leads.items()}
     if named[top.chunk.doc_id]:
         return part
     others = list(leads)[1:3]
