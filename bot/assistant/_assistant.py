@@ -20,7 +20,7 @@ from bot import catalog
 from ingest import SnapshotSource
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans
-from ._extractive import _trim, compose, related_sections, source_of
+from ._extractive import AskedPart, _trim, compose, related_sections, source_of
 from ._generation import AnswerGenerator, check_draft, rejection_for
 from ._input import clean_message
 from ._language import LanguageDecision, LanguageDetector
@@ -623,7 +623,7 @@ class Assistant:
             self._fixed_vectors[key] = vector
         return vector
 
-    def _parts(self, msg: _Message) -> list[tuple[str, Retrieval, str]]:
+    def _parts(self, msg: _Message) -> list[AskedPart]:
         """Two questions in one message, each with its own search, when they need different sections."""
         questions = question_parts(msg.text)
         if not questions:
@@ -635,13 +635,15 @@ class Assistant:
         # and a question about "eso" the story it stands for ("3 lucas en el traductor. ¿Me reintegran algo de eso?").
         # What kind of figure it asks (an amount, a duration) is its own question's: "¿y cuándo lo pagan?".
         found = [
-            (part.full if part.follows or refers_to_story(part.bare) else part.bare,
-             self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None),
-             part.bare)
+            AskedPart(
+                part.full if part.follows or refers_to_story(part.bare) else part.bare,
+                self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None),
+                part.bare, part.follows,
+            )
             for part, vector in zip(questions, vectors)
         ]
-        found = _distinct_leads([(q, r, own) for q, r, own in found if r.passages])
-        tops = {r.passages[0].chunk.chunk_id for _, r, _ in found}
+        found = _distinct_leads([part for part in found if part.retrieval.passages])
+        tops = {part.retrieval.passages[0].chunk.chunk_id for part in found}
         return found if len(found) > 1 and len(tops) > 1 else []
 
     def _part_vectors(self, parts: list[Part], msg: _Message) -> list[list[float] | None]:
@@ -903,7 +905,7 @@ class Assistant:
         )
 
 
-def _distinct_leads(found: list[tuple[str, Retrieval, str]]) -> list[tuple[str, Retrieval, str]]:
+def _distinct_leads(found: list[AskedPart]) -> list[AskedPart]:
     """A later question led by the section an earlier one already got takes its next section when that
     one is at least as close in meaning: "what is the procedure without an internship, and how long is
     the staj now?" both rank the pathway page first by the story's words, but the second is nearer the
@@ -911,7 +913,8 @@ def _distinct_leads(found: list[tuple[str, Retrieval, str]]) -> list[tuple[str, 
     is the composer's choice, by what the part asks."""
     used: set[str] = set()
     out = []
-    for query, retrieval, own in found:
+    for part in found:
+        retrieval = part.retrieval
         top = retrieval.passages[0]
         if top.chunk.chunk_id in used and top.similarity > 0:  # no dense similarity: nothing to compare
             other = next(
@@ -925,7 +928,7 @@ def _distinct_leads(found: list[tuple[str, Retrieval, str]]) -> list[tuple[str, 
             if other is not None:
                 retrieval = retrieval.led_by(other)
         used.add(retrieval.passages[0].chunk.chunk_id)
-        out.append((query, retrieval, own))
+        out.append(replace(part, retrieval=retrieval))
     return out
 
 

@@ -677,9 +677,7 @@ def _pick_sections(
     return [(p, scores[p.chunk.chunk_id]) for p in chosen]
 
 
-def _parts_naming_origin(
-    parts: Sequence[tuple[str, Retrieval] | tuple[str, Retrieval, str]] | None, origin: frozenset[str]
-) -> frozenset[str] | None:
+def _parts_naming_origin(parts: Sequence[AskedPart] | None, origin: frozenset[str]) -> frozenset[str] | None:
     """The parts of a message whose own question names the doctor's country; None when that country is
     part of every question asked (a single question, or no part names it).
 
@@ -690,7 +688,7 @@ def _parts_naming_origin(
     """
     if not parts or not origin or len(parts) < 2:
         return None
-    named = frozenset(own for _, _, *rest in parts for own in rest[:1] if message_countries(own) & origin)
+    named = frozenset(part.own for part in parts if message_countries(part.own) & origin)
     return named or None
 
 
@@ -828,7 +826,7 @@ def _named_page_first(part: Retrieval, own: str, lang: str, origin: frozenset[st
     return part.led_by(lead) if top.fused - lead.fused <= NAMED_STEPS * RANK_STEP else part
 
 
-def _part_lead(r: Retrieval, parts: list, whole: Retrieval, own: str, lang: str, origin: frozenset[str]) -> Retrieval:
+def _part_lead(r: Retrieval, parts: Sequence[AskedPart], whole: Retrieval, own: str, lang: str, origin: frozenset[str]) -> Retrieval:
     """The part's retrieval, led by the page that answers it: its meaning's, the doctor's country's, the page its
     words name, or, in a tie, the whole message's. A page the part names is not undone by the whole message,
     whose story is what pulled the part away from it."""
@@ -839,12 +837,12 @@ def _part_lead(r: Retrieval, parts: list, whole: Retrieval, own: str, lang: str,
     return _settle_tie(led, whole, origin, frozenset(p.chunk.chunk_id for p in _others_leads(parts, r)))
 
 
-def _others_leads(parts: list, part: Retrieval) -> list[Passage]:
+def _others_leads(parts: Sequence[AskedPart], part: Retrieval) -> list[Passage]:
     """The sections the message's other parts lead with."""
-    return [r.passages[0] for _, r, *_ in parts if r is not part and r.passages]
+    return [p.retrieval.passages[0] for p in parts if p.retrieval is not part and p.retrieval.passages]
 
 
-def _others_first(parts: list, part: Retrieval) -> frozenset[str]:
+def _others_first(parts: Sequence[AskedPart], part: Retrieval) -> frozenset[str]:
     """The pages the message's other parts lead with."""
     return frozenset(p.chunk.doc_id for p in _others_leads(parts, part))
 
@@ -912,12 +910,29 @@ def _own_section(
     return again if point.score(alternative) > point.score(duplicate) else picked
 
 
+@dataclass(frozen=True)
+class AskedPart:
+    """One question of a message that asks several, as the assistant searched it.
+
+    A part is searched with more than its own words: a follow-up ("¿y cuánto sale?") with the question
+    it follows, a question about "eso" with the story it stands for. What it asks (an amount, a time)
+    and which of its sections answers is read from its own words; ``follows`` tells the two kinds of
+    leaning apart, because a follow-up's section is chosen for the question it follows and a story's
+    is not.
+    """
+
+    query: str  # what it was searched with
+    retrieval: Retrieval
+    own: str  # the doctor's own question (the query itself when the part leans on nothing)
+    follows: bool = False  # a follow-up about what the part before it names
+
+
 def compose(
     retrieval: Retrieval,
     lang: Language,
     *,
     question: str = "",
-    parts: list[tuple[str, Retrieval]] | list[tuple[str, Retrieval, str]] | None = None,
+    parts: Sequence[AskedPart] | None = None,
     max_sections: int = 2,
     asked: str = "",
     hint: str = "",
@@ -927,7 +942,8 @@ def compose(
     """An answer quoted from the guidance, chosen by what the doctor asked; the renderer adds date and sources.
 
     ``parts`` (two questions in one message, each with its own retrieval) are answered one after
-    the other, each from its own best section. ``asked`` is what the doctor just wrote (the
+    the other, each from its own best section: a part's own words say what it asks, the text it
+    was searched with what it leans on (the story, or the question a follow-up follows). ``asked`` is what the doctor just wrote (the
     question sentences of a long message), when ``question`` also carries what it follows;
     ``hint`` the guidance's words for what it names (``knowledge/synonyms.yaml``); ``origin`` the
     countries the doctor trained in (``knowledge/countries.yaml``). ``see_also`` off leaves out the
@@ -935,20 +951,16 @@ def compose(
     """
     # A part may carry its own question beside the text it is searched with: "c'est versé quand ?" after
     # "c'est combien ?" is searched with the amount's words but asks a time, not an amount.
-    own_words = {q: rest[0] for q, _, *rest in parts or () if rest}
+    own_words = {part.query: part.own for part in parts or ()}
     own_asks = {q: asked_aspects(words) for q, words in own_words.items()}
     retrieval = own_page_first(retrieval, origin)
     questions = (
-        [
-            (q, _part_lead(r, parts, retrieval, own_words.get(q, ""), lang, origin))
-            for q, r, *_ in parts
-        ]
+        [(part.query, _part_lead(part.retrieval, parts, retrieval, part.own, lang, origin)) for part in parts]
         if parts else [(question, retrieval)]
     )
-    leans = {q for q, _, *rest in parts or () if rest and rest[0] != q}  # searched with words not its own
-    # of those, the follow-ups searched with the part before ("¿y cuánto sale?"), not with the story: a follow-up's
-    # text is the question before it followed by its own (``question_parts``)
-    follows = {q for q in leans if any(q.startswith(own) for own in own_words.values() if own != own_words[q])}
+    leans = {part.query for part in parts or () if part.own != part.query}  # searched with words not its own
+    # of those, the follow-ups searched with the part before ("¿y cuánto sale?"), not with the story
+    follows = {part.query for part in parts or () if part.follows}
     naming_origin = _parts_naming_origin(parts, origin)
     also_asked: dict[str, frozenset[str]] = {}  # a section quoted for one part that holds another's figure
     chosen: list[tuple[str, Passage]] = []
@@ -997,7 +1009,7 @@ def compose(
         chosen.sort(key=lambda qp: (
             (qp[1].chunk.doc_id, qp[1].chunk.section) != (lead.chunk.doc_id, lead.chunk.section), qp[1].chunk.chunk_index,
         ))
-    for q, r, own in [(q, r, rest[0] if rest else q) for q, r, *rest in parts] if parts else [(question, retrieval, asked or question)]:
+    for q, r, own in [(p.query, p.retrieval, p.own) for p in parts] if parts else [(question, retrieval, asked or question)]:
         extra = _missing_aspect_section(r, q, own, lang, [p for _, p in chosen])
         if extra is not None:
             chosen.append((q, extra))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.assistant._extractive import select
+from bot.assistant._extractive import AskedPart, select
 
 LONG = (
     "The Ministry of Health grants three kinds of authorisation to doctors. "
@@ -59,7 +59,8 @@ def test_two_questions_in_one_message_are_answered_in_two_parts() -> None:
     exam = _retrieval("licensing-exam", "Does the USMLE exempt me?", "Yes, Step 1 and Step 2 CK. " + "Detail. " * 120)
     lottery = _retrieval("internship", "How are hospitals assigned?", "By a **national lottery** of the Ministry.")
     content, sources = compose(exam, "en", question="usmle? and hospitals?",
-                               parts=[("does the usmle exempt me?", exam), ("how are hospitals assigned?", lottery)])
+                               parts=[AskedPart("does the usmle exempt me?", exam, "does the usmle exempt me?"),
+                                      AskedPart("how are hospitals assigned?", lottery, "how are hospitals assigned?")])
     shown = " ".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "Does the USMLE exempt me?" in shown and "How are hospitals assigned?" in shown
     assert "national lottery" in shown and "Step 1 and Step 2 CK" in shown
@@ -173,7 +174,8 @@ def test_each_of_three_questions_gets_room_for_its_own_answer() -> None:
     period = _retrieval("adaptation-period", "What is the adaptation period?",
                         "It is a supervised period. " + filler * 9 + "It usually lasts 1–3 months.")
     content, _ = compose(who, "en", question="x", parts=[
-        ("who do I call?", who), ("what can they decide?", what), ("is it supervised?", period)])
+        AskedPart("who do I call?", who, "who do I call?"), AskedPart("what can they decide?", what, "what can they decide?"),
+        AskedPart("is it supervised?", period, "is it supervised?")])
     shown = " ".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "0416" in shown and "2–3 months" in shown and "1–3 months" in shown
 
@@ -278,7 +280,8 @@ def test_a_part_naming_two_ways_gets_the_section_on_the_second_way_too() -> None
     ])
     language = page("licensing-exam", [("Which languages can the exam be taken in?", "Hebrew, English, Arabic, Russian or Spanish.", 0.033)])
     first = "do I have to sit the Israeli exam, or do my years of experience spare me?"
-    content, _ = compose(exam, "en", question=first, parts=[(first, exam), ("which language is the exam in?", language)])
+    content, _ = compose(exam, "en", question=first, parts=[
+        AskedPart(first, exam, first), AskedPart("which language is the exam in?", language, "which language is the exam in?")])
     reply = "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
     assert "Argentina is not on the list" in reply and "10 or 8 years" in reply and "Spanish" in reply
     assert "Scientific Council" not in reply  # close sections the part does not name stay out
@@ -359,8 +362,8 @@ def test_a_follow_up_asking_how_it_is_paid_is_answered_from_the_page_the_amount_
         ("periphery", "Periphery grants", "Who qualifies and how is it paid?", "It is paid in two instalments.", 0.029, ()),
     ])
     content, _ = compose(grant, "en", question="q", parts=[
-        ("How much is that grant?", grant, "How much is that grant?"),
-        ("How much is that grant? and how is it paid?", basket, "and how is it paid?"),
+        AskedPart("How much is that grant?", grant, "How much is that grant?"),
+        AskedPart("How much is that grant? and how is it paid?", basket, "and how is it paid?", follows=True),
     ])
     said = _said(content)
     assert "50,000" in said and "two instalments" in said and "Six monthly" not in said
@@ -375,13 +378,13 @@ def test_a_later_part_whose_figure_the_quoted_section_already_gives_adds_no_sect
     fee = _retrieval("licensing-process", "What does the licence cost and when does it arrive?",
                      "You pay **NIS 431** (c. 2024). The licence arrives roughly three weeks later.")
     timeline = _retrieval("pathway", "How long does the whole pathway take?", "Count 12 to 18 months from your first file.")
-    parts = [("how much is the licence", fee, "how much is the licence"),
-             ("how much is the licence how long until it comes?", timeline, "how long until it comes?")]
+    parts = [AskedPart("how much is the licence", fee, "how much is the licence"),
+             AskedPart("how much is the licence how long until it comes?", timeline, "how long until it comes?", follows=True)]
     content, _ = compose(fee, "en", question="how much is the licence and how long until it comes?", parts=parts)
     assert sum(isinstance(b, Heading) for b in content) == 1
     # A section without the asked duration leaves the second part its own section.
     no_time = _retrieval("licensing-process", "What does the licence cost?", "You pay **NIS 431** (c. 2024).")
-    parts[0] = ("how much is the licence", no_time, "how much is the licence")
+    parts[0] = AskedPart("how much is the licence", no_time, "how much is the licence")
     content, _ = compose(no_time, "en", question="how much is the licence and how long until it comes?", parts=parts)
     assert sum(isinstance(b, Heading) for b in content) == 2
 
@@ -401,7 +404,7 @@ def test_a_part_whose_best_section_lacks_the_asked_amount_gets_the_page_section_
         ])
         timeline = _pages([("pathway", "Pathway", "How long until I can work?", "Count about a year from your file.", 1.0, ())])
         first, second = "Is there a grant in the Negev and roughly how much is it", "is there a deadline counted from aliyah?"
-        content, _ = compose(grant, "en", question=f"{first}, and {second}", parts=[(first, grant, first), (second, timeline, second)])
+        content, _ = compose(grant, "en", question=f"{first}, and {second}", parts=[AskedPart(first, grant, first), AskedPart(second, timeline, second)])
         return "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
 
     out = reply("The family lives in the Negev and the doctor works there. It is paid in two instalments.")
@@ -433,8 +436,8 @@ def test_a_part_whose_two_best_pages_tie_is_answered_from_the_page_the_message_i
                       0.9, 1.0, frozenset())
     first = Retrieval((before,), ("specialty-recognition-2",), 0.9, 1.0, frozenset())
     second = Retrieval((appeals, council), ("licensing-process", "specialty-recognition"), 0.9, 1.0, frozenset())
-    content, _ = compose(whole, "es", question="q", parts=[("¿Puedo pedirlo antes?", first, "¿Puedo pedirlo antes?"),
-                                                          ("¿cuánto tarda el comité?", second, "¿cuánto tarda el comité?")])
+    content, _ = compose(whole, "es", question="q", parts=[AskedPart("¿Puedo pedirlo antes?", first, "¿Puedo pedirlo antes?"),
+                                                          AskedPart("¿cuánto tarda el comité?", second, "¿cuánto tarda el comité?")])
     headings = [text_of(b.spans) for b in content if isinstance(b, Heading)]
     assert "¿Qué decide el Consejo?" in headings and "¿Qué hago si no me responden?" not in headings
 
@@ -716,8 +719,8 @@ def test_a_part_a_place_behind_another_page_is_a_tie_the_whole_message_settles()
 
     def reply(gap: float) -> str:
         content, _ = compose(whole, "en", question="q", parts=[
-            ("What do I put for the Israeli ID number?", first, "What do I put for the Israeli ID number?"),
-            ("do I need an address or phone number in Israel?", part(gap), "do I need an address or phone number in Israel?"),
+            AskedPart("What do I put for the Israeli ID number?", first, "What do I put for the Israeli ID number?"),
+            AskedPart("do I need an address or phone number in Israel?", part(gap), "do I need an address or phone number in Israel?"),
         ])
         return _said(content)
 
@@ -745,8 +748,8 @@ def test_a_part_whose_own_meaning_ranks_another_page_first_is_answered_from_it_w
 
     def reply(gap: float) -> str:
         content, _ = compose(whole, "en", question="q", parts=[
-            ("how long is the Israeli internship these days?", part(gap), "how long is the Israeli internship these days?"),
-            ("how do they decide which hospital I end up in?", whole, "how do they decide which hospital I end up in?"),
+            AskedPart("how long is the Israeli internship these days?", part(gap), "how long is the Israeli internship these days?"),
+            AskedPart("how do they decide which hospital I end up in?", whole, "how do they decide which hospital I end up in?"),
         ])
         return _said(content)
 
@@ -776,8 +779,8 @@ def test_a_part_keeps_a_page_written_for_some_countries_doctors_whatever_its_mea
          "Usually not: French-trained doctors are exempt since 2014.", 0.0320, ()),
     ])
     content, _ = compose(whole, "fr", question="q", parts=[
-        ("Est-ce que je dois passer l'examen ?", found, "Est-ce que je dois passer l'examen ?"),
-        ("et la licence, ça coûte combien ?", other, "et la licence, ça coûte combien ?"),
+        AskedPart("Est-ce que je dois passer l'examen ?", found, "Est-ce que je dois passer l'examen ?"),
+        AskedPart("et la licence, ça coûte combien ?", other, "et la licence, ça coûte combien ?"),
     ])
     assert "since 2014" in _said(content)
 
@@ -875,8 +878,8 @@ def test_a_part_whose_meaning_and_whole_message_agree_on_a_page_is_answered_from
 
     def reply(gap: float, whole, other=internship) -> str:
         content, _ = compose(whole, "en", question="q", parts=[
-            ("how long is the Israeli internship these days?", part(gap), "how long is the Israeli internship these days?"),
-            ("how do they decide which hospital I end up in?", other, "how do they decide which hospital I end up in?"),
+            AskedPart("how long is the Israeli internship these days?", part(gap), "how long is the Israeli internship these days?"),
+            AskedPart("how do they decide which hospital I end up in?", other, "how do they decide which hospital I end up in?"),
         ])
         return _said(content)
 
@@ -972,8 +975,8 @@ def test_a_second_part_gets_the_section_its_own_words_ask_when_the_doctors_count
 
     def reply(second: str) -> str:
         content, _ = compose(page, "en", question="q", origin=origin, parts=[
-            (f"{story} Which countries does it cover", page, "Which countries does it cover"),
-            (f"{story} {second}", page, second),
+            AskedPart(f"{story} Which countries does it cover", page, "Which countries does it cover"),
+            AskedPart(f"{story} {second}", page, second),
         ])
         return _said(content)
 
@@ -1000,8 +1003,8 @@ def test_a_part_naming_the_subject_of_a_close_pages_title_is_answered_from_that_
     def reply(found) -> str:
         whole = _pages([("pathway", "From aliyah to work: the whole pathway", "What are the steps?", "Open your aliyah file.", 0.033, ())])
         content, _ = compose(whole, "en", question="q", parts=[
-            ("I just graduated. How does the staj work for someone like me?", found, "How does the staj work for someone like me?"),
-            ("I just graduated. Do I get to pick the hospital?", hospitals, "Do I get to pick the hospital?"),
+            AskedPart("I just graduated. How does the staj work for someone like me?", found, "How does the staj work for someone like me?"),
+            AskedPart("I just graduated. Do I get to pick the hospital?", hospitals, "Do I get to pick the hospital?"),
         ])
         return _said(content)
 
@@ -1029,7 +1032,7 @@ def test_a_part_standing_for_the_story_chooses_its_section_by_its_own_words_firs
     other = _pages([("contacts", "Who to contact", "Who helps doctors?", "IMAP's medical team, medpro@nbn.org.il.", 0.03, ())])
     own = "What exactly is this track, what does it exempt me from?"
     content, _ = compose(page, "en", question="q", parts=[
-        (f"{story} {own}", page, own), (f"{story} Who can I ask?", other, "Who can I ask?"),
+        AskedPart(f"{story} {own}", page, own), AskedPart(f"{story} Who can I ask?", other, "Who can I ask?"),
     ])
     said = _said(content)
     assert "Stage A and Stage B exams" in said
