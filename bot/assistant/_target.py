@@ -220,8 +220,11 @@ _BODY_WORDS = (
     r"|universidades|universites|universities|royal|physicians|surgeons|chirurgiens|cirujanos|junta|hospital|hopital"
     r"|doh|dha|department|departement|departamento|health|salud|sante|government|gobierno|gouvernement"
 )
+# A country's exam or licence is that country's too: "el examen de revalida de Israel" asks about Israel's
+# exam, not about a doctor from Israel (es-dev25-10 was declined as another country's question).
+_SYSTEM_OF = r"exam|exams|examen|examenes|revalida|licencia|licence|license|licensing|homologacion|equivalencia|equivalence"
 _INSTITUTION = re.compile(
-    rf"^(?:{_BODY_WORDS}|medecins|medicos|medico|embassy|ambassade|embajada|consulado|consulat|{_PLACE_KINDS})$"
+    rf"^(?:{_BODY_WORDS}|medecins|medicos|medico|embassy|ambassade|embajada|consulado|consulat|{_PLACE_KINDS}|{_SYSTEM_OF})$"
 )
 # Words skipped between a cue and its place: "practise MEDICINE in", "trained AS A DOCTOR in",
 # "revalidar MI TÍTULO DE MÉDICO en".

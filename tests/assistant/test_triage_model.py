@@ -473,6 +473,8 @@ def test_a_registered_doctor_in_israel_is_where_the_doctor_is_not_where_they_go(
     "Do I need to get my ECFMG certificate apostilled for the ministry?",  # the ministry is Israel's
     "Diplômée de Lyon, dois-je passer le USMLE pour être exemptée de l'examen ?",  # the exemption is Israel's
     "¿Sacar el MIR de España me sirve en Israel?",  # Israel named: the system word is no target
+    # "de Israel" after an exam's name is whose exam it is, not where the doctor comes from (es-dev25-10)
+    "el examen de revalida de israel se puede rendir en castellano o tengo q saber ingles si o si??",
 ])
 def test_another_system_named_beside_israel_is_not_the_target(text: str) -> None:
     assert question_target(text).place != "foreign"
