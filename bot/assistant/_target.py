@@ -1009,10 +1009,23 @@ _LATER_AFTER = re.compile(
 )
 
 
+# A reflexive verb's pronoun counts for nothing in the reach: "avant de nous installer en Israël" is a move
+# as near as "before we move to Israel" (fr-dev25-20), while "avant de pouvoir exercer en Israël" stays a
+# condition of practising there, as "before I can practise in Israel" does.
+_LATER_JOIN = re.compile(r"^(?:nous|vous|me|m|te|t|se|s|nos|os)$")
+# "First … then Israel": a then-word before Israel or the program's term, after a first-word in the same
+# sentence ("pensaba hacer primero el camino por allá y después la aliá", es-dev24-20). Alone, "then" tells
+# the doctor's whole plan ("estudiar en Hungría y luego ejercer en Israel"), whose last step is asked about.
+_THEN = re.compile(r"^(?:then|after|afterwards|despues|luego|puis|ensuite|apres)$")
+_FIRST_BEFORE = re.compile(r"\b(?:first|firstly|primero|d abord|dabord|d'abord|premierement|en premier)\b[^.?!;]*$")
+
+
 def _later(folded: str, start: int, end: int) -> bool:
     """Israel (or the program's term) at ``start:end`` is named as a later plan."""
-    before = _TOKEN.findall(folded[max(0, start - 50):start])[-_LATER_REACH:]
-    return any(_LATER_WORDS.match(w) for w in before) or bool(_LATER_AFTER.match(folded, end))
+    before = [w for w in _TOKEN.findall(folded[max(0, start - 60):start]) if not _LATER_JOIN.match(w)][-_LATER_REACH:]
+    if any(_LATER_WORDS.match(w) for w in before) or _LATER_AFTER.match(folded, end):
+        return True
+    return any(_THEN.match(w) for w in before) and bool(_FIRST_BEFORE.search(folded[max(0, start - 200):start]))
 
 
 # Every pattern the target reading runs, for triage's linearity test.
@@ -1020,6 +1033,6 @@ PATTERNS: tuple[re.Pattern[str], ...] = (
     _PROGRAM_TERMS, _GREEN_TRACK_STAGE_A, _STATE, _PLACE, _SYSTEM, _US, _TOKEN, _CUE_TARGET, _CUE_ORIGIN, _CUE_PREPOSITION, _ORIGIN_JUST_BEFORE,
     _INSTITUTION, _NEUTRAL, _SPECIALIST, _PLAIN_VERBS, _PLAN_BEFORE, _SUBJECT, _OF, _PRACTISING, _LICENCE, _LATER_WORDS, _SYSTEM_ONLY, _SYSTEM_CUES, _ISRAEL_HINTS, _HELD, _LEAVING, _ISRAELI_AS_WHO, _ISRAELI_SIDE, _ISRAELI_CITY, _ISRAEL_ACTS, _SPAN, _SPAN_COUNT, _WORK_GOAL,
     _DIPLOMA, _DETERMINER, _FOREIGN_ACTS, _TAKE_TO, _TAKEN_STEP, _TO, _POSSESSIVE, _TO_BODY, _ADJECTIVE, _CLITIC,
-    _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _LATER_AFTER, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
+    _DONE_WORDS, _GRADUATE_AFTER, _CREDENTIAL, _HOLDING, _ARTICLE, _PRESENT_DONE, _FAIT, _LATER_AFTER, _LATER_JOIN, _THEN, _FIRST_BEFORE, _AUXILIARY, _TRAINED, _ISRAELI_TRAINED, _HELD_NOUN, _FROM, _STAY, _BODY, _PRESENT_CUES, _SUBJECT_BEFORE,
     _ASIDE_WORDS, _DOCTOR, _INDEFINITE, _ME, _PERMIT, _PROCESS, _PART_SUBJECT, _OLEH, _IS_NOW, _OLEH_BETWEEN, _IN_YEAR,
 )

@@ -437,9 +437,16 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     ("We'll do three years in Ohio first: how do I get registered in Ohio before we eventually move to Israel?", "foreign"),
     ("On hésite entre l'alya et la Suisse : comment exercer en Suisse avec un diplôme belge ?", "foreign"),
     ("Mi hija quiere estudiar en Hungría y luego ejercer en Israel, ¿qué tiene que revisar?", "israel"),
+    # "avant de nous installer en": the joining words count for nothing in how near "avant" stands
+    ("Avant de nous installer en Israël on passe deux ans à Genève : comment obtenir l'autorisation d'exercer en Suisse ?", "foreign"),
+    ("Avant de pouvoir exercer en Israël, quels documents dois-je faire certifier ?", "israel"),
     # the program's term followed by "eventually", "después", "plus tard": a later plan, not the place
     ("We'll make aliyah eventually, but first two years in Calgary: how do I book the MCCQE?", "israel-named"),
     ("Primero queremos vivir unos años en Montevideo y la aliá después. ¿Cómo revalido mi título allá?", "israel-named"),
+    # "first … then" the program's term: a later plan too (alone, "then" tells the whole plan, as above), and
+    # another place with a cue word wins
+    ("Pensamos hacer primero la residencia en Santiago y después la aliá. ¿Cómo revalido el título en Chile?", "foreign"),
+    ("First two years in Leeds for my husband's job, then aliyah: how do I join the GMC register?", "israel-named"),
     ("On fera notre alya plus tard ; d'abord trois ans à Québec : comment s'inscrire au Collège des médecins ?", "israel-named"),
     ("On fait notre alya en juin, mais d'abord je dois finir mon internat à Lyon : quels documents pour la licence ?", "israel"),
     # "le stage à Hadassah" is an internship at a hospital, not the Green Track's Stage A
