@@ -669,12 +669,16 @@ def question_target(text: str) -> Target:
             if acting:
                 foreign_target = foreign_target or f"{place} {acting}"
                 foreign_at = min(foreign_at, match.start())
+    system_aimed = ""  # another system's exam or register the doctor wants to get ("get AHPRA registration")
     for match in _SYSTEM.finditer(folded):
         held = _ISRAELI_FILE.match(match.group(0)) or _held_by_doctor(folded, match.start())
         acting = "" if held else _acts(folded, match.end())
         if acting and not foreign_target:
             foreign_target = f"{match.group(0)} {acting}"
             foreign_at = min(foreign_at, match.start())
+        if not held and not system_aimed and not _TRAINED_AFTER.match(folded, match.end()):
+            role, cue = _system_role(_TOKEN.findall(folded[max(0, match.start() - 60):match.start()].replace("i'm", "im")))
+            system_aimed = f"{cue} … {match.group(0)}" if role == "target" else ""
     israel_hinted = israel_target or israel_in or israel_side or israel_named or israel_later or _ISRAEL_HINTS.search(folded)
     leaving = _LEAVING.search(folded)
     if leaving is not None and not foreign_target:
@@ -695,7 +699,10 @@ def question_target(text: str) -> Target:
     if israel_target:
         # "en poste à Genève … exercer en Israël après notre alya": Israel's own cue word outweighs the other place's
         program_only = program is not None and israel_target == program.group(0) and not israel_by_cue
-        beside = foreign_target if program_only else ""
+        # Beside the program's word alone, another system's exam or register the doctor wants to get is a goal
+        # abroad too: "spending two years in Australia before aliyah. How do I get AHPRA specialist registration?"
+        # (en-dev22-20). It only names the context when the model reads the question as another country's.
+        beside = (foreign_target or system_aimed) if program_only else ""
         return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin, program_only=program_only)
     if foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from and not _asks(folded, foreign_at):
         # "En 2022, pensando en irme a Estados Unidos, presenté el USMLE … ¿Me sirven de algo en Israel?": the

@@ -551,6 +551,14 @@ def test_an_israeli_place_named_outweighs_an_unsure_other_country_reading(text: 
     assert sure.kind is TriageKind.DECLINE and sure.reason is EscalationReason.OTHER_COUNTRY, sure.detail
 
 
+def test_another_systems_exam_beside_the_program_is_declined_only_when_the_model_reads_it_so() -> None:
+    """"How do I get AHPRA registration?" beside the Green Track names a goal abroad, which decides only with the
+    model's other-country reading: a program question naming such an exam stays the program's."""
+    text = "Since Britain is on the Green Track list: we'll do two years in Perth first, so how do I get AHPRA registration?"
+    assert "ahpra" in question_target(text).foreign_beside_program
+    assert triage(text, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+
+
 def test_a_step_of_the_israeli_file_is_answered_even_when_the_model_is_sure() -> None:
     decision = triage("Is USMLE Step 1 enough or do I also need Step 2 CK?", [1.0, 0.0], _SaysOtherCountry(sure=0.99))  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER
@@ -562,6 +570,8 @@ def test_a_step_of_the_israeli_file_is_answered_even_when_the_model_is_sure() ->
     "Hebrew U graduate, practising here for years; how do I register to practise in New Zealand?",
     # studies finished in Israel are an origin, not the place
     "Mon fils a fini médecine en Israël, il voudrait faire sa spécialité en Belgique, quelles démarches ?",
+    # another system's register or exam the doctor wants to get, beside the program's word only
+    "Since Britain is on the Green Track list: we'll do two years in Perth first, so how do I get AHPRA registration?",
 ])
 def test_another_country_read_by_the_model_is_not_overturned_by_a_word_that_names_israel_only_as_context(text: str) -> None:
     decision = triage(text, [1.0, 0.0], _SaysOtherCountry())  # type: ignore[arg-type]
