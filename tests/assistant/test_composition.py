@@ -1038,3 +1038,25 @@ def test_a_part_standing_for_the_story_chooses_its_section_by_its_own_words_firs
     assert "Stage A and Stage B exams" in said
     assert said.index("Stage A and Stage B exams") < said.find("practised the specialty continuously") or (
         "practised the specialty continuously" not in said)
+
+
+def test_a_part_standing_for_the_story_is_not_lent_the_words_another_part_asks_about() -> None:
+    """es-dev25-09: "¿qué etapas me ahorraría si voy por esa vía?" leans on a story of a residency for which way
+    it means; the residency is what the message's next part asks about ("qué requisitos tiene que cumplir la
+    residencia"), and lent to the first part it chose the criteria over what the track spares."""
+    from bot.assistant._extractive import compose
+
+    story = "I did my whole residency in internal medicine in Miami and I have the board. At MedEx they told me about the Green Track."
+    page = _pages([
+        ("green-track", "The Green Track", "What is the Green Track?",
+         "A fast track: if you qualify you are exempt from the Stage A and Stage B exams and the adaptation period.", 0.0330, ()),
+        ("green-track", "The Green Track", "What are the Green Track criteria?",
+         "Your residency was full-time and continuous, at least 70% of the Israeli residency.", 0.0328, ()),
+    ])
+    first, second = "What would it spare me exactly if I go that way?", "What must my residency meet to get onto that track?"
+    content, _ = compose(page, "en", question="q", parts=[
+        AskedPart(f"{story} {first}", page, first), AskedPart(second, page, second),
+    ])
+    said = _said(content)
+    assert "Stage A and Stage B exams" in said and "70%" in said
+    assert said.index("Stage A and Stage B exams") < said.index("70%")  # each part in its order, from its own section
