@@ -174,10 +174,17 @@ def own_page_first(retrieval: Retrieval, origin: frozenset[str], countries: tupl
     pages named as ranked are retrieval's.
     """
     countries = load_countries() if countries is None else countries
-    if not origin or not countries or len(retrieval.passages) < 2 or not for_other_doctors(retrieval.passages[0], origin, countries):
+
+    def for_others(p: Passage) -> bool:
+        # A section headed for other countries' doctors on a page that also serves the doctor's ("What is specific to
+        # a French doctor's file?" on the France-Belgium-Switzerland page, for a Lausanne internist: fr-dev24-03)
+        tags = section_countries(p, countries)
+        return for_other_doctors(p, origin, countries) or (bool(tags) and not _serves(tags, origin, countries, by_region=True))
+
+    if not origin or not countries or len(retrieval.passages) < 2 or not for_others(retrieval.passages[0]):
         return retrieval
     floor = OTHER_COUNTRY_FACTOR * retrieval.passages[0].fused
-    lead = next((p for p in retrieval.passages[1:] if p.fused >= floor and not for_other_doctors(p, origin, countries)), None)
+    lead = next((p for p in retrieval.passages[1:] if p.fused >= floor and not for_others(p)), None)
     return retrieval if lead is None else retrieval.led_by(lead)
 
 

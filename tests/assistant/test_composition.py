@@ -1060,3 +1060,22 @@ def test_a_part_standing_for_the_story_is_not_lent_the_words_another_part_asks_a
     said = _said(content)
     assert "Stage A and Stage B exams" in said and "70%" in said
     assert said.index("Stage A and Stage B exams") < said.index("70%")  # each part in its order, from its own section
+
+
+def test_a_section_headed_for_another_countrys_doctors_steps_back_on_a_page_that_also_serves_the_doctors() -> None:
+    """fr-dev24-03: a Lausanne internist asking how to certify and translate her documents got "What is specific to
+    a French doctor's file?", a section of the France-Belgium-Switzerland page, over the general documents page a
+    hair below; a doctor from Lyon keeps it."""
+    from bot.assistant._extractive import compose
+
+    found = _pages([
+        ("france-belgium-switzerland", "Doctors trained in France, Belgium or Switzerland", "What is specific to a French doctor's file?",
+         "A 2015 French guide asked for the Ordre's certificate and a translation notarised in Israel.", 0.0320, ()),
+        ("documents-authentication", "Documents for the licence", "How do I certify and translate my documents?",
+         "Copies are certified by an Israeli notary or abroad with an apostille; translations are certified.", 0.0312, ()),
+    ])
+    question = "I trained in Lausanne: how do I certify and translate my documents?"
+    swiss, _ = compose(found, "en", question=question, origin=frozenset({"CH"}))
+    assert "with an apostille" in _said(swiss) and "Ordre's certificate" not in _said(swiss)
+    french, _ = compose(found, "en", question=question, origin=frozenset({"FR"}))
+    assert "Ordre's certificate" in _said(french)
