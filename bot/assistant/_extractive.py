@@ -512,7 +512,7 @@ class _OnPoint:
 
     def __init__(
         self, sections: list[Passage], asked: str, lang: str, hint: str = "", origin: frozenset[str] = frozenset(),
-        page: tuple[ChunkRecord, ...] = (), elsewhere: str = "",
+        page: tuple[ChunkRecord, ...] = (), other_parts: str = "",
     ) -> None:
         own = _own_terms(asked, lang) if len(sections) > 1 else set()
         # A word's weight is read over all of the page's sections, not only those retrieval returned: which
@@ -524,7 +524,7 @@ class _OnPoint:
         # The words another part of the message asks about are that part's subject, not this one's, even when
         # the story around both names them: "¿qué etapas me ahorraría si voy por esa vía?" leans on a story of
         # a residency for which way it means, not for the residency the next part asks about (es-dev25-09).
-        self.wanted = own | (set(_page_terms(hint, lang)) - _asking_words(lang) - (_own_terms(elsewhere, lang) - own) if own else set())
+        self.wanted = own | (set(_page_terms(hint, lang)) - _asking_words(lang) - (_own_terms(other_parts, lang) - own) if own else set())
         # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
         # yarok") help find the section; they count half, since the doctor did not write them.
         self.weight = {t: 1.0 if t in own else HINT_WEIGHT for t in self.wanted}
@@ -620,7 +620,7 @@ def _pick_sections(
     retrieval: Retrieval, question: str, lang: str, max_sections: int, asked: str = "", hint: str = "",
     part_pair: bool = False, aspects: frozenset[str] | None = None, origin: frozenset[str] = frozenset(),
     origin_asked: bool = True, skip: frozenset[str] = frozenset(), quoted: tuple[Passage, ...] = (),
-    elsewhere: str = "",
+    other_parts: str = "",
 ) -> list[tuple[Passage, float]]:
     """The top document's sections that answer: the best one, and another if it is close or on point.
 
@@ -630,13 +630,13 @@ def _pick_sections(
     ``origin_asked`` off: the question does not ask about the doctor's country, which then does not
     count as a word of theirs (one part of a message, when another part asks about it). ``skip``: sections
     already quoted for another part, passed over while the page has others; ``quoted``: the sections other
-    parts quote, whose figures a part need not be given twice; ``elsewhere``: what the message's other parts
+    parts quote, whose figures a part need not be given twice; ``other_parts``: what the message's other parts
     ask, whose words the story around this part does not lend it.
     """
     first = retrieval.passages[0]
     sections = [p for p in retrieval.passages if p.chunk.doc_id == first.chunk.doc_id and p.chunk.section]
     sections = [p for p in sections if p.chunk.chunk_id not in skip] or sections
-    point = _OnPoint(sections, asked or question, lang, hint, origin if origin_asked else frozenset(), retrieval.page_of(first), elsewhere)
+    point = _OnPoint(sections, asked or question, lang, hint, origin if origin_asked else frozenset(), retrieval.page_of(first), other_parts)
     elsewhere = other_country_factors(sections, origin)
     best_fused = max((p.fused for p in sections), default=first.fused) or 1.0
     covered: set[str] = set()
@@ -997,7 +997,7 @@ def compose(
             origin_asked=naming_origin is None or q in naming_origin,
             skip=frozenset(p.chunk.chunk_id for _, p in chosen) if still else frozenset(),
             quoted=tuple(p for _, p in chosen),
-            elsewhere=" ".join(words for other, words in own_words.items() if other != q) if story else "",
+            other_parts=" ".join(words for other, words in own_words.items() if other != q) if story else "",
         )
         if parts and chosen and picked and any(picked[0][0].chunk.chunk_id == c.chunk.chunk_id for _, c in chosen):
             picked = _own_section(r, q, own_words.get(q, q), lang, hint, pair, still or own_asks.get(q), origin, picked, chosen)
