@@ -176,10 +176,16 @@ def own_page_first(retrieval: Retrieval, origin: frozenset[str], countries: tupl
     countries = load_countries() if countries is None else countries
 
     def for_others(p: Passage) -> bool:
-        # A section headed for other countries' doctors on a page that also serves the doctor's ("What is specific to
-        # a French doctor's file?" on the France-Belgium-Switzerland page, for a Lausanne internist: fr-dev24-03)
+        # A section headed for other countries' doctors on a page whose title names the doctor's country beside them
+        # ("What is specific to a French doctor's file?" on the France-Belgium-Switzerland page, for a Lausanne
+        # internist: fr-dev24-03). A page for a region serves the whole region from every section: a Madrid doctor
+        # keeps "I graduated in Argentina or Latin America: do I sit the exam?" of the Spanish-speaking countries'
+        # page, which says where Spain stands (golden es-064).
+        if for_other_doctors(p, origin, countries):
+            return True
         tags = section_countries(p, countries)
-        return for_other_doctors(p, origin, countries) or (bool(tags) and not _serves(tags, origin, countries, by_region=True))
+        named = _section_countries(p.chunk.title, countries) & origin
+        return bool(tags) and bool(named) and not _serves(tags, origin, countries, by_region=True)
 
     if not origin or not countries or len(retrieval.passages) < 2 or not for_others(retrieval.passages[0]):
         return retrieval

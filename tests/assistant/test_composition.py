@@ -1079,3 +1079,20 @@ def test_a_section_headed_for_another_countrys_doctors_steps_back_on_a_page_that
     assert "with an apostille" in _said(swiss) and "Ordre's certificate" not in _said(swiss)
     french, _ = compose(found, "en", question=question, origin=frozenset({"FR"}))
     assert "Ordre's certificate" in _said(french)
+
+
+def test_a_page_for_a_region_serves_the_whole_region_from_every_section() -> None:
+    """Golden es-064: a Madrid doctor asking whether Spain is on the exemption list keeps the Spanish-speaking
+    countries' page's "I graduated in Argentina or Latin America" section, which says where Spain stands; only a
+    page naming the doctor's own country beside others sends a section headed for those others back."""
+    from bot.assistant._extractive import compose
+
+    found = _pages([
+        ("argentina-latin-america", "Doctors from Argentina and other Spanish-speaking countries",
+         "I graduated in Argentina or Latin America: do I sit the exam?",
+         "Mostly yes: Argentina, Latin America, Spain and Europe but France and Britain are off the list.", 0.0320, ()),
+        ("licensing-exam", "The Israeli licensing exam", "Do I sit the exam or am I exempt?",
+         "Graduates of the US, Canada, Britain, France and a few others are exempt.", 0.0312, ()),
+    ])
+    content, _ = compose(found, "en", question="Is Spain on the exemption list?", origin=frozenset({"ES"}))
+    assert "Spain and Europe" in _said(content)
