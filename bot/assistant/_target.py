@@ -577,7 +577,7 @@ def question_target(text: str) -> Target:
     # "con el Revalida") is an origin too
     foreign_named = any(
         not _ISRAELI_FILE.match(m.group(0)) and not _held_by_doctor(folded, m.start()) and not _doctor_beside(folded, m)
-        and _system_role(_TOKEN.findall(folded[max(0, m.start() - 60):m.start()].replace("i'm", "im")))[0] != "origin"
+        and _system_role(folded, m.start())[0] != "origin"
         and not _TRAINED_AFTER.match(folded, m.end())
         for m in _SYSTEM.finditer(folded)
     ) or any(
@@ -677,7 +677,7 @@ def question_target(text: str) -> Target:
             foreign_target = f"{match.group(0)} {acting}"
             foreign_at = min(foreign_at, match.start())
         if not held and not system_aimed and not _TRAINED_AFTER.match(folded, match.end()):
-            role, cue = _system_role(_TOKEN.findall(folded[max(0, match.start() - 60):match.start()].replace("i'm", "im")))
+            role, cue = _system_role(folded, match.start())
             system_aimed = f"{cue} … {match.group(0)}" if role == "target" else ""
     israel_hinted = israel_target or israel_in or israel_side or israel_named or israel_later or _ISRAEL_HINTS.search(folded)
     leaving = _LEAVING.search(folded)
@@ -689,7 +689,7 @@ def question_target(text: str) -> Target:
         # question is about ("pass PLAB 2", "avoir la carte verte", "how much does the NAC OSCE
         # cost?"), unless the doctor holds it ("my MRCGP", "hice el MIR", "I'm ECFMG certified")
         systems = [
-            (match.group(0), *_system_role(_TOKEN.findall(folded[max(0, match.start() - 60):match.start()].replace("i'm", "im"))))
+            (match.group(0), *_system_role(folded, match.start()))
             for match in _SYSTEM_ONLY.finditer(folded)
             if not _ISRAELI_FILE.match(match.group(0)) and not _held_by_doctor(folded, match.start())
         ]
@@ -747,10 +747,11 @@ def _doctor_beside(folded: str, match: re.Match[str]) -> bool:
     return bool(words) and bool(_ME.match(words[-1]))
 
 
-def _system_role(before: list[str]) -> tuple[str, str]:
-    """"target" when the nearest word before another system's name, skipping neutral ones, is a
-    cue ("pass", "obtenir", "presentarme al"); "origin" when it is the doctor's own ("my", "hice",
+def _system_role(folded: str, start: int) -> tuple[str, str]:
+    """"target" when the nearest word before another system's name (at ``start``), skipping neutral ones,
+    is a cue ("pass", "obtenir", "presentarme al"); "origin" when it is the doctor's own ("my", "hice",
     "with", "I'm")."""
+    before = _TOKEN.findall(folded[max(0, start - 60):start].replace("i'm", "im"))
     for word in reversed(before[-_WINDOW:]):
         if _SYSTEM_CUES.match(word):
             return "target", word
