@@ -42,10 +42,11 @@ UNSEEN15_FILE = GOLDEN_FILE.with_name("unseen15.yaml")  # a fifteenth, the same 
 UNSEEN16_FILE = GOLDEN_FILE.with_name("unseen16.yaml")  # a sixteenth, the same kinds, written blind (session 25)
 UNSEEN17_FILE = GOLDEN_FILE.with_name("unseen17.yaml")  # a seventeenth, the same kinds, written blind (session 26)
 UNSEEN18_FILE = GOLDEN_FILE.with_name("unseen18.yaml")  # an eighteenth, the same kinds, written blind (session 27)
+UNSEEN19_FILE = GOLDEN_FILE.with_name("unseen19.yaml")  # a nineteenth, the same kinds, written blind (session 28)
 HELD_OUT_ANSWER_SETS = (
     UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE, UNSEEN9_FILE,
     UNSEEN10_FILE, UNSEEN11_FILE, UNSEEN12_FILE, UNSEEN13_FILE, UNSEEN14_FILE, UNSEEN15_FILE, UNSEEN16_FILE, UNSEEN17_FILE,
-    UNSEEN18_FILE,
+    UNSEEN18_FILE, UNSEEN19_FILE,
 )
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
@@ -74,6 +75,7 @@ DEV22_FILE = GOLDEN_FILE.with_name("dev22.yaml")  # a twenty-second, the same ki
 DEV23_FILE = GOLDEN_FILE.with_name("dev23.yaml")  # a twenty-third, the same kinds (session 25)
 DEV24_FILE = GOLDEN_FILE.with_name("dev24.yaml")  # a twenty-fourth, the same kinds (session 26)
 DEV25_FILE = GOLDEN_FILE.with_name("dev25.yaml")  # a twenty-fifth, the same kinds (session 27)
+DEV26_FILE = GOLDEN_FILE.with_name("dev26.yaml")  # a twenty-sixth, the same kinds (session 28)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
