@@ -189,7 +189,10 @@ _PAYMENT_CUE = re.compile(
     r"como (?:(?:me|te|se|nos|les|la|lo|las|los) ){0,2}(?:pagan|paga|pagaran|da|dan|dara|daran|entregan|depositan|cobra|cobro)\b|"
     r"en cuant[oa]s (?:pagos|cuotas|partes|veces)|\bcuotas?\b|de una (?:sola )?vez|todo junto|"
     # how it reaches the doctor at all: "le sal klita, ça se touche comment ?", "how do you actually receive it?" (dev12)
-    r"\bse touche(?:nt)? comment|comment (?:on |ca |je |est-ce qu'on )?(?:le |la |les )?touche|"
+    r"\bse touche(?:nt)? comment|comment (?:on |ca |je |nous |est-ce qu'on )?(?:(?:le |la |les )?touche|(?:le |la |les )(?:recoit|recevons|recevra)\b)|"
+    # "le sal klita, on le reçoit comment et quand ?" (fr-dev25-07): the verb before "comment"; received, it is
+    # the sum the pronoun stands for ("on reçoit comment la reconnaissance ?" asks no payment)
+    r"\b(?:on|je|nous) (?:(?:le |la |les )?touche|(?:le |la |les )(?:recoit|recois|recevons|recevra|recevrons|percoit|percevons)) comment\b|"
     r"how (?:do|does|will|would) (?:you|i|we|they|one) (?:actually )?(?:receive|collect) (?:it|the (?:money|grant|basket|sal klita|payments?))\b|"
     r"como se (?:recibe|entrega|deposita|cobra) (?:la |el )?(?:plata|dinero|canasta|sal klita|subsidio|beca|ayuda)"
 )

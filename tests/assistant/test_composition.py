@@ -338,9 +338,12 @@ def test_asking_how_a_sum_is_paid_asks_its_instalments_not_an_amount() -> None:
                      "how do you actually receive the sal klita?", "¿cómo se recibe la canasta?",
                      # en-dev24-09 got the amount, not the airport payment and the bank account
                      "how exactly does the sal klita get paid?", "when does the first payment come?",
-                     "¿cuándo llega el primer pago?", "le premier versement arrive quand ?"):
+                     "¿cuándo llega el primer pago?", "le premier versement arrive quand ?",
+                     # fr-dev25-07 got the amounts, not the airport payment and the bank account
+                     "le sal klita, on le reçoit comment et quand, concrètement ?", "et comment on le reçoit ?"):
         assert asked_aspects(question) == {"payment"}, question
     assert "payment" not in asked_aspects("how do I receive recognition of my specialty?")  # not money
+    assert "payment" not in asked_aspects("on reçoit comment la reconnaissance de la spécialité ?")
     assert asked_aspects("¿De cuánto es esa ayuda y cómo la pagan?") == {"amount", "payment"}
     assert asked_aspects("¿cuánto pagan?") == {"amount"}  # how much they pay is an amount
     assert answers_aspect("Se paga en dos cuotas: en el 2.º mes y en el 13.º mes.", "payment")
