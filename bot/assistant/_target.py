@@ -350,6 +350,9 @@ _OF = re.compile(r"^(?:de|d|du|des|del|of|the|l|la|le|el|los|les|and|et|y)$")
 # Qatar" is a licence wanted there.
 _PRACTISING = re.compile(r"^(?:practi[cs]ing)$")
 _LICENCE = re.compile(r"^(?:licen[cs]es?|certificates?|permits?|registration)$")
+# What a body issues to practise ("a permit from the Collège…"); a certificate from it is a letter for the Israeli file.
+_ISSUED = re.compile(r"^(?:licen[cs]es?|permits?|registration|licencia|matricula|permis)$")
+_GET = re.compile(r"^(?:saco|sacar|obtengo|consigo|tramito|obtiene|obtenir|obtient|avoir|gets?|obtains?)$")
 _SUBJECT = re.compile(r"^(?:i|we|they|he|she|and|also|still|currently|now)$")
 
 
@@ -379,6 +382,17 @@ def _role(before: list[str]) -> tuple[str, str]:
             _INSTITUTION.match(before[end - 1]) or _OF.match(before[end - 1])
         ):
             end -= 1
+        issued = [
+            j for j in range(max(0, end - 2), len(before))
+            if (_ISSUED.match(before[j]) or _PERMIT.match(before[j])) and all(_FROM.match(w) for w in before[j + 1:end])
+        ]
+        if issued:
+            # the body issues what the doctor seeks: "how do I get a permit from the Collège des médecins du
+            # Québec" (en-dev26-20), "¿cómo saco la licencia del Colegio de Médicos de Chile?", not where they
+            # come from; "my licence from…", "I hold a licence from…" are read as before
+            sought = [w for w in before[max(0, issued[0] - 3):issued[0]] if not _ARTICLE.match(w)]
+            if sought and (_SYSTEM_CUES.match(sought[-1]) or _GET.match(sought[-1])):
+                return "target", f"{sought[-1]} {before[issued[0]]}"
         before = before[:end]
         if before and _TO_BODY.match(before[-1]) and not (len(before) > 1 and (_CUE_ORIGIN.match(before[-2]) or _PLAIN_VERBS.match(before[-2]))):
             # a body addressed: "las cartas para el Ministerio de Salud de Israel", "une demande auprès

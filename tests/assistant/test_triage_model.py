@@ -433,6 +433,10 @@ def test_another_country_question_is_still_declined(text: str) -> None:
     ("¿Cuánto tarda la matrícula en la provincia de Mendoza para un médico formado en Cuba?", "foreign"),
     ("Comment être reconnue par le Collège des médecins du Québec quand on est diplômée de Lille ?", "foreign"),
     ("What does a practising licence in Oman require for a GP trained in Egypt?", "foreign"),
+    # a licence sought from a body names the body's country as the goal, not an origin (en-dev26-20); one held does not
+    ("Before aliyah we may spend two years near my in-laws: how do I get a permit from the Collège des médecins du Québec?", "foreign"),
+    ("¿Cómo saco la licencia del Colegio de Médicos de Chile?", "foreign"),
+    ("I hold a licence from the Collège des médecins du Québec: which documents does the ministry need for aliyah?", "israel"),
     # Israel as a later plan, or one option, is not the target when another place has a cue word
     ("We'll do three years in Ohio first: how do I get registered in Ohio before we eventually move to Israel?", "foreign"),
     ("On hésite entre l'alya et la Suisse : comment exercer en Suisse avec un diplôme belge ?", "foreign"),
