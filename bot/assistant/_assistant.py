@@ -34,7 +34,7 @@ from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_fe
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ESCALATION_CLASSES, ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
-    Part, Synonym, as_the_doctor, focus, guidance_terms, matched_terms, question_parts, question_sentences, refers_to_story, sentences,
+    Part, Synonym, as_the_doctor, focus, guidance_terms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences,
 )
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
@@ -154,6 +154,15 @@ def _meant(part: Part) -> str:
         return part.bare
     before = sentences(part.full[: len(part.full) - len(part.bare)])
     return f"{before[-1]} {part.bare}" if before else part.bare
+
+
+def _searched(part: Part) -> str:
+    """What a part is searched with by keyword: the story before it, or for a question that only checks
+    the sentence before it, that sentence ("Leí que los médicos gringos empiezan a trabajar al día siguiente
+    de aterrizar. ¿Eso es así de verdad?"): the story's other details (the USMLE Steps another part asks
+    about) led it to the other part's section (es-dev26-03). A question naming what it takes up ("is that
+    program still running?") keeps the story, whose details say which program."""
+    return _meant(part) if not part.follows and only_checks(part.bare) else part.full
 
 
 def _tells_before_asking(question: str) -> bool:
@@ -637,7 +646,7 @@ class Assistant:
         found = [
             AskedPart(
                 part.full if part.follows or refers_to_story(part.bare) else part.bare,
-                self._find(part.full, part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None),
+                self._find(_searched(part), part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None),
                 part.bare, part.follows,
             )
             for part, vector in zip(questions, vectors)

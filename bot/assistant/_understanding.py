@@ -514,8 +514,16 @@ _STORY_PRONOUN = re.compile(
 
 def refers_to_story(question: str) -> bool:
     """Whether a part's question stands for what the story before it says ("3 lucas en el traductor. ¿Me
-    reintegran algo de eso?"): its section must then be chosen with the story's words, not its own alone."""
-    return bool(_STORY_PRONOUN.search(fold(question)))
+    reintegran algo de eso?"): its section must then be chosen with the story's words, not its own alone.
+    So does a question that only checks what was just said ("Leí que los médicos gringos empiezan a trabajar
+    al día siguiente de aterrizar. ¿Eso es así de verdad?", "… la reconnaissance WFME … Est-ce vrai ?"):
+    alone it means nothing, and the part was searched as the story's other question (es-dev26-03, fr-dev26-04)."""
+    return bool(_STORY_PRONOUN.search(fold(question))) or only_checks(question)
+
+
+def only_checks(question: str) -> bool:
+    """Whether a question only asks if what was just said holds ("Est-ce vrai ?", "¿Eso es así de verdad?")."""
+    return _names_nothing([question])
 
 
 def _stands_alone(question: str) -> bool:

@@ -531,6 +531,26 @@ def test_a_part_naming_its_subject_by_a_demonstrative_is_embedded_with_the_sente
     assert _meant(told[-1]) == told[-1].bare and "Llegué" not in _meant(told[-1])
 
 
+def test_a_part_that_only_checks_what_was_just_said_is_searched_with_that_sentence_alone() -> None:
+    """"¿Eso es así de verdad?" after "I read US doctors start work the day after landing" asks about starting
+    work; searched with the whole story, the USMLE Steps the other part asks about led it to the exam section
+    (es-dev26-03). A part naming what it takes up ("is that program still running?") keeps the story."""
+    from bot.assistant._assistant import _meant, _searched
+
+    story = ("Soy colombiano-americano, pasé el USMLE Step 1 y el Step 2 CK. Leí en una noticia que los médicos gringos "
+             "empiezan a trabajar al día siguiente de aterrizar. ")
+    checking, other = question_parts(story + "¿Eso es así de verdad? ¿Y con mis Steps quedo exento del examen israelí?")
+    assert _searched(checking) == _meant(checking) and "USMLE" not in _searched(checking)
+    assert _searched(checking).startswith("Leí en una noticia") and _searched(checking).endswith("¿Eso es así de verdad?")
+    assert _searched(other) == other.full and "USMLE" in _searched(other)
+    french = question_parts("Mes amis disent que la reconnaissance WFME rend tout automatique. Est-ce vrai ? "
+                            "Et si je dois passer l'examen, est-ce que je peux le faire en espagnol ?")
+    assert "WFME" in _meant(french[0]) and "WFME" in _searched(french[0])
+    named = question_parts("A friend sent me an article about grants for doctors near Gaza, I am a paediatrician in Ohio. "
+                           "Is that program still running, and how much was it?")
+    assert len(named) == 2 and all(_searched(part) == part.full for part in named)
+
+
 def test_a_town_where_only_a_relative_lives_adds_no_grant_words() -> None:
     """"Mi hija vive en Beer Sheva" says where the family is: the Negev grant is not what is asked."""
     from bot.assistant._understanding import guidance_terms
