@@ -156,6 +156,18 @@ def _meant(part: Part) -> str:
     return f"{before[-1]} {part.bare}" if before else part.bare
 
 
+def _asked(part: Part) -> str:
+    """What a part's section and sentences are chosen for: its own question ("Me ofrecieron laburo en Dimona,
+    en el Néguev. ¿Hay algún subsidio...?" wants the grant, not the section whose heading names the Negev); a
+    follow-up with the question it leans on; a question about "eso" with the sentence it stands for ("3 lucas
+    en el traductor. ¿Me reintegran algo de eso?"). With the whole story instead, "The sworn translations … are
+    costing me a fortune. Does the Israeli side give any of that money back?" took the exam-fee section from
+    "I'll have to sit the Israeli exam" told earlier, which the next part asked about (en-dev20-08, es-dev22-06)."""
+    if part.follows:
+        return part.full
+    return _meant(part) if refers_to_story(part.bare) else part.bare
+
+
 def _searched(part: Part) -> str:
     """What a part is searched with by keyword: the story before it, or for a question that only checks
     the sentence before it, that sentence ("Leí que los médicos gringos empiezan a trabajar al día siguiente
@@ -639,13 +651,11 @@ class Assistant:
             return []
         vectors = self._part_vectors(questions, msg)
         # Each part is searched with the story before it, but its section and sentences are chosen by
-        # what it asks: "Me ofrecieron laburo en Dimona, en el Néguev. ¿Hay algún subsidio...?" wants the
-        # grant, not the section whose heading names the Negev. A follow-up keeps the question it leans on,
-        # and a question about "eso" the story it stands for ("3 lucas en el traductor. ¿Me reintegran algo de eso?").
-        # What kind of figure it asks (an amount, a duration) is its own question's: "¿y cuándo lo pagan?".
+        # what it asks (``_asked``). What kind of figure it asks (an amount, a duration) is its own
+        # question's: "¿y cuándo lo pagan?".
         found = [
             AskedPart(
-                part.full if part.follows or refers_to_story(part.bare) else part.bare,
+                _asked(part),
                 self._find(_searched(part), part.full, msg.lang, self._query_lang(msg), vector, msg.memo, part=vector is not None),
                 part.bare, part.follows,
             )

@@ -551,6 +551,20 @@ def test_a_part_that_only_checks_what_was_just_said_is_searched_with_that_senten
     assert len(named) == 2 and all(_searched(part) == part.full for part in named)
 
 
+def test_a_part_about_what_a_sentence_told_chooses_its_section_for_that_sentence_not_the_whole_story() -> None:
+    """"Does the Israeli side give any of that money back?" after the translations' cost: with the whole story the
+    exam-fee section the next part asks about was chosen for it, from "I'll have to sit the Israeli exam" told first."""
+    from bot.assistant._assistant import _asked
+
+    parts = question_parts("I trained in Moscow, so I'll have to sit the Israeli exam. The sworn translations and notary "
+                           "stamps are costing me a fortune. Does the Israeli side give any of that money back? And what "
+                           "about the exam fee itself, is there a refund for that as well?")
+    assert _asked(parts[0]).startswith("The sworn translations") and "Israeli exam" not in _asked(parts[0])
+    assert _asked(parts[1]) == parts[1].bare  # a part naming its own subject
+    follow = question_parts("Is the Green Track open to Canadians? Does it spare me the adaptation period as well?")[1]
+    assert follow.follows and _asked(follow) == follow.full
+
+
 def test_a_town_where_only_a_relative_lives_adds_no_grant_words() -> None:
     """"Mi hija vive en Beer Sheva" says where the family is: the Negev grant is not what is asked."""
     from bot.assistant._understanding import guidance_terms
