@@ -565,6 +565,16 @@ def test_a_part_about_what_a_sentence_told_chooses_its_section_for_that_sentence
     assert follow.follows and _asked(follow) == follow.full
 
 
+def test_a_misspelt_apostille_is_searched_as_the_guidance_spells_it() -> None:
+    """"do i need an apostile on me uni degree … or can monash just email it straight to the moh??" went to the
+    contacts page: nothing in the guidance reads "apostile" (en-dev25-10)."""
+    from bot.assistant._understanding import guidance_terms
+
+    assert "apostille" in guidance_terms("do i need an apostile on me uni degree n transcript?", "en")
+    assert "apostilla" in guidance_terms("hay que apostilar el titulo?", "es")
+    assert "apostille" not in guidance_terms("do I need a notary for my diploma?", "en")
+
+
 def test_a_town_where_only_a_relative_lives_adds_no_grant_words() -> None:
     """"Mi hija vive en Beer Sheva" says where the family is: the Negev grant is not what is asked."""
     from bot.assistant._understanding import guidance_terms
