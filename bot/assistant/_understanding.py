@@ -268,6 +268,11 @@ _ASKS_FIRST = frozenset(
 
 def _asks(clause: str) -> bool:
     words = re.findall(r"[\w'-]+", fold(clause))
+    condition, comma, rest = clause.partition(",")
+    if words and words[0] in ("if", "si") and comma and len(condition.split()) >= 4:
+        # a condition first, then the question: "Is he right, and if I did get onto the Green Track, what would
+        # it actually spare me?" asks two things (en-dev25-02); "et si oui, est-ce que…" takes up the clause before
+        return _asks(rest)
     return len(words) >= 3 and (bool(_ASKS_ANYWHERE & set(words)) or words[0] in _ASKS_FIRST)
 
 

@@ -565,6 +565,16 @@ def test_a_part_about_what_a_sentence_told_chooses_its_section_for_that_sentence
     assert follow.follows and _asked(follow) == follow.full
 
 
+def test_a_clause_asking_after_a_condition_is_a_second_question() -> None:
+    """"Is he right, and if I did get onto the Green Track, what would it actually spare me?" was one question, answered
+    from the criteria section alone (en-dev25-02); "et si oui, est-ce que…" takes up the clause before it."""
+    parts = question_parts("A friend says the Green Track is only for Americans. Is he right, and if I did get onto the "
+                           "Green Track, what would it actually spare me?")
+    assert [p.bare for p in parts] == ["Is he right", "if I did get onto the Green Track, what would it actually spare me?"]
+    assert question_parts("Est-ce que je vais devoir passer l'examen du Misrad HaBriut, et si oui, est-ce que je saurai le "
+                          "passer en français ?") == []
+
+
 def test_a_misspelt_apostille_is_searched_as_the_guidance_spells_it() -> None:
     """"do i need an apostile on me uni degree … or can monash just email it straight to the moh??" went to the
     contacts page: nothing in the guidance reads "apostile" (en-dev25-10)."""
