@@ -650,8 +650,8 @@ class Assistant:
         if not questions:
             return []
         vectors = self._part_vectors(questions, msg)
-        # Each part is searched with the story before it, but its section and sentences are chosen by
-        # what it asks (``_asked``). What kind of figure it asks (an amount, a duration) is its own
+        # Each part is searched with the story before it (``_searched``), but its section and sentences are
+        # chosen by what it asks (``_asked``). What kind of figure it asks (an amount, a duration) is its own
         # question's: "¿y cuándo lo pagan?".
         found = [
             AskedPart(

@@ -352,7 +352,8 @@ _PRACTISING = re.compile(r"^(?:practi[cs]ing)$")
 _LICENCE = re.compile(r"^(?:licen[cs]es?|certificates?|permits?|registration)$")
 # What a body issues to practise ("a permit from the Collège…"); a certificate from it is a letter for the Israeli file.
 _ISSUED = re.compile(r"^(?:licen[cs]es?|permits?|registration|licencia|matricula|permis)$")
-_GET = re.compile(r"^(?:saco|sacar|obtengo|consigo|tramito|obtiene|obtenir|obtient|avoir|gets?|obtains?)$")
+# The forms of "get" a doctor asks with that _SYSTEM_CUES (infinitives, "get") does not hold: "¿cómo saco la licencia…?"
+_GETS = re.compile(r"^(?:saco|obtengo|consigo|tramito|obtiene|obtient|gets|obtains)$")
 _SUBJECT = re.compile(r"^(?:i|we|they|he|she|and|also|still|currently|now)$")
 
 
@@ -391,7 +392,7 @@ def _role(before: list[str]) -> tuple[str, str]:
             # Québec" (en-dev26-20), "¿cómo saco la licencia del Colegio de Médicos de Chile?", not where they
             # come from; "my licence from…", "I hold a licence from…" are read as before
             sought = [w for w in before[max(0, issued[0] - 3):issued[0]] if not _ARTICLE.match(w)]
-            if sought and (_SYSTEM_CUES.match(sought[-1]) or _GET.match(sought[-1])):
+            if sought and (_SYSTEM_CUES.match(sought[-1]) or _GETS.match(sought[-1])):
                 return "target", f"{sought[-1]} {before[issued[0]]}"
         before = before[:end]
         if before and _TO_BODY.match(before[-1]) and not (len(before) > 1 and (_CUE_ORIGIN.match(before[-2]) or _PLAIN_VERBS.match(before[-2]))):
