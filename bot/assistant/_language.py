@@ -16,6 +16,7 @@ from bm25s import stopwords as _stopwords
 from lingua import Language as LinguaLanguage
 from lingua import LanguageDetectorBuilder
 
+from ._text import fold
 from ._types import LANGUAGES, Language
 
 _SERVED = {LinguaLanguage.ENGLISH: "en", LinguaLanguage.FRENCH: "fr", LinguaLanguage.SPANISH: "es"}
@@ -32,6 +33,13 @@ _OTHERS: dict[LinguaLanguage, tuple[frozenset[str], str]] = {
     LinguaLanguage.POLISH: (frozenset(), "ąęłśżźćń"),
     LinguaLanguage.ROMANIAN: (frozenset(), "șțăş"),
 }
+# Each served language's function words, accents removed: "la", "de", "en" and no "the" or "is" make a
+# sentence French or Spanish however English its other words look.
+_FUNCTION_WORDS: dict[Language, frozenset[str]] = {
+    "en": frozenset(fold(w) for w in _stopwords.STOPWORDS_EN_PLUS),
+    "fr": frozenset(fold(w) for w in _stopwords.STOPWORDS_FRENCH),
+    "es": frozenset(fold(w) for w in _stopwords.STOPWORDS_SPANISH),
+}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 
@@ -45,6 +53,10 @@ _LOANWORDS = re.compile(
     re.IGNORECASE,
 )
 OTHER_LANGUAGE_CONFIDENCE = 0.8
+# Below this confidence lingua is weighing languages, and a language with clearly more of its function words wins;
+# FUNCTION_WORD_LEAD is "clearly".
+FUNCTION_WORD_VOTE_BELOW = 0.7
+FUNCTION_WORD_LEAD = 2
 
 SHORT_MESSAGE_WORDS = 3  # at or below this, a message does not move the conversation's language
 MIN_CONFIDENCE = 0.55
@@ -70,7 +82,10 @@ class LanguageDetector:
         values = self._served.compute_language_confidence_values(text)
         if not values or values[0].value == 0.0:
             return None, 0.0
-        return _SERVED[values[0].language], float(values[0].value)  # type: ignore[return-value]
+        ranked: list[tuple[Language, float]] = [(_SERVED[v.language], float(v.value)) for v in values]  # type: ignore[misc]
+        if ranked[0][1] < FUNCTION_WORD_VOTE_BELOW:
+            return _by_function_words(text, ranked)
+        return ranked[0]
 
     def is_other_language(self, text: str) -> bool:
         """True when the text is clearly in a language we do not serve."""
@@ -115,6 +130,20 @@ class LanguageDetector:
         if self.is_other_language(text):
             return LanguageDecision(None, detected)
         return LanguageDecision(detected or current or hinted or "en", detected)
+
+
+def _by_function_words(text: str, ranked: list[tuple[Language, float]]) -> tuple[Language, float]:
+    """lingua's uncertain choice, unless another language has clearly more of its function words.
+
+    "bjr, la periode d'adaptation pr la specialite ca dure cb de temps en general ?" is English to lingua at
+    0.55: without accents, "adaptation", "dure" and "general" are English letters too, but "la", "de" and "en"
+    are not English words. A language with FUNCTION_WORD_LEAD more of them than lingua's choice wins; lingua
+    keeps the tie between French and Spanish, which share most of theirs.
+    """
+    words = [fold(w) for w in _WORD.findall(text)]
+    counts = {lang: sum(w in _FUNCTION_WORDS[lang] for w in words) for lang, _ in ranked}
+    best = max(ranked, key=lambda lv: counts[lv[0]])  # max keeps lingua's order among equal counts
+    return best if counts[best[0]] >= counts[ranked[0][0]] + FUNCTION_WORD_LEAD else ranked[0]
 
 
 def _normalise_hint(hint: str | None) -> Language | None:

@@ -21,6 +21,9 @@ def detector() -> LanguageDetector:
         ("le green track ça concerne la France ?", "fr"),  # program names say nothing of the language
         ("el foundation year de UK equivale al internado?", "es"),
         ("sal klita combien pour une famille", "fr"),
+        # No accents and English-looking words: lingua leans English (0.55); "la", "de", "en" are French
+        ("bjr, la periode d'adaptation pr la specialite ca dure cb de temps en general ?", "fr"),
+        ("Pour la convalidation du diplome a Bogota on m'a dit apostille + demande au Ministerio de Educacion.", "fr"),
     ],
 )
 def test_detects_the_doctors_language(detector: LanguageDetector, text: str, lang: str) -> None:
