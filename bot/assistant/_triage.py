@@ -159,7 +159,10 @@ _RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
     _Rule(
         EscalationReason.PERSONAL_ELIGIBILITY,
         _p(
-            r"\b(decide|rule) (for me|on my case)\b", r"\b(look at|review|check|assess|evaluate) my (file|case|cv|dossier|situation|documents)\b",
+            r"\b(decide|rule) (for me|on my case)\b",
+            # the body asked to look again is not us: "can I ask them to look at my file again" (the Green Track re-review)
+            r"(?<!\bask them to )(?<!\bask the council to )(?<!\bask the committee to )"
+            r"\b(look at|review|check|assess|evaluate) my (file|case|cv|dossier|situation|documents)\b",
             r"\bdecid(ez|er) (pour moi|de mon cas)\b", r"\b(examiner|regarder|verifier|evaluer|etudier) mon (dossier|cas|cv|parcours)\b",
             r"\best-ce que moi,? je\b",
             r"\b(decidi|decida|decidan|decidime|decidan) (por mi|mi caso)\b", r"\b(revisar|revisen|revisa|revisas|mirar|miren|evaluar|evaluen|analizar|analicen) mi (expediente|caso|cv|perfil|situacion|legajo)\b",

@@ -142,6 +142,17 @@ def test_the_same_words_without_ones_own_file_are_left_to_the_model(text: str) -
     assert triage_message(text) is None
 
 
+def test_a_body_asked_to_look_at_the_file_again_is_a_procedure_not_a_request_to_us() -> None:
+    """en-dev27-03: "can I ask them to look at my file again?" about the Green Track's re-review of an adaptation decision
+    was handed over by the rule meant for "look at my file" asked of the team."""
+    assert triage_message("Can you look at my file and tell me where I stand?").reason is R.PERSONAL_ELIGIBILITY
+    for text in (
+        "Is it too late since I already have a decision, or can I ask them to look at my file again?",
+        "Can I ask the Council to review my file under the new rules?",
+    ):
+        assert triage_message(text) is None, text
+
+
 def test_what_the_doctor_was_told_is_their_case_is_told_not_asked() -> None:
     """es-dev24-02: "en la Sojnut me dijeron que a mí me toca hacer allá el staj" reports what the doctor was told,
     then asks how the staj works; the rule for "¿a mí me toca …?" handed the message to an advisor."""
