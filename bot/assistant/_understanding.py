@@ -264,6 +264,13 @@ _ASKS_FIRST = frozenset(
     # French asks by inversion or "est-ce que" at least as often as by a question word.
     "est-ce qu'est-ce peut-on puis-je dois-je faut-il ai-je suis-je".split()
 )
+# A question word may come after its preposition: "and at what point do they issue the licence?", "et à quel
+# moment…", "y en cuál…" (en-dev12-13). Spanish "qué" counts there only with its accent: "en que" is also "in that".
+_ASKING_PREPOSITIONS = frozenset(
+    "at in on for to from by with after before until a au aux en de dans pour par depuis des para por desde hasta con".split()
+)
+_ASKS_AFTER_PREPOSITION = frozenset("what which whom quel quelle quels quelles qui quoi cual cuales quien quienes".split())
+_ACCENTED_QUE = re.compile(r"^\W*\w+\s+qué\b", re.I)
 
 
 def _asks(clause: str) -> bool:
@@ -273,7 +280,10 @@ def _asks(clause: str) -> bool:
         # a condition first, then the question: "Is he right, and if I did get onto the Green Track, what would
         # it actually spare me?" asks two things (en-dev25-02); "et si oui, est-ce que…" takes up the clause before
         return _asks(rest)
-    return len(words) >= 3 and (bool(_ASKS_ANYWHERE & set(words)) or words[0] in _ASKS_FIRST)
+    after_preposition = len(words) > 1 and words[0] in _ASKING_PREPOSITIONS and (
+        words[1] in _ASKS_AFTER_PREPOSITION or bool(_ACCENTED_QUE.match(clause))
+    )
+    return len(words) >= 3 and (bool(_ASKS_ANYWHERE & set(words)) or words[0] in _ASKS_FIRST or after_preposition)
 
 
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|them|il|elle|ils|elles|ca|cela|eso|esto|lo)\b")
@@ -367,6 +377,8 @@ def _points_back(question: str) -> bool:
     joined = " ".join(words)
     if _SUBJECT_BACK.match(joined) or _IF_SO.match(joined):
         return True  # "est-ce que ça m'évite les examens … ?", "does it cover the internship too?", "if so, what level?"
+    if _IF_ACCEPTED.search(joined) and len(words) <= 12:
+        return True  # "¿… y de qué pasos te libras si te aceptan?": accepted into what the question before names
     theirs = next((i for i, w in enumerate(words) if w in _THEIRS), None)
     if theirs is not None and not _PEOPLE & set(words[:theirs]):
         # "… au Conseil scientifique ? … combien de temps avant d'avoir leur réponse ?"; not "do doctors have to
@@ -402,6 +414,15 @@ _PEOPLE = frozenset(
 # "If so, what level do they want?": the answer to the question before is what this one is asked from.
 _IF_SO = re.compile(r"^(?:and )?(?:if so|if yes|if that s the case|in that case|si oui|si c est le cas|dans ce cas|dans ce cas la|"
                     r"si es asi|de ser asi|en ese caso|si es el caso|si la respuesta es si)\b")
+
+
+# Being let into what the question before names: "if I'm accepted", "si on m'accepte", "si te aceptan" (es-dev19-09).
+_IF_ACCEPTED = re.compile(
+    # read with its apostrophes gone: "if i m accepted", "si on m accepte"
+    r"\b(?:if (?:i m|i am|i get|you re|you are|you get|we re|we are|we get) (?:accepted|approved|admitted|taken)"
+    r"|si (?:je suis|on est|tu es|vous etes|nous sommes) (?:accepte|admis|retenu)e?s?|si on (?:m |t |nous )?accepte"
+    r"|si (?:me|te|nos|lo|la) (?:aceptan|admiten|aprueban|toman))\b"
+)
 
 
 # Doing what was just named, by a pronoun: "can we do it before aliyah?", "on peut le faire d'ici ?", "¿puedo

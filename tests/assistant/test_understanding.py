@@ -575,6 +575,33 @@ def test_a_clause_asking_after_a_condition_is_a_second_question() -> None:
                           "passer en français ?") == []
 
 
+def test_a_clause_asking_by_a_preposition_and_its_question_word_is_a_second_question() -> None:
+    """"Where do I post my documents, and at what point do they issue the final licence?" was one question, answered from
+    the licence page alone, without the address (en-dev12-13). Spanish "en que" without its accent may mean "in that"."""
+    parts = question_parts("Where physically do I post my licensing documents to in Israel, and at what point do they "
+                           "actually issue the final licence? I'm hoping to have it in hand before we fly out.")
+    assert [p.bare for p in parts] == [
+        "Where physically do I post my licensing documents to in Israel", "at what point do they actually issue the final licence?",
+    ]
+    assert [p.bare for p in question_parts("Où envoyer mon dossier, et à quel moment reçoit-on la licence ?")] == [
+        "Où envoyer mon dossier", "à quel moment reçoit-on la licence ?",
+    ]
+    assert len(question_parts("¿Dónde mando los papeles y en qué momento me dan la licencia?")) == 2
+    assert question_parts("¿Dónde mando los papeles y en que momento me dan la licencia?") == []
+
+
+def test_a_later_clause_asking_what_one_is_spared_if_accepted_leans_on_the_route_the_first_names() -> None:
+    """es-dev19-09: "¿Qué requisitos piden para entrar por esa vía, y de qué pasos te libras si te aceptan?" split in two,
+    and "de qué pasos te libras" alone found the pathway's list of steps; accepted into the route the first part asks
+    about, it is searched with that part."""
+    parts = question_parts("Oí hablar del Green Track, el Maslul Yarok. ¿Qué requisitos piden en general para entrar por esa "
+                           "vía, y de qué pasos te libras si te aceptan?")
+    assert [p.follows for p in parts] == [False, True]
+    assert parts[1].full.startswith("¿Qué requisitos piden")
+    parts = question_parts("What are the Green Track criteria, and what does it let me skip if I'm accepted?")
+    assert [p.follows for p in parts] == [False, True]
+
+
 def test_a_misspelt_apostille_is_searched_as_the_guidance_spells_it() -> None:
     """"do i need an apostile on me uni degree … or can monash just email it straight to the moh??" went to the
     contacts page: nothing in the guidance reads "apostile" (en-dev25-10)."""
