@@ -456,10 +456,11 @@ _ASKING = (
     "funciona funcionan fonctionne fonctionnent"
 )
 # English "how does that periphery grant work?" frames its question with "work", a word the guidance also
-# uses for employment: dropped only in that frame.
+# uses for employment: dropped only in that frame, which a dash or a comma may close as well as a question
+# mark ("how do the ulpan levels work - which level should I aim for?").
 _HOW_IT_WORKS = re.compile(
     r"(\bhow\s+(?:does|do|did|will|would|could|can|is|are)\b[^?.!]{0,60}?)\s+work(?:s|ing)?"
-    r"(?=\s*(?:[?.!]|$|\b(?:for|in|out|over|here|there|exactly|now|then)\b))",
+    r"(?=\s*(?:[?.!,;:\-–—]|$|\b(?:for|in|out|over|here|there|exactly|now|then)\b))",
     re.I,
 )
 
@@ -659,9 +660,11 @@ def _pick_sections(
     top = max(sections, key=relevance) if sections else first
     chosen = [top]
     if max_sections <= 1:  # one part of a two-question message: its own best section, and one it names too
-        second = _alternative_asked(sections, top, relevance, point, covered | point.covers(top)) if part_pair else None
+        # The kind of fact the part asks ("how long is it these days") comes before more of its words ("how do you get
+        # placed"): a section holding it answers what the doctor will look for first (en-dev22-03).
+        second = _holder_of_the_rest(sections, top, aspects, relevance, quoted) if part_pair else None
         if second is None and part_pair:
-            second = _holder_of_the_rest(sections, top, aspects, relevance, quoted)
+            second = _alternative_asked(sections, top, relevance, point, covered | point.covers(top))
         return [(top, 1.0)] if second is None else [(top, 1.0), (second, 0.0)]
     wanted, _ = question_profile(question, lang)
     best = relevance(top)

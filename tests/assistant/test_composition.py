@@ -417,6 +417,27 @@ def test_a_part_whose_best_section_lacks_the_asked_amount_gets_the_page_section_
     assert "NIS 50,000" not in out
 
 
+def test_a_part_asking_how_long_gets_the_section_holding_a_duration_before_one_matching_more_of_its_words() -> None:
+    """en-dev22-03: "how do you get placed at a hospital, how long is it these days" quoted the lottery and "How do I get
+    into the internship", which shares its words "get" and "internship", and not the 9 months it asked for."""
+    from bot.assistant._extractive import compose
+
+    internship = _pages([
+        ("internship", "Internship", "How are internship hospitals assigned? Is there a lottery?",
+         "Places are assigned by a lottery among the hospitals you rank.", 0.0320, ()),
+        ("internship", "Internship", "How do I get into the internship: exam or exemption?",
+         "You get in by passing the entry exam, with USMLE Step 2 CK, or by an exemption.", 0.0315, ()),
+        ("internship", "Internship", "Is the internship now shorter?",
+         "A 2025 reform cut the internship to **9 months** from September 2025.", 0.0200, ()),
+    ])
+    steps = _pages([("pathway", "Pathway", "What are the steps?", "Open a file, sit the exam, do the internship.", 0.0300, ())])
+    first = "How does that internship actually work: how do you get placed at a hospital, how long is it these days"
+    second = "does my Step 2 count for anything?"
+    content, _ = compose(internship, "en", question=f"{first}, and {second}",
+                         parts=[AskedPart(first, internship, first), AskedPart(second, steps, second)])
+    assert "lottery" in _said(content) and "9 months" in _said(content)
+
+
 def test_a_part_whose_two_best_pages_tie_is_answered_from_the_page_the_message_is_about() -> None:
     """"¿Puedo pedir el reconocimiento …? ¿Y cuánto tarda el comité en contestar?": alone, the second part ties
     the licensing appeals committee with the Scientific Council's; the message is about the specialty."""
@@ -935,7 +956,11 @@ def test_a_kept_sentence_pointing_back_keeps_the_sentence_it_points_to() -> None
 
 @pytest.mark.parametrize(
     ("lang", "question"),
-    [("es", "¿cómo funcionan los niveles del ulpán?"), ("en", "how do the ulpan levels work?")],
+    [
+        ("es", "¿cómo funcionan los niveles del ulpán?"), ("en", "how do the ulpan levels work?"),
+        # en-dev27-06: a dash closes the frame as well as a question mark
+        ("en", "how do the ulpan levels work - which level should I be aiming for?"),
+    ],
 )
 def test_how_something_works_is_the_asking_frame_not_a_word_of_the_doctors(lang: str, question: str) -> None:
     """es-dev21-07: "¿cómo funcionan los niveles del ulpán?" got the medical ulpan's section, whose text says
