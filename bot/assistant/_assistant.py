@@ -20,7 +20,7 @@ from bot import catalog
 from ingest import SnapshotSource
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans
-from ._extractive import AskedPart, _trim, compose, related_sections, source_of
+from ._extractive import AskedPart, _trim, compose, new_subject_first, related_sections, source_of
 from ._generation import AnswerGenerator, check_draft, rejection_for
 from ._input import clean_message
 from ._language import LanguageDecision, LanguageDetector
@@ -100,6 +100,22 @@ _ACKNOWLEDGEMENT = re.compile(
     r"(?:very|so) much|a lot|merci|beaucoup|bien|parfait|super|d'?accord|entendu|genial|top|"
     r"gracias|muchas|muchisimas|vale|bueno|perfecto|entendido|listo|de acuerdo|mil)[\s,.!;:)]*)+$"
 )
+
+# An acknowledgement opening a message that goes on to ask ("shot. and my wife?", "ok merci, et pour mon mari ?",
+# "vale, ¿y cuánto tarda?"): it says nothing of what is asked, and the triage model read "shot." or "thanks." before a
+# spouse's dentistry as a personal case (en-dev21-14). Left out of what is embedded; it ends with a mark.
+_OPENING_THANKS = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|okey|merci|thanks?(?: you)?|thx|cheers|shot|gracias|bueno|vale|d['’]?accord|perfect[o]?|parfait|"
+    r"super|great|g[ée]nial|bac[aá]n|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu)\b[\s,]*)+[,.!]+\s*(?=\S)",
+    re.I,
+)
+
+
+def _meaningful(text: str) -> str:
+    """``text`` without an acknowledgement opening it (see ``_OPENING_THANKS``)."""
+    rest = _OPENING_THANKS.sub("", text, count=1)
+    return rest if len(rest.split()) >= 2 else text
+
 
 # How many earlier questions a chain of follow-ups may reach back to for its subject.
 FOLLOW_UP_CHAIN = 3
@@ -405,7 +421,7 @@ class Assistant:
             or (triage.reason is EscalationReason.DISTRESS and turns[-1].kind is not TriageKind.ANSWER)
         ):
             return triage, reading
-        own = msg.text[:MAX_QUERY_CHARS]
+        own = _meaningful(msg.text)[:MAX_QUERY_CHARS]
         if own == query[:MAX_QUERY_CHARS]:
             return triage, reading  # not searched with an earlier question: already read alone
         try:
@@ -518,7 +534,7 @@ class Assistant:
         return self._out_of_scope(msg, retrieval) or self._unsure(msg, retrieval) or self._answered(msg, retrieval)
 
     def _query(self, msg: _Message) -> str:
-        return f"{msg.context}\n{msg.text}"[-MAX_QUERY_CHARS:] if msg.context else self._search_text(msg.text, msg.state)
+        return f"{msg.context}\n{msg.text}"[-MAX_QUERY_CHARS:] if msg.context else self._search_text(_meaningful(msg.text), msg.state)
 
     @staticmethod
     def _query_lang(msg: _Message) -> str:
@@ -748,6 +764,12 @@ class Assistant:
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
         asked, hint = self._asked(msg)
         query = self._query(msg)
+        followed = None if msg.context else self._followed_question(_meaningful(msg.text), msg.state)
+        if followed is not None:
+            # the whole follow-up: "and my husband? he's a dentist" asks about what its second sentence names
+            retrieval = new_subject_first(
+                retrieval, followed, _meaningful(msg.text), self._query_lang(msg), self._countries(query, self._query_lang(msg))
+            )
         content, sources = compose(
             retrieval, msg.lang, question=query, parts=self._parts(msg) or None, asked=asked, hint=hint,
             origin=self._countries(query, self._query_lang(msg)),

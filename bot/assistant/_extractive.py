@@ -837,6 +837,47 @@ def _named_page_first(part: Retrieval, own: str, lang: str, origin: frozenset[st
     return part.led_by(lead) if top.fused - lead.fused <= NAMED_STEPS * RANK_STEP else part
 
 
+# How far, in places of one of the two fused searches, a section whose questions name what a follow-up newly asks
+# may stand below the best one and lead it (``new_subject_first``).
+NEW_SUBJECT_STEPS = 8
+SUBJECT_SECTIONS = 2
+
+
+def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, origin: frozenset[str] = frozenset()) -> Retrieval:
+    """A follow-up led by the close section whose questions name what it asks that the question it follows did not.
+
+    "and my wife? she's a dentist, 7 years in Joburg" is searched with "Do I need to write the Israeli exam?" and
+    ranked the exam's exemptions a place above "My spouse is a dentist or another health professional: what
+    applies?" (en-dev21-14, en-dev24-14). The question followed lends the subject; the follow-up's new words
+    ("dentist", "wife") say where it turns. Not when the best section's questions name one of them too.
+    """
+    if len(found.passages) < 2 or not own or not followed:
+        return found
+    new = _own_terms(own, lang) - _page_terms(followed, lang) - figure_only_terms(lang)
+    if not new:
+        return found
+
+    def named(p: Passage) -> frozenset[str]:
+        return _term_set(" ".join((*p.chunk.section, *p.chunk.questions)), lang) & new
+
+    # A word names a subject when few retrieved sections ask about it: "dentist" (the spouses' section, and the
+    # army's for doctors and dentists), not "practising" or "land", which the questions of many sections share.
+    asking = {p.chunk.chunk_id: named(p) for p in found.passages}
+    alone = {t for t in new if sum(t in words for words in asking.values()) <= SUBJECT_SECTIONS}
+    top = found.passages[0]
+    if asking[top.chunk.chunk_id] or any(asking[p.chunk.chunk_id] & alone for p in found.passages if p.chunk.doc_id == top.chunk.doc_id):
+        return found  # the best page has a section for it: "ça existe en version médicale ?" after the Hebrew test
+    lead = next(
+        (
+            p for p in found.passages[1:]
+            if asking[p.chunk.chunk_id] & alone and p.chunk.section and top.fused - p.fused <= NEW_SUBJECT_STEPS * RANK_STEP
+            and not for_other_doctors(p, origin)
+        ),
+        None,
+    )
+    return found if lead is None else found.led_by(lead)
+
+
 def _part_lead(r: Retrieval, parts: Sequence[AskedPart], whole: Retrieval, own: str, lang: str, origin: frozenset[str]) -> Retrieval:
     """The part's retrieval, led by the page that answers it: its meaning's, the doctor's country's, the page its
     words name, or, in a tie, the whole message's. A page the part names is not undone by the whole message,

@@ -266,6 +266,17 @@ def test_a_follow_up_of_a_follow_up_still_asks_about_the_subject_the_first_quest
     assert "70" in reply.text
 
 
+def test_thanks_then_a_follow_up_about_a_dentist_spouse_gets_the_dentists_rule_not_a_hand_over(kb_assistant: Assistant) -> None:
+    """en-dev21-14: "shot." (South African thanks) before "and my wife? she's a dentist" read as a personal case and was
+    handed over; without it, searched with the question before, the follow-up got the exam exemptions again."""
+    conversation = "en-za-dentist-spouse"
+    kb_assistant.reply(conversation, "Do I need to write the Israeli licensing exam? I'm a GP, Wits graduate, did my "
+                                     "internship and community service in Gauteng.")
+    reply = kb_assistant.reply(conversation, "shot. and my wife? she's a dentist, been practising in Joburg for 7 years")
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "dentist" in reply.text and "5 years" in reply.text
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""

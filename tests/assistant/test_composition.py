@@ -438,6 +438,32 @@ def test_a_part_asking_how_long_gets_the_section_holding_a_duration_before_one_m
     assert "lottery" in _said(content) and "9 months" in _said(content)
 
 
+def test_a_follow_up_naming_a_new_subject_is_led_by_the_close_section_asking_about_it() -> None:
+    """en-dev24-14: "and my husband? he's a dentist" searched with "do I need to sit the exam?" ranked the exam page a
+    place above the section on dentist spouses; a word the best page has a section for keeps it ("ça existe en version
+    médicale ?" after the Hebrew test stays on the Hebrew page, fr-dev15-14)."""
+    from bot.assistant._extractive import new_subject_first
+
+    def found(extra: tuple[str, str, str, str, float, tuple[str, ...]] | None = None):
+        rows = [("licensing-exam", "Exam", "Do I have to sit the Israeli exam?", "Graduates of listed countries are exempt.", 0.0325, ())]
+        if extra:
+            rows.append(extra)
+        rows += [
+            ("medical-students", "Students", "My spouse is a dentist: what applies?", "Dentists with 5 years are exempt.", 0.0321,
+             ("dentists 5 years exemption",)),
+            ("pathway", "Pathway", "What can I do before aliyah?", "Open your file early.", 0.0319, ()),
+        ]
+        return _pages(rows)
+
+    followed = "I qualified in Lyon. Do I need to sit the Israeli licensing exam?"
+    led = new_subject_first(found(), followed, "and my husband? he's a dentist, 8 years in practice", "en")
+    assert led.passages[0].chunk.section_title == "My spouse is a dentist: what applies?"
+    same_page = ("licensing-exam", "Exam", "Are dentists exempt too?", "See the dentists' rule.", 0.0323, ())
+    kept = new_subject_first(found(same_page), followed, "and my husband? he's a dentist", "en")
+    assert kept.passages[0].chunk.section_title == "Do I have to sit the Israeli exam?"
+    assert new_subject_first(found(), followed, "and how long does it take?", "en").passages[0].chunk.doc_id == "licensing-exam"
+
+
 def test_a_part_whose_two_best_pages_tie_is_answered_from_the_page_the_message_is_about() -> None:
     """"¿Puedo pedir el reconocimiento …? ¿Y cuánto tarda el comité en contestar?": alone, the second part ties
     the licensing appeals committee with the Scientific Council's; the message is about the specialty."""
