@@ -20,7 +20,7 @@ from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain
 from ._origin import for_other_doctors, for_some_doctors, message_countries, names_origin, other_country_factors, own_page_first
 from ._retrieval import RRF_K, Passage, Retrieval
 from ._terms import terms
-from ._understanding import figure_only_terms
+from ._understanding import figure_only_terms, opens_new_subject
 from ._text import fold
 from ._types import Language, RelatedSection, Source
 
@@ -884,7 +884,9 @@ def _part_lead(r: Retrieval, parts: Sequence[AskedPart], whole: Retrieval, own: 
     whose story is what pulled the part away from it."""
     led = own_page_first(_meaning_first(r, origin, whole, _others_first(parts, r)), origin)
     named = _named_page_first(led, own, lang, origin)
-    if named is not led:
+    if named is not led or opens_new_subject(own):
+        # "otra cosilla: ¿es verdad que luego te devuelven lo que pagas por presentarte?" is not about what the rest of
+        # the message asks, whose ranking would settle its tie (es-dev20-07: the pathway's steps over the refunds)
         return named
     return _settle_tie(led, whole, origin, frozenset(p.chunk.chunk_id for p in _others_leads(parts, r)))
 

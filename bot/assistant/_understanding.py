@@ -219,7 +219,7 @@ def question_parts(text: str) -> list[Part]:
         if (tail is not None and position == len(questions) - 1) or (position > 0 and (_points_back(q) or _names_no_subject(q))):
             # "¿y cuánto sale?", "¿Quién la otorga?" ask about what the question before names: searched with its words.
             out.append(Part(f"{out[-1].bare} {q}", q, follows=True))
-        elif position > 0 and _NEW_SUBJECT.match(fold(q).lstrip("¿¡ ")):
+        elif position > 0 and opens_new_subject(q):
             # "Second thing: do we have to prove our Hebrew?" after a story about grants in the Negev: the doctor
             # says a new subject begins, and the story's words would pull this part to the grants page.
             out.append(Part(q, q))
@@ -242,10 +242,13 @@ def question_parts(text: str) -> list[Part]:
 # Words opening a later question that say a new subject begins: "Second thing:", "on a different note",
 # "Autre question :", "Deuxième chose", "otra cosa:", "por otro lado".
 _NEW_SUBJECT = re.compile(
-    r"(?:(?:second|2nd|third|3rd|another|one more|other|separate|unrelated|different) (?:thing|question|point|matter|topic|query)\b"
+    r"(?:(?:second|2nd|third|3rd|another|one more|other|separate|unrelated|different) (?:(?:quick|small|little) )?"
+    r"(?:thing|question|point|matter|topic|query)\b"
     r"|on (?:a|another) (?:(?:less|more) \w+ |different |separate |other |related )?note\b|(?:also )?unrelated(?:ly)?\b|separately\b"
-    r"|(?:deuxieme|seconde?|troisieme|autre) (?:chose|question|point|sujet)\b|sur un autre (?:sujet|plan|point)\b|par ailleurs\b"
-    r"|d'autre part\b|rien a voir\b|(?:otra|segunda|tercera) (?:cosa|pregunta|consulta|duda)\b|segundo\b|tercero\b"
+    r"|(?:deuxieme|seconde?|troisieme|autre) (?:petite )?(?:chose|question|point|sujet)\b|sur un autre (?:sujet|plan|point)\b"
+    r"|par ailleurs\b|d'autre part\b|rien a voir\b|segundo\b|tercero\b"
+    # and their diminutives: "otra cosilla", "otra preguntita", "otra consultita"
+    r"|(?:otra|segunda|tercera) (?:cosa|cosilla|cosita|pregunta|preguntita|consulta|consultita|duda|dudita)\b"
     r"|por otro lado\b|por otra parte\b|aparte de eso\b|cambiando de tema\b)"
 )
 
@@ -326,6 +329,11 @@ def _joined_questions(question: str) -> list[str]:
         return [question]
     pieces[0] = " ".join([*lead[:-1], pieces[0]])  # the context sentences lead the first part, as for "?"-split parts
     return pieces
+
+
+def opens_new_subject(question: str) -> bool:
+    """Whether a question says a new subject begins ("Second thing:", "otra cosilla:"): the story before it is not its."""
+    return bool(_NEW_SUBJECT.match(fold(question).lstrip("¿¡ ")))
 
 
 def _with_fragments(parts: list[str]) -> tuple[list[str], set[str]]:

@@ -490,6 +490,12 @@ def test_a_part_whose_two_best_pages_tie_is_answered_from_the_page_the_message_i
                                                           AskedPart("¿cuánto tarda el comité?", second, "¿cuánto tarda el comité?")])
     headings = [text_of(b.spans) for b in content if isinstance(b, Heading)]
     assert "¿Qué decide el Consejo?" in headings and "¿Qué hago si no me responden?" not in headings
+    # A part saying a new subject begins is not about what the message asks: its own best page stays (es-dev20-07).
+    new = "otra cosilla: ¿cuánto tarda el comité?"
+    content, _ = compose(whole, "es", question="q", parts=[AskedPart("¿Puedo pedirlo antes?", first, "¿Puedo pedirlo antes?"),
+                                                          AskedPart(new, second, new)])
+    headings = [text_of(b.spans) for b in content if isinstance(b, Heading)]
+    assert "¿Qué hago si no me responden?" in headings
 
 
 def _country_page(sections: list[tuple[str, str, float]], questions: dict[str, tuple[str, ...]] | None = None):

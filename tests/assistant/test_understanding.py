@@ -497,6 +497,10 @@ def test_a_later_question_opening_a_new_subject_is_searched_without_the_story() 
         "Autre question : faut-il prouver son niveau d'hébreu pour la licence ?",
         "Otra cosa: ¿hay que demostrar el hebreo para la licencia?",
         "On a different note, do we have to prove our Hebrew to get licensed?",
+        # diminutives and small words (es-dev20-07)
+        "Otra cosilla: ¿hay que demostrar el hebreo para la licencia?",
+        "Autre petite question : faut-il prouver son niveau d'hébreu pour la licence ?",
+        "Another quick question: do we have to prove our Hebrew to get licensed?",
     ):
         first, new = question_parts(story + second)
         assert new.full == new.bare == second and "Negev" in first.full, second
