@@ -105,8 +105,9 @@ _ACKNOWLEDGEMENT = re.compile(
 # "vale, ¿y cuánto tarda?"): it says nothing of what is asked, and the triage model read "shot." or "thanks." before a
 # spouse's dentistry as a personal case (en-dev21-14). Left out of what is embedded; it ends with a mark.
 _OPENING_THANKS = re.compile(
-    r"^\s*(?:(?:ok(?:ay)?|okey|merci|thanks?(?: you)?|thx|cheers|shot|gracias|bueno|vale|d['’]?accord|perfect[o]?|parfait|"
-    r"super|great|g[ée]nial|bac[aá]n|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu)\b[\s,]*)+[,.!]+\s*(?=\S)",
+    r"^\s*(?:(?:ok(?:ay)?|okey|merci|thanks?(?: you)?|thx|cheers|shot|lekker|sweet|awesome|brilliant|lovely|grand|excellent|"
+    r"gracias|bueno|vale|d['’]?accord|perfect[o]?|parfait|nickel|impec|super|great|g[ée]nial|bac[aá]n|ch[ée]vere|b[aá]rbaro|"
+    r"buen[ií]simo|excelente|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu)\b[\s,]*)+[,.!]+\s*(?=\S)",
     re.I,
 )
 

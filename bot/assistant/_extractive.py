@@ -867,14 +867,13 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     top = found.passages[0]
     if asking[top.chunk.chunk_id] or any(asking[p.chunk.chunk_id] & alone for p in found.passages if p.chunk.doc_id == top.chunk.doc_id):
         return found  # the best page has a section for it: "ça existe en version médicale ?" after the Hebrew test
-    lead = next(
-        (
-            p for p in found.passages[1:]
-            if asking[p.chunk.chunk_id] & alone and p.chunk.section and top.fused - p.fused <= NEW_SUBJECT_STEPS * RANK_STEP
-            and not for_other_doctors(p, origin)
-        ),
-        None,
-    )
+    close = [
+        p for p in found.passages[1:]
+        if asking[p.chunk.chunk_id] & alone and p.chunk.section and top.fused - p.fused <= NEW_SUBJECT_STEPS * RANK_STEP
+        and not for_other_doctors(p, origin)
+    ]
+    # the one naming most of the new words ("Hebrew" and "test", not a lone "side"), then the best ranked
+    lead = max(close, key=lambda p: len(asking[p.chunk.chunk_id]), default=None)
     return found if lead is None else found.led_by(lead)
 
 
