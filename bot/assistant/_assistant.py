@@ -75,13 +75,16 @@ DISTINCT_LEAD_REACH = 4  # how far down its own ranking a second question looks 
 DISTINCT_LEAD_MARGIN = 0.005
 ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 
+# Words that acknowledge what was just said ("ok", "shot", "merci", "bárbaro"), as ``fold`` writes them.
+_THANKS_WORDS = (
+    r"ok(?:ay)?|okey|merci|thanks?(?: you)?|thx|cheers|shot|lekker|sweet|awesome|brilliant|lovely|grand|excellent|"
+    r"gracias|bueno|vale|d'?accord|perfect[o]?|parfait|nickel|impec|super|great|genial|ya|bacan|chevere|barbaro|"
+    r"buenisimo|excelente|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu"
+)
 # A follow-up leans on the previous question: it opens with a connector or points back at it.
 # "Ya, bacán. ¿Y han hecho alguno pa' Sudamérica?": an acknowledgement before the connector hides it
 # (whole words: "ahora" is not "ah").
-_COURTESY = re.compile(
-    r"^((ok(ay)?|okey|merci|thanks?( you)?|gracias|bueno|vale|d'?accord|perfect[o]?|parfait|super|great|genial|"
-    r"ya|bacan|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu)\b[\s,.!]*)+"
-)
+_COURTESY = re.compile(rf"^(?:(?:{_THANKS_WORDS})\b[\s,.!]*)+")
 _FOLLOW_UP_START = re.compile(
     r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|tambien|"
     # taking up what was just said: "¿O sea que me libraría de los exámenes?", "Donc je serais dispensé ?"
@@ -103,19 +106,22 @@ _ACKNOWLEDGEMENT = re.compile(
 
 # An acknowledgement opening a message that goes on to ask ("shot. and my wife?", "ok merci, et pour mon mari ?",
 # "vale, ¿y cuánto tarda?"): it says nothing of what is asked, and the triage model read "shot." or "thanks." before a
-# spouse's dentistry as a personal case (en-dev21-14). Left out of what is embedded; it ends with a mark.
-_OPENING_THANKS = re.compile(
-    r"^\s*(?:(?:ok(?:ay)?|okey|merci|thanks?(?: you)?|thx|cheers|shot|lekker|sweet|awesome|brilliant|lovely|grand|excellent|"
-    r"gracias|bueno|vale|d['’]?accord|perfect[o]?|parfait|nickel|impec|super|great|g[ée]nial|bac[aá]n|ch[ée]vere|b[aá]rbaro|"
-    r"buen[ií]simo|excelente|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu)\b[\s,]*)+[,.!]+\s*(?=\S)",
-    re.I,
-)
+# spouse's dentistry as a personal case (en-dev21-14). Left out of what is embedded; it ends with a mark ("ya tengo
+# la teudat zehut" keeps its "ya").
+_OPENING_THANKS = re.compile(rf"^(?:(?:{_THANKS_WORDS})\b[\s,]*)+[,.!]+\s+(?=\S)")
 
 
 def _meaningful(text: str) -> str:
-    """``text`` without an acknowledgement opening it (see ``_OPENING_THANKS``)."""
-    rest = _OPENING_THANKS.sub("", text, count=1)
-    return rest if len(rest.split()) >= 2 else text
+    """``text`` without an acknowledgement opening it (see ``_OPENING_THANKS``).
+
+    Read on the folded text, cut on the doctor's: ``fold`` keeps every word, so the acknowledgement's words
+    are the message's first ones."""
+    opening = _OPENING_THANKS.match(fold(text))
+    if opening is None:
+        return text
+    words = len(opening.group(0).split())
+    rest = text.split(None, words)[words:]
+    return rest[0] if rest and len(rest[0].split()) >= 2 else text
 
 
 # How many earlier questions a chain of follow-ups may reach back to for its subject.
@@ -765,15 +771,13 @@ class Assistant:
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
         asked, hint = self._asked(msg)
         query = self._query(msg)
+        origin = self._countries(query, self._query_lang(msg))
         followed = None if msg.context else self._followed_question(_meaningful(msg.text), msg.state)
         if followed is not None:
             # the whole follow-up: "and my husband? he's a dentist" asks about what its second sentence names
-            retrieval = new_subject_first(
-                retrieval, followed, _meaningful(msg.text), self._query_lang(msg), self._countries(query, self._query_lang(msg))
-            )
+            retrieval = new_subject_first(retrieval, followed, _meaningful(msg.text), self._query_lang(msg), origin)
         content, sources = compose(
-            retrieval, msg.lang, question=query, parts=self._parts(msg) or None, asked=asked, hint=hint,
-            origin=self._countries(query, self._query_lang(msg)),
+            retrieval, msg.lang, question=query, parts=self._parts(msg) or None, asked=asked, hint=hint, origin=origin,
         )
         reply = Reply(
             msg.cid, content, msg.lang, Triage(TriageKind.ANSWER, None, self._lowered_floor_note(msg, retrieval)),

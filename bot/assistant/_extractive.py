@@ -849,7 +849,9 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     "and my wife? she's a dentist, 7 years in Joburg" is searched with "Do I need to write the Israeli exam?" and
     ranked the exam's exemptions a place above "My spouse is a dentist or another health professional: what
     applies?" (en-dev21-14, en-dev24-14). The question followed lends the subject; the follow-up's new words
-    ("dentist", "wife") say where it turns. Not when the best section's questions name one of them too.
+    ("dentist", "wife") say where it turns, when few sections ask about them. Not when the best section's questions
+    name one of them, nor when its page has a section for one ("ça existe en version médicale ?" after the Hebrew
+    test stays on the Hebrew page).
     """
     if len(found.passages) < 2 or not own or not followed:
         return found
@@ -866,7 +868,7 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     alone = {t for t in new if sum(t in words for words in asking.values()) <= SUBJECT_SECTIONS}
     top = found.passages[0]
     if asking[top.chunk.chunk_id] or any(asking[p.chunk.chunk_id] & alone for p in found.passages if p.chunk.doc_id == top.chunk.doc_id):
-        return found  # the best page has a section for it: "ça existe en version médicale ?" after the Hebrew test
+        return found
     close = [
         p for p in found.passages[1:]
         if asking[p.chunk.chunk_id] & alone and p.chunk.section and top.fused - p.fused <= NEW_SUBJECT_STEPS * RANK_STEP

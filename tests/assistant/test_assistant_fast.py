@@ -320,3 +320,22 @@ def test_a_section_already_quoted_beside_a_hand_over_is_not_quoted_again() -> No
     first = [steps, Paragraph(plain_spans("1. Open your file."))]
     second = (steps, Paragraph(plain_spans("1. Open your file.")), lottery, Paragraph(plain_spans("Yes, a national lottery.")))
     assert _sections_not_in(second, first) == (lottery, Paragraph(plain_spans("Yes, a national lottery.")))
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("shot. and my wife? she's a dentist", "and my wife? she's a dentist"),
+        ("Ah, bárbaro. ¿Y eso lo puedo hacer desde Córdoba?", "¿Y eso lo puedo hacer desde Córdoba?"),
+        ("D’accord, merci. Et pour s’y préparer ?", "Et pour s’y préparer ?"),
+        # no mark after it, or nothing after it: the words stay
+        ("ya tengo la teudat zehut, ¿y ahora qué?", "ya tengo la teudat zehut, ¿y ahora qué?"),
+        ("shot of insulin for my patient?", "shot of insulin for my patient?"),
+        ("thanks!", "thanks!"),
+    ],
+)
+def test_an_opening_thanks_is_left_out_of_what_is_searched(text: str, meant: str) -> None:
+    """en-dev21-14: "shot." before a question about a dentist wife tipped the triage model to a personal case."""
+    from bot.assistant._assistant import _meaningful
+
+    assert _meaningful(text) == meant
