@@ -772,10 +772,11 @@ class Assistant:
         asked, hint = self._asked(msg)
         query = self._query(msg)
         origin = self._countries(query, self._query_lang(msg))
-        followed = None if msg.context else self._followed_question(_meaningful(msg.text), msg.state)
+        own = _meaningful(msg.text)
+        followed = None if msg.context else self._followed_question(own, msg.state)
         if followed is not None:
             # the whole follow-up: "and my husband? he's a dentist" asks about what its second sentence names
-            retrieval = new_subject_first(retrieval, followed, _meaningful(msg.text), self._query_lang(msg), origin)
+            retrieval = new_subject_first(retrieval, followed, own, self._query_lang(msg), origin)
         content, sources = compose(
             retrieval, msg.lang, question=query, parts=self._parts(msg) or None, asked=asked, hint=hint, origin=origin,
         )

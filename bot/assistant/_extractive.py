@@ -501,6 +501,11 @@ def _term_set(text: str, lang: str) -> frozenset[str]:
     return _page_terms(text, lang)
 
 
+def _asked_terms(chunk: ChunkRecord, lang: str) -> frozenset[str]:
+    """The terms of what a section answers: its headings and its alternative questions."""
+    return _term_set(" ".join((*chunk.section, *chunk.questions)), lang)
+
+
 class _OnPoint:
     """How well each section of one page matches the words the doctor just wrote.
 
@@ -532,7 +537,7 @@ class _OnPoint:
         # The guidance's words for what the doctor named ("Green Track specialists" for "maslul
         # yarok") help find the section; they count half, since the doctor did not write them.
         self.weight = {t: 1.0 if t in own else HINT_WEIGHT for t in self.wanted}
-        self.asked = {c.chunk_id: _term_set(" ".join((*c.section, *c.questions)), lang) for c in chunks}
+        self.asked = {c.chunk_id: _asked_terms(c, lang) for c in chunks}
         self.body = {c.chunk_id: _term_set(c.text, lang) for c in chunks}
         # Where the doctor trained counts as a word of theirs, but only when the questions a section answers
         # name that country ("does the Green Track apply if I trained in Mexico?"): that section is about
@@ -859,12 +864,9 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     if not new:
         return found
 
-    def named(p: Passage) -> frozenset[str]:
-        return _term_set(" ".join((*p.chunk.section, *p.chunk.questions)), lang) & new
-
     # A word names a subject when few retrieved sections ask about it: "dentist" (the spouses' section, and the
     # army's for doctors and dentists), not "practising" or "land", which the questions of many sections share.
-    asking = {p.chunk.chunk_id: named(p) for p in found.passages}
+    asking = {p.chunk.chunk_id: _asked_terms(p.chunk, lang) & new for p in found.passages}
     alone = {t for t in new if sum(t in words for words in asking.values()) <= SUBJECT_SECTIONS}
     top = found.passages[0]
     if asking[top.chunk.chunk_id] or any(asking[p.chunk.chunk_id] & alone for p in found.passages if p.chunk.doc_id == top.chunk.doc_id):
