@@ -717,7 +717,7 @@ def question_target(text: str) -> Target:
         # Beside the program's word alone, another system's exam or register the doctor wants to get is a goal
         # abroad too: "spending two years in Australia before aliyah. How do I get AHPRA specialist registration?"
         # (en-dev22-20). It only names the context when the model reads the question as another country's.
-        beside = (foreign_target or system_aimed) if program_only else ""
+        beside = (foreign_target or system_aimed or _system_asked(folded, asked_from, program)) if program_only else ""
         return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin, program_only=program_only)
     if foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from and not _asks(folded, foreign_at):
         # "En 2022, pensando en irme a Estados Unidos, presenté el USMLE … ¿Me sirven de algo en Israel?": the
@@ -733,6 +733,23 @@ def question_target(text: str) -> Target:
     if israel_side or israel_named or israel_later:
         return Target("israel-named", israel_side or israel_named or israel_later, foreign_named, "", israel_base, israel_origin=israel_origin)
     return Target("none", "", foreign_named, "", israel_base, israel_origin=israel_origin)
+
+
+def _system_asked(folded: str, asked_from: int | None, program: re.Match[str]) -> str:
+    """Another system's exam, register or body named in the question sentence, when the program's word is only in
+    the story before it: "Mi primo … dice que después se puede hacer la aliá igual. ¿Qué examen pide la DHA de
+    Dubái …?" asks about Dubai's licence; the aliyah is the cousin's claim (es-dev28-20). Not when the question
+    sentence names Israel or the program too."""
+    if asked_from is None or program.start() >= asked_from:
+        return ""
+    asked = folded[asked_from:]
+    if _PROGRAM_TERMS.search(asked) or any(m.group("israel") for m in _PLACE.finditer(asked)):
+        return ""
+    for match in _SYSTEM_ONLY.finditer(folded, asked_from):
+        if not _ISRAELI_FILE.match(match.group(0)) and not _held_by_doctor(folded, match.start()):
+            if _system_role(folded, match.start())[0] != "origin":
+                return f"{match.group(0)} (asked; the program's word only in the story)"
+    return ""
 
 
 # Who the doctor is, by an adjective beside the word for a doctor: "comme médecin belge", "a Belgian

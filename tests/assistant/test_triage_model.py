@@ -522,8 +522,9 @@ def test_a_silent_target_reading_leaves_a_sure_other_country_reading_standing(te
 
 
 @pytest.mark.parametrize("text", [
-    # Israel only by the program's word: an aliyah planned and dropped
-    "We had planned our aliyah for next year, but my wife got a post in Toronto instead. Is the MCCQE1 mandatory for a family doctor?",
+    # Israel only by the program's word: an aliyah planned and dropped (in the question's own sentence: asked after
+    # it, another system's exam is the question's, and a leaning model declines it)
+    "We had planned our aliyah for next year, but my wife got a post in Toronto instead: is the MCCQE1 mandatory for a family doctor?",
     "On avait prévu notre alya, mais finalement on reste en France : le DPC est-il obligatoire chaque année ?",
     # Israel only by a bare "in Israel": where the doctor is, going elsewhere
     "Soy residente en Israel y me ofrecieron una rotación en Chile, ¿necesito el EUNACOM?",
@@ -561,6 +562,25 @@ def test_another_systems_exam_beside_the_program_is_declined_only_when_the_model
     text = "Since Britain is on the Green Track list: we'll do two years in Perth first, so how do I get AHPRA registration?"
     assert "ahpra" in question_target(text).foreign_beside_program
     assert triage(text, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+
+
+def test_another_systems_licence_asked_after_a_story_naming_aliyah_is_declined_when_the_model_leans_so() -> None:
+    """es-dev28-20: a cousin's claim that "después se puede hacer la aliá igual" was read as the doctor's goal, and the
+    question that followed it, about Dubai's DHA licence, was answered with the pathway's steps. The program's word in
+    the story does not make the question sentence Israel's; the same question naming Israel stays the program's."""
+    story = "Mi primo que es médico en Dubái dice que allá pagan el triple y que después se puede hacer la aliá igual. "
+    text = story + "¿Qué examen pide la DHA de Dubái a un internista venezolano y cuánto tarda la licencia allá?"
+    assert "dha" in question_target(text).foreign_beside_program
+    leaning = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.75))  # type: ignore[arg-type]
+    assert leaning.kind is TriageKind.DECLINE and leaning.reason is EscalationReason.OTHER_COUNTRY, leaning.detail
+    assert triage(text, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    dropped = "We had planned our aliyah for next year, but my wife got a post in Toronto instead. Is the MCCQE1 mandatory for a family doctor?"
+    assert triage(dropped, [1.0, 0.0], _SaysOtherCountry(sure=0.9)).kind is TriageKind.DECLINE  # type: ignore[arg-type]
+    for israel_asked in (
+        story + "¿La licencia de la DHA me sirve para la licencia israelí?",
+        story + "¿Qué examen pide la DHA y qué me piden para la aliá?",
+    ):
+        assert not question_target(israel_asked).foreign_beside_program, israel_asked
 
 
 def test_a_step_of_the_israeli_file_is_answered_even_when_the_model_is_sure() -> None:
