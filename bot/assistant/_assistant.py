@@ -79,7 +79,10 @@ ADVISOR_GUIDANCE_DOCS = 3  # documents shown to the advisor with an escalation
 _THANKS_WORDS = (
     r"ok(?:ay)?|okey|merci|thanks?(?: you)?|thx|cheers|shot|lekker|sweet|awesome|brilliant|lovely|grand|excellent|"
     r"gracias|bueno|vale|d'?accord|perfect[o]?|parfait|nickel|impec|super|great|genial|ya|bacan|chevere|barbaro|"
-    r"buenisimo|excelente|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu"
+    r"buenisimo|excelente|dale|listo|ah|oh|i see|got it|cool|nice|je vois|entendu|"
+    # "Good to know. And what can I get done there on the day?" (en-dev28-14): what was said is taken in
+    r"good to know|makes sense|that helps|noted|understood|bon a savoir|c'est note|ca marche|compris|"
+    r"entendido|entiendo|ya veo|que bueno|de acuerdo|anotado"
 )
 # A follow-up leans on the previous question: it opens with a connector or points back at it.
 # "Ya, bacán. ¿Y han hecho alguno pa' Sudamérica?": an acknowledgement before the connector hides it

@@ -59,6 +59,9 @@ def test_a_follow_up_after_an_acknowledgement_still_leans_on_the_question_before
     follow = "Ya, bacán. ¿Y han hecho alguno pa' Sudamérica o son puros en Estados Unidos y Europa no más?"
     assert assistant._followed_question(follow, state) == "¿Qué es eso de MedEx?"
     assert assistant._followed_question("Ça dure combien de temps en général, ce truc ? Et ça se termine comment ?", state)
+    # "Good to know." takes in what was said as "thanks" does: what follows is about MedEx too (en-dev28-14)
+    good = "Good to know. And what can I actually get done at one of those on the day itself?"
+    assert assistant._followed_question(good, state) == "¿Qué es eso de MedEx?"
     assert assistant._followed_question("Ya hice la aliá en 2023 y tengo la licencia israelí desde marzo, ¿puedo cambiar de hospital sin perder nada?", state) is None
 
 
@@ -328,6 +331,7 @@ def test_a_section_already_quoted_beside_a_hand_over_is_not_quoted_again() -> No
         ("shot. and my wife? she's a dentist", "and my wife? she's a dentist"),
         ("Ah, bárbaro. ¿Y eso lo puedo hacer desde Córdoba?", "¿Y eso lo puedo hacer desde Córdoba?"),
         ("D’accord, merci. Et pour s’y préparer ?", "Et pour s’y préparer ?"),
+        ("Good to know. And what can I get done there on the day?", "And what can I get done there on the day?"),
         # no mark after it, or nothing after it: the words stay
         ("ya tengo la teudat zehut, ¿y ahora qué?", "ya tengo la teudat zehut, ¿y ahora qué?"),
         ("shot of insulin for my patient?", "shot of insulin for my patient?"),
