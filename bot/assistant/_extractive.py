@@ -855,7 +855,7 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     ranked the exam's exemptions a place above "My spouse is a dentist or another health professional: what
     applies?" (en-dev21-14, en-dev24-14). The question followed lends the subject; the follow-up's new words
     ("dentist", "wife") say where it turns, when few sections ask about them. Not when the best section's questions
-    name one of them, nor when its page has a section for one ("ça existe en version médicale ?" after the Hebrew
+    name as many of them, nor when its page has a section for one ("ça existe en version médicale ?" after the Hebrew
     test stays on the Hebrew page).
     """
     if len(found.passages) < 2 or not own or not followed:
@@ -869,7 +869,7 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     asking = {p.chunk.chunk_id: _asked_terms(p.chunk, lang) & new for p in found.passages}
     alone = {t for t in new if sum(t in words for words in asking.values()) <= SUBJECT_SECTIONS}
     top = found.passages[0]
-    if asking[top.chunk.chunk_id] or any(asking[p.chunk.chunk_id] & alone for p in found.passages if p.chunk.doc_id == top.chunk.doc_id):
+    if any(asking[p.chunk.chunk_id] & alone for p in found.passages if p.chunk.doc_id == top.chunk.doc_id):
         return found
     close = [
         p for p in found.passages[1:]
@@ -878,7 +878,12 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     ]
     # the one naming most of the new words ("Hebrew" and "test", not a lone "side"), then the best ranked
     lead = max(close, key=lambda p: len(asking[p.chunk.chunk_id]), default=None)
-    return found if lead is None else found.led_by(lead)
+    # The best section keeps the lead when its questions name as many of the new words: "et pour le loyer, l'État
+    # aide les olim ?" after a question on settling in Beer-Sheva names the olim's rent help in four words, the
+    # periphery's housing help in one ("aide") (fr-dev28-14).
+    if lead is None or len(asking[lead.chunk.chunk_id]) <= len(asking[top.chunk.chunk_id]):
+        return found
+    return found.led_by(lead)
 
 
 def _part_lead(r: Retrieval, parts: Sequence[AskedPart], whole: Retrieval, own: str, lang: str, origin: frozenset[str]) -> Retrieval:

@@ -464,6 +464,28 @@ def test_a_follow_up_naming_a_new_subject_is_led_by_the_close_section_asking_abo
     assert new_subject_first(found(), followed, "and how long does it take?", "en").passages[0].chunk.doc_id == "licensing-exam"
 
 
+def test_a_follow_up_is_led_by_the_close_section_naming_more_of_its_new_words_than_the_best_one() -> None:
+    """fr-dev28-14: "and for the rent, does the state help olim? for how long?" after renting in Beer-Sheva: the
+    periphery's housing help names "help", which many sections ask about; the olim's rent help names rent, help, olim
+    and how long, and answers. The best section keeps the lead when it names as many."""
+    from bot.assistant._extractive import new_subject_first
+
+    periphery = ("periphery-grants", "Periphery", "Is there housing help for settling in the Negev?", "A grant for the Negev.",
+                 0.0325, ("help to settle in the periphery",))
+    rent = ("olim-benefits", "Olim", "Do olim get help with the rent?", "Rent help from the 8th to the 13th month.", 0.0324,
+            ("rent help for olim", "for how long is the rent help paid"))
+    others = [
+        ("olim-benefits", "Olim", "What other help is there?", "Vouchers and student help.", 0.0200, ("other help",)),
+        ("tkuma-gaza-envelope", "Tkuma", "What help does Tkuma give?", "A grant near Gaza.", 0.0190, ("Tkuma help",)),
+    ]
+    followed = "We make aliyah in July and will rent in Beer-Sheva."
+    asked = "and for the rent, does the state help olim? for how long?"
+    assert new_subject_first(_pages([periphery, rent, *others]), followed, asked, "en").passages[0].chunk.doc_id == "olim-benefits"
+    # a section naming the rent alone, against the best one naming "help": no more of the new words, it stays
+    rent_only = (rent[0], rent[1], "What about the rent?", rent[3], rent[4], ())
+    assert new_subject_first(_pages([periphery, rent_only, *others]), followed, asked, "en").passages[0].chunk.doc_id == "periphery-grants"
+
+
 def test_a_part_whose_two_best_pages_tie_is_answered_from_the_page_the_message_is_about() -> None:
     """"¿Puedo pedir el reconocimiento …? ¿Y cuánto tarda el comité en contestar?": alone, the second part ties
     the licensing appeals committee with the Scientific Council's; the message is about the specialty."""
