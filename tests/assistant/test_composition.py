@@ -588,6 +588,18 @@ def test_a_section_naming_countries_only_in_its_alternative_questions_is_for_eve
     assert "apostilla de La Haya" in "\n".join(text_of(b.spans) for b in content if hasattr(b, "spans"))
 
 
+def test_the_spanish_speaking_countries_page_serves_a_doctor_who_names_only_south_america() -> None:
+    """es-dev28-08: "¿hubo algún evento MedEx acá en Sudamérica? … títulos acreditados por CONEAU …, ¿me exime de algo?"
+    stepped back from the Spanish-speaking countries' section on CONEAU to the page on foreign schools, as if written
+    for other doctors. A doctor in Europe still steps back from it."""
+    from bot.assistant._origin import for_other_doctors, message_countries
+
+    page = _pages([("argentina-latin-america", "Médicos de Argentina y otros países de habla hispana: examen israelí en español",
+                    "¿El reconocimiento CONEAU me exime?", "No, por sí solo no.", 0.033, ())]).passages[0]
+    assert not for_other_doctors(page, message_countries("¿hubo algún evento MedEx acá en Sudamérica?"))
+    assert for_other_doctors(page, message_countries("Je suis médecin en Belgique, l'examen est-il obligatoire ?"))
+
+
 def test_where_a_doctor_trained_is_read_from_names_adjectives_and_cities_but_not_languages() -> None:
     from bot.assistant._origin import message_countries
 
