@@ -779,7 +779,7 @@ class Assistant:
         followed = None if msg.context else self._followed_question(own, msg.state)
         if followed is not None:
             # the whole follow-up: "and my husband? he's a dentist" asks about what its second sentence names
-            retrieval = new_subject_first(retrieval, followed, own, self._query_lang(msg), origin)
+            retrieval = new_subject_first(retrieval, followed, own, self._query_lang(msg), origin, hint)
         content, sources = compose(
             retrieval, msg.lang, question=query, parts=self._parts(msg) or None, asked=asked, hint=hint, origin=origin,
         )

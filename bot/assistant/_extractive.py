@@ -848,7 +848,9 @@ NEW_SUBJECT_STEPS = 8
 SUBJECT_SECTIONS = 2
 
 
-def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, origin: frozenset[str] = frozenset()) -> Retrieval:
+def new_subject_first(
+    found: Retrieval, followed: str, own: str, lang: str, origin: frozenset[str] = frozenset(), added: str = ""
+) -> Retrieval:
     """A follow-up led by the close section whose questions name what it asks that the question it follows did not.
 
     "and my wife? she's a dentist, 7 years in Joburg" is searched with "Do I need to write the Israeli exam?" and
@@ -860,7 +862,9 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     """
     if len(found.passages) < 2 or not own or not followed:
         return found
-    new = _own_terms(own, lang) - _page_terms(followed, lang) - figure_only_terms(lang)
+    # The guidance's words for what the follow-up names count as its own ("physiotherapist" brings "spouse" and
+    # "other health professions", the words of the section on spouses).
+    new = (_own_terms(own, lang) | set(_page_terms(added, lang))) - _page_terms(followed, lang) - figure_only_terms(lang)
     if not new:
         return found
 
@@ -869,8 +873,7 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     asking = {p.chunk.chunk_id: _asked_terms(p.chunk, lang) & new for p in found.passages}
     alone = {t for t in new if sum(t in words for words in asking.values()) <= SUBJECT_SECTIONS}
     top = found.passages[0]
-    if any(asking[p.chunk.chunk_id] & alone for p in found.passages if p.chunk.doc_id == top.chunk.doc_id):
-        return found
+    on_page = max((len(asking[p.chunk.chunk_id] & alone) for p in found.passages if p.chunk.doc_id == top.chunk.doc_id), default=0)
     close = [
         p for p in found.passages[1:]
         if asking[p.chunk.chunk_id] & alone and p.chunk.section and top.fused - p.fused <= NEW_SUBJECT_STEPS * RANK_STEP
@@ -878,10 +881,17 @@ def new_subject_first(found: Retrieval, followed: str, own: str, lang: str, orig
     ]
     # the one naming most of the new words ("Hebrew" and "test", not a lone "side"), then the best ranked
     lead = max(close, key=lambda p: len(asking[p.chunk.chunk_id]), default=None)
-    # The best section keeps the lead when its questions name as many of the new words: "et pour le loyer, l'État
-    # aide les olim ?" after a question on settling in Beer-Sheva names the olim's rent help in four words, the
-    # periphery's housing help in one ("aide") (fr-dev28-14).
-    if lead is None or len(asking[lead.chunk.chunk_id]) <= len(asking[top.chunk.chunk_id]):
+    # The best section keeps the lead when its questions name one of the rare new words, or as many of them all: "et
+    # pour le loyer, l'État aide les olim ?" after a question on settling in Beer-Sheva names the olim's rent help in
+    # four words, the periphery's housing help in one, and a common one ("aide") (fr-dev28-14); "et ils doivent être
+    # traduits en hébreu ?" keeps the section on translations, which names "traduits", against the British documents'
+    # "doivent-ils être … traduits" (golden fr-008). Its page keeps it when one of its sections names as many of the
+    # rare ones: "anything special for him? he's a physiotherapist" after the exam question names the long-experience
+    # route's "special permit" once, and the spouses' section more.
+    top_asks = asking[top.chunk.chunk_id]
+    if lead is None or top_asks & alone or len(asking[lead.chunk.chunk_id]) <= len(top_asks):
+        return found
+    if on_page >= len(asking[lead.chunk.chunk_id] & alone):
         return found
     return found.led_by(lead)
 

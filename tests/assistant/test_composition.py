@@ -464,6 +464,27 @@ def test_a_follow_up_naming_a_new_subject_is_led_by_the_close_section_asking_abo
     assert new_subject_first(found(), followed, "and how long does it take?", "en").passages[0].chunk.doc_id == "licensing-exam"
 
 
+def test_a_follow_up_naming_a_profession_is_led_by_the_section_the_synonyms_point_to() -> None:
+    """The last doctor's check: "cheers. and my husband? he's a physiotherapist, is there anything special for him?"
+    after the exam question kept the exam page, whose long-experience section asks about a "special permit". The
+    synonyms file's words for a physiotherapist (spouse, other health professions) are what the spouses' section
+    asks about: with them it names more of the follow-up's words than the exam page does."""
+    from bot.assistant._extractive import new_subject_first
+
+    rows = [
+        ("licensing-exam", "Exam", "Do I have to sit the Israeli exam?", "Graduates of listed countries are exempt.", 0.0325, ()),
+        ("licensing-exam", "Exam", "I have practised for many years: which route?", "14 years, then observation.", 0.0200,
+         ("special permit for experienced doctors",)),
+        ("medical-students", "Students", "My spouse is a dentist or another health professional: what applies?",
+         "Dentists with 5 years are exempt; some paramedical professions too.", 0.0320, ("nurse or physiotherapist spouse licence",)),
+    ]
+    followed = "I'm a GP from Durban. Do I need to write the Israeli exam?"
+    asked = "and my husband? he's a physiotherapist, is there anything special for him?"
+    added = "spouse other health professions paramedical physiotherapy nurses pharmacists"
+    assert new_subject_first(_pages(rows), followed, asked, "en", added=added).passages[0].chunk.doc_id == "medical-students"
+    assert new_subject_first(_pages(rows), followed, asked, "en").passages[0].chunk.doc_id == "licensing-exam"
+
+
 def test_a_follow_up_is_led_by_the_close_section_naming_more_of_its_new_words_than_the_best_one() -> None:
     """fr-dev28-14: "and for the rent, does the state help olim? for how long?" after renting in Beer-Sheva: the
     periphery's housing help names "help", which many sections ask about; the olim's rent help names rent, help, olim
