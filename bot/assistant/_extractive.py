@@ -857,8 +857,8 @@ def new_subject_first(
     ranked the exam's exemptions a place above "My spouse is a dentist or another health professional: what
     applies?" (en-dev21-14, en-dev24-14). The question followed lends the subject; the follow-up's new words
     ("dentist", "wife") say where it turns, when few sections ask about them. Not when the best section's questions
-    name as many of them, nor when its page has a section for one ("ça existe en version médicale ?" after the Hebrew
-    test stays on the Hebrew page).
+    name one of those rare words or as many of the new words, nor when its page has a section naming as many of the
+    rare ones ("ça existe en version médicale ?" after the Hebrew test stays on the Hebrew page).
     """
     if len(found.passages) < 2 or not own or not followed:
         return found
