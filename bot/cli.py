@@ -450,7 +450,9 @@ def run() -> None:
         golden = Path(settings.golden_file or evaluation.GOLDEN_FILE)
         gate = settings.gate_on_run and golden.exists()
         log_file = settings.index_path.parent / "background-ingest.log"
-        background = start_background_ingest(gate=gate, golden=golden if gate else None, log_file=log_file)
+        background = start_background_ingest(
+            gate=gate, golden=golden if gate else None, log_file=log_file, nice=settings.background_nice,
+        )
         err_console.print(
             f"[dim](serving the published guidance; checking for edits in the background{', gated' if gate else ''}: {log_file})[/dim]"
         )

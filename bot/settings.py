@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # --- publishing guidance (versions, hot switch, quality gate) --------------------------
     keep_versions: int = Field(3, ge=1, description="Complete index versions kept, the serving one included (rollback targets).")
     gate_on_run: bool = Field(True, description="`run` refuses a background ingest that lowers golden-set quality.")
+    background_nice: int = Field(
+        19, ge=0, le=19,
+        description="CPU niceness of `run`'s background ingest and the content group's builds; 19 leaves doctors' answers the cores first.",
+    )
     stale_after_days: int = Field(365, ge=1, description="`status` flags guidance whose as-of date is older than this.")
 
     # --- answering -----------------------------------------------------------------------

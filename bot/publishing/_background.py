@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 # Every thread pool the embedders may use, held to one thread.
 ONE_THREAD_ENV = {
@@ -30,15 +30,23 @@ EXIT_GATE_REFUSED = 3
 EXIT_BUSY = 4
 
 
-def _lowest_priority() -> None:  # pragma: no cover - runs in the child
-    os.nice(19)
+LOWEST_PRIORITY = 19
+
+
+def at_niceness(nice: int) -> Callable[[], None]:
+    """A ``preexec_fn`` that lowers the child's priority (19, the lowest, unless an operator chose otherwise)."""
+
+    def lower() -> None:  # pragma: no cover - runs in the child
+        os.nice(nice)
+
+    return lower
 
 
 def start_background_ingest(
     *, knowledge: Path | None = None, gate: bool = False, golden: Path | None = None,
-    log_file: Path | None = None, command: Sequence[str] | None = None,
+    log_file: Path | None = None, command: Sequence[str] | None = None, nice: int = LOWEST_PRIORITY,
 ) -> subprocess.Popen:
-    """Start `medaliyah ingest` at nice 19 with one thread; its output goes to ``log_file``."""
+    """Start `medaliyah ingest` at nice 19 (or ``nice``) with one thread; its output goes to ``log_file``."""
     if command is None:
         command = [sys.executable, "-m", "bot.cli", "ingest", "--gate" if gate else "--no-gate"]
         if knowledge is not None:
@@ -52,7 +60,7 @@ def start_background_ingest(
     try:
         return subprocess.Popen(
             list(command), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-            env={**os.environ, **ONE_THREAD_ENV, "COLUMNS": "120"}, preexec_fn=_lowest_priority,
+            env={**os.environ, **ONE_THREAD_ENV, "COLUMNS": "120"}, preexec_fn=at_niceness(nice),
         )
     finally:
         if out is not subprocess.DEVNULL:

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ._background import ONE_THREAD_ENV, _lowest_priority
+from ._background import LOWEST_PRIORITY, ONE_THREAD_ENV, at_niceness
 from ._editor import Builder, Preview
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 BUILD_TIMEOUT_S = 30 * 60
 
 
-def build_in_child(*, golden: Path | None, timeout_s: float = BUILD_TIMEOUT_S) -> Builder:
+def build_in_child(*, golden: Path | None, timeout_s: float = BUILD_TIMEOUT_S, nice: int = LOWEST_PRIORITY) -> Builder:
     """A desk builder that runs each build in a child process with this process's settings (env)."""
 
     def build(root: Path) -> Preview:
@@ -35,7 +35,7 @@ def build_in_child(*, golden: Path | None, timeout_s: float = BUILD_TIMEOUT_S) -
         try:
             done = subprocess.run(
                 command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout_s,
-                env={**os.environ, **ONE_THREAD_ENV}, preexec_fn=_lowest_priority,
+                env={**os.environ, **ONE_THREAD_ENV}, preexec_fn=at_niceness(nice),
             )
         except subprocess.TimeoutExpired:
             return Preview(refused=f"the build took over {timeout_s / 60:.0f} minutes and was stopped; nothing was prepared")
