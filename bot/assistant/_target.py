@@ -717,7 +717,14 @@ def question_target(text: str) -> Target:
         # Beside the program's word alone, another system's exam or register the doctor wants to get is a goal
         # abroad too: "spending two years in Australia before aliyah. How do I get AHPRA specialist registration?"
         # (en-dev22-20). It only names the context when the model reads the question as another country's.
-        beside = (foreign_target or system_aimed or _system_asked(folded, asked_from, program)) if program_only else ""
+        # Nor is another place the story's, told before a question sentence that names Israel itself: "je n'ai jamais
+        # obtenu l'autorisation d'exercer en France … est-ce que ça me dispense de l'examen en Israël ?" (fr-dev29-05).
+        storys = bool(
+            foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from
+            and not _asks(folded, foreign_at)
+        )
+        goal = "" if storys else foreign_target
+        beside = (goal or system_aimed or _system_asked(folded, asked_from, program)) if program_only else ""
         return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin, program_only=program_only)
     if foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from and not _asks(folded, foreign_at):
         # "En 2022, pensando en irme a Estados Unidos, presenté el USMLE … ¿Me sirven de algo en Israel?": the

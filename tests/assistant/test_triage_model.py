@@ -583,6 +583,19 @@ def test_another_systems_licence_asked_after_a_story_naming_aliyah_is_declined_w
         assert not question_target(israel_asked).foreign_beside_program, israel_asked
 
 
+def test_a_place_in_the_story_does_not_outweigh_a_question_sentence_naming_israel() -> None:
+    """fr-dev29-05: an Argentine doctor who "never got the authorisation to practise in France" and asks whether WFME
+    recognition "exempts me from the exam in Israel" was declined as a question about France. Told before a question
+    sentence that names Israel, the other place is the story's; asked about, it is still a goal."""
+    story = "Je vis à Nice depuis 2021 et je n'ai jamais obtenu l'autorisation d'exercer en France. On veut faire l'alya. "
+    text = story + "Est-ce que la reconnaissance WFME me dispense de l'examen en Israël ?"
+    assert question_target(text).foreign_beside_program == ""
+    assert triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.76)).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    asked = "On veut faire l'alya, mais d'ici là : comment obtenir l'autorisation d'exercer en France ?"
+    assert "france" in question_target(asked).foreign_beside_program
+    assert triage(asked, [1.0, 0.0], _SaysOtherCountry(sure=0.76)).kind is TriageKind.DECLINE  # type: ignore[arg-type]
+
+
 def test_a_step_of_the_israeli_file_is_answered_even_when_the_model_is_sure() -> None:
     decision = triage("Is USMLE Step 1 enough or do I also need Step 2 CK?", [1.0, 0.0], _SaysOtherCountry(sure=0.99))  # type: ignore[arg-type]
     assert decision.kind is TriageKind.ANSWER
