@@ -296,7 +296,7 @@ def select(text: str, budget: int, question: str, lang: str, aspects: frozenset[
 
     def take(u: _Unit, limit: float) -> None:
         nonlocal used
-        if not u.keep and used + len(u.text) <= limit:
+        if not u.keep and used + len(u.text) <= limit and not _dangles(units, u):
             u.keep = True
             used += len(u.text) + 1
 
@@ -335,6 +335,17 @@ def _keep_what_is_pointed_back_to(units: list[_Unit], limit: float, take) -> Non
         u, before = units[i], units[i - 1]
         if u.keep and not u.is_item and not before.is_item and before.line == u.line and _POINTS_BACK.match(fold(u.text)):
             take(before, limit)
+
+
+# "Otherwise, …" is the other branch of the condition the sentence before states: alone it reads as the rule
+# ("Les titres de spécialiste relèvent du Conseil scientifique. Sinon, le dossier suit la procédure ordinaire.").
+_OTHERWISE = re.compile(r"^\W*(?:sinon|autrement|otherwise|if not|si no|de lo contrario|en caso contrario)\b")
+
+
+def _dangles(units: list[_Unit], u: _Unit) -> bool:
+    """Whether ``u`` is an "otherwise" whose condition, the unit before it, is not quoted."""
+    i = units.index(u)
+    return i > 0 and not units[i - 1].keep and bool(_OTHERWISE.match(fold(u.text)))
 
 
 def _drops_a_figure(whole: str, quoted: str) -> bool:

@@ -1042,6 +1042,26 @@ def test_a_kept_sentence_pointing_back_keeps_the_sentence_it_points_to() -> None
 
 
 @pytest.mark.parametrize(
+    ("lang", "condition", "otherwise"),
+    [
+        ("fr", "Si le président juge les critères remplis, vous êtes dispensé des examens " + "et du stage " * 30 + ".",
+         "Sinon, le dossier suit la procédure ordinaire."),
+        ("en", "If the chair finds the criteria met, you are exempt from the exams " + "and the period " * 30 + ".",
+         "Otherwise the file follows the standard procedure."),
+        ("es", "Si el presidente considera cumplidos los criterios, quedas exento de los exámenes " + "y del período " * 30 + ".",
+         "Si no, el expediente sigue el procedimiento ordinario."),
+    ],
+)
+def test_an_otherwise_is_not_quoted_without_its_condition(lang: str, condition: str, otherwise: str) -> None:
+    """fr-dev11-02: "Les titres de spécialiste relèvent du Conseil scientifique. Sinon, le dossier suit la procédure
+    ordinaire." read as if the Council's titles were the exception; the condition between them had no room."""
+    text = "Les titres de spécialiste relèvent du Conseil scientifique de l'IMA. " + condition + " " + otherwise
+    out = select(text, 300, "le dossier et la procédure ordinaire ?", lang)
+    assert otherwise not in out, out
+    assert otherwise in select(text, 2000, "le dossier et la procédure ordinaire ?", lang)
+
+
+@pytest.mark.parametrize(
     ("lang", "question"),
     [
         ("es", "¿cómo funcionan los niveles del ulpán?"), ("en", "how do the ulpan levels work?"),
