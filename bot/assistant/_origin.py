@@ -75,7 +75,8 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
+    # French elides its articles and "de" into the name: "l'Argentine", "d'Italie", "d'Espagne" (fr-dev29-05)
+    return re.compile(rf"(?<!\w)(?<!\w\w')(?:{alternatives})(?![\w'])")
 
 
 def _found(pattern: re.Pattern[str] | None, folded: str, *, not_a_language: bool = False) -> bool:

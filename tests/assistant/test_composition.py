@@ -582,6 +582,22 @@ def test_a_doctor_from_lyon_gets_the_french_section_not_the_belgian_one() -> Non
     assert "Belgique n'est pas" in reply(message_countries("mi título italiano, ¿tengo que rendir el examen?"))
 
 
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("J'ai lu que l'Argentine a maintenant la reconnaissance WFME", {"AR"}),  # fr-dev29-05
+        ("diplômée d'Italie, je vis à Nice", {"IT"}), ("je viens d'Espagne", {"ES"}), ("formé en Argentine", {"AR"}),
+        ("aujourd'hui je suis en poste", set()), ("I'm from Spain", {"ES"}),
+    ],
+)
+def test_a_country_is_read_after_a_french_elision(text: str, countries: set[str]) -> None:
+    """"l'Argentine", "d'Italie": the apostrophe that kept "aujourd'hui" whole hid the country a French doctor named,
+    and an Argentine doctor living in Nice got the page on foreign schools instead of the Latin-American one."""
+    from bot.assistant._origin import message_countries
+
+    assert message_countries(text) == countries
+
+
 def test_a_section_naming_countries_only_in_its_alternative_questions_is_for_everyone() -> None:
     """"How do I certify my documents?" lists "apostilla en Argentina" among the ways doctors ask: it is still
     the answer for a doctor from Montevideo, quoted beside the section for Latin-American doctors."""
