@@ -19,7 +19,7 @@ from ingest import ChunkRecord
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
 from ._origin import for_other_doctors, for_some_doctors, message_countries, names_origin, other_country_factors, own_page_first
 from ._retrieval import RRF_K, Passage, Retrieval
-from ._terms import terms
+from ._terms import terms, without_idioms
 from ._understanding import figure_only_terms, opens_new_subject
 from ._text import fold
 from ._types import Language, RelatedSection, Source
@@ -464,7 +464,12 @@ _ASKING = (
     "exactamente realmente basicos basicas "
     # "¿cómo funcionan los niveles del ulpán?", "comment fonctionne la prime ?": how it works is the asking
     # frame; as a word of the doctor's it chose the section saying "verifica qué funciona hoy" (dev21)
-    "funciona funcionan fonctionne fonctionnent"
+    "funciona funcionan fonctionne fonctionnent "
+    # "concretely", "concrètement", "en concreto": how to answer, not what about
+    "concretely concretement concretamente concreto practically "
+    # the light verb of "make aliyah": "receipts from 18 months before we made aliyah" is about the receipts, not the
+    # exam fee's "sat the exam and made aliyah" (en-dev29-09)
+    "make makes made making"
 )
 # English "how does that periphery grant work?" frames its question with "work", a word the guidance also
 # uses for employment: dropped only in that frame, which a dash or a comma may close as well as a question
@@ -503,7 +508,7 @@ def _page_terms(text: str, lang: str) -> frozenset[str]:
 
 def _own_terms(asked: str, lang: str) -> set[str]:
     """The words a question names its subject by: asking words and the frame of "how does X work?" name none."""
-    return set(_page_terms(_HOW_IT_WORKS.sub(r"\1", asked), lang)) - _asking_words(lang)
+    return set(_page_terms(without_idioms(_HOW_IT_WORKS.sub(r"\1", asked)), lang)) - _asking_words(lang)
 
 
 @lru_cache(maxsize=4096)
@@ -830,8 +835,8 @@ def _named_page_first(part: Retrieval, own: str, lang: str, origin: frozenset[st
     A part is searched with the story around it, whose words are the same for every part; a page's title says
     what the page is about, and the doctor's own word for that subject ("staj", "Tkuma") is the surest sign of
     the page meant. Not when the best page's title names a word of the part too, nor when it is the page for
-    the doctor's own country (which answers their way through); asking words and words for a figure or a time
-    ("cuánto tarda", "how many years") name no subject.
+    the doctor's own country (which answers their way through), nor for a page written for another country's
+    doctors; asking words and words for a figure or a time ("cuánto tarda", "how many years") name no subject.
     """
     if len(part.passages) < 2 or not own:
         return part
@@ -850,6 +855,10 @@ def _named_page_first(part: Retrieval, own: str, lang: str, origin: frozenset[st
     if len(only_here) != 1:
         return part
     lead = leads[only_here[0]]
+    if for_other_doctors(lead, origin):
+        # "who writes the good standing letter?" from a doctor in Ohio: the UK page's title names the letter, but
+        # it is the GMC's; the page for every doctor that retrieval put first answers (en-dev29-08)
+        return part
     return part.led_by(lead) if top.fused - lead.fused <= NAMED_STEPS * RANK_STEP else part
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ingest import LANGUAGES, ChunkRecord, IndexSnapshot, SnapshotSource
 
-from ._terms import terms
+from ._terms import terms, without_idioms
 
 log = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG when imported, which prints "Building index from tokens"
@@ -163,7 +163,7 @@ class _KeywordIndex:
     def scores(self, query: str) -> np.ndarray:
         if self._bm25 is None:
             return np.zeros(len(self.chunks), dtype=float)
-        tokens = [self._speller.correct(t) for t in tokenize(query, self.lang)]
+        tokens = [self._speller.correct(t) for t in tokenize(without_idioms(query), self.lang)]
         if not tokens:
             return np.zeros(len(self.chunks), dtype=float)
         return np.asarray(self._bm25.get_scores(tokens), dtype=float)

@@ -152,6 +152,17 @@ def _one_english(word: str) -> str:
     return _BRITISH_VOWELS.sub(lambda m: _BRITISH_VOWEL_SPELLING[m.group(1)], word)
 
 
+# "What does it involve in practice, roughly how long is it?": the idiom names no subject. As the doctor's word,
+# "practice" ranked the long-experience route's "many years of practice" over the adaptation period's length
+# (en-dev29-05). Not "in practice for 14 years", where practice is the subject.
+_IN_PRACTICE = re.compile(r"\b(?:in practice|en pratique|dans la pratique|en la pr[aá]ctica)\b(?=\s*(?:[,?.!;:]|$))", re.I)
+
+
+def without_idioms(question: str) -> str:
+    """A doctor's question without the phrases that say how to answer, not what about (never applied to guidance)."""
+    return _IN_PRACTICE.sub(" ", question)
+
+
 def terms(text: str, lang: str) -> list[str]:
     """Stemmed, accent-folded, stopword-free terms of ``text`` read as ``lang``."""
     return list(_terms(text, lang))

@@ -1164,6 +1164,60 @@ def test_a_part_naming_the_subject_of_a_close_pages_title_is_answered_from_that_
     assert "9 months" not in reply(part(2 * RANK_STEP, "From aliyah to work: the pathway, staj included"))
 
 
+def test_a_part_is_not_handed_by_its_words_to_a_page_written_for_another_countrys_doctors() -> None:
+    """en-dev29-08: a hospitalist in Ohio asking "who exactly writes the good standing letter?" got the UK page's
+    GMC section, whose title names the letter: the page for every doctor that retrieval put first answers him."""
+    from bot.assistant._extractive import compose
+
+    found = _pages([
+        ("documents-authentication", "Documents for the Israeli licence", "Which documents do I need?",
+         "A letter of good standing from the body that licenses you.", 0.0315, ()),
+        ("united-kingdom", "Doctors trained in the UK: exam exemption and the GMC good standing letter",
+         "How do I get a good-standing letter from the GMC?", "Ask the GMC to send it.", 0.0312, ()),
+        ("contacts", "Who to contact", "Who helps doctors?", "IMAP's medical team.", 0.0300, ()),
+    ])
+    other = _pages([("licensing-process", "The licence", "Is an expired licence accepted?", "No: it must be current.", 0.032, ())])
+
+    def reply(origin: frozenset[str]) -> str:
+        content, _ = compose(found, "en", question="q", origin=origin, parts=[
+            AskedPart("Hospitalist in Ohio. Must my licence be current?", other, "Must my licence be current?"),
+            AskedPart("Hospitalist in Ohio. Who exactly writes the good standing letter?", found,
+                      "Who exactly writes the good standing letter?"),
+        ])
+        return _said(content)
+
+    assert "Ask the GMC" in reply(frozenset())  # no country known: the page the part's words name
+    assert "Ask the GMC" not in reply(frozenset({"US"})) and "the body that licenses you" in reply(frozenset({"US"}))
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("What does it involve in practice, roughly how long is it?", False),
+        ("Qu'est-ce que ça implique en pratique ?", False),
+        ("I have been in practice for 14 years: can I skip the exam?", True),
+    ],
+)
+def test_in_practice_names_no_subject_unless_practice_is_what_is_asked(question: str, subject: bool) -> None:
+    """en-dev29-05: "what does it involve in practice, how long is it?" about the adaptation period matched the
+    long-experience route's "many years of practice"."""
+    from bot.assistant._terms import terms, without_idioms
+
+    lang = "fr" if "pratique" in question else "en"
+    practice = set(terms("practice pratique", lang))
+    assert bool(set(terms(without_idioms(question), lang)) & practice) is subject
+
+
+def test_the_light_verb_of_make_aliyah_names_no_subject() -> None:
+    """en-dev29-09: "receipts from 18 months before we made aliyah" matched the exam fee's "sat the exam and made
+    aliyah" by "made", over the section on which receipts the translation refund accepts."""
+    from bot.assistant._extractive import _own_terms
+
+    assert _own_terms("my receipts are from 18 months before we made aliyah, do those still count?", "en") >= {"receipt"}
+    assert not _own_terms("my receipts are from 18 months before we made aliyah", "en") & _own_terms("made make", "en")
+    assert not _own_terms("make made", "en")
+
+
 def test_a_part_standing_for_the_story_chooses_its_section_by_its_own_words_first() -> None:
     """fr-dev22-04: "C'est quoi exactement ce parcours, qu'est-ce qu'il permet d'éviter ?" stands for the Maslul
     Yarok the story names, so its section was chosen with the whole story's words, and a cardiologist's fifteen
