@@ -97,7 +97,9 @@ _FOLLOW_UP_START = re.compile(
 )
 _FOLLOW_UP_REFERENCE = re.compile(
     r"\b(those|these|them|it|they|that|this one|same|ca|cela|ceux|celles|ces|ceux-ci|le meme|la meme|"
-    r"eso|esos|esas|ellos|ellas|lo mismo|esto|aquello|ce truc|that thing|ese tema)\b"
+    r"eso|esos|esas|ellos|ellas|lo mismo|esto|aquello|ce truc|that thing|ese tema|"
+    # narrowing what was just asked: "is there anything aimed at doctors specifically?" after the ulpan levels
+    r"specifically|specifiquement|especificamente)\b"
 )
 # A message that only thanks or acknowledges ("ok thanks!", "merci beaucoup", "vale, gracias"):
 # it asks nothing, so it gets a short word back, not the previous answer again.

@@ -49,6 +49,21 @@ def test_a_spanish_follow_up_opening_with_an_inverted_question_mark_is_still_a_f
     assert assistant._followed_question("¿Cuántos puestos de residencia hay para médicos olim en Israel?", state) is None
 
 
+def test_a_short_question_narrowing_the_last_one_to_doctors_leans_on_it(assistant: Assistant) -> None:
+    """en-dev29-13: "is there anything aimed at doctors specifically, like with medical terminology?" after the ulpan
+    levels was searched alone and answered with the shortage of doctors in Israel."""
+    from bot.assistant._memory import ConversationState, Turn
+
+    before = "What are the ulpan levels and where would I start?"
+    state = ConversationState(turns=(Turn(before, "…", "en", TriageKind.ANSWER),))
+    for follow in (
+        "is there anything aimed at doctors specifically, like with medical terminology?",
+        "y a-t-il quelque chose spécifiquement pour les médecins ?", "¿hay algo específicamente para médicos?",
+    ):
+        assert assistant._followed_question(follow, state) == before, follow
+    assert assistant._followed_question("Is there anything I need to check before I sign up for a school abroad?", state) is None
+
+
 def test_a_follow_up_after_an_acknowledgement_still_leans_on_the_question_before(assistant: Assistant) -> None:
     """"Ya, bacán. ¿Y han hecho alguno pa' Sudamérica…?" after a question on MedEx asks about MedEx; read
     alone it matched nothing and was declined as off topic (es-dev17-14). "?" is not a word: "Ça dure
