@@ -344,7 +344,7 @@ _OTHERWISE = re.compile(r"^\W*(?:sinon|autrement|otherwise|if not|si no|de lo co
 
 def _dangles(units: list[_Unit], u: _Unit) -> bool:
     """Whether ``u`` is an "otherwise" whose condition, the unit before it, is not quoted."""
-    i = units.index(u)
+    i = next(k for k, v in enumerate(units) if v is u)  # by identity: a _Unit compares by value
     return i > 0 and not units[i - 1].keep and bool(_OTHERWISE.match(fold(u.text)))
 
 

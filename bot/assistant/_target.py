@@ -719,11 +719,11 @@ def question_target(text: str) -> Target:
         # (en-dev22-20). It only names the context when the model reads the question as another country's.
         # Nor is another place the story's, told before a question sentence that names Israel itself: "je n'ai jamais
         # obtenu l'autorisation d'exercer en France … est-ce que ça me dispense de l'examen en Israël ?" (fr-dev29-05).
-        storys = bool(
+        story_only = bool(
             foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from
             and not _asks(folded, foreign_at)
         )
-        goal = "" if storys else foreign_target
+        goal = "" if story_only else foreign_target
         beside = (goal or system_aimed or _system_asked(folded, asked_from, program)) if program_only else ""
         return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin, program_only=program_only)
     if foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from and not _asks(folded, foreign_at):
