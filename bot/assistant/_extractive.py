@@ -293,10 +293,14 @@ def select(text: str, budget: int, question: str, lang: str, aspects: frozenset[
     wanted, quantity = question_profile(question, lang)
     _score(units, wanted, quantity, lang, asked_aspects(question) if aspects is None else aspects)
     used = 0
+    conditions = _conditions(units)
 
     def take(u: _Unit, limit: float) -> None:
         nonlocal used
-        if not u.keep and used + len(u.text) <= limit and not _dangles(units, u):
+        condition = conditions.get(id(u))
+        if condition is not None and not condition.keep:
+            return  # an "otherwise" is quoted only with its condition
+        if not u.keep and used + len(u.text) <= limit:
             u.keep = True
             used += len(u.text) + 1
 
@@ -342,10 +346,9 @@ def _keep_what_is_pointed_back_to(units: list[_Unit], limit: float, take) -> Non
 _OTHERWISE = re.compile(r"^\W*(?:sinon|autrement|otherwise|if not|si no|de lo contrario|en caso contrario)\b")
 
 
-def _dangles(units: list[_Unit], u: _Unit) -> bool:
-    """Whether ``u`` is an "otherwise" whose condition, the unit before it, is not quoted."""
-    i = next(k for k, v in enumerate(units) if v is u)  # by identity: a _Unit compares by value
-    return i > 0 and not units[i - 1].keep and bool(_OTHERWISE.match(fold(u.text)))
+def _conditions(units: list[_Unit]) -> dict[int, _Unit]:
+    """Each "otherwise" unit (by ``id``: a _Unit compares by value) with the unit before it, whose condition it completes."""
+    return {id(u): units[i - 1] for i, u in enumerate(units) if i and _OTHERWISE.match(fold(u.text))}
 
 
 def _drops_a_figure(whole: str, quoted: str) -> bool:

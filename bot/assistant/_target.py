@@ -711,22 +711,24 @@ def question_target(text: str) -> Target:
         if systems and all(role != "origin" for _, role, _ in systems):
             name, _, cue = next(((n, r, c) for n, r, c in systems if r == "target"), systems[0])
             foreign_target = f"{cue} … {name}" if cue else f"{name} (Israel not named)"
+    # Another place told in the story before a question sentence that names Israel itself is the story's, a plan or a
+    # past told before the question, unless that place is asked about too.
+    story_only = bool(
+        foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from
+        and not _asks(folded, foreign_at)
+    )
     if israel_target:
         # "en poste à Genève … exercer en Israël après notre alya": Israel's own cue word outweighs the other place's
         program_only = program is not None and israel_target == program.group(0) and not israel_by_cue
         # Beside the program's word alone, another system's exam or register the doctor wants to get is a goal
         # abroad too: "spending two years in Australia before aliyah. How do I get AHPRA specialist registration?"
         # (en-dev22-20). It only names the context when the model reads the question as another country's.
-        # Nor is another place the story's, told before a question sentence that names Israel itself: "je n'ai jamais
-        # obtenu l'autorisation d'exercer en France … est-ce que ça me dispense de l'examen en Israël ?" (fr-dev29-05).
-        story_only = bool(
-            foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from
-            and not _asks(folded, foreign_at)
-        )
+        # Nor is another place the story's: "je n'ai jamais obtenu l'autorisation d'exercer en France … est-ce que ça
+        # me dispense de l'examen en Israël ?" (fr-dev29-05).
         goal = "" if story_only else foreign_target
         beside = (goal or system_aimed or _system_asked(folded, asked_from, program)) if program_only else ""
         return Target("israel", israel_target, foreign_named, beside, israel_base, israel_origin=israel_origin, program_only=program_only)
-    if foreign_target and israel_in_asked and asked_from is not None and foreign_at < asked_from and not _asks(folded, foreign_at):
+    if story_only:
         # "En 2022, pensando en irme a Estados Unidos, presenté el USMLE … ¿Me sirven de algo en Israel?": the
         # other place is the story's, a plan told before the question; the question asks about Israel. Not when
         # the other place is asked about too ("recognised by the Royal College in Canada? Is there a route for Israel?")

@@ -193,7 +193,8 @@ def content_group(settings, app, outbox: Outbox) -> ContentGroup:
         store = VersionedStore(open_client(str(settings.index_path), settings.chroma_url), settings.collection_prefix)
     golden = (settings.golden_file or evaluation.GOLDEN_FILE) if settings.gate_on_run else None
     desk = EditorDesk(
-        store, None, settings.knowledge_dir, keep_versions=settings.keep_versions, builder=build_in_child(golden=golden, nice=settings.background_nice),
+        store, None, settings.knowledge_dir, keep_versions=settings.keep_versions,
+        builder=build_in_child(golden=golden, nice=settings.background_nice),
     )
 
     def status_lines() -> list[str]:  # the same text as `medaliyah status`
