@@ -681,7 +681,7 @@ def test_a_doctor_from_an_exempt_country_is_not_given_the_timeline_for_countries
 
     doc = "pathway"
     sections = [
-        ("How long until I can work if I trained in the US, Canada, the UK or France?", "About three weeks after aliyah.", 0.033),
+        ("How long until I can work if I trained in the US, Canada, the UK, France, South Africa, Australia or New Zealand?", "About three weeks after aliyah.", 0.033),
         ("How long does it take if my country is not on the exemption list (Argentina, Belgium)?", "Plan for the exam.", 0.032),
     ]
     page = Retrieval(tuple(
