@@ -277,6 +277,18 @@ def test_thanks_then_a_follow_up_about_a_dentist_spouse_gets_the_dentists_rule_n
     assert "dentist" in reply.text and "5 years" in reply.text
 
 
+def test_a_south_african_gp_asking_how_long_it_takes_gets_the_exempt_countries_timeline(kb_assistant: Assistant) -> None:
+    """A Johannesburg GP, told the exam is waived for South Africa, then asked how long the whole thing takes and was
+    given the timeline for countries off the exemption list: the exempt countries' timeline named only four of the
+    seven (doctor's check, thirtieth round)."""
+    conversation = "en-za-timeline"
+    kb_assistant.reply(conversation, "Hi there, Im a GP in Joburg, qualified at Wits in 2012 and did my 2 yrs internship "
+                                     "plus comm serve. Do I have to write the Israeli licensing exam or does SA count as exempt??")
+    reply = kb_assistant.reply(conversation, "ok thanks. and roughly how long does the whole thing take? we're hoping to land end of august")
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "South Africa, Australia or New Zealand?" in reply.text and "not on the exemption list" not in reply.text
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""
