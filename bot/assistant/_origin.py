@@ -39,6 +39,12 @@ _LANGUAGE_BEFORE = re.compile(
 )
 # "French-speaking doctors", "my English is rusty", "French is not on the list", "my English level"
 _LANGUAGE_AFTER = re.compile(r"^[\s-]+(?:speaking|speakers?|is|isn't|was|skills?|level|proficiency|fluency)\b")
+# An institution named after a country, with the definite article: "la residencia en el Hospital Italiano" (Buenos
+# Aires), "l'Hôpital américain de Paris", "el Británico". "Un hospital italiano" is still a hospital in Italy.
+_INSTITUTION_BEFORE = re.compile(
+    r"\b(?:el|del|al|l'|le|du|au)\s*(?:hospital|hopital|sanatorio|clinica|clinique|instituto|institut|colegio|college"
+    r"|lycee|liceo|escuela|ecole)\s+$"
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,13 @@ def _found(pattern: re.Pattern[str] | None, folded: str, *, not_a_language: bool
     if pattern is None:
         return False
     return any(
-        not (not_a_language and (_LANGUAGE_BEFORE.search(folded[: m.start()]) or _LANGUAGE_AFTER.match(folded[m.end() :])))
+        not (
+            not_a_language
+            and (
+                _LANGUAGE_BEFORE.search(folded[: m.start()]) or _LANGUAGE_AFTER.match(folded[m.end() :])
+                or _INSTITUTION_BEFORE.search(folded[max(0, m.start() - 40) : m.start()])
+            )
+        )
         for m in pattern.finditer(folded)
     )
 

@@ -659,6 +659,16 @@ def test_the_language_a_doctor_speaks_is_not_where_they_trained() -> None:
     assert message_countries("mon diplôme belge") == {"BE"}
 
 
+def test_a_hospital_named_after_a_country_is_not_where_the_doctor_trained() -> None:
+    """A cardiologist from Rosario who trained "en el Hospital Italiano" (Buenos Aires) was read as Italian-trained;
+    a hospital that is merely in Italy still says Italy."""
+    from bot.assistant._origin import message_countries
+
+    assert message_countries("soy cardióloga de Rosario, hice la residencia en el Hospital Italiano") == frozenset()
+    assert message_countries("j'ai fait mon internat à l'Hôpital américain de Neuilly") == frozenset()
+    assert message_countries("trabajé diez años en un hospital italiano") == {"IT"}
+
+
 def test_a_section_stored_in_two_chunks_is_quoted_under_one_heading() -> None:
     from bot.assistant._content import Heading
     from bot.assistant._extractive import compose
