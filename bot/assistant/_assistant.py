@@ -414,7 +414,7 @@ class Assistant:
     def _follow_up_alone(
         self, msg: _Message, query: str, triage: Triage, reading: ModelVerdict | None
     ) -> tuple[Triage, ModelVerdict | None]:
-        """A follow-up hands over only when it needs a person in its own words.
+        """A follow-up hands over, or is declined, only when it needs a person or is out of scope in its own words.
 
         A follow-up is read with the message it follows, whose story reads as a personal case: "¿y
         entonces ya puedo empezar a trabajar apenas llegue?" after "my documents were approved, I land on
@@ -425,12 +425,17 @@ class Assistant:
         ("ok so do I personally qualify?" still reads as one alone). Distress read in the two together is
         overruled only after an answered message, which was not distress read alone: "je peux commencer
         à travailler dès mon arrivée ?" after "my documents are approved, I land on 10 March" read as
-        distress, but after a message handed over, the distress may be that message's.
+        distress, but after a message handed over, the distress may be that message's. A follow-up the
+        model declines with the question it follows is read alone too, after an answered question only:
+        "et si je fais une année d'internat en France avant de partir, ça change quoi ?" after a Lille
+        student's question about leaving with the DFASM read as France's licensing, two questions naming
+        France and not Israel, though each alone asks what counts in Israel (fr-dev30-13).
         """
         turns = msg.state.turns
         if (
-            triage.kind is not TriageKind.ESCALATE or reading is None or msg.context or not turns
+            triage.kind not in (TriageKind.ESCALATE, TriageKind.DECLINE) or reading is None or msg.context or not turns
             or (triage.reason is EscalationReason.DISTRESS and turns[-1].kind is not TriageKind.ANSWER)
+            or (triage.kind is TriageKind.DECLINE and turns[-1].kind is not TriageKind.ANSWER)
         ):
             return triage, reading
         own = _meaningful(msg.text)[:MAX_QUERY_CHARS]

@@ -319,6 +319,19 @@ def test_a_follow_up_hands_over_only_when_it_needs_a_person_in_its_own_words(mem
     assert assistant.reply("g", "and will they take me, yes or no?").triage.kind is TriageKind.ESCALATE
 
 
+def test_a_follow_up_is_declined_as_another_countrys_only_when_it_reads_so_in_its_own_words(memory_source: InMemorySnapshotSource) -> None:
+    """fr-dev30-13: a Lille student's "and if I do a year of internship in France first, what changes?", read with the
+    question before it, named France twice and Israel never, and was declined as France's licensing; read alone it
+    asks what counts in Israel. After a declined message the decline stands: the subject was another country's."""
+    follow_up = "and if I do a year of internship in France before I leave, what changes?"
+    assistant = Assistant(memory_source, triage_model=_ReadsAlone(memory_source.embedder, follow_up, "other_country"))  # type: ignore[arg-type]
+    assert assistant.reply("s", "When is the licensing exam held in Israel?").triage.kind is TriageKind.ANSWER
+    answered = assistant.reply("s", follow_up)
+    assert answered.triage.kind is TriageKind.ANSWER
+    assert assistant.reply("t", "How do I get my licence to practise in France?").triage.kind is TriageKind.DECLINE
+    assert assistant.reply("t", follow_up).triage.kind is TriageKind.DECLINE
+
+
 def test_distress_read_in_a_follow_up_and_the_message_before_is_kept_after_a_hand_over(memory_source: InMemorySnapshotSource) -> None:
     """After an answered question the distress was in neither message read alone; after a hand-over it may be
     that message's, so it stands."""
