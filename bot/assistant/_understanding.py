@@ -393,6 +393,10 @@ def _points_back(question: str) -> bool:
         # prove their Hebrew?", whose possessive stands for the doctors it names (en-dev24-08 searched it with the
         # question on army service before it)
         return True
+    if len(words) <= 12 and _THE_PROCESS.search(joined):
+        # "Pls who handles recognition of specialist title in Israel and can I start the process before relocating?":
+        # "the process" is the recognition just named; alone, the part matched the licensing file's timing (en-dev30-12)
+        return True
     doing = _DOING_IT.search(joined)
     if doing and len(joined[: doing.start()].split()) < 5:
         # "… ouvrir notre dossier ? est-ce qu'on peut le faire alors qu'on n'a rien sur place ?"; not where the
@@ -430,6 +434,14 @@ _IF_ACCEPTED = re.compile(
     r"\b(?:if (?:i m|i am|i get|you re|you are|you get|we re|we are|we get) (?:accepted|approved|admitted|taken)"
     r"|si (?:je suis|on est|tu es|vous etes|nous sommes) (?:accepte|admis|retenu)e?s?|si on (?:m |t |nous )?accepte"
     r"|si (?:me|te|nos|lo|la) (?:aceptan|admiten|aprueban|toman))\b"
+)
+
+
+# A procedure named by a bare noun, without saying which: "the process", "cette démarche", "el trámite". Not when the
+# noun is followed by what it is of ("the process for the Green Track", "el trámite de la licencia").
+_THE_PROCESS = re.compile(
+    r"\b(?:the|this|that|le|ce|cette|la|el|este|ese|esta|esa) (?:process|procedure|paperwork|processus|demarche|demarches"
+    r"|proceso|tramite|tramites|procedimiento)\b(?! (?:for|of|to|de|du|des|d|pour|para|del|con|with)\b)"
 )
 
 

@@ -271,6 +271,18 @@ def test_a_short_question_whose_subject_is_a_pronoun_is_read_with_the_question_b
     assert not question_parts("¿España está en el green track? ¿Cuánto dura la licencia?")[1].follows
 
 
+def test_a_later_question_about_the_process_leans_on_the_question_that_names_it() -> None:
+    """en-dev30-12: "can I start the process before relocating?", alone, matched the licensing file's timing; the
+    process is the recognition of a specialist title the question before asks about. "The process for the Green
+    Track" names its own."""
+    from bot.assistant._understanding import question_parts
+
+    parts = question_parts("Pls who handles recognition of specialist title in Israel and can I start the process before relocating?")
+    assert parts[1].follows and "recognition" in parts[1].full
+    assert question_parts("¿Quién reconoce mi título? ¿Puedo empezar el trámite desde México?")[1].follows
+    assert not question_parts("Who recognises my title? And what is the process for the Green Track?")[1].follows
+
+
 def test_a_doctors_home_town_names_the_country_the_exemption_lists_use() -> None:
     """"Chu médecin de famille à Trois-Rivières" is a Canadian doctor: the lists say "Canada", never the town."""
     assert "Canada" in guidance_terms("Chu médecin de famille à Trois-Rivières, ça me prend-tu l'examen?", "fr")
