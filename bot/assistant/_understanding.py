@@ -645,6 +645,19 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?:(?<=\b[cdjlmnst]')|(?<![\w']))(?:{alternatives})(?![\w'])")
 
 
+# A town named as where a medical school stands: "la facultad de Bar-Ilan en Safed", "the medical school in Safed",
+# "la faculté de médecine de Beer-Sheva". A student transferring there asks about studies, not the periphery
+# grants a doctor settling there gets (es-dev30-03). Not a university hospital, where a doctor works.
+_SCHOOL_BEFORE = re.compile(
+    r"\b(?:facultad|faculte|faculty|universidad|universite|university|campus|medical school|school of medicine"
+    r"|escuela de medicina|ecole de medecine)\b(?! hospital| hospitalier)[^.?!]{0,30}?\b(?:en|in|a|de|d'|of|at)\s*$"
+)
+
+
+def _a_school_there(folded: str, start: int) -> bool:
+    return bool(_SCHOOL_BEFORE.search(folded[max(0, start - 60):start]))
+
+
 def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None, *, meaning: bool = False) -> str:
     """The guidance's words for what ``text`` names (a town, a local term), in ``lang``.
 
@@ -662,7 +675,7 @@ def matched_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = N
     for entry in load_synonyms() if synonyms is None else synonyms:
         named = [m.start() for m in _pattern(entry.phrases).finditer(folded)]
         if entry.place:
-            named = [at for at in named if not someone_else_lives_there(folded, at)]
+            named = [at for at in named if not someone_else_lives_there(folded, at) and not _a_school_there(folded, at)]
         if named and not (entry.unless and _pattern(entry.unless).search(folded)):
             words = entry.add.get(lang) or entry.add.get("en", "")
             if not entry.meaning and fold(words) in folded:

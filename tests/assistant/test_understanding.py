@@ -640,6 +640,17 @@ def test_a_town_where_only_a_relative_lives_adds_no_grant_words() -> None:
     assert "Galilee" in guidance_terms("My wife got a job in Karmiel, is there a grant?", "en")
 
 
+def test_a_town_named_as_where_a_medical_school_stands_adds_no_grant_words() -> None:
+    """es-dev30-03: a UNAM student told of French students who moved "a la facultad de Bar-Ilan en Safed" and was
+    answered with the housing help of the periphery; a university hospital is still where a doctor works."""
+    from bot.assistant._understanding import guidance_terms
+
+    assert guidance_terms("unos franceses se pasaron a la facultad de Bar-Ilan en Safed. ¿Existe esa ayuda?", "es") == ""
+    assert guidance_terms("peut-on finir ses études à la faculté de médecine de Beer-Sheva ?", "fr") == ""
+    assert "Galilee" in guidance_terms("I will work at the university hospital in Safed: is there a grant?", "en")
+    assert "Galilee" in guidance_terms("we are moving to Safed next year, is there a grant?", "en")
+
+
 def test_a_region_asked_whether_it_lacks_doctors_searches_the_shortages_not_only_the_grant() -> None:
     """"Le nord manque-t-il vraiment de médecins ?": the north names the grant's region, but the question is the shortage (dev12)."""
     assert "pénurie" in guidance_terms("Le nord manque-t-il vraiment de médecins, et ma spécialité y est-elle recherchée ?", "fr")
