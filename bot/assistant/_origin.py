@@ -85,18 +85,18 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?<!\w\w')(?:{alternatives})(?![\w'])")
 
 
-def _found(pattern: re.Pattern[str] | None, folded: str, *, not_a_language: bool = False) -> bool:
+def _found(pattern: re.Pattern[str] | None, folded: str, *, adjective: bool = False) -> bool:
+    """Whether ``pattern`` names a country in ``folded``; an ``adjective`` may instead name a language ("mi inglés")
+    or an institution ("el Hospital Italiano"), and then does not count."""
     if pattern is None:
         return False
-    return any(
-        not (
-            not_a_language
-            and (
-                _LANGUAGE_BEFORE.search(folded[: m.start()]) or _LANGUAGE_AFTER.match(folded[m.end() :])
-                or _INSTITUTION_BEFORE.search(folded[max(0, m.start() - 40) : m.start()])
-            )
-        )
-        for m in pattern.finditer(folded)
+    return any(not (adjective and _names_no_country(folded, m)) for m in pattern.finditer(folded))
+
+
+def _names_no_country(folded: str, m: re.Match[str]) -> bool:
+    return bool(
+        _LANGUAGE_BEFORE.search(folded[: m.start()]) or _LANGUAGE_AFTER.match(folded[m.end() :])
+        or _INSTITUTION_BEFORE.search(folded[max(0, m.start() - 40) : m.start()])
     )
 
 
@@ -105,7 +105,7 @@ def message_countries(text: str, added: str = "", countries: tuple[Country, ...]
     folded = f"{fold(text)} \n {fold(added)}"
     return frozenset(
         c.code for c in (load_countries() if countries is None else countries)
-        if _found(_words(c.names), folded) or _found(_words(c.adjectives), folded, not_a_language=True)
+        if _found(_words(c.names), folded) or _found(_words(c.adjectives), folded, adjective=True)
     )
 
 
@@ -114,7 +114,7 @@ def _section_countries(asked: str, countries: tuple[Country, ...], adjectives: b
     folded = fold(asked)
     return frozenset(
         c.code for c in countries
-        if _found(_words(c.names + c.headings), folded) or (adjectives and _found(_words(c.adjectives), folded, not_a_language=True))
+        if _found(_words(c.names + c.headings), folded) or (adjectives and _found(_words(c.adjectives), folded, adjective=True))
     )
 
 
