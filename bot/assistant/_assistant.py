@@ -434,8 +434,10 @@ class Assistant:
         turns = msg.state.turns
         if (
             triage.kind not in (TriageKind.ESCALATE, TriageKind.DECLINE) or reading is None or msg.context or not turns
-            or (triage.reason is EscalationReason.DISTRESS and turns[-1].kind is not TriageKind.ANSWER)
-            or (triage.kind is TriageKind.DECLINE and turns[-1].kind is not TriageKind.ANSWER)
+            or (
+                (triage.reason is EscalationReason.DISTRESS or triage.kind is TriageKind.DECLINE)
+                and turns[-1].kind is not TriageKind.ANSWER
+            )
         ):
             return triage, reading
         own = _meaningful(msg.text)[:MAX_QUERY_CHARS]
