@@ -402,7 +402,7 @@ class Assistant:
             ):
                 # a two-question message, read whole as a program question or as needing a person: when
                 # one part alone needs the person, the other question is answered beside the hand-over
-                part, by_part = self._part_needing_a_person(msg)
+                part, by_part = self._part_needing_a_person(msg, whole=triage)
                 if by_part is not None:
                     return self._escalate(replace(msg, escalated_part=part), by_part)
             if triage.kind is TriageKind.ESCALATE:
@@ -454,16 +454,24 @@ class Assistant:
             return triage, reading
         return replace(alone, detail=f"follow-up read alone: {alone.detail}; with the question it follows: {triage.detail}"), alone_reading
 
-    def _part_needing_a_person(self, msg: _Message) -> tuple[str | None, Triage | None]:
+    def _part_needing_a_person(self, msg: _Message, whole: Triage) -> tuple[str | None, Triage | None]:
         """The part of a two-question message that asks for a person, read alone, and its hand-over.
 
         "How long does recognition take? And could an advisor call me on Tuesday?" reads as a program
         question as a whole, and the request for a call was answered with recognition times. Each part's
         meaning is embedded for retrieval anyway (``_reply_vectors``), so reading it costs no model call.
+
+        A message handed over as a whole names its part needing the person less surely: "¿con mi edad me
+        van a llamar al ejército? … Vos qué decís, en mi caso qué hago?" read as a personal decision
+        whole and in its second part only (0.55 for its reason), and the army question waited for an
+        advisor. When one part alone reads as needing a person and every other part as a program
+        question, those are answered beside the hand-over, which stands whatever they read.
         """
         if self.triage_model is None:
             return None, None
-        for part in question_parts(msg.text):
+        parts = question_parts(msg.text)
+        readings: list[tuple[Part, Triage]] = []
+        for part in parts:
             meant = _meant(part)[:MAX_QUERY_CHARS]
             vector = msg.memo.get(meant)
             if vector is None:
@@ -471,7 +479,13 @@ class Assistant:
             triage, reading = decide_triage(meant, vector, self.triage_model)
             if triage.kind is TriageKind.ESCALATE and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
                 return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}")
-        return None, None
+            readings.append((part, triage))
+        needing = [(part, triage) for part, triage in readings if triage.kind is TriageKind.ESCALATE]
+        answered = [part for part, triage in readings if triage.kind is TriageKind.ANSWER]
+        if whole.kind is not TriageKind.ESCALATE or len(readings) != len(parts) or len(needing) != 1 or len(answered) != len(parts) - 1:
+            return None, None
+        part, triage = needing[0]
+        return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}; whole message: {whole.detail}")
 
     def _reply_vectors(self, msg: _Message, query: str) -> list[float] | None:
         """The search query's embedding, with every other text this reply will embed, in one call.

@@ -102,6 +102,18 @@ def test_a_message_whose_second_question_needs_a_person_is_handed_over_and_its_f
     assert "Green Track" in reply.text and "advisor" in reply.text and reply.sources
 
 
+def test_a_message_handed_over_whole_still_answers_its_program_question_beside(kb_assistant: Assistant) -> None:
+    """A Córdoba graduate asks whether the army will call him up, then what he should do in his case: the whole
+    message reads as a personal decision, no part surely enough, and the army question waited for an advisor
+    (doctor's check, thirty-first round)."""
+    reply = kb_assistant.reply("army-and-advice", (
+        "Otra cosa che, con mi edad me van a llamar al ejército? Si me agarran 2 años no se si me conviene irme ahora "
+        "o terminar primero la residencia acá y después hacer aliá. Vos qué decís, en mi caso qué hago?"
+    ))
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.PERSONAL_ELIGIBILITY
+    assert "asesor" in reply.text and "FDI" in reply.text and reply.sources
+
+
 def test_request_for_a_person_escalates_in_each_language(kb_assistant: Assistant) -> None:
     for cid, text in (("h-en", "can I talk to a real person please"), ("h-fr", "passez-moi un humain"), ("h-es", "quiero hablar con una persona")):
         reply = kb_assistant.reply(cid, text)
