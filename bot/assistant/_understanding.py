@@ -274,6 +274,9 @@ _ASKING_PREPOSITIONS = frozenset(
 )
 _ASKS_AFTER_PREPOSITION = frozenset("what which whom quel quelle quels quelles qui quoi cual cuales quien quienes".split())
 _ACCENTED_QUE = re.compile(r"^\W*\w+\s+qué\b", re.I)
+# English asks with any auxiliary at the head of a joined clause: "Is that still running, and would it come on top
+# of the normal sal klita?" asks two things. Only a clause after "and" or a comma is read with them.
+_AUXILIARIES_FIRST = frozenset("would could did has have was were".split())
 
 
 def _asks(clause: str) -> bool:
@@ -286,7 +289,9 @@ def _asks(clause: str) -> bool:
     after_preposition = len(words) > 1 and words[0] in _ASKING_PREPOSITIONS and (
         words[1] in _ASKS_AFTER_PREPOSITION or bool(_ACCENTED_QUE.match(clause))
     )
-    return len(words) >= 3 and (bool(_ASKS_ANYWHERE & set(words)) or words[0] in _ASKS_FIRST or after_preposition)
+    return len(words) >= 3 and (
+        bool(_ASKS_ANYWHERE & set(words)) or words[0] in _ASKS_FIRST | _AUXILIARIES_FIRST or after_preposition
+    )
 
 
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|them|il|elle|ils|elles|ca|cela|eso|esto|lo)\b")

@@ -301,6 +301,18 @@ def test_a_south_african_gp_asking_how_long_it_takes_gets_the_exempt_countries_t
     assert "South Africa, Australia or New Zealand?" in reply.text and "not on the exemption list" not in reply.text
 
 
+def test_is_the_gaza_grant_still_running_and_on_top_of_the_sal_klita_gets_both(kb_assistant: Assistant) -> None:
+    """"Is that still running, and would it come on top of the normal sal klita?" asked two things, but "would"
+    opened no question: the sal klita led and the Tkuma scheme was only a "See also" (doctor's check)."""
+    reply = kb_assistant.reply("gaza-and-klita", (
+        "Someone at shul mentioned a big grant for paeds docs who go and work near Gaza, something like 100k shekels a "
+        "year. Is that still running, and would it come on top of the normal sal klita or instead of it?"
+    ))
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "1 November 2024" in reply.text and "sal klita" in reply.text
+    assert reply.text.index("Tkuma") < reply.text.index("sal klita")
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""

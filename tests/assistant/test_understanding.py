@@ -165,6 +165,9 @@ def test_two_questions_joined_in_one_sentence_are_split_but_a_topic_first_is_not
                       "Je suis résidente à Laval. le comité prend combien de temps?"]
     assert split_questions("L'aide au loyer pour les olim, elle est versée pendant combien de temps ?") == []
     assert split_questions("Is there a grant for doctors who move to the Negev and the Galilee?") == []
+    # English asks a joined question with any auxiliary: "would it…", "did they…"
+    assert split_questions("Is that grant near Gaza still running, and would it come on top of the sal klita?") == [
+        "Is that grant near Gaza still running", "would it come on top of the sal klita?"]
 
 
 def test_a_question_that_names_nothing_is_read_with_the_claim_before_it() -> None:
