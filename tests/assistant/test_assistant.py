@@ -313,6 +313,26 @@ def test_is_the_gaza_grant_still_running_and_on_top_of_the_sal_klita_gets_both(k
     assert reply.text.index("Tkuma") < reply.text.index("sal klita")
 
 
+def test_a_consultant_asking_to_sort_his_specialty_before_the_move_gets_the_preliminary_evaluation(
+    kb_assistant: Assistant,
+) -> None:
+    """A Leeds consultant told of the Green Track asked "can I get that sorted before we actually move or does it all
+    have to wait till we land and I've got the ID card?" and got the provisional licence's fee, by the ID card
+    (doctor's check, thirty-first round)."""
+    conversation = "en-leeds-before-the-move"
+    kb_assistant.reply(conversation, (
+        "Hi there, I'm a consultant paediatrician in Leeds, did all my training in the UK (FY1/FY2 then ST1-8, CCT in "
+        "2016). Do I have to go through the whole Israeli specialty recognition thing with their board exams again or "
+        "is there some kind of fast route for UK consultants these days?"
+    ))
+    reply = kb_assistant.reply(conversation, (
+        "ok that sounds promising. can I get that sorted before we actually move or does it all have to wait till we "
+        "land and I've got the ID card?"
+    ))
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "preliminary evaluation" in reply.text
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""
