@@ -485,7 +485,8 @@ class Assistant:
         if whole.kind is not TriageKind.ESCALATE or len(readings) != len(parts) or len(needing) != 1 or len(answered) != len(parts) - 1:
             return None, None
         part, triage = needing[0]
-        return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}; whole message: {whole.detail}")
+        # the reason is the whole message's: read with its story, surer than the part alone
+        return part.bare, replace(whole, detail=f"part “{part.bare[:80]}”: {triage.detail}; whole message: {whole.detail}")
 
     def _reply_vectors(self, msg: _Message, query: str) -> list[float] | None:
         """The search query's embedding, with every other text this reply will embed, in one call.

@@ -114,6 +114,19 @@ def test_a_message_handed_over_whole_still_answers_its_program_question_beside(k
     assert "asesor" in reply.text and "FDI" in reply.text and reply.sources
 
 
+def test_a_doctor_born_in_israel_asking_which_status_she_is_gets_a_person(kb_assistant: Assistant) -> None:
+    """Asked in the feminine ("olah", "toshevet chozeret") at the end of a story about a licence and benefits, the
+    question reads as a program question: only the Jewish Agency and the Population Authority rule on a status
+    (fr-dev31-18)."""
+    reply = kb_assistant.reply("fr-status-born-in-israel", (
+        "Bonjour, je suis gynécologue à Genève. Je suis née à Ashdod en 1984 et on est partis en Suisse quand j'avais "
+        "deux ans ; j'ai encore un passeport israélien expiré. Je veux m'installer en Israël l'an prochain. Ma sœur dit "
+        "que je serai « olah », mon cousin dit « toshevet chozeret ». Pour la licence et les aides, je suis quoi, moi ?"
+    ))
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.LEGAL_STATUS
+    assert "Agence juive" in reply.text
+
+
 def test_request_for_a_person_escalates_in_each_language(kb_assistant: Assistant) -> None:
     for cid, text in (("h-en", "can I talk to a real person please"), ("h-fr", "passez-moi un humain"), ("h-es", "quiero hablar con una persona")):
         reply = kb_assistant.reply(cid, text)
