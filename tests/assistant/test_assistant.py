@@ -116,8 +116,8 @@ def test_a_message_handed_over_whole_still_answers_its_program_question_beside(k
 
 def test_a_doctor_born_in_israel_asking_which_status_she_is_gets_a_person(kb_assistant: Assistant) -> None:
     """Asked in the feminine ("olah", "toshevet chozeret") at the end of a story about a licence and benefits, the
-    question reads as a program question: only the Jewish Agency and the Population Authority rule on a status
-    (fr-dev31-18)."""
+    question was read as a program question and answered (fr-dev31-18); only the Jewish Agency and the Population
+    Authority rule on a status, so a person takes it."""
     reply = kb_assistant.reply("fr-status-born-in-israel", (
         "Bonjour, je suis gynécologue à Genève. Je suis née à Ashdod en 1984 et on est partis en Suisse quand j'avais "
         "deux ans ; j'ai encore un passeport israélien expiré. Je veux m'installer en Israël l'an prochain. Ma sœur dit "
