@@ -481,8 +481,9 @@ class Assistant:
                 return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}")
             readings.append((part, triage))
         needing = [(part, triage) for part, triage in readings if triage.kind is TriageKind.ESCALATE]
-        answered = [part for part, triage in readings if triage.kind is TriageKind.ANSWER]
-        if whole.kind is not TriageKind.ESCALATE or len(readings) != len(parts) or len(needing) != 1 or len(answered) != len(parts) - 1:
+        answered = sum(triage.kind is TriageKind.ANSWER for _, triage in readings)
+        # one part needing the person and every other one read as a program question (a part left unread is neither)
+        if whole.kind is not TriageKind.ESCALATE or len(needing) != 1 or answered != len(parts) - 1:
             return None, None
         part, triage = needing[0]
         # the reason is the whole message's: read with its story, surer than the part alone

@@ -275,7 +275,8 @@ _ASKING_PREPOSITIONS = frozenset(
 _ASKS_AFTER_PREPOSITION = frozenset("what which whom quel quelle quels quelles qui quoi cual cuales quien quienes".split())
 _ACCENTED_QUE = re.compile(r"^\W*\w+\s+qué\b", re.I)
 # English asks with any auxiliary at the head of a joined clause: "Is that still running, and would it come on top
-# of the normal sal klita?" asks two things. Only a clause after "and" or a comma is read with them.
+# of the normal sal klita?" asks two things. Only ``_asks`` reads them (a clause after "and", a comma or an "if …,"
+# condition), not the follow-up vocabulary built on ``_ASKS_FIRST``.
 _AUXILIARIES_FIRST = frozenset("would could did has have was were".split())
 
 
