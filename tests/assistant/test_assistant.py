@@ -363,18 +363,6 @@ def test_a_follow_up_asking_what_happens_if_the_green_track_says_no_is_answered(
     assert "standard recognition procedure" in reply.text
 
 
-def test_a_belgian_gp_asking_for_a_medex_event_gets_medex_paris(kb_assistant: Assistant) -> None:
-    """A Leuven graduate working in Antwerp asked two things; the second, "is there any MedEx-type event I could get
-    to from Belgium?", got no section of its own: the French specialty section ranked above MedEx Paris (dev31)."""
-    reply = kb_assistant.reply("en-belgian-medex", (
-        "Hello, British passport but I did all my medicine at KU Leuven and I've been a GP in Antwerp for 8 years. "
-        "Two things: does a Belgian degree get the same exemption from the Israeli exam as French graduates do? And "
-        "is there any MedEx-type event I could get to from Belgium?"
-    ))
-    assert reply.triage.kind is TriageKind.ANSWER
-    assert "MedEx Paris" in reply.text
-
-
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""
