@@ -633,6 +633,16 @@ class Assistant:
         """The countries a text names, its towns' included (through the synonyms it matches)."""
         return message_countries(text, " ".join(words for words, _ in self._matched(text, lang)))
 
+    def _told_countries(self, msg: _Message) -> frozenset[str]:
+        """Where the doctor said, earlier in the conversation, they trained or work: still so in a later question that
+        names only a region. "would they recognise me as a family medicine specialist? I do have the European GP
+        qualification" after a first message told of studies in Lyon read as a doctor of another EU country, for whom
+        the French GPs' section steps back, and was answered with the Tkuma grant's specialties (dev32)."""
+        told: frozenset[str] = frozenset()
+        for turn in msg.state.turns[-FOLLOW_UP_CHAIN:]:
+            told |= self._countries(turn.question, self._query_lang(msg))
+        return told
+
     def _matched(self, text: str, lang: str) -> list[tuple[str, bool]]:
         """The synonyms a text names, read once: retrieval adds their words, the answer reads the doctor's country in them."""
         key = (text, lang)
@@ -799,7 +809,7 @@ class Assistant:
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
         asked, hint = self._asked(msg)
         query = self._query(msg)
-        origin = self._countries(query, self._query_lang(msg))
+        origin = self._countries(query, self._query_lang(msg)) | self._told_countries(msg)
         own = _meaningful(msg.text)
         followed = None if msg.context else self._followed_question(own, msg.state)
         if followed is not None:

@@ -363,6 +363,26 @@ def test_a_follow_up_asking_what_happens_if_the_green_track_says_no_is_answered(
     assert "standard recognition procedure" in reply.text
 
 
+def test_where_the_doctor_trained_told_earlier_still_holds_when_a_later_question_names_only_europe(
+    kb_assistant: Assistant,
+) -> None:
+    """A GP who studied in Lyon and now works in Manchester asked next "would they recognise me as a family medicine
+    specialist … I do have the European GP qualification": read as a doctor of another EU country, the French GPs'
+    section stepped back and the reply listed the Tkuma grant's specialties (dev32)."""
+    conversation = "en-lyon-manchester-gp"
+    kb_assistant.reply(conversation, (
+        "Hello, I did my medical studies in Lyon, thesis in 2010, then worked as a medecin generaliste in Villeurbanne "
+        "until 2019 when we moved to Manchester, I'm a GP here now. Aliyah planned for 2027."
+    ))
+    reply = kb_assistant.reply(conversation, (
+        "would they recognise me as a family medicine specialist or just as a general doctor? I do have the European "
+        "GP qualification from the Ordre"
+    ))
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert reply.text.startswith("How is my French specialty recognised")
+    assert "at least 10 years of practice" in reply.text
+
+
 def test_a_story_about_soroka_asking_how_much_the_negev_grant_is_gets_the_amount(kb_assistant: Assistant) -> None:
     """Be'er Sheva and Soroka in the story pulled the ministry's plans (a pre-aliyah course at Soroka) above the
     grant itself; the doctor asked how much it is (dev11)."""
