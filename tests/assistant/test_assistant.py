@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.assistant import Assistant, EscalationReason, Thresholds, TriageKind
+from bot.assistant import Assistant, EscalationReason, Reply, Thresholds, TriageKind
 from ingest import GuidanceIndex, VersionedStore, load_corpus, open_client, run_ingest
 from tests.conftest import write_doc
 
@@ -326,22 +326,30 @@ def test_is_the_gaza_grant_still_running_and_on_top_of_the_sal_klita_gets_both(k
     assert reply.text.index("Tkuma") < reply.text.index("sal klita")
 
 
+def _reply_after(assistant: Assistant, conversation: str, first: str, then: str) -> Reply:
+    """The reply to ``then``, the doctor's follow-up to ``first`` in one conversation."""
+    assistant.reply(conversation, first)
+    return assistant.reply(conversation, then)
+
+
 def test_a_consultant_asking_to_sort_his_specialty_before_the_move_gets_the_preliminary_evaluation(
     kb_assistant: Assistant,
 ) -> None:
     """A Leeds consultant told of the Green Track asked "can I get that sorted before we actually move or does it all
     have to wait till we land and I've got the ID card?" and got the provisional licence's fee, by the ID card
     (doctor's check, thirty-first round)."""
-    conversation = "en-leeds-before-the-move"
-    kb_assistant.reply(conversation, (
-        "Hi there, I'm a consultant paediatrician in Leeds, did all my training in the UK (FY1/FY2 then ST1-8, CCT in "
-        "2016). Do I have to go through the whole Israeli specialty recognition thing with their board exams again or "
-        "is there some kind of fast route for UK consultants these days?"
-    ))
-    reply = kb_assistant.reply(conversation, (
-        "ok that sounds promising. can I get that sorted before we actually move or does it all have to wait till we "
-        "land and I've got the ID card?"
-    ))
+    reply = _reply_after(
+        kb_assistant, "en-leeds-before-the-move",
+        (
+            "Hi there, I'm a consultant paediatrician in Leeds, did all my training in the UK (FY1/FY2 then ST1-8, CCT in "
+            "2016). Do I have to go through the whole Israeli specialty recognition thing with their board exams again or "
+            "is there some kind of fast route for UK consultants these days?"
+        ),
+        (
+            "ok that sounds promising. can I get that sorted before we actually move or does it all have to wait till we "
+            "land and I've got the ID card?"
+        ),
+    )
     assert reply.triage.kind is TriageKind.ANSWER
     assert "preliminary evaluation" in reply.text
 
@@ -350,15 +358,17 @@ def test_a_follow_up_asking_what_happens_if_the_green_track_says_no_is_answered(
     """A Manchester paediatrician asked "if the committee looks at my file and decides I dont meet their criteria,
     what happens then - am I back to square one with exams?" and was handed over as a personal decision, though
     the Green Track page says a refused file moves to the standard procedure (doctor's check, thirty-second round)."""
-    conversation = "en-green-track-refused"
-    kb_assistant.reply(conversation, (
-        "Consultant paediatrician here, trained in Manchester, CCT in 2016. I keep reading about this new green "
-        "track. Do UK paeds qualify for that and would it skip the adaptation bit entirely?"
-    ))
-    reply = kb_assistant.reply(conversation, (
-        "ok and if the committee looks at my file and decides I dont meet their criteria, what happens then - am I "
-        "back to square one with exams?"
-    ))
+    reply = _reply_after(
+        kb_assistant, "en-green-track-refused",
+        (
+            "Consultant paediatrician here, trained in Manchester, CCT in 2016. I keep reading about this new green "
+            "track. Do UK paeds qualify for that and would it skip the adaptation bit entirely?"
+        ),
+        (
+            "ok and if the committee looks at my file and decides I dont meet their criteria, what happens then - am I "
+            "back to square one with exams?"
+        ),
+    )
     assert reply.triage.kind is TriageKind.ANSWER
     assert "standard recognition procedure" in reply.text
 
@@ -369,15 +379,17 @@ def test_where_the_doctor_trained_told_earlier_still_holds_when_a_later_question
     """A GP who studied in Lyon and now works in Manchester asked next "would they recognise me as a family medicine
     specialist … I do have the European GP qualification": read as a doctor of another EU country, the French GPs'
     section stepped back and the reply listed the Tkuma grant's specialties (dev32)."""
-    conversation = "en-lyon-manchester-gp"
-    kb_assistant.reply(conversation, (
-        "Hello, I did my medical studies in Lyon, thesis in 2010, then worked as a medecin generaliste in Villeurbanne "
-        "until 2019 when we moved to Manchester, I'm a GP here now. Aliyah planned for 2027."
-    ))
-    reply = kb_assistant.reply(conversation, (
-        "would they recognise me as a family medicine specialist or just as a general doctor? I do have the European "
-        "GP qualification from the Ordre"
-    ))
+    reply = _reply_after(
+        kb_assistant, "en-lyon-manchester-gp",
+        (
+            "Hello, I did my medical studies in Lyon, thesis in 2010, then worked as a medecin generaliste in Villeurbanne "
+            "until 2019 when we moved to Manchester, I'm a GP here now. Aliyah planned for 2027."
+        ),
+        (
+            "would they recognise me as a family medicine specialist or just as a general doctor? I do have the European "
+            "GP qualification from the Ordre"
+        ),
+    )
     assert reply.triage.kind is TriageKind.ANSWER
     assert reply.text.startswith("How is my French specialty recognised")
     assert "at least 10 years of practice" in reply.text
