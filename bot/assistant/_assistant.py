@@ -634,8 +634,9 @@ class Assistant:
         return message_countries(text, " ".join(words for words, _ in self._matched(text, lang)))
 
     def _told_countries(self, msg: _Message) -> frozenset[str]:
-        """Where the doctor said, earlier in the conversation, they trained or work: still so in a later question that
-        names only a region. "would they recognise me as a family medicine specialist? I do have the European GP
+        """The countries the doctor's last messages named (where they trained or work, as a rule): still theirs in a
+        later question that names only a region. A country named in passing counts too: its sections are then read as
+        written for this doctor. "would they recognise me as a family medicine specialist? I do have the European GP
         qualification" after a first message told of studies in Lyon read as a doctor of another EU country, for whom
         the French GPs' section steps back, and was answered with the Tkuma grant's specialties (dev32)."""
         told: frozenset[str] = frozenset()
