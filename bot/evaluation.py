@@ -405,6 +405,10 @@ TRIAGE_FRESH14_FILE = GOLDEN_FILE.parent / "triage_fresh14.yaml"
 # questions of every kind (electives, the Match, moving back, a regulator without its country) against
 # look-alikes, with each escalation reason, clinical and unrelated messages.
 TRIAGE_FRESH15_FILE = GOLDEN_FILE.parent / "triage_fresh15.yaml"
+# A seventeenth (session 35), written blind from FACTS.md before that session's changes: distress told in one
+# or two plain sentences beside a practical question, against answerable look-alikes with worry or tiredness
+# words; it covers that one boundary (no declines).
+TRIAGE_FRESH16_FILE = GOLDEN_FILE.parent / "triage_fresh16.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
@@ -412,7 +416,7 @@ HELD_OUT_TRIAGE_SETS = (
     ("triage-fresh9", TRIAGE_FRESH9_FILE), ("triage-fresh10", TRIAGE_FRESH10_FILE),
     ("triage-fresh11", TRIAGE_FRESH11_FILE), ("triage-fresh12", TRIAGE_FRESH12_FILE),
     ("triage-fresh13", TRIAGE_FRESH13_FILE), ("triage-fresh14", TRIAGE_FRESH14_FILE),
-    ("triage-fresh15", TRIAGE_FRESH15_FILE),
+    ("triage-fresh15", TRIAGE_FRESH15_FILE), ("triage-fresh16", TRIAGE_FRESH16_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")

@@ -373,7 +373,11 @@ def test_every_held_out_triage_set_is_valid_covers_each_language_and_repeats_no_
         seen_texts |= {_normal(i.text) for i in items}
         for lang in ("en", "fr", "es"):
             labels = {i.label for i in items if i.lang == lang}
-            assert {"answer", "clinical", "other_country"} <= labels, (path.name, lang)
+            # each language has messages to answer and messages to catch; every set but triage_fresh16 (distress
+            # beside a practical question, one boundary) has declines too
+            assert "answer" in labels and labels - {"answer"}, (path.name, lang)
+            if path.name != "triage_fresh16.yaml":
+                assert {"clinical", "other_country"} <= labels, (path.name, lang)
 
 
 class _SaysOtherCountry:
