@@ -34,7 +34,7 @@ from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_fe
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ESCALATION_CLASSES, ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
-    Part, Synonym, as_the_doctor, focus, guidance_terms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences,
+    Part, Synonym, as_the_doctor, asking_sentences, focus, guidance_terms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences,
 )
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
@@ -870,7 +870,12 @@ class Assistant:
             reply = replace(self._canned(msg.cid, msg.lang, (*body, *practical), triage), guidance=guidance, sources=more)
             return self._remember(msg, reply)
         lines, sources, version = self._support_lines(msg.lang)
-        practical, more = self._practical_parts(msg)
+        if question_parts(msg.text):
+            practical, more = self._practical_parts(msg)
+        else:
+            practical, more = self._told_distress_question(msg)
+            if all(s.doc_id in {x.doc_id for x in sources} for s in more):
+                practical, more = (), ()  # "c koi le numero d'ERAN ? jsuis a bout": the support lines are its answer
         body = (
             *paragraphs(catalog.text("escalate_distress", msg.lang)),
             *lines,
@@ -912,6 +917,42 @@ class Assistant:
             content.extend(_sections_not_in(quoted, content))
             sources.extend(s for s in used if all(s.doc_id != x.doc_id for x in sources))
         return tuple(content), tuple(sources)
+
+    def _told_distress_question(self, msg: _Message) -> tuple[Content, tuple[Source, ...]]:
+        """The answer to the one question of a message whose distress is told, not asked.
+
+        "I'm a GP from Paris. Honestly I'm exhausted and can't sleep, this whole move is crushing me. Do I have
+        to sit the Israeli licensing exam?" gets the support lines and a person, and the exam question is
+        answered as it would have been without the distress: the doctor asked it, and an advisor may write
+        hours later. A question that itself carries the distress or needs a person ("is there any point going
+        on?", "can someone call me?"), rules or the model reading it alone, is left to the hand-over.
+        """
+        asked = asking_sentences(msg.text)
+        if not asked or len(asked) == len(sentences(msg.text)):
+            return (), ()  # nothing asked, or nothing told beside the question: the question carries the distress
+        question = " ".join(asked)
+        if triage_message(question) is not None or distress_in_any_language(question) is not None:
+            return (), ()
+        lang = self._query_lang(msg)
+        try:
+            vector = self._embed([question[:MAX_QUERY_CHARS]], msg.memo)[0]
+            alone, _ = decide_triage(question, vector, self.triage_model)
+            # searched alone: the story around it tells of a town, a family, the exam failed, and "la prochaine
+            # session, c'est quand ?" after a story set in Beer-Sheva was answered with the Negev grant
+            found = self._find(question, question, msg.lang, lang, vector) if alone.kind is TriageKind.ANSWER else None
+        except Exception as exc:  # the support lines and the hand-over never wait for this
+            log.warning("no answer to the distress message's question (%s)", type(exc).__name__)
+            return (), ()
+        if found is None or not self._answerable(found):
+            return (), ()  # "is there any point carrying on?" reads as a question, and no guidance is close to it
+        return compose(
+            found, msg.lang, question=question, asked=question, hint=guidance_terms(question, lang, self.synonyms),
+            origin=self._countries(msg.text, lang) | self._told_countries(msg), see_also=False,
+        )
+
+    def _answerable(self, found: Retrieval) -> bool:
+        """The guidance is close enough to the question to quote beside a hand-over."""
+        return bool(found.passages) and found.dense_available and found.top_similarity >= self.thresholds.answer_above
 
     def _compose_part(self, found: Retrieval, part: Part, reply_lang: Language, lang: str) -> tuple[Content, tuple[Source, ...]]:
         """One part of a message answered alone, beside a hand-over or a decline: by what it asks, with no

@@ -79,6 +79,11 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
+def asking_sentences(text: str) -> list[str]:
+    """The sentences that ask something in words or by their question mark; none when the message only tells."""
+    return [s for s in sentences(text) if _is_question(s)]
+
+
 def _is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or bool(_INTERROGATIVE.search(fold(sentence)))
 

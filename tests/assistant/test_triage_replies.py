@@ -157,3 +157,30 @@ def test_a_weary_aside_beside_a_practical_question_gets_the_answer_not_the_crisi
     )
     assert reply.triage.kind is not TriageKind.ESCALATE, reply.triage.detail
     assert "1201" not in reply.text and "6 mois" in reply.text
+
+
+
+@pytest.mark.parametrize(("text", "doc", "fact"), [
+    # the rule reads the distress ("au bout du rouleau")
+    ("On arrive en janvier avec les enfants. Franchement je suis au bout du rouleau, je ne mange plus. Le sal klita, "
+     "c'est combien pour un couple ?", "olim-benefits", "barèmes 2014"),
+])
+def test_distress_told_beside_a_practical_question_gets_the_support_lines_a_person_and_the_answer(
+    kb_assistant: Assistant, text: str, doc: str, fact: str,
+) -> None:
+    """A message that tells its distress and asks one practical question got the support lines and a person, and
+    its question waited for an advisor, who may write hours later: it is answered now, below the support lines,
+    as it would be alone."""
+    reply = kb_assistant.reply(f"told-{doc}", text)
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is EscalationReason.DISTRESS, reply.triage.detail
+    assert [s.doc_id for s in reply.sources] == ["emotional-support", doc]
+    assert reply.text.index("1201") < reply.text.index(fact)  # the answer comes after the lines
+
+
+def test_a_question_that_carries_the_distress_itself_gets_the_support_lines_and_no_program_page(kb_assistant: Assistant) -> None:
+    """"Is there any point in carrying on with all this?" reads as a question alone, and the olim tax page's "1-3
+    points" came close enough by keyword to be quoted beside the support lines: no guidance is close to it, so
+    nothing is."""
+    reply = kb_assistant.reply("no-point", "I'm exhausted and I can't sleep anymore. Is there any point in carrying on with all this?")
+    assert reply.triage.reason is EscalationReason.DISTRESS
+    assert [s.doc_id for s in reply.sources] == ["emotional-support"]
