@@ -531,7 +531,7 @@ class Assistant:
             return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage))
         lang = self._query_lang(msg)
         retrieval = self._find(israeli.full, israeli.full, msg.lang, lang, None, msg.memo)
-        if not retrieval.passages or not retrieval.dense_available or retrieval.top_similarity < self.thresholds.answer_above:
+        if not self._answerable(retrieval):
             return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage, retrieval))
         content, sources = self._compose_part(retrieval, israeli, msg.lang, lang)
         body = (*notice, *paragraphs(catalog.text("other_country_israeli_side", msg.lang)), *content, *offer)
@@ -922,10 +922,10 @@ class Assistant:
         """The answer to the one question of a message whose distress is told, not asked.
 
         "I'm a GP from Paris. Honestly I'm exhausted and can't sleep, this whole move is crushing me. Do I have
-        to sit the Israeli licensing exam?" gets the support lines and a person, and the exam question is
-        answered as it would have been without the distress: the doctor asked it, and an advisor may write
-        hours later. A question that itself carries the distress or needs a person ("is there any point going
-        on?", "can someone call me?"), rules or the model reading it alone, is left to the hand-over.
+        to sit the Israeli licensing exam?" gets the support lines and a person, and below them the answer to the
+        exam question, searched by the question alone: the doctor asked it, and an advisor may write hours later.
+        A question that itself carries the distress or needs a person ("is there any point going on?", "can
+        someone call me?"), rules or the model reading it alone, is left to the hand-over.
         """
         asked = asking_sentences(msg.text)
         if not asked or len(asked) == len(sentences(msg.text)):
@@ -951,7 +951,7 @@ class Assistant:
         )
 
     def _answerable(self, found: Retrieval) -> bool:
-        """The guidance is close enough to the question to quote beside a hand-over."""
+        """The guidance is close enough to the question to quote beside a hand-over or a decline."""
         return bool(found.passages) and found.dense_available and found.top_similarity >= self.thresholds.answer_above
 
     def _compose_part(self, found: Retrieval, part: Part, reply_lang: Language, lang: str) -> tuple[Content, tuple[Source, ...]]:
