@@ -159,7 +159,6 @@ def test_a_weary_aside_beside_a_practical_question_gets_the_answer_not_the_crisi
     assert "1201" not in reply.text and "6 mois" in reply.text
 
 
-
 @pytest.mark.parametrize(("text", "doc", "fact"), [
     # the rule reads the distress ("au bout du rouleau")
     ("On arrive en janvier avec les enfants. Franchement je suis au bout du rouleau, je ne mange plus. Le sal klita, "
