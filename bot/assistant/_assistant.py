@@ -898,7 +898,7 @@ class Assistant:
         parts = question_parts(msg.text)
         practical = [
             p for p in parts
-            if triage_message(p.full) is None and distress_in_any_language(p.full) is None and p.bare != msg.escalated_part
+            if triage_message(p.full) is None and p.bare != msg.escalated_part  # its rules hold distress in any language
         ]
         if not practical or len(practical) == len(parts):
             return (), ()  # one concern, or no part that carries the distress alone: the hand-over says it all
@@ -931,7 +931,7 @@ class Assistant:
         if not asked or len(asked) == len(sentences(msg.text)):
             return (), ()  # nothing asked, or nothing told beside the question: the question carries the distress
         question = " ".join(asked)
-        if triage_message(question) is not None or distress_in_any_language(question) is not None:
+        if triage_message(question) is not None:  # the rules (distress in any language among them) need no embedding
             return (), ()
         lang = self._query_lang(msg)
         try:
