@@ -52,6 +52,10 @@ SUPPORT_DOC_ID = "emotional-support"
 # crisis lines (dev16). On the triage development sets every part handed over rightly (18, all reasons
 # but distress and complaint) read at 0.905 or more for its own reason.
 PART_ESCALATE_AT = 0.9
+# Hand-overs whose message turns on a rule the guidance states: the rule is quoted below them (_general_rule).
+# Not an appeal: its message tells the decision it contests, and the search follows the story to the pages the
+# file went through (refunds, good standing, even the support lines) more often than to how to contest it.
+_RULE_BESIDE_HAND_OVER = frozenset({EscalationReason.PERSONAL_ELIGIBILITY})
 
 
 def _surest_escalation(reading: ModelVerdict) -> float:
@@ -860,11 +864,14 @@ class Assistant:
 
     def _escalate(self, msg: _Message, triage: Triage, notice: str = "") -> _Outcome:
         assert triage.reason is not None
-        guidance = self._guidance_for(msg)
+        retrieval = self._retrieval_for(msg)
+        guidance = _guidance(retrieval) if retrieval is not None else ()
         if triage.reason is not EscalationReason.DISTRESS:
             body = paragraphs(catalog.text(f"escalate_{triage.reason.value}", msg.lang))
             if msg.escalated_part is None:
-                return self._remember(msg, replace(self._canned(msg.cid, msg.lang, body, triage), guidance=guidance))
+                rule, quoted = self._general_rule(msg, triage, retrieval)
+                reply = self._canned(msg.cid, msg.lang, (*body, *rule), triage)
+                return self._remember(msg, replace(reply, guidance=guidance, sources=quoted))
             # the other question of the message is answered beside the hand-over
             practical, more = self._practical_parts(msg)
             reply = replace(self._canned(msg.cid, msg.lang, (*body, *practical), triage), guidance=guidance, sources=more)
@@ -962,15 +969,39 @@ class Assistant:
             origin=self._countries(part.full, lang), see_also=False,
         )
 
-    def _guidance_for(self, msg: _Message) -> tuple[Source, ...]:
-        """What the guidance says near an escalated message, for the advisor (never the doctor)."""
+    def _retrieval_for(self, msg: _Message) -> Retrieval | None:
+        """What the guidance says near an escalated message: for the advisor, and the rule it turns on."""
         if not msg.text:
-            return ()
+            return None
         try:
-            return _guidance(self._retrieve(msg))
+            return self._retrieve(msg)
         except Exception as exc:  # an escalation must never fail for want of context
             log.warning("no guidance for the advisor (%s)", type(exc).__name__)
-            return ()
+            return None
+
+    def _general_rule(self, msg: _Message, triage: Triage, retrieval: Retrieval | None) -> tuple[Content, tuple[Source, ...]]:
+        """The rule a personal decision turns on, quoted below the hand-over.
+
+        "Con 14 años de ejercicio… leí que ahora lo bajaron a 10, ¿es así? ¿entro yo o no?" needs a person to
+        say whether the doctor is in, but the rule it names is in the guidance, and an advisor may write hours
+        later: the doctor reads it now, introduced as what the guidance says in general, not as a decision on
+        the file. Quoted only when the guidance is close enough to answer from, as for any answer; an appeal, a
+        complaint, a request for a person and a question of legal status (which the guidance does not rule on)
+        get the hand-over alone.
+        """
+        if triage.reason not in _RULE_BESIDE_HAND_OVER or retrieval is None or not self._answerable(retrieval):
+            return (), ()
+        try:
+            asked, hint = self._asked(msg)
+            query = self._query(msg)
+            origin = self._countries(query, self._query_lang(msg)) | self._told_countries(msg)
+            content, sources = compose(retrieval, msg.lang, question=query, asked=asked, hint=hint, origin=origin, see_also=False)
+        except Exception as exc:  # the hand-over never waits for this
+            log.warning("no general rule beside the hand-over (%s)", type(exc).__name__)
+            return (), ()
+        if not content:
+            return (), ()
+        return (*paragraphs(catalog.text("escalate_general_rule", msg.lang)), *content), sources
 
     def _support_lines(self, lang: Language) -> tuple[Content, tuple[Source, ...], str | None]:
         """The emotional-support lines, quoted from the guidance in the doctor's language (and its version)."""

@@ -99,6 +99,30 @@ def test_asking_to_have_ones_own_file_settled_goes_to_a_person(kb_assistant: Ass
     assert "model: personal_eligibility" in reply.triage.detail  # no rule holds these words
 
 
+def test_a_personal_decision_gets_a_person_and_below_it_the_general_rule_it_turns_on(kb_assistant: Assistant) -> None:
+    """A Rosario anaesthetist asking whether the 14-year route, "now lowered to 10", lets him in was handed over
+    with nothing else (doctor's check, thirty-fourth round): whether he is in needs a person, but the rule and its
+    reform are in the guidance, and the advisor may write hours later."""
+    reply = kb_assistant.reply("rule-beside", (
+        "Soy anestesista en Rosario, con 14 años de ejercicio. Leí que ahora lo bajaron a 10 años para no rendir "
+        "el examen, es así? entro yo o no?"
+    ))
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is R.PERSONAL_ELIGIBILITY, reply.triage.detail
+    hand_over, rule = catalog.text("escalate_personal_eligibility", "es"), catalog.text("escalate_general_rule", "es")
+    assert reply.text.index(hand_over) < reply.text.index(rule) < reply.text.index("10 años")  # a person first, then the rule
+    assert "14 años" in reply.text and reply.sources
+
+
+def test_a_complaint_gets_a_person_and_no_guidance_quoted(kb_assistant: Assistant) -> None:
+    """A complaint is not about a rule: no page is quoted beside its hand-over."""
+    reply = kb_assistant.reply("complaint-alone", (
+        "I called the Ministry of Health three times about my licence file and the clerk hung up on me twice. "
+        "This is unacceptable and I want to file a complaint."
+    ))
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is R.COMPLAINT, reply.triage.detail
+    assert catalog.text("escalate_general_rule", "en") not in reply.text and not reply.sources
+
+
 @pytest.mark.parametrize(
     "text",
     ["Comment obtenir mon permis d'exercice auprès du Collège des médecins du Québec ?", "how do I get a medical licence in British Columbia as a foreign graduate?"],
