@@ -34,7 +34,7 @@ from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_fe
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ESCALATION_CLASSES, ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
-    Part, Synonym, as_the_doctor, asking_sentences, focus, guidance_terms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences,
+    Part, Synonym, as_the_doctor, asking_sentences, focus, guidance_terms, load_synonyms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences,
 )
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
@@ -598,7 +598,7 @@ class Assistant:
         question, so its question sentence is not embedded a second time.
         """
         memo = {} if memo is None else memo
-        matched = self._matched(query, query_lang or lang)
+        matched = self._places_of_its_own(self._matched(query, query_lang or lang), query, text, query_lang or lang)
         extra = " ".join(dict.fromkeys(words for words, _ in matched))  # searched by keyword
         about = list(dict.fromkeys(words for words, meaning in matched if meaning))  # and blended into the meaning
         focused = focus(text)
@@ -620,6 +620,24 @@ class Assistant:
         except Exception as exc:  # the retriever tries again and degrades to keywords
             log.warning("embedding the question failed (%s)", type(exc).__name__)
         return self.retriever.retrieve(search_text, lang, query_vector=vector, query_lang=query_lang)
+
+    def _places_of_its_own(self, matched: list[tuple[str, bool]], query: str, text: str, lang: str) -> list[tuple[str, bool]]:
+        """A follow-up that names a place of its own is about that place, not the one of the question it follows.
+
+        "is there anything like it for the north instead?" after a question on the grant near Gaza was searched
+        with both, and the Gaza area's words kept the Tkuma page first (doctor's check, thirty-fourth round).
+        """
+        if query == text:
+            return matched
+        places = self._place_words(lang)
+        own = {words for words, _ in self._matched(text, lang)} & places
+        if not own:
+            return matched
+        return [(words, meaning) for words, meaning in matched if words in own or words not in places]
+
+    def _place_words(self, lang: str) -> frozenset[str]:
+        entries = load_synonyms() if self.synonyms is None else self.synonyms
+        return frozenset(s.add.get(lang) or s.add.get("en", "") for s in entries if s.place)
 
     def _focus_vector(self, focused: str, text: str, memo: dict[str, list[float]]) -> list[float]:
         """The meaning of a long message's question sentence(s).

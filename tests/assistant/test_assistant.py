@@ -465,3 +465,14 @@ def test_a_second_question_on_the_same_page_gets_the_section_holding_its_figure(
     )
     assert reply.triage.kind is TriageKind.ANSWER
     assert "100 000" in reply.text and "60 %" in reply.text
+
+
+def test_a_follow_up_naming_another_region_is_answered_for_that_region(kb_assistant: Assistant) -> None:
+    """A Durban GP told of the Tkuma grant near Gaza asked "and if that one's closed, is there anything like it for the
+    north instead?" and got the Tkuma page again: searched with the question it follows, the Gaza area's words kept it
+    first (doctor's check, thirty-fourth round). A follow-up that names no place stays on the first question's."""
+    first = "Hi, I'm a GP from Durban making aliyah next year. I heard there's a grant for doctors who work near Gaza, how does it work?"
+    north = _reply_after(kb_assistant, "en-north-instead", first, "and if that one's closed, is there anything like it for the north instead?")
+    assert north.sources[0].doc_id == "periphery-grants"
+    same = _reply_after(kb_assistant, "en-tkuma-how-much", first, "ok and how much is it per year?")
+    assert same.sources[0].doc_id == "tkuma-gaza-envelope"
