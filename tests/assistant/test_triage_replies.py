@@ -100,8 +100,8 @@ def test_asking_to_have_ones_own_file_settled_goes_to_a_person(kb_assistant: Ass
 
 
 def test_a_personal_decision_gets_a_person_and_below_it_the_general_rule_it_turns_on(kb_assistant: Assistant) -> None:
-    """A Rosario anaesthetist asking whether the 14-year route, "now lowered to 10", lets him in was handed over
-    with nothing else (doctor's check, thirty-fourth round): whether he is in needs a person, but the rule and its
+    """A Rosario anaesthetist asking whether the 14-year route, "now lowered to 10", lets her in was handed over
+    with nothing else (doctor's check, thirty-fourth round): whether she is in needs a person, but the rule and its
     reform are in the guidance, and the advisor may write hours later."""
     reply = kb_assistant.reply("rule-beside", (
         "Soy anestesista en Rosario, con 14 años de ejercicio. Leí que ahora lo bajaron a 10 años para no rendir "
