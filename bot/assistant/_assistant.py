@@ -693,6 +693,13 @@ class Assistant:
             memo.update(zip(missing, vectors))
         return [memo[t] for t in texts]
 
+    def _composed_for(self, msg: _Message) -> tuple[str, str, str, frozenset[str]]:
+        """What an answer to the whole message is composed for, as an answer or as the rule beside a hand-over: the
+        text searched, the doctor's question sentences, the guidance's words for them, and the doctor's countries."""
+        asked, hint = self._asked(msg)
+        query = self._query(msg)
+        return query, asked, hint, self._countries(query, self._query_lang(msg)) | self._told_countries(msg)
+
     def _asked(self, msg: _Message) -> tuple[str, str]:
         """What the doctor just asked (a long message's question sentences), and the guidance's words for it."""
         asked = " ".join(question_sentences(msg.text)) or msg.text  # "I did 4 years of rheumatology." is context
@@ -830,9 +837,7 @@ class Assistant:
         return self._remember(msg, reply, helpful=False)
 
     def _answered(self, msg: _Message, retrieval: Retrieval) -> _Outcome:
-        asked, hint = self._asked(msg)
-        query = self._query(msg)
-        origin = self._countries(query, self._query_lang(msg)) | self._told_countries(msg)
+        query, asked, hint, origin = self._composed_for(msg)
         own = _meaningful(msg.text)
         followed = None if msg.context else self._followed_question(own, msg.state)
         if followed is not None:
@@ -1010,9 +1015,7 @@ class Assistant:
         if triage.reason not in _RULE_BESIDE_HAND_OVER or retrieval is None or not self._answerable(retrieval):
             return (), ()
         try:
-            asked, hint = self._asked(msg)
-            query = self._query(msg)
-            origin = self._countries(query, self._query_lang(msg)) | self._told_countries(msg)
+            query, asked, hint, origin = self._composed_for(msg)
             content, sources = compose(retrieval, msg.lang, question=query, asked=asked, hint=hint, origin=origin, see_also=False)
         except Exception as exc:  # the hand-over never waits for this
             log.warning("no general rule beside the hand-over (%s)", type(exc).__name__)
