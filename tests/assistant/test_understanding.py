@@ -28,6 +28,19 @@ def test_two_questions_in_one_message_are_split_and_keep_their_context() -> None
     assert split_questions("when is the exam? spring or fall?") == []  # one question, rephrased
 
 
+def test_a_numbered_question_is_searched_without_what_the_item_before_it_told() -> None:
+    # What item 1 tells (the good-standing letter) belongs to item 1: searched with item 2 too, it took item 2's
+    # part to the good-standing page again and the Hebrew question went unanswered.
+    parts = split_questions(
+        "Hola, soy cirujana de Rosario. Dos preguntas: 1) El ministerio me pide una carta de buena conducta. "
+        "¿Hay que traducirla al hebreo? 2) ¿Me van a tomar un examen de hebreo antes de poder trabajar?"
+    )
+    assert len(parts) == 2
+    assert "carta de buena conducta" in parts[0] and "traducirla" in parts[0]
+    assert "carta de buena conducta" not in parts[1] and "examen de hebreo" in parts[1]
+    assert "soy cirujana de Rosario" in parts[1]  # what the doctor told before the list is still everyone's
+
+
 def test_place_names_map_to_the_scheme_that_covers_them_in_the_doctors_language() -> None:
     assert "Tkuma" in guidance_terms("On pense s'installer à Sdérot", "fr")
     assert "frontalière" in guidance_terms("On pense s'installer à Sdérot", "fr")
