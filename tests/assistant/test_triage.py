@@ -268,3 +268,23 @@ def test_asking_for_a_call_or_a_meeting_with_the_team_is_a_request_for_a_person(
 ])
 def test_a_call_from_someone_else_is_asked_about_not_asked_for(text: str) -> None:
     assert triage_message(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "On vit à Ashdod depuis l'été, j'attends ma licence et je passe mes nuits à pleurer. Combien de temps avant la licence provisoire ?",
+    "Honestly I've been crying in the car every morning since we landed. How long does the Ministry take to process a file?",
+    "Me la paso llorando desde que llegamos a Haifa. ¿Cuánto tarda la licencia temporal?",
+])
+def test_crying_day_after_day_beside_a_practical_question_is_distress(text: str) -> None:
+    """Told in one sentence beside a question on the licence, crying read as a program question to the model."""
+    found = triage_message(text)
+    assert found is not None and found.reason is EscalationReason.DISTRESS
+
+
+@pytest.mark.parametrize("text", [
+    "My daughter cries every morning before her new school in Raanana: is there help with Hebrew for the kids?",
+    "Ma fille pleure chaque matin avant l'école : y a-t-il un oulpan pour les enfants ?",
+    "I cried with relief when the licence came! What do I do next for the specialty?",
+])
+def test_someone_else_crying_or_tears_of_relief_are_not_distress_by_rule(text: str) -> None:
+    assert triage_message(text) is None
