@@ -62,6 +62,13 @@ def _surest_escalation(reading: ModelVerdict) -> float:
     return max(reading.probabilities.get(c, 0.0) for c in ESCALATION_CLASSES)
 
 
+def _reason_probability(reading: ModelVerdict | None, triage: Triage) -> float:
+    """How surely the model read ``triage``'s reason; 1 for a decision a rule made (no reading, or not the model's)."""
+    if reading is None or triage.reason is None or not triage.detail.startswith("model"):
+        return 1.0
+    return reading.probabilities.get(triage.reason.value, 0.0)
+
+
 _PHONE = re.compile(r"\+\d[\d\- ]{6,}\d")
 SUPPORT_LIST_MAX_CHARS = 1000  # a list of lines longer than this is not quoted whole on a phone
 MAX_QUERY_CHARS = 1500
@@ -474,7 +481,7 @@ class Assistant:
         if self.triage_model is None:
             return None, None
         parts = question_parts(msg.text)
-        readings: list[tuple[Part, Triage]] = []
+        readings: list[tuple[Part, Triage, ModelVerdict | None]] = []
         for part in parts:
             meant = _meant(part)[:MAX_QUERY_CHARS]
             vector = msg.memo.get(meant)
@@ -483,15 +490,21 @@ class Assistant:
             triage, reading = decide_triage(meant, vector, self.triage_model)
             if triage.kind is TriageKind.ESCALATE and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
                 return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}")
-            readings.append((part, triage))
-        needing = [(part, triage) for part, triage in readings if triage.kind is TriageKind.ESCALATE]
-        answered = sum(triage.kind is TriageKind.ANSWER for _, triage in readings)
+            readings.append((part, triage, reading))
+        needing = [(part, triage, reading) for part, triage, reading in readings if triage.kind is TriageKind.ESCALATE]
+        answered = sum(triage.kind is TriageKind.ANSWER for _, triage, _ in readings)
         # one part needing the person and every other one read as a program question (a part left unread is neither)
         if whole.kind is not TriageKind.ESCALATE or len(needing) != 1 or answered != len(parts) - 1:
             return None, None
-        part, triage = needing[0]
-        # the reason is the whole message's: read with its story, surer than the part alone
-        return part.bare, replace(whole, detail=f"part “{part.bare[:80]}”: {triage.detail}; whole message: {whole.detail}")
+        part, triage, reading = needing[0]
+        detail = f"part “{part.bare[:80]}”: {triage.detail}; whole message: {whole.detail}"
+        # The reason is the surer reading's. Read with its story, the whole message usually is; but "¿con mi edad me
+        # van a llamar al ejército? … Vos qué decís, en mi caso qué hago?" read whole as legal status at 0.42 (the
+        # army and aliyah words) and its second part as a personal decision at 0.97: the doctor asks what to do, not
+        # what status they have.
+        if _reason_probability(reading, triage) > _reason_probability(msg.reading, whole):
+            return part.bare, replace(triage, detail=detail)
+        return part.bare, replace(whole, detail=detail)
 
     def _reply_vectors(self, msg: _Message, query: str) -> list[float] | None:
         """The search query's embedding, with every other text this reply will embed, in one call.

@@ -185,6 +185,17 @@ _RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
             # the outcome of the doctor's own file ("tell me the outcome for my file", "le verdict pour
             # mon dossier", "el resultado de mi expediente"): a ruling, never the rule
             r"\b(outcome|verdict|resultado|veredicto) (for|of|on|pour|de|du|sur|para|sobre) (my|mon|ma|mi) (file|case|application|dossier|demande|expediente|caso|legajo|solicitud)\b",
+            # or its outcome foretold, or a yes begged for: "pls just tell me if my file will go thru",
+            # "mon dossier va passer, hein ?", "eso significa q a mí me aceptan el título? decime q sí",
+            # "dites-moi que je suis dedans" (triage_dev15/16; in the data file and the golden and dev
+            # sets these words come only in messages that need a person, 13 of them)
+            r"\b(tell me|let me know) (if|whether) my (file|application|dossier|case|paperwork|papers) (will|is going to|is gonna|would) (go thru|go through|get through|pass|be approved|get approved|be accepted|get accepted)\b",
+            r"\b(will|is) my (file|application|dossier|paperwork) (going to |gonna )?(go thru|go through|get through|pass|be approved|get approved|be accepted)\b",
+            r"\b(mon dossier|ma demande|ma candidature) (va|vont|va-t-il|va-t-elle|passera|sera)( bien)? (passer|accepte|acceptee|approuve|approuvee|valide|validee)\b",
+            r"\b(expediente|legajo|tramite|carpeta|solicitud|papeles) (va a|van a) (pasar|salir aprobad[oa]s?|salir bien|ser aprobad[oa]s?|aprobarse)\b",
+            r"\b(decime|dime|digame|diganme|decidme) (q|que) (si|esta todo bien|me (aceptan|dan|toca|corresponde))\b",
+            r"\bdites[- ]moi (que oui|que (je|j'|mon dossier|ma demande|c'est bon))",
+            r"\b(just )?tell me (it'?s|its|it is|that it'?s) (a )?yes\b", r"\btell me (that )?(i'?m|i am|we'?re|we are) (exempt|eligible|covered)\b",
             # Spanish names its subject only to stress it: "¿yo tengo que rendir el examen?" is "do I
             # personally", as "est-ce que moi je" is in French (a plain "¿tengo que rendir?" is not)
             r"\byo,? (tengo que|debo|tendria que|tendre que|voy a tener que) (rendir|dar|hacer|pasar)\b",

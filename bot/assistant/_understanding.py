@@ -177,6 +177,9 @@ def question_parts(text: str) -> list[Part]:
     message's CPU.
     """
     body = _TWO_THINGS.sub("", text.strip())
+    numbered = _numbered_items(body)
+    if numbered is not None:
+        return numbered
     announced = _ANNOUNCED_TOPIC.match(body) if body != text.strip() else None
     topic = announced.group(1) if announced else ""  # the first question says it; the later ones are searched with it
     parts, standing = _with_fragments([s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()])
@@ -256,6 +259,40 @@ def question_parts(text: str) -> list[Part]:
 
 # An item's mark in a numbered list of questions: "1)", "(2)", "b)", "ii)".
 _ITEM_MARK = re.compile(r"(?:^|(?<=\s))\(?(?:[1-9]|[a-c]|i{1,3})\)\s")
+# The marks of a list, in order: "1) … 2) … 3) …", "a) … b) …", "i) … ii) …".
+_ITEM_ORDERS = (("1", "2", "3", "4"), ("a", "b", "c", "d"), ("i", "ii", "iii", "iv"))
+
+
+def _numbered_items(body: str) -> list[Part] | None:
+    """The parts of a message that numbers its questions ("Few q's: 1) … exam? 2) can I open the file from here …
+    3) is family medicine even a proper specialty over there or am I just a GP"), or None when it numbers none.
+
+    Each item is a part, with or without its question mark: split at "?" alone, the last item above (no mark at the
+    end of a message) went unanswered and an item asking two things became two parts (doctor's check, thirty-seventh
+    round). What comes before the first mark is every item's context; what an item tells before its question is
+    its own (en-dev23-06). A list of one, or of more items than a reply holds, is read as the message it is."""
+    marks = [m for m in _ITEM_MARK.finditer(body)]
+    labels = [m.group(0).strip().strip("()").lower() for m in marks]
+    order = next((o for o in _ITEM_ORDERS if labels[:1] == [o[0]]), None)
+    if order is None:
+        return None
+    kept = []
+    for m, label in zip(marks, labels):
+        if len(kept) < len(order) and label == order[len(kept)]:
+            kept.append(m)
+    if not 2 <= len(kept) <= 3 or len(kept) < sum(1 for label in labels if label in order):
+        return None
+    context = body[: kept[0].start()].strip()
+    items = [body[m.end(): (kept[i + 1].start() if i + 1 < len(kept) else len(body))].strip() for i, m in enumerate(kept)]
+    if not all(asking_sentences(item) for item in items):
+        return None  # "I did 1) my internship and 2) a residency in Ohio. Do I need the exam?" lists what it tells
+    out: list[Part] = []
+    for position, item in enumerate(items):
+        if position > 0 and (_points_back(item) or _names_no_subject(item)):
+            out.append(Part(f"{out[-1].bare} {item}", item, follows=True))
+        else:
+            out.append(Part(f"{context} {item}".strip() if context else item, item))
+    return out
 
 
 # Words opening a later question that say a new subject begins: "Second thing:", "on a different note",

@@ -142,6 +142,30 @@ def test_the_same_words_without_ones_own_file_are_left_to_the_model(text: str) -
     assert triage_message(text) is None
 
 
+@pytest.mark.parametrize("text", [
+    "sent everything in july. pls just tell me if my file will go thru or do i need to redo stuff",
+    "Is my application going to be approved? I sent the USMLE transcripts last month.",
+    "Tout est parti la semaine dernière. Mon dossier va passer, hein ?",
+    "Dites-moi que je suis dispensée, j'ai 12 ans d'exercice à Namur.",
+    "mandé todo hace dos meses, ¿mi expediente va a pasar?",
+    "tengo título de la UNC acreditado por CONEAU, ¿me aceptan el título sin rendir? decime que sí",
+])
+def test_a_foretold_outcome_or_a_begged_yes_on_ones_own_file_goes_to_a_person(text: str) -> None:
+    """Asked of the doctor's own file, these read as program questions to the model when told at length."""
+    triage = triage_message(text)
+    assert triage is not None and triage.reason is R.PERSONAL_ELIGIBILITY
+
+
+@pytest.mark.parametrize("text", [
+    "dites-moi quoi faire pour l'apostille",
+    "decime qué hacer con la apostilla",
+    "tell me how long the Ministry takes to process a file",
+    "¿cuánto tarda mi expediente en pasar por el ministerio?",
+])
+def test_asking_to_be_told_how_things_work_is_not_begging_a_verdict(text: str) -> None:
+    assert triage_message(text) is None
+
+
 def test_a_body_asked_to_look_at_the_file_again_is_a_procedure_not_a_request_to_us() -> None:
     """en-dev27-03: "can I ask them to look at my file again?" about the Green Track's re-review of an adaptation decision
     was handed over by the rule meant for "look at my file" asked of the team."""

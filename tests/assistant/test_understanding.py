@@ -41,12 +41,29 @@ def test_a_numbered_question_is_searched_without_what_the_item_before_it_told() 
     assert "soy cirujana de Rosario" in parts[1]  # what the doctor told before the list is still everyone's
 
 
+def test_each_numbered_item_is_a_part_with_or_without_its_question_mark() -> None:
+    # Doctor's check: the last item had no "?" and went unanswered, and "2) can I open the file from here before we
+    # move and what do they actually need from me?" was cut in two at its "?".
+    parts = question_parts(
+        "Irish GP, MICGP 2016, we're thinking up north, Karmiel maybe. Few q's: 1) Ireland isnt on the exempt list so "
+        "do I have to sit the Israeli licencing exam? 2) can I open the file from here before we move and what do they "
+        "actually need from me? 3) is family medicine even a proper specialty over there or am I just a GP"
+    )
+    assert [p.bare[:20] for p in parts] == ["Ireland isnt on the ", "can I open the file ", "is family medicine e"]
+    assert all("Irish GP" in p.full for p in parts)
+    # a list of what the doctor did is told, not asked
+    assert question_parts("I did 1) my internship and 2) a residency in Ohio. Do I need the exam?") == []
+
+
 def test_place_names_map_to_the_scheme_that_covers_them_in_the_doctors_language() -> None:
     assert "Tkuma" in guidance_terms("On pense s'installer à Sdérot", "fr")
     assert "frontalière" in guidance_terms("On pense s'installer à Sdérot", "fr")
     assert "periphery" in guidance_terms("any grant if we move to Karmiel?", "en")
     assert "Tkuma" not in guidance_terms("any grant if we move to Karmiel?", "en")
     assert guidance_terms("the paradise of Aradia", "en") == ""  # whole words only
+    # the scheme named outright is what is asked, not the grant of the Negev town the story works in (fr-dev36-03)
+    named = guidance_terms("Je travaille dans un dispensaire de Beer-Sheva. Quelles sont les conditions de la bourse Tkuma ?", "fr")
+    assert "Tkuma" in named and "périphérie" not in named
 
 
 def test_regional_words_map_to_the_guidances_terms() -> None:
