@@ -259,8 +259,9 @@ def question_parts(text: str) -> list[Part]:
 
 # An item's mark in a numbered list of questions: "1)", "(2)", "b)", "ii)".
 _ITEM_MARK = re.compile(r"(?:^|(?<=\s))\(?(?:[1-9]|[a-c]|i{1,3})\)\s")
-# The marks of a list, in order: "1) … 2) … 3) …", "a) … b) …", "i) … ii) …".
-_ITEM_ORDERS = (("1", "2", "3", "4"), ("a", "b", "c", "d"), ("i", "ii", "iii", "iv"))
+# The marks of a list, in order, as far as ``_ITEM_MARK`` reads them: "1) … 2) … 3) …", "a) … b) …", "i) … ii) …". A
+# fourth numbered item is counted, so that a list longer than a reply holds is left whole.
+_ITEM_ORDERS = (("1", "2", "3", "4"), ("a", "b", "c"), ("i", "ii", "iii"))
 
 
 def _numbered_items(body: str) -> list[Part] | None:
@@ -271,7 +272,7 @@ def _numbered_items(body: str) -> list[Part] | None:
     end of a message) went unanswered and an item asking two things became two parts (doctor's check, thirty-seventh
     round). What comes before the first mark is every item's context; what an item tells before its question is
     its own (en-dev23-06). A list of one, or of more items than a reply holds, is read as the message it is."""
-    marks = [m for m in _ITEM_MARK.finditer(body)]
+    marks = list(_ITEM_MARK.finditer(body))
     labels = [m.group(0).strip().strip("()").lower() for m in marks]
     order = next((o for o in _ITEM_ORDERS if labels[:1] == [o[0]]), None)
     if order is None:
