@@ -63,8 +63,11 @@ def _surest_escalation(reading: ModelVerdict) -> float:
 
 
 def _reason_probability(reading: ModelVerdict | None, triage: Triage) -> float:
-    """How surely the model read ``triage``'s reason; 1 for a decision a rule made (no reading, or not the model's)."""
-    if reading is None or triage.reason is None or not triage.detail.startswith("model"):
+    """How surely the model read ``triage``'s reason; 1 for a decision a rule made.
+
+    A rule decides before the model is asked (``triage_with_reading`` returns no reading with it), so a hand-over that
+    comes with a reading is the model's own: its reason is the one it read, and the detail need not be consulted."""
+    if reading is None or triage.reason is None:
         return 1.0
     return reading.probabilities.get(triage.reason.value, 0.0)
 

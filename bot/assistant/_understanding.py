@@ -222,15 +222,6 @@ def question_parts(text: str) -> list[Part]:
         told_first, questions[0] = f"{told.strip()}:", asked
     before_first = [c for c in context if body.find(c) < body.find(questions[0])]
     prefix = " ".join([*lead, *before_first])
-    # "Two things. 1) The Ministry wants a letter of good standing. Do I need it translated? 2) Do I have to prove my
-    # Hebrew?": what the first item tells before its question is that item's, not the message's; searched with the
-    # second item too, it led that part to the good-standing letter again and the Hebrew question went unanswered
-    # (en-dev23-06). The later items keep only what comes before the first item's mark.
-    first_item = next(((i, m.start()) for i, s in enumerate(lead) if (m := _ITEM_MARK.search(s))), None)
-    shared = prefix
-    if first_item is not None and any(_ITEM_MARK.match(q) for q in questions[1:]):
-        i, start = first_item  # "Dos preguntas: 1) El ministerio me pide…": the words before the mark are everyone's
-        shared = " ".join(x for x in (*lead[:i], lead[i][:start].strip(), *before_first) if x)
     out: list[Part] = []
     for position, q in enumerate(questions):
         q = _JOINER.sub("", _TWO_THINGS.sub("", q) or q) or q  # "Two things: does the USMLE…" names no subject
@@ -242,7 +233,7 @@ def question_parts(text: str) -> list[Part]:
             # says a new subject begins, and the story's words would pull this part to the grants page.
             out.append(Part(q, q))
         else:
-            before = " ".join(x for x in (prefix if position == 0 else shared, told_first if position == 0 else topic) if x)
+            before = " ".join(x for x in (prefix, told_first if position == 0 else topic) if x)
             out.append(Part(f"{before} {q}".strip() if before else q, q))
     if len(out) > 2 and _asks_only_about_me(out[0].bare) and not out[1].follows:
         # "So what happens with someone like me over there? Do I have to do an intern year, and can I pick the
@@ -277,10 +268,11 @@ def _numbered_items(body: str) -> list[Part] | None:
     order = next((o for o in _ITEM_ORDERS if labels[:1] == [o[0]]), None)
     if order is None:
         return None
-    kept = []
+    kept, last = [], -1
     for m, label in zip(marks, labels):
-        if len(kept) < len(order) and label == order[len(kept)]:
+        if label in order and order.index(label) > last:  # "1) … 3) …" skips a number and is still a list
             kept.append(m)
+            last = order.index(label)
     if not 2 <= len(kept) <= 3 or len(kept) < sum(1 for label in labels if label in order):
         return None
     context = body[: kept[0].start()].strip()

@@ -51,6 +51,13 @@ def test_each_numbered_item_is_a_part_with_or_without_its_question_mark() -> Non
     )
     assert [p.bare[:20] for p in parts] == ["Ireland isnt on the ", "can I open the file ", "is family medicine e"]
     assert all("Irish GP" in p.full for p in parts)
+    # a list that skips a number is still a list: item 1's letter stays out of item 3's search
+    skipped = question_parts(
+        "Hola, soy cirujana de Rosario. 1) El ministerio me pide una carta de buena conducta. ¿Hay que traducirla al "
+        "hebreo? 3) ¿Me van a tomar un examen de hebreo antes de poder trabajar?"
+    )
+    assert [p.bare[:14] for p in skipped] == ["El ministerio ", "¿Me van a toma"]
+    assert "carta" not in skipped[1].full and "Rosario" in skipped[1].full
     # a list of what the doctor did is told, not asked
     assert question_parts("I did 1) my internship and 2) a residency in Ohio. Do I need the exam?") == []
 
