@@ -149,6 +149,9 @@ def test_the_same_words_without_ones_own_file_are_left_to_the_model(text: str) -
     "Dites-moi que je suis dispensée, j'ai 12 ans d'exercice à Namur.",
     "mandé todo hace dos meses, ¿mi expediente va a pasar?",
     "tengo título de la UNC acreditado por CONEAU, ¿me aceptan el título sin rendir? decime que sí",
+    "I did 5 years MBBS in India and 1 year internship. Kindly confirm whether my degree will be accepted by the ministry.",
+    "Confirmez-moi que mon diplôme sera reconnu, je démissionne le mois prochain.",
+    "Confírmenme si mi título va a ser aceptado, así renuncio tranquila.",
 ])
 def test_a_foretold_outcome_or_a_begged_yes_on_ones_own_file_goes_to_a_person(text: str) -> None:
     """Asked of the doctor's own file, these read as program questions to the model when told at length."""
@@ -161,6 +164,7 @@ def test_a_foretold_outcome_or_a_begged_yes_on_ones_own_file_goes_to_a_person(te
     "decime qué hacer con la apostilla",
     "tell me how long the Ministry takes to process a file",
     "¿cuánto tarda mi expediente en pasar por el ministerio?",
+    "can you confirm whether the exam is held twice a year?",
 ])
 def test_asking_to_be_told_how_things_work_is_not_begging_a_verdict(text: str) -> None:
     assert triage_message(text) is None
