@@ -796,3 +796,11 @@ def test_announcing_two_questions_keeps_their_subject_and_the_first_question() -
     assert len(numbered) == 2 and "translated" in numbered[0].full and "prove my Hebrew" in numbered[1].bare
     staj = question_parts("Dos preguntas sobre el staj: ¿cuánto dura ahora? ¿Y cómo se asigna el hospital, puedo elegirlo yo?")
     assert len(staj) == 2 and all("staj" in p.full for p in staj)
+
+
+def test_a_place_the_doctor_would_not_go_to_adds_nothing_to_the_search() -> None:
+    # Doctor's check: "one of the kibbutzim right by the Gaza border instead of Beer Sheva" asks about the Tkuma grant.
+    found = guidance_terms("and if we did a kibbutz right by the Gaza border instead of Beer Sheva, any extra money?", "en")
+    assert "Tkuma" in found and "Negev" not in found
+    assert "Galilée" in guidance_terms("On irait à Nahariya plutôt qu'à Sdérot, il y a une prime ?", "fr")
+    assert "Tkuma" not in guidance_terms("On irait à Nahariya plutôt qu'à Sdérot, il y a une prime ?", "fr")
