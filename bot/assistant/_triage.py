@@ -23,6 +23,7 @@ from ._target import PATTERNS as _TARGET_PATTERNS
 from ._target import israeli_file_step, question_target
 from ._text import TEXTING_WORD, fold, spell_out
 from ._types import EscalationReason, Triage, TriageKind
+from ._understanding import asking_sentences
 
 if TYPE_CHECKING:
     from ._triage_model import ModelVerdict, TriageModel
@@ -476,6 +477,9 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
         based = target.israel_base or target.israel_origin
         return label, f"rule: {target.explain()}" + (f"; from Israel (“{based}”)" if based else "")
     if target.place == "foreign":
+        asked = _asked_of_israel(text[:MAX_TRIAGE_CHARS])
+        if asked:
+            return "answer", f"rule: the story names another place to practise, but the question asks of Israel (“{asked}”)"
         return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
     if target.place == "israel" and target.program_only and target.israel_base and target.foreign_beside_program:
         # "je suis médecin olé, licence israélienne … partir s'installer à Montréal : le Collège des
@@ -493,6 +497,18 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
         # who names another country, not as an origin, and Israel as no place to go: leaving
         return "other_country", f"rule: the doctor is based in Israel (“{target.israel_base}”) and asks about another country ({target.explain()})"
     return label, ""
+
+
+def _asked_of_israel(text: str) -> str:
+    """Israel's words in the message's question sentences, when they ask of Israel and name no other place while the
+    story around them does: "j'ai fait mes études à Londres … avant de rentrer exercer comme généraliste à Paris. Pour
+    Israël, est-ce que ma FY1 compte … ?" tells where she works now, and was declined as a question about France
+    (dev38). Over the labelled data and every set's messages this reading holds for two, both program questions."""
+    asked = asking_sentences(text)
+    if not asked or " ".join(asked) == text.strip():
+        return ""
+    target = question_target(" ".join(asked))
+    return target.evidence if target.place == "israel" and not target.foreign_named else ""
 
 
 def _capped(text: str) -> str:

@@ -1031,3 +1031,19 @@ def test_a_student_going_to_join_parents_settled_in_an_israeli_town_asks_about_i
     assert triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.99)).kind is TriageKind.ANSWER  # type: ignore[arg-type]
     # the parents' town alone says nothing of where the doctor goes
     assert not question_target("Mes parents se sont installés à Ra'anana l'an dernier. Comment m'inscrire à l'Ordre en Belgique ?").israel_base
+
+
+def test_a_story_of_practising_elsewhere_does_not_make_a_question_about_israel_another_countrys() -> None:
+    """A King's College graduate now a GP in Paris asked "Pour Israël, est-ce que ma FY1 compte … ?" and was told the
+    bot covers Israel only: "rentrer exercer comme généraliste à Paris" read as where she wants to practise (dev38).
+    Where the question sentences name no place, the story's goal still decides."""
+    from bot.assistant._triage import settle_other_country
+
+    message = ("Bonjour, j'ai fait toutes mes études de médecine à King's College à Londres, puis la Foundation Year 1 "
+               "et 2 là-bas, avant de rentrer exercer comme généraliste à Paris. Pour Israël, est-ce que ma FY1 compte "
+               "comme l'internat d'un an qu'ils demandent ? Et l'attestation de bonne conduite, je la demande au GMC ou "
+               "à l'Ordre des médecins français ?")
+    assert question_target(message).place == "foreign"
+    label, why = settle_other_country(message, "answer")
+    assert label == "answer" and "pour israel" in why
+    assert settle_other_country("I want to practise in Canada. What do I need to do?", "answer")[0] == "other_country"
