@@ -34,7 +34,7 @@ from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_fe
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ESCALATION_CLASSES, ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
-    Part, Synonym, as_the_doctor, asking_sentences, focus, guidance_terms, load_synonyms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences,
+    Part, Synonym, as_the_doctor, asking_sentences, focus, guidance_terms, load_synonyms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences, without_places,
 )
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
@@ -1069,7 +1069,13 @@ class Assistant:
         room = MAX_QUERY_CHARS - len(text) - 1
         if room <= 0:
             return text
+        if self._names_a_place(text):
+            previous = without_places(previous, self.synonyms)
         return f"{previous[-room:]}\n{text}"
+
+    def _names_a_place(self, text: str) -> bool:
+        """Whether ``text`` names a town or region as where the doctor would go (not where a relative lives)."""
+        return bool({words for words, _ in self._matched(text, "en")} & self._place_words("en"))
 
     def _followed_question(self, text: str, state: ConversationState) -> str | None:
         """The question a follow-up leans on; when that one was a follow-up too, the chain back to the

@@ -65,6 +65,15 @@ class Synonym:
     # it as the place a relative lives ("mi hija vive en Beer Sheva": the 14-year route is asked, not the
     # Negev grant).
     place: bool = False
+    # Phrases that make this entry step aside only when the doctor's question sentences name them: a home town is
+    # no origin in "is there a grant for Sderot?" from a doctor of Toronto, but it still is in a story that says
+    # where the family will live before asking about the exam ("GP from Dunedin … keen on a kibbutz near Sderot …
+    # does a NZ degree get me out of it?" lost New Zealand, and got the general licensing routes: doctor's check).
+    unless_asked: tuple[str, ...] = ()
+    # True for words that say what is asked only inside a question: "membre du Collège des médecins du Québec" in a
+    # psychiatrist's story is where she is registered, and searched for the letter of good standing that body issues
+    # it led her reply, above the exam she asked about (doctor's check, thirty-ninth round).
+    only_asked: bool = False
 
 
 class Part(NamedTuple):
@@ -601,6 +610,9 @@ _STORY_PRONOUN = re.compile(
     r"|\b(?:that|this|those|these) (?:money|cash|costs?|expenses?|fees?|bills?)\b"
     # "Does the ministry refund any of it?" after the bills: a share of what the story spent.
     r"|\b(?:any|some|part|all|most) of it\b"
+    # "… Argentina announced the degrees now have WFME recognition. Does this mean I do not need the Israeli exam
+    # anymore?": what "this" means is the news just told, and alone the part got the general exam rule (dev38).
+    r"|\b(?:does|do|would|will|did) (?:this|that|it) mean\b|\bca (?:veut dire|signifie)\b|\b(?:quiere|querra) decir que\b"
     r"|\b(?:ese|esa|esos|esas|este|esta|estos|estas) (?:dinero|plata|lana|guita|gastos?|costos?|pagos?)\b"
     r"|\b(?:cet argent|ces frais|ces depenses|cette somme|cette depense|ce montant)\b"
     # A demonstrative before a word for a route or a scheme stands for the one the story described
@@ -669,6 +681,8 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
                 tuple(fold(str(p)) for p in _flat(entry.get("unless") or (), towns)),
                 entry.get("search", "words and meaning") != "words",
                 bool(entry.get("place", False)),
+                tuple(fold(str(p)) for p in _flat(entry.get("unless_asked") or (), towns)),
+                bool(entry.get("only_asked", False)),
             )
             for entry in raw
         )
@@ -727,6 +741,38 @@ def _left_behind(folded: str, start: int) -> bool:
     return bool(_LEFT_BEHIND_BEFORE.search(folded[max(0, start - 50):start]))
 
 
+def _fold_in_place(text: str) -> str:
+    """``fold`` that keeps every character where it stood, so a match in it is a span of ``text``."""
+    return "".join((fold(c) or c)[:1] if not c.isspace() else c for c in text)
+
+
+def without_places(text: str, synonyms: tuple[Synonym, ...] | None = None) -> str:
+    """``text`` with the towns and regions it names left out.
+
+    A follow-up that names a place of its own ("and if we did one of the kibbutzim by the Gaza border, is there extra
+    money?") is searched with the question it follows, and that story's "settling somewhere in the Negev, Beer Sheva
+    or Omer" kept the Negev's grant first in the meaning searched, above the Tkuma grant asked about (doctor's check,
+    thirty-eighth round). The rest of the story (the doctor's country, what was asked) still counts.
+    """
+    folded = _fold_in_place(text)
+    spans = [
+        m.span() for entry in (load_synonyms() if synonyms is None else synonyms) if entry.place
+        for m in _pattern(entry.phrases).finditer(folded)
+    ]
+    kept, at = [], 0
+    for start, end in sorted(spans):
+        if start >= at:
+            kept.append(text[at:start])
+        at = max(at, end)
+    return "".join(kept) + text[at:]
+
+
+def _asked_folded(text: str) -> str:
+    """What the message asks, folded: its asking sentences, or all of it when none asks (a statement tells its origin
+    and its destination alike)."""
+    return spell_out(fold(" ".join(asking_sentences(text)) or text))
+
+
 def guidance_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = None, *, meaning: bool = False) -> str:
     """The guidance's words for what ``text`` names (a town, a local term), in ``lang``.
 
@@ -740,12 +786,17 @@ def matched_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = N
     """Every synonym entry ``text`` names, as its words in ``lang`` and whether they say what it is
     about (see ``Synonym.meaning``), in file order: one scan for a search's keywords and meaning."""
     folded = spell_out(fold(text))
+    asked: str | None = None
     found = []
     for entry in load_synonyms() if synonyms is None else synonyms:
-        named = [m.start() for m in _pattern(entry.phrases).finditer(folded)]
+        if entry.only_asked:
+            asked = _asked_folded(text) if asked is None else asked
+        named = [m.start() for m in _pattern(entry.phrases).finditer(asked if entry.only_asked else folded)]  # type: ignore[arg-type]
         if entry.place:
             named = [at for at in named if not (someone_else_lives_there(folded, at) or _a_school_there(folded, at) or _left_behind(folded, at))]
-        if named and not (entry.unless and _pattern(entry.unless).search(folded)):
+        if named and not (entry.unless and _pattern(entry.unless).search(folded)) and not (
+            entry.unless_asked and _pattern(entry.unless_asked).search(asked if asked is not None else (asked := _asked_folded(text)))
+        ):
             words = entry.add.get(lang) or entry.add.get("en", "")
             if not entry.meaning and fold(words) in folded:
                 continue  # "médecin à Paris, formé en France": the country is already there to match

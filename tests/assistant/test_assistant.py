@@ -476,3 +476,18 @@ def test_a_follow_up_naming_another_region_is_answered_for_that_region(kb_assist
     assert north.sources[0].doc_id == "periphery-grants"
     same = _reply_after(kb_assistant, "en-tkuma-how-much", first, "ok and how much is it per year?")
     assert same.sources[0].doc_id == "tkuma-gaza-envelope"
+
+
+def test_a_follow_up_naming_its_own_place_is_not_searched_with_the_places_of_the_story_before(kb_assistant: Assistant) -> None:
+    """A Johannesburg family physician "settling somewhere in the Negev, Beer Sheva or Omer maybe" asked what to send
+    for the licence file, then "and if we did one of the kibbutzim right by the Gaza border instead of Beer Sheva, is
+    there extra money for that?": searched with the story's Negev towns, the Negev grant led the reply and the Tkuma
+    grant asked about came second (doctor's check, thirty-eighth round)."""
+    first = ("Howzit. Family physician here, qualified MBBCh at Wits in 2013, did my 2 yr internship at Helen Joseph and "
+             "comm serve out in Limpopo, then MMed family med at Wits, been in a group practice in Sandton since 2019. Wife "
+             "Lauren is a physio, kids are 6 and 9. We're looking at aliyah end of next year and settling somewhere in the "
+             "Negev, Beer Sheva or Omer maybe. What do I actually need to get together to open the MOH licence file from "
+             "here? HPCSA letters etc, what exactly do they want")
+    gaza = _reply_after(kb_assistant, "en-gaza-instead", first,
+                        "ok shot. and if we did one of the kibbutzim right by the Gaza border instead of Beer Sheva, is there extra money for that?")
+    assert gaza.sources[0].doc_id == "tkuma-gaza-envelope"

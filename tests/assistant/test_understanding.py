@@ -804,3 +804,49 @@ def test_a_place_the_doctor_would_not_go_to_adds_nothing_to_the_search() -> None
     assert "Tkuma" in found and "Negev" not in found
     assert "Galilée" in guidance_terms("On irait à Nahariya plutôt qu'à Sdérot, il y a une prime ?", "fr")
     assert "Tkuma" not in guidance_terms("On irait à Nahariya plutôt qu'à Sdérot, il y a une prime ?", "fr")
+
+
+def test_a_home_country_counts_unless_the_question_itself_names_an_israeli_place() -> None:
+    """Doctor's check: a Dunedin GP "keen on one of the kibbutzim near Sderot" asked whether "a NZ degree gets me out
+    of" the exam, and a Quebec psychiatrist moving to Modiin whether she must sit it: the Israeli town in the story
+    hid the doctor's country, and the replies gave the general routes and the US good-standing letter. A question that
+    names the Israeli place is about that place, and the home town stays out of its search."""
+    story = "GP from Dunedin, we're keen on one of the kibbutzim near Sderot. Does a NZ degree get me out of the exam?"
+    assert "New Zealand" in guidance_terms(story, "en")
+    asked = "GP from Dunedin here. Is there a grant for family doctors near Sderot?"
+    assert "New Zealand" not in guidance_terms(asked, "en") and "Tkuma" in guidance_terms(asked, "en")
+    told = "Psychiatre à Montréal, on s'installe à Modiin l'été prochain."  # a statement: where she goes counts too
+    assert "Canada" not in guidance_terms(told, "fr")
+
+
+def test_a_body_the_doctor_is_registered_with_is_no_question_about_its_letter() -> None:
+    """"membre du Collège des médecins du Québec" in a psychiatrist's story led her exam question to the letter of
+    good standing (doctor's check); asked of the Collège, the letter is what she wants."""
+    story = "Psychiatre, membre du Collège des médecins du Québec depuis 2017. Est-ce que je dois passer l'examen ?"
+    assert "good standing" not in guidance_terms(story, "fr")
+    assert "good standing" in guidance_terms("Qu'est-ce que je dois demander au Collège des médecins ?", "fr")
+    assert "good standing" in guidance_terms("Soy colegiado en Madrid. ¿Me piden el certificado de buena conducta?", "es")
+
+
+def test_a_story_without_its_places_keeps_the_rest_of_what_it_says() -> None:
+    from bot.assistant._understanding import without_places
+
+    story = "Family physician from Johannesburg, settling somewhere in the Negev, Beer Sheva or Omer maybe. What do I need to open the file?"
+    left = without_places(story)
+    assert "Negev" not in left and "Beer Sheva" not in left and "Omer" not in left
+    assert left.startswith("Family physician from Johannesburg") and left.endswith("What do I need to open the file?")
+    assert without_places("Médico en Sderot y Beer Sheva, ¿qué beca hay?") == "Médico en  y , ¿qué beca hay?"
+
+
+def test_a_question_that_asks_what_the_news_just_told_means_is_read_with_it() -> None:
+    """"… Argentina announced the degrees now have WFME recognition. Does this mean I do not need the Israeli exam
+    anymore?" asks about that news; alone, the part got the general rule for Latin American doctors (dev38)."""
+    from bot.assistant._assistant import _meant
+    from bot.assistant._understanding import refers_to_story
+
+    first, _ = question_parts("I studied in Buenos Aires. I read that Argentina announced the degrees now have WFME "
+                              "recognition. Does this mean I do not need the Israeli exam anymore? And if I still need "
+                              "it, can I do it in Spanish?")
+    assert "WFME" in _meant(first)
+    assert refers_to_story("Ça veut dire que je suis dispensé ?") and refers_to_story("¿Quiere decir que no rindo el examen?")
+
