@@ -786,16 +786,21 @@ def matched_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = N
     """Every synonym entry ``text`` names, as its words in ``lang`` and whether they say what it is
     about (see ``Synonym.meaning``), in file order: one scan for a search's keywords and meaning."""
     folded = spell_out(fold(text))
-    asked: str | None = None
+    asking: list[str] = []  # the asking sentences, folded once, when an entry first needs them
+
+    def asked() -> str:
+        if not asking:
+            asking.append(_asked_folded(text))
+        return asking[0]
+
     found = []
     for entry in load_synonyms() if synonyms is None else synonyms:
-        if entry.only_asked:
-            asked = _asked_folded(text) if asked is None else asked
-        named = [m.start() for m in _pattern(entry.phrases).finditer(asked if entry.only_asked else folded)]  # type: ignore[arg-type]
+        scanned = asked() if entry.only_asked else folded
+        named = [m.start() for m in _pattern(entry.phrases).finditer(scanned)]
         if entry.place:
-            named = [at for at in named if not (someone_else_lives_there(folded, at) or _a_school_there(folded, at) or _left_behind(folded, at))]
+            named = [at for at in named if not (someone_else_lives_there(scanned, at) or _a_school_there(scanned, at) or _left_behind(scanned, at))]
         if named and not (entry.unless and _pattern(entry.unless).search(folded)) and not (
-            entry.unless_asked and _pattern(entry.unless_asked).search(asked if asked is not None else (asked := _asked_folded(text)))
+            entry.unless_asked and _pattern(entry.unless_asked).search(asked())
         ):
             words = entry.add.get(lang) or entry.add.get("en", "")
             if not entry.meaning and fold(words) in folded:
