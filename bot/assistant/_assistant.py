@@ -645,11 +645,16 @@ class Assistant:
         """
         if query == text:
             return matched
-        places = self._place_words(lang)
-        own = {words for words, _ in self._matched(text, lang)} & places
+        own = self._own_places(text, lang)
         if not own:
             return matched
+        places = self._place_words(lang)
         return [(words, meaning) for words, meaning in matched if words in own or words not in places]
+
+    def _own_places(self, text: str, lang: str) -> frozenset[str]:
+        """The guidance's words for the towns and regions ``text`` names as where the doctor would go (not where a
+        relative lives, nor the place left behind)."""
+        return frozenset(words for words, _ in self._matched(text, lang)) & self._place_words(lang)
 
     def _place_words(self, lang: str) -> frozenset[str]:
         entries = load_synonyms() if self.synonyms is None else self.synonyms
@@ -1069,13 +1074,9 @@ class Assistant:
         room = MAX_QUERY_CHARS - len(text) - 1
         if room <= 0:
             return text
-        if self._names_a_place(text):
+        if self._own_places(text, "en"):
             previous = without_places(previous, self.synonyms)
         return f"{previous[-room:]}\n{text}"
-
-    def _names_a_place(self, text: str) -> bool:
-        """Whether ``text`` names a town or region as where the doctor would go (not where a relative lives)."""
-        return bool({words for words, _ in self._matched(text, "en")} & self._place_words("en"))
 
     def _followed_question(self, text: str, state: ConversationState) -> str | None:
         """The question a follow-up leans on; when that one was a follow-up too, the chain back to the
