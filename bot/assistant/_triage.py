@@ -499,16 +499,33 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
     return label, ""
 
 
+# The Israeli exam asked of as a step ("do I need to do the Israeli exam", "l'examen israélien", "el examen de
+# licencia israelí"): Israel named by adjective is where the doctor means to practise, when a question asks it.
+_ISRAELI_EXAM = re.compile(
+    r"\bisrael(?:i|ien|ienne|\w*)? (?:licensing |licence |license )?exam|"
+    r"\bexam(?:en)? (?:de licence |de licencia |de reválida |de revalida )?(?:israeli|israelien|d'israel|de israel|en israel|in israel)"
+)
+
+
 def _asked_of_israel(text: str) -> str:
     """Israel's words in the message's question sentences, when they ask of Israel and name no other place while the
     story around them does: "j'ai fait mes études à Londres … avant de rentrer exercer comme généraliste à Paris. Pour
     Israël, est-ce que ma FY1 compte … ?" tells where she works now, and was declined as a question about France
-    (dev38). Over the labelled data and every set's messages this reading holds for two, both program questions."""
+    (dev38). Israel named only by adjective counts when the question asks of the Israeli exam: a Rosario cardiologist
+    told that WFME recognition lets doctors "work in Europe, USA and Israel without exams" asked whether he still
+    needs the Israeli exam (dev39). Over the labelled data and every set's messages, an Israeli adjective in the
+    question sentences is otherwise a credential taken abroad ("does my Israeli licence count in the EU?") sixteen
+    times of seventeen; the exam reading holds for three messages, none another country's question."""
     asked = asking_sentences(text)
     if not asked or " ".join(asked) == text.strip():
         return ""
     target = question_target(" ".join(asked))
-    return target.evidence if target.place == "israel" and not target.foreign_named else ""
+    if target.foreign_named:
+        return ""
+    if target.place == "israel":
+        return target.evidence
+    exam = _ISRAELI_EXAM.search(fold(" ".join(asked))) if target.place == "israel-named" else None
+    return exam.group(0) if exam else ""
 
 
 def _capped(text: str) -> str:

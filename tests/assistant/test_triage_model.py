@@ -1047,3 +1047,21 @@ def test_a_story_of_practising_elsewhere_does_not_make_a_question_about_israel_a
     label, why = settle_other_country(message, "answer")
     assert label == "answer" and "pour israel" in why
     assert settle_other_country("I want to practise in Canada. What do I need to do?", "answer")[0] == "other_country"
+
+
+def test_a_question_asking_whether_the_israeli_exam_is_still_needed_is_about_israel() -> None:
+    """A Rosario cardiologist whose children live in Israel read that WFME recognition lets doctors "work in Europe,
+    USA and Israel without exams", and asked whether he still needs the Israeli exam and may sit it in Spanish: he
+    was told the bot covers Israel only (dev39). An Israeli credential taken abroad is still another country's."""
+    from bot.assistant._triage import settle_other_country
+
+    message = ("I studied in Rosario and work 15 years as cardiologist; our children are already in Israel. Many "
+               "colleagues say that with the WFME recognition we can work in Europe, USA and Israel without exams. I am "
+               "a little sceptic. Is it true that with this recognition I do not need to do the Israeli exam, and if I "
+               "must do it, can I do it in Spanish?")
+    assert question_target(message).place == "foreign"
+    label, why = settle_other_country(message, "answer")
+    assert label == "answer" and "israeli exam" in why
+    abroad = ("We made aliyah in 2019 and I passed the Israeli exam, but now we are moving to Italy. Does my Israeli "
+              "licence count automatically anywhere in the EU?")
+    assert settle_other_country(abroad, "answer")[0] == "other_country"
