@@ -74,6 +74,11 @@ class Synonym:
     # psychiatrist's story is where she is registered, and searched for the letter of good standing that body issues
     # it led her reply, above the exam she asked about (doctor's check, thirty-ninth round).
     only_asked: bool = False
+    # Phrases that let this entry count outside the question sentences: a town in a story counts for the grants when
+    # the message speaks of money ("un pana me dijo que le pagaron un dinero por irse al norte … ¿todavía alcanzamos a
+    # cobrarlo?"), and not when it asks of something else: "settle up north, Karmiel probably … do I have to sit the
+    # Israeli licensing exam?" got the periphery grant (doctor's check, fortieth round). Empty: counts anywhere.
+    story_with: tuple[str, ...] = ()
 
 
 class Part(NamedTuple):
@@ -683,6 +688,7 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> tuple[Synonym, ...]:
                 bool(entry.get("place", False)),
                 tuple(fold(str(p)) for p in _flat(entry.get("unless_asked") or (), towns)),
                 bool(entry.get("only_asked", False)),
+                tuple(fold(str(p)) for p in _flat(entry.get("story_with") or (), towns)),
             )
             for entry in raw
         )
@@ -795,7 +801,8 @@ def matched_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = N
 
     found = []
     for entry in load_synonyms() if synonyms is None else synonyms:
-        scanned = asked() if entry.only_asked else folded
+        told = entry.only_asked or (entry.story_with and not _pattern(entry.story_with).search(folded))
+        scanned = asked() if told else folded
         named = [m.start() for m in _pattern(entry.phrases).finditer(scanned)]
         if entry.place:
             named = [at for at in named if not (someone_else_lives_there(scanned, at) or _a_school_there(scanned, at) or _left_behind(scanned, at))]

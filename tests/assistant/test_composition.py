@@ -646,6 +646,19 @@ def test_where_a_doctor_trained_is_read_from_names_adjectives_and_cities_but_not
     assert message_countries("can you help us with the exam?") == frozenset()  # "us" is a pronoun here
 
 
+def test_an_irish_doctor_is_not_served_by_the_uk_page() -> None:
+    """Doctor's check: a Dublin A&E consultant ("Ireland isnt on the exemption list … do I have to sit the Israeli
+    licensing exam?") was told Great Britain is on the list, from the UK page. A Belfast doctor's page it still is."""
+    from bot.assistant._origin import for_other_doctors, message_countries
+
+    page = _pages([("united-kingdom", "Doctors trained in the UK: Israeli exam exemption, Foundation Year 1",
+                    "I qualified in the UK: do I have to sit the Israeli licensing exam?", "Normally not.", 0.033, ())]).passages[0]
+    dublin = message_countries("A&E consultant in Dublin, qualified from RCSI. Ireland isnt on the exemption list")
+    assert dublin == {"IE"} and for_other_doctors(page, dublin)
+    assert message_countries("my Irish Medical Council registration") == {"IE"}
+    assert not for_other_doctors(page, message_countries("I trained in Belfast, Northern Ireland"))
+
+
 def test_the_language_a_doctor_speaks_is_not_where_they_trained() -> None:
     """"mi inglés médico es re flojo" from a Córdoba graduate read as British, and the answer stepped past
     the Latin-American page (dev19); a diploma's or a doctor's adjective still names the country."""

@@ -819,6 +819,30 @@ def test_a_home_country_counts_unless_the_question_itself_names_an_israeli_place
     assert "Canada" not in guidance_terms(told, "fr")
 
 
+def test_a_town_told_in_a_story_counts_for_the_grants_only_when_money_is_spoken_of() -> None:
+    """Doctor's check: an Irish consultant hoping to "settle up north, Karmiel probably" asked whether she must sit the
+    exam, and a Swiss psychiatrist going to Beer-Sheva which documents open her file; both got the periphery grant. A
+    town in the question, a statement of where the family goes, or a story that speaks of money still counts."""
+    exam = ("We hope to settle up north, Karmiel probably, as we've friends there. Ireland isnt on the exemption list "
+            "so do I have to sit the Israeli licensing exam?")
+    assert "periphery" not in guidance_terms(exam, "en")
+    papers = ("On prévoit l'alyah plutôt du côté de Beer-Sheva parce que mon frère habite à Omer. Quels documents je "
+              "dois rassembler pour ouvrir mon dossier ?")
+    assert "périphérie" not in guidance_terms(papers, "fr")
+    paid = ("Un pana del ulpán me dijo que a él le pagaron un dinero por irse a Kiryat Shmona y que a nosotros también nos "
+            "debería tocar. ¿Todavía alcanzamos a cobrarlo o ya fue?")
+    assert "periferia" in guidance_terms(paid, "es")
+    assert "periphery" in guidance_terms("Moving next year. Is there anything for doctors who settle in Karmiel?", "en")
+    assert "périphérie" in guidance_terms("On s'installe à Beer-Sheva l'été prochain.", "fr")
+
+
+def test_local_names_for_work_certificates_search_the_guidance_words() -> None:
+    """A Valencia anaesthetist's "certificados de empresa" are the guidance's employment letters, five years of them
+    (dev39): the reply gave the good-standing letter and left the years out."""
+    assert "cartas laborales" in guidance_terms("Y de certificados de empresa, ¿de cuántos años hacia atrás?", "es")
+    assert "attestations d'emploi" in guidance_terms("Combien d'années de certificats de travail ?", "fr")
+
+
 def test_a_body_the_doctor_is_registered_with_is_no_question_about_its_letter() -> None:
     """"membre du Collège des médecins du Québec" in a psychiatrist's story led her exam question to the letter of
     good standing (doctor's check); asked of the Collège, the letter is what she wants."""
