@@ -75,9 +75,10 @@ class Synonym:
     # it led her reply, above the exam she asked about (doctor's check, thirty-ninth round).
     only_asked: bool = False
     # Phrases that let this entry count outside the question sentences: a town in a story counts for the grants when
-    # the message speaks of money ("un pana me dijo que le pagaron un dinero por irse al norte … ¿todavía alcanzamos a
-    # cobrarlo?"), and not when it asks of something else: "settle up north, Karmiel probably … do I have to sit the
-    # Israeli licensing exam?" got the periphery grant (doctor's check, fortieth round). Empty: counts anywhere.
+    # the message speaks of money ("un pana me dijo que le pagaron un dinero por irse a Kiryat Shmona … ¿todavía
+    # alcanzamos a cobrarlo?"), and not when it asks of something else: "settle up north, Karmiel probably … do I have
+    # to sit the Israeli licensing exam?" got the periphery grant (doctor's check, fortieth round). Empty: counts
+    # anywhere.
     story_with: tuple[str, ...] = ()
 
 
@@ -801,7 +802,7 @@ def matched_terms(text: str, lang: str, synonyms: tuple[Synonym, ...] | None = N
 
     found = []
     for entry in load_synonyms() if synonyms is None else synonyms:
-        told = entry.only_asked or (entry.story_with and not _pattern(entry.story_with).search(folded))
+        told = entry.only_asked or (bool(entry.story_with) and not _pattern(entry.story_with).search(folded))
         scanned = asked() if told else folded
         named = [m.start() for m in _pattern(entry.phrases).finditer(scanned)]
         if entry.place:
