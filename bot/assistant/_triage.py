@@ -516,15 +516,15 @@ def _asked_of_israel(text: str) -> str:
     needs the Israeli exam (dev39). Over the labelled data and every set's messages, an Israeli adjective in the
     question sentences is otherwise a credential taken abroad ("does my Israeli licence count in the EU?") sixteen
     times of seventeen; the exam reading holds for three messages, none another country's question."""
-    asked = asking_sentences(text)
-    if not asked or " ".join(asked) == text.strip():
+    question = " ".join(asking_sentences(text))
+    if not question or question == text.strip():
         return ""
-    target = question_target(" ".join(asked))
+    target = question_target(question)
     if target.foreign_named:
         return ""
     if target.place == "israel":
         return target.evidence
-    exam = _ISRAELI_EXAM.search(fold(" ".join(asked))) if target.place == "israel-named" else None
+    exam = _ISRAELI_EXAM.search(fold(question)) if target.place == "israel-named" else None
     return exam.group(0) if exam else ""
 
 
