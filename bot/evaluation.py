@@ -56,11 +56,12 @@ UNSEEN29_FILE = GOLDEN_FILE.with_name("unseen29.yaml")  # a twenty-ninth, the sa
 UNSEEN30_FILE = GOLDEN_FILE.with_name("unseen30.yaml")  # a thirtieth, the same kinds, written blind (session 39)
 UNSEEN31_FILE = GOLDEN_FILE.with_name("unseen31.yaml")  # a thirty-first, the same kinds, written blind (session 40)
 UNSEEN32_FILE = GOLDEN_FILE.with_name("unseen32.yaml")  # a thirty-second, the same kinds, written blind (session 41)
+UNSEEN33_FILE = GOLDEN_FILE.with_name("unseen33.yaml")  # a thirty-third, the same kinds, written blind (session 42)
 HELD_OUT_ANSWER_SETS = (
     UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE, UNSEEN9_FILE,
     UNSEEN10_FILE, UNSEEN11_FILE, UNSEEN12_FILE, UNSEEN13_FILE, UNSEEN14_FILE, UNSEEN15_FILE, UNSEEN16_FILE, UNSEEN17_FILE,
     UNSEEN18_FILE, UNSEEN19_FILE, UNSEEN20_FILE, UNSEEN21_FILE, UNSEEN22_FILE, UNSEEN23_FILE, UNSEEN24_FILE, UNSEEN25_FILE, UNSEEN26_FILE,
-    UNSEEN27_FILE, UNSEEN28_FILE, UNSEEN29_FILE, UNSEEN30_FILE, UNSEEN31_FILE, UNSEEN32_FILE,
+    UNSEEN27_FILE, UNSEEN28_FILE, UNSEEN29_FILE, UNSEEN30_FILE, UNSEEN31_FILE, UNSEEN32_FILE, UNSEEN33_FILE,
 )
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
@@ -103,6 +104,7 @@ DEV36_FILE = GOLDEN_FILE.with_name("dev36.yaml")  # a thirty-sixth, the same kin
 DEV37_FILE = GOLDEN_FILE.with_name("dev37.yaml")  # a thirty-seventh, the same kinds (session 39)
 DEV38_FILE = GOLDEN_FILE.with_name("dev38.yaml")  # a thirty-eighth, the same kinds (session 40)
 DEV39_FILE = GOLDEN_FILE.with_name("dev39.yaml")  # a thirty-ninth, the same kinds (session 41)
+DEV40_FILE = GOLDEN_FILE.with_name("dev40.yaml")  # a fortieth, the same kinds (session 42)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
