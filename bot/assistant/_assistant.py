@@ -106,6 +106,10 @@ _FOLLOW_UP_START = re.compile(
     r"^(and|also|for how|how long|how much|what if|what about|how about|so|but|then|et|aussi|et pour|et si|mais|alors|du coup|tambien|"
     # taking up what was just said: "¿O sea que me libraría de los exámenes?", "Donc je serais dispensé ?"
     r"o sea|osea|es decir|donc|autrement dit|en gros|in other words|"
+    # French opens with the pronoun of what was just said: "Elle vaut combien de temps ?" after "je viens de recevoir ma
+    # licence temporaire" (fr-dev40-13). Not "il", which opens "il faut" and "il y a" afresh, nor an "elle" later in
+    # the question ("ma spécialité y est-elle recherchée ?" names its subject).
+    r"elles?|"
     # Spanish "y…" ("y cuánto tarda?") leans on the question before; French "y a-t-il…" is a new one.
     r"y(?![\s-]+(?:en[\s-]+)?a[\s-]*t[\s'-]*(?:il|elle)s?\b)|y para|y si|pero|entonces|e)\b"
 )
@@ -491,7 +495,12 @@ class Assistant:
             if vector is None:
                 continue
             triage, reading = decide_triage(meant, vector, self.triage_model)
-            if triage.kind is TriageKind.ESCALATE and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
+            # A part leaning on the question before it ("… and does it expire if I can't start right away?") is read
+            # without the subject it asks about: the model alone read that one as distress at 0.91 and handed over a
+            # question on the adaptation period (en-dev40-14). Only a rule hands such a part over alone; the model's
+            # reading of it counts with the whole message's, below.
+            leaning = part.follows and reading is not None
+            if triage.kind is TriageKind.ESCALATE and not leaning and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
                 return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}")
             readings.append((part, triage, reading))
         needing = [(part, triage, reading) for part, triage, reading in readings if triage.kind is TriageKind.ESCALATE]

@@ -34,7 +34,7 @@ _INTERROGATIVE = re.compile(
     r"^(?:(?:roughly|approximately|so|and|also|but|ok|okay|then|et|alors|donc|mais|bon|aussi|pero|entonces|bueno|tambien|ademas)[\s,]+){0,2}"
     r"(how|what|whats|when|where|who|which|why|is|are|can|could|do|does|did|should|will|would|any|"
     r"comment|combien|quand|ou|qui|quel|quelle|quels|quelles|pourquoi|est-ce|est ce|peut-on|puis-je|faut-il|y a-t-il|"
-    r"como|cuanto|cuanta|cuantos|cuando|donde|quien|que|cual|cuales|por que|puedo|hay|tengo|necesito)\b"
+    r"como|cuanto|cuanta|cuantos|cuando|donde|quien|que|q|cual|cuales|por que|puedo|hay|tengo|necesito)\b"
 )
 # "Two things:" announces parts and is dropped; what follows it stays: "Two things about the sal klita. How is it
 # paid? And do I lose it if I leave for a month?" names the subject both parts ask about. The words up to the first
@@ -199,6 +199,13 @@ def question_parts(text: str) -> list[Part]:
     topic = announced.group(1) if announced else ""  # the first question says it; the later ones are searched with it
     parts, standing = _with_fragments([s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()])
     questions = [p.strip() for p in parts if p.strip().endswith("?") and (p in standing or _stands_alone(p))]
+    last = parts[-1].strip()
+    if questions and len(parts) > 1 and not last.endswith("?") and _is_question(last) and _stands_alone(last):
+        # "… necesito rendir el examen israeli o quedo exento?? q papel me pide": a last question typed without its
+        # mark, after one that has it, is a question too when it names what it asks about. "… me dan pasta extra x
+        # ser oleh?? cuanta y cuando se cobra" asks the figures of the question before, which answers them.
+        if not (_names_no_subject(last) or _points_back(last)):
+            questions.append(last)
     tail = parts[-1].strip() if len(parts) > 1 and parts[-1].strip() not in questions and _follows_up(parts[-1]) else None
     if tail is not None and not questions:
         # "Je dois passer l'examen ? et ça coûte combien ?": what the follow-up leans on is a question too.
@@ -535,7 +542,7 @@ _FIGURE_ONLY = (
     "versement versements rembourse rembourses remboursement fric pognon thune oseille argent sous balles donne donnent "
     "recoit touche prend faut ministere etat ca cela c'est est-ce "
     "cuanto cuanta cuantos cuantas cuando tiempo maximo minimo total cuesta cuestan sale salen precio monto pago pagos "
-    "paga pagan cuota cuotas plazo dan da dar reintegra reintegran devuelven devuelve reembolsan plata lana guita pasta "
+    "paga pagan cobra cobran cobro cobrar cuota cuotas plazo dan da dar reintegra reintegran devuelven devuelve reembolsan plata lana guita pasta "
     "luca lucas palos dinero ministerio gobierno estado algo eso esto "
     # Units and the moment they count from name no subject either: "¿hasta cuántos años después de la aliá?".
     "day days week weeks month months year years jour jours semaine semaines mois an ans annee annees "

@@ -491,3 +491,31 @@ def test_a_follow_up_naming_its_own_place_is_not_searched_with_the_places_of_the
     gaza = _reply_after(kb_assistant, "en-gaza-instead", first,
                         "ok shot. and if we did one of the kibbutzim right by the Gaza border instead of Beer Sheva, is there extra money for that?")
     assert gaza.sources[0].doc_id == "tkuma-gaza-envelope"
+
+
+def test_a_follow_up_part_is_not_handed_over_by_the_model_reading_it_without_its_subject(kb_assistant: Assistant) -> None:
+    """A paediatric cardiologist told of his adaptation period asked "How long is that for a subspecialty, and does it
+    expire if I can't start right away?": its second part, read without the period it asks about, read as distress
+    (0.91) and the doctor got the crisis lines (en-dev40-14). The whole message reads as the program question it is."""
+    reply = _reply_after(
+        kb_assistant, "en-adaptation-expires",
+        "Bonjour/hi - the Scientific Council told me they'll recognise my paediatric cardiology subspecialty once I do an "
+        "adaptation period in an Israeli department.",
+        "How long is that for a subspecialty, and does it expire if I can't start right away?",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert reply.sources[0].doc_id == "adaptation-period"
+
+
+def test_a_french_follow_up_opening_on_its_pronoun_asks_about_what_was_just_told(kb_assistant: Assistant) -> None:
+    """"Elle vaut combien de temps, et comment je passe à la définitive ?" after "je viens de recevoir ma licence
+    israélienne temporaire": searched alone, "elle" stood for nothing and the reply quoted the adaptation period's
+    length (fr-dev40-13)."""
+    reply = _reply_after(
+        kb_assistant, "fr-temporary-licence",
+        "Bonjour, je suis néphrologue formée à Lausanne, j'ai fait mon alyah l'an dernier et je viens de recevoir ma licence "
+        "israélienne temporaire.",
+        "Elle vaut combien de temps, et comment je passe à la définitive ?",
+    )
+    assert reply.sources[0].doc_id == "licensing-process"
+    assert "14 mois" in reply.text

@@ -874,3 +874,19 @@ def test_a_question_that_asks_what_the_news_just_told_means_is_read_with_it() ->
     assert "WFME" in _meant(first)
     assert refers_to_story("Ça veut dire que je suis dispensé ?") and refers_to_story("¿Quiere decir que no rindo el examen?")
 
+
+
+def test_a_last_question_typed_without_its_mark_is_a_part_when_it_names_its_subject() -> None:
+    """"… necesito rendir el examen israeli o quedo exento?? q papel me pide" asks for the papers too: read as the end of
+    the first question, the reply quoted the exemption list and nothing on documents (es-dev39-11). A last clause that
+    only asks the figures of the first ("… me dan pasta extra x ser oleh?? cuanta y cuando se cobra") stays with it."""
+    parts = question_parts("me recibi en UK y hice el FY1 completo, necesito rendir el examen israeli o quedo exento?? q papel me pide")
+    assert [p.bare for p in parts][1:] == ["q papel me pide"]
+    assert question_parts("tio pregunta rapida, si me piro al negev a currar de medico, me dan pasta extra x ser oleh?? cuanta y cuando se cobra") == []
+    assert question_parts("Do I need the exam? thanks a lot") == []
+
+
+def test_asking_which_papers_searches_for_the_documents() -> None:
+    assert "documentos" in guidance_terms("¿y para anotarme al examen qué papeles me piden?", "es", load_synonyms(SYNONYMS_FILE))
+    assert "documents" in guidance_terms("what paperwork do they want from me?", "en", load_synonyms(SYNONYMS_FILE))
+    assert "documentos" not in guidance_terms("ya tengo los papeles de la aliá, ¿cuándo es el examen?", "es", load_synonyms(SYNONYMS_FILE))
