@@ -155,7 +155,9 @@ _ASPECT_CUES = {
         r"what'?s the damage|\bchip in|foot the bill|out of pocket|\bmoney\b|\bcash\b|\bbucks\b|"
         # What a grant "would be worth" (not whether something "is worth it"), how big it is.
         r"\bworth\b(?! it\b)(?! the\b)|how (?:big|large) (?:is|a|the)\b|cuanto (?:vale|seria|serian|son)\b|\bde cuanto\b|"
-        r"combien(?! de temps)(?! d'annees)(?! d'ans)(?! de mois)(?! de semaines)(?! de jours)|\bcoute|\bcout\b|\bprix\b|\btarif|\bmontant|rembours|"
+        # "combien de questions ?", "combien de fois ?" count something else: "combien" asks a sum alone or of money
+        r"combien(?! d'?e? ?\w)|combien (?:d'|de )(?:argent|shekels?|nis|euros?|dollars?|frais|sous|fric|pognon)\b|"
+        r"\bcoute|\bcout\b|\bprix\b|\btarif|\bmontant|rembours|"
         r"\bfric\b|\bpognon\b|\bthune\b|\boseille\b|\bargent\b|"
         r"cuanto (?:cuesta|sale|pagan|cobran|dan|es)|\bcuesta|\bprecio|\barancel|\bmonto|\bpagan|reembols|reintegr|devuelv|devolu|"
         # How doctors name money across Latin America and Spain: "¿cuánta lana?", "la guita", "3 lucas", "pasta".
@@ -1002,7 +1004,13 @@ def _own_section(
         return picked
     sections = [p for p in found.passages if p.chunk.doc_id == alternative.chunk.doc_id and p.chunk.section]
     point = _OnPoint(sections, own, lang, hint, frozenset(), found.page_of(alternative))
-    return again if point.score(alternative) > point.score(duplicate) else picked
+    mine, theirs = point.score(alternative), point.score(duplicate)
+    if mine == theirs:
+        # Words that tell neither apart ("… qcm? combien de questions?" scores nothing on either heading): the part's
+        # own search says which of the two it is nearer, and it led with the exam's format, not the exemptions.
+        rank = {p.chunk.chunk_id: i for i, p in enumerate(found.passages)}
+        return again if rank.get(alternative.chunk.chunk_id, len(rank)) < rank.get(duplicate.chunk.chunk_id, len(rank)) else picked
+    return again if mine > theirs else picked
 
 
 @dataclass(frozen=True)

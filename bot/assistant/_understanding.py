@@ -40,6 +40,14 @@ _INTERROGATIVE = re.compile(
 # paid? And do I lose it if I leave for a month?" names the subject both parts ask about. The words up to the first
 # "?" used to go with it, and with them a whole first question ("Two things. 1) … do I need an apostille?").
 _TWO_THINGS = re.compile(r"^\W*((?:two|2|three|3) (things|questions)|(?:deux|2|trois|3) (choses|questions)|(?:dos|2|tres|3) (cosas|preguntas))\b\s*[:.!,]?\s*", re.I)
+# A question's number in the doctor's words: "First: must I pass the Israeli equivalence exam? Second: will Israel
+# recognise me…?". Left in the part, "First" led the exam question to the page on how the exam is prepared, not to the
+# French doctors' exemption (en-dev39-07). "Second thing:" still says a new subject begins (``_NEW_SUBJECT``).
+_ORDINAL = re.compile(
+    r"^\W*(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|premi[eè]rement|deuxi[eè]mement|troisi[eè]mement|"
+    r"primero|segundo|tercero)\s*[:,.-]\s*",
+    re.I,
+)
 # What the questions announced are about: "(Two questions) sobre el staj: ¿cuánto dura? ¿Y cómo se asigna?" is
 # said of both: the first question keeps it in its words, and the later ones are searched with it.
 _ANNOUNCED_TOPIC = re.compile(
@@ -247,10 +255,11 @@ def question_parts(text: str) -> list[Part]:
     out: list[Part] = []
     for position, q in enumerate(questions):
         q = _JOINER.sub("", _TWO_THINGS.sub("", q) or q) or q  # "Two things: does the USMLE…" names no subject
+        marked, q = q, _ORDINAL.sub("", q) or q  # "First: must I pass the Israeli equivalence exam?" asks of the exam
         if (tail is not None and position == len(questions) - 1) or (position > 0 and (_points_back(q) or _names_no_subject(q))):
             # "¿y cuánto sale?", "¿Quién la otorga?" ask about what the question before names: searched with its words.
             out.append(Part(f"{out[-1].bare} {q}", q, follows=True))
-        elif position > 0 and opens_new_subject(q):
+        elif position > 0 and opens_new_subject(marked):
             # "Second thing: do we have to prove our Hebrew?" after a story about grants in the Negev: the doctor
             # says a new subject begins, and the story's words would pull this part to the grants page.
             out.append(Part(q, q))

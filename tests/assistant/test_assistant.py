@@ -519,3 +519,28 @@ def test_a_french_follow_up_opening_on_its_pronoun_asks_about_what_was_just_told
     )
     assert reply.sources[0].doc_id == "licensing-process"
     assert "14 mois" in reply.text
+
+
+def test_a_part_whose_words_tell_no_section_apart_takes_the_one_its_own_search_led_with(kb_assistant: Assistant) -> None:
+    """"cc, diplome de lausanne, on m a dit que la suisse est pas sur la liste donc exam... ca se passe comment, sur
+    ordi? qcm? combien de questions?": the last part's words score nothing on the exemptions or the exam's format,
+    and the tie kept the exemptions the first part already quoted; its own search led with the format (fr-dev39-10)."""
+    reply = kb_assistant.reply(
+        "fr-qcm", "cc, diplome de lausanne, on m a dit que la suisse est pas sur la liste donc exam... ca se passe comment, "
+        "sur ordi? qcm? combien de questions?"
+    )
+    assert "QCM de 220 questions" in reply.text and "ordinateur" in reply.text
+
+
+def test_a_specialist_told_to_do_an_adaptation_period_asking_a_way_out_gets_the_green_track_re_review(kb_assistant: Assistant) -> None:
+    """A Winnipeg cardiologist told to do a 3-month adaptation period asked "Is there any way to get out of that now?"
+    and was told how long the period lasts and what follows it (en-dev39-12)."""
+    reply = _reply_after(
+        kb_assistant, "en-adaptation-way-out",
+        "About a year ago I sent my file to the Scientific Council from Winnipeg - Royal College cardiology, 20 years in "
+        "practice - and they told me I'd need a 3-month adaptation period in an Israeli cardiology department. I haven't "
+        "started it yet; we only land in March.",
+        "Is there any way to get out of that now?",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER
+    assert "re-review" in reply.text and "Green Track" in reply.text

@@ -297,6 +297,11 @@ def test_regional_ways_to_ask_for_money_ask_for_an_amount() -> None:
         assert "amount" in asked_aspects(question), question
     assert asked_aspects("elle dure combien d'années ?") == {"duration"}
     assert asked_aspects("¿cuántos meses dura el internado?") == {"duration"}
+    # "combien de questions ?" counts questions: read as an amount, the exam's format section lost its 220-question QCM
+    # to the sentence on what prep courses cost (fr-dev39-10)
+    assert "amount" not in asked_aspects("ça se passe comment, sur ordi? qcm? combien de questions?")
+    assert "amount" not in asked_aspects("on peut le repasser combien de fois ?")
+    assert "amount" in asked_aspects("c'est combien d'argent au total ?")
 
 
 

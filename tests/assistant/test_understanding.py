@@ -890,3 +890,19 @@ def test_asking_which_papers_searches_for_the_documents() -> None:
     assert "documentos" in guidance_terms("¿y para anotarme al examen qué papeles me piden?", "es", load_synonyms(SYNONYMS_FILE))
     assert "documents" in guidance_terms("what paperwork do they want from me?", "en", load_synonyms(SYNONYMS_FILE))
     assert "documentos" not in guidance_terms("ya tengo los papeles de la aliá, ¿cuándo es el examen?", "es", load_synonyms(SYNONYMS_FILE))
+
+
+def test_a_questions_number_is_not_part_of_what_it_asks() -> None:
+    """"First: must I pass the Israeli equivalence exam? Second: will Israel recognise me …?": with "First" in its words
+    the exam question was answered from how the exam is prepared, not from the French doctors' exemption (en-dev39-07).
+    "Segundo:" still says a new subject begins: that part is searched without the story before it."""
+    parts = question_parts(
+        "Bonjour, I am médecin généraliste in Marseille since 1995, thèse defended. First: must I pass the Israeli "
+        "equivalence exam? Second: will Israel recognise me as a specialist in family medicine or only as a simple doctor?"
+    )
+    assert [p.bare for p in parts] == [
+        "must I pass the Israeli equivalence exam?",
+        "will Israel recognise me as a specialist in family medicine or only as a simple doctor?",
+    ]
+    spanish = question_parts("Soy clínica de Rosario, 20 años de guardia. ¿Tengo que rendir el examen? Segundo: ¿cuánto dura el staj?")
+    assert spanish[1].full == spanish[1].bare == "¿cuánto dura el staj?"
