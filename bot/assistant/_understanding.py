@@ -207,14 +207,16 @@ def question_parts(text: str) -> list[Part]:
     topic = announced.group(1) if announced else ""  # the first question says it; the later ones are searched with it
     parts, standing = _with_fragments([s for s in re.split(r"(?<=\?)\s+|(?<=\?)(?=\S)", body) if s.strip()])
     questions = [p.strip() for p in parts if p.strip().endswith("?") and (p in standing or _stands_alone(p))]
-    last = parts[-1].strip()
-    if questions and len(parts) > 1 and not last.endswith("?") and _is_question(last) and _stands_alone(last):
-        # "… necesito rendir el examen israeli o quedo exento?? q papel me pide": a last question typed without its
-        # mark, after one that has it, is a question too when it names what it asks about. "… me dan pasta extra x
-        # ser oleh?? cuanta y cuando se cobra" asks the figures of the question before, which answers them.
-        if not (_names_no_subject(last) or _points_back(last)):
-            questions.append(last)
-    tail = parts[-1].strip() if len(parts) > 1 and parts[-1].strip() not in questions and _follows_up(parts[-1]) else None
+    last = parts[-1].strip() if parts else ""  # "Two questions:" alone announces them and leaves nothing
+    # "… necesito rendir el examen israeli o quedo exento?? q papel me pide": a last question typed without its mark,
+    # after one that has it, is a question too when it names what it asks about. "… me dan pasta extra x ser oleh??
+    # cuanta y cuando se cobra" asks the figures of the question before, which answers them.
+    if (
+        questions and len(parts) > 1 and not last.endswith("?") and _is_question(last) and _stands_alone(last)
+        and not (_names_no_subject(last) or _points_back(last))
+    ):
+        questions.append(last)
+    tail = last if len(parts) > 1 and last not in questions and _follows_up(parts[-1]) else None
     if tail is not None and not questions:
         # "Je dois passer l'examen ? et ça coûte combien ?": what the follow-up leans on is a question too.
         before = parts[-2].strip()

@@ -89,3 +89,12 @@ def test_an_answer_made_without_the_vector_store_is_marked_degraded(small_corpus
     assert reply.degraded is Degradation.VECTOR_STORE_DOWN
     assert reply.triage.kind is TriageKind.ANSWER and "Twice a year" in reply.text
     assert reply_json(reply)["degraded"] == "vector_store_down"
+
+
+def test_a_message_that_only_announces_its_questions_gets_a_reply(small_corpus: Path) -> None:
+    """"Two questions:" sent on its own, the questions to follow: reading it for an unmarked last question raised
+    IndexError on the empty rest, and the doctor got no reply."""
+    assistant = fake_assistant(small_corpus)
+    for text in ("Two questions:", "Deux questions :", "Dos preguntas:"):
+        reply = assistant.reply("announce", text)
+        assert reply.text

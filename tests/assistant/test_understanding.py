@@ -884,6 +884,8 @@ def test_a_last_question_typed_without_its_mark_is_a_part_when_it_names_its_subj
     assert [p.bare for p in parts][1:] == ["q papel me pide"]
     assert question_parts("tio pregunta rapida, si me piro al negev a currar de medico, me dan pasta extra x ser oleh?? cuanta y cuando se cobra") == []
     assert question_parts("Do I need the exam? thanks a lot") == []
+    # a message that only announces its questions ("Two questions:", sent before them) has no last clause to read
+    assert question_parts("Two questions:") == question_parts("Dos preguntas:") == question_parts("") == []
 
 
 def test_asking_which_papers_searches_for_the_documents() -> None:
