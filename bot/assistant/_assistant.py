@@ -34,7 +34,7 @@ from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_fe
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ESCALATION_CLASSES, ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
-    Part, Synonym, as_the_doctor, asking_sentences, focus, guidance_terms, load_synonyms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences, without_places,
+    Part, Synonym, as_the_doctor, asking_sentences, focus, guidance_terms, load_synonyms, matched_terms, only_checks, question_parts, question_sentences, refers_to_story, sentences, tells_only, unmarked_tail, without_places,
 )
 from ._types import Degradation, DraftRejection, EscalationReason, Language, Reply, Source, Triage, TriageKind
 
@@ -56,6 +56,9 @@ PART_ESCALATE_AT = 0.9
 # Not an appeal: its message tells the decision it contests, and the search follows the story to the pages the
 # file went through (refunds, good standing, even the support lines) more often than to how to contest it.
 _RULE_BESIDE_HAND_OVER = frozenset({EscalationReason.PERSONAL_ELIGIBILITY})
+# What one question of a message answered as a whole may decline it for (``_part_out_of_scope``). Not "unrelated": a
+# part such as "and the weather in Haifa in March" sits beside a program question, which still deserves its answer.
+_PART_DECLINES = frozenset({EscalationReason.OTHER_COUNTRY, EscalationReason.CLINICAL})
 
 
 def _surest_escalation(reading: ModelVerdict) -> float:
@@ -184,12 +187,18 @@ class _Message:
     # Every text embedded for this reply, by text: a part, a question sentence or the whole message
     # is embedded at most once, whichever step needs it first.
     memo: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
-    escalated_part: str | None = None  # the part of a two-question message that needs a person
+    escalated_part: str | None = None  # the part of a two-question message that needs a person, or is declined
 
 
 def _floor_shift(msg: _Message) -> tuple[float, str]:
     """How the triage model's reading of ``msg`` moves the similarity floor (none without a reading)."""
     return floor_shift(msg.reading.probabilities) if msg.reading is not None else (0.0, "")
+
+
+def _unread_tail(text: str) -> str:
+    """The message's last question typed without its mark (``unmarked_tail``), when no part reads it already."""
+    tail = unmarked_tail(text)[:MAX_QUERY_CHARS]
+    return tail if tail and all(tail not in part.bare for part in question_parts(text)) else ""
 
 
 def _meant(part: Part) -> str:
@@ -231,7 +240,13 @@ def _tells_before_asking(question: str) -> bool:
     return "¿" in question.strip()[1:] or len(sentences(question)) > 1
 
 
-def _israeli_part(text: str) -> Part | None:
+def _asked_before(text: str) -> Part:
+    """What a message asks before its last question, typed without its mark, was declined: its marked question(s)."""
+    asked = text.rpartition("?")[0] + "?"
+    return Part(asked, asked)
+
+
+def _israeli_part(text: str, declined_part: str | None = None) -> Part | None:
     """The question of a message declined as another country's that asks about Israel itself, if any.
 
     "¿Cómo homologo mi título en España? Y después, para hacer aliá, ¿tengo que rendir el examen
@@ -239,7 +254,15 @@ def _israeli_part(text: str) -> Part | None:
     the page nearest to "homologation" (the French doctors' file, for a doctor in Lima) as "the Israeli
     side of your question" answered what she never asked. Of 814 declined other-country messages in
     the triage data, 793 got such a section, and none of them asked anything about Israel.
+
+    When the decline is of the last question, typed without its mark (``declined_part``), what the message asks
+    before it is a candidate too: "¿Los títulos acreditados por CONEAU quedan exentos en Israel? y si al final me voy
+    a España, como homologo el titulo allá" asks it in one question mark.
     """
+    if declined_part is not None and declined_part == _unread_tail(text) and not question_parts(text):
+        candidate = _asked_before(text)
+        target = question_target(candidate.bare)
+        return candidate if target.place == "israel" and not target.foreign_named and not target.israel_base else None
     for part in question_parts(text):
         target = question_target(part.bare)
         if target.place == "israel" and not target.foreign_named and not target.israel_base:
@@ -414,6 +437,7 @@ class Assistant:
             msg = replace(msg, vector=vector)
             triage, reading = decide_triage(msg.text, msg.vector, self.triage_model)
             triage, reading = self._follow_up_alone(msg, query, triage, reading)
+            triage = self._told_after_an_answer(msg, triage)
             msg = replace(msg, reading=reading)
             if triage.kind is TriageKind.ANSWER or (
                 triage.kind is TriageKind.ESCALATE and triage.reason is not EscalationReason.DISTRESS
@@ -423,6 +447,10 @@ class Assistant:
                 part, by_part = self._part_needing_a_person(msg, whole=triage)
                 if by_part is not None:
                     return self._escalate(replace(msg, escalated_part=part), by_part)
+            if triage.kind is TriageKind.ANSWER:
+                part, declined = self._part_out_of_scope(msg)
+                if declined is not None:
+                    return self._decline(replace(msg, escalated_part=part), declined)
             if triage.kind is TriageKind.ESCALATE:
                 return self._escalate(msg, triage)
             if triage.kind is TriageKind.DECLINE:
@@ -468,9 +496,32 @@ class Assistant:
             log.warning("embedding the follow-up alone failed (%s)", type(exc).__name__)
             return triage, reading
         alone, alone_reading = decide_triage(msg.text, vector, self.triage_model)
+        if alone.kind is TriageKind.ESCALATE and triage.reason is EscalationReason.DISTRESS and alone.reason is not EscalationReason.DISTRESS:
+            # "¿Y mi mamá? es pediatra pensionada … quiere seguir trabajando aunque sea medio tiempo" after an answered
+            # question on the exam read as distress with it (0.64), and as a personal decision alone: the doctor's
+            # mother's case, not the doctor's distress, got the crisis lines (doctor's check). Still handed over.
+            return replace(alone, detail=f"follow-up read alone: {alone.detail}; with the question it follows: {triage.detail}"), alone_reading
         if alone.kind is not TriageKind.ANSWER:
             return triage, reading
         return replace(alone, detail=f"follow-up read alone: {alone.detail}; with the question it follows: {triage.detail}"), alone_reading
+
+    @staticmethod
+    def _told_after_an_answer(msg: _Message, triage: Triage) -> Triage:
+        """An answer, not another country's decline, for a message that only tells, after an answered question.
+
+        "Je précise que mon diplôme de docteur en médecine est de la fac d'Alger (2003), pas un diplôme français, j'ai eu
+        l'autorisation ministérielle d'exercice en France en 2011 par la procédure PADHUE …", told after a question on
+        the Israeli exam, read as France's licensing (0.89), and an Algerian-trained GP in Marseille was told the bot
+        covers Israel only (doctor's check). Told beside a conversation about Israel, where the doctor comes from is
+        the story of that question. A message that asks, or says where the doctor is going, is declined as before.
+        """
+        turns = msg.state.turns
+        if (
+            triage.kind is not TriageKind.DECLINE or triage.reason is not EscalationReason.OTHER_COUNTRY or msg.context
+            or not turns or turns[-1].kind is not TriageKind.ANSWER or not tells_only(msg.text)
+        ):
+            return triage
+        return Triage(TriageKind.ANSWER, None, f"rule: tells, asks nothing, after an answered question; {triage.detail}"[:300])
 
     def _part_needing_a_person(self, msg: _Message, whole: Triage) -> tuple[str | None, Triage | None]:
         """The part of a two-question message that asks for a person, read alone, and its hand-over.
@@ -503,6 +554,14 @@ class Assistant:
             if triage.kind is TriageKind.ESCALATE and not leaning and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
                 return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}")
             readings.append((part, triage, reading))
+        tail = _unread_tail(msg.text) if whole.kind is TriageKind.ANSWER else ""
+        if tail:
+            # the last question typed without its mark, read alone like a part, and as surely. Only for a message
+            # answered as a whole: one handed over already keeps its own reason ("Can I make aliyah under the Law of
+            # Return? I need a yes or no" is legal status, though its tail alone reads as a personal decision).
+            told, reading = decide_triage(tail, msg.memo.get(tail), self.triage_model)  # no vector: the rules alone
+            if told.kind is TriageKind.ESCALATE and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
+                return tail, replace(told, detail=f"last question, typed without its mark, “{tail[:80]}”: {told.detail}")
         needing = [(part, triage, reading) for part, triage, reading in readings if triage.kind is TriageKind.ESCALATE]
         answered = sum(triage.kind is TriageKind.ANSWER for _, triage, _ in readings)
         # one part needing the person and every other one read as a program question (a part left unread is neither)
@@ -518,6 +577,48 @@ class Assistant:
             return part.bare, replace(triage, detail=detail)
         return part.bare, replace(whole, detail=detail)
 
+    def _part_out_of_scope(self, msg: _Message) -> tuple[str | None, Triage | None]:
+        """The decline of a message answered as a whole, when its last question, typed without its mark, asks of
+        another country or of a patient, or when every question it asks is another country's.
+
+        "Le diplôme français est reconnu en Israël sans examen, ok ? et pour exercer au Québec finalement, il faut
+        faire quelles démarches auprès du Collège des médecins": unmarked, the last question is neither a part nor in
+        what the message is read and searched with, and Quebec's licensing was answered with the US-Canada page as if
+        it were Israel's (triage_dev19). Marked questions are read with the whole message already. A decline needs a
+        rule or a reading as sure as a part's hand-over; the other-country decline still answers the question about
+        Israel (``_israeli_part``).
+        """
+        tail = _unread_tail(msg.text)
+        if tail:
+            declined = self._surely_declined(tail, msg.memo)
+            if declined is not None:
+                return tail, replace(declined, detail=f"last question, typed without its mark, “{tail[:80]}”: {declined.detail}")
+        parts = [_meant(part)[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
+        declines = [self._surely_declined(meant, msg.memo) for meant in parts]
+        if parts and all(d is not None and d.reason is EscalationReason.OTHER_COUNTRY for d in declines):
+            # every question it asks is of another country, though the story names the aliyah to come (es-dev33-20:
+            # "¿Cómo se saca la licencia de la DHA …? ¿Hay que rendir el Prometric? Después sí nos vamos a Israel").
+            # One question of a trip home beside a program question ("est-ce qu'on perd le sal klita si on rentre en
+            # France quelques semaines ?") is the program's: read with its message, as before.
+            first = declines[0]
+            assert first is not None
+            return None, replace(first, detail=f"every part: {first.detail}")
+        return None, None
+
+    def _surely_declined(self, text: str, memo: dict[str, list[float]]) -> Triage | None:
+        """``text``'s decline as another country's or a clinical question, by a rule or a reading as sure as a part's
+        hand-over; None otherwise (or when its meaning was not embedded)."""
+        vector = memo.get(text)
+        if vector is None:
+            return None
+        triage, reading = decide_triage(text, vector, self.triage_model)
+        if triage.kind is not TriageKind.DECLINE or triage.reason not in _PART_DECLINES:
+            return None
+        assert triage.reason is not None
+        if reading is None or reading.probabilities.get(triage.reason.value, 0.0) >= PART_ESCALATE_AT:
+            return triage
+        return None
+
     def _reply_vectors(self, msg: _Message, query: str) -> list[float] | None:
         """The search query's embedding, with every other text this reply will embed, in one call.
 
@@ -530,7 +631,8 @@ class Assistant:
         whole = query[:MAX_QUERY_CHARS]
         parts = [_meant(part)[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
         focused = None if parts else focus(msg.text)  # two questions: their parts stand for it
-        others = [*([focused] if focused else []), *parts]
+        tail = _unread_tail(msg.text)  # triage reads it alone (``_part_needing_a_person``)
+        others = [*([focused] if focused else []), *parts, *([tail] if tail else [])]
         try:
             self._embed([*(t for t in others if t != whole), whole], msg.memo)
         except Exception as exc:  # retrieval then ranks by keywords, and triage goes by rules
@@ -555,7 +657,7 @@ class Assistant:
         if triage.reason is not EscalationReason.OTHER_COUNTRY:
             return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage))
         # Another country: a question of the message that asks about Israel itself may still have an answer.
-        israeli = _israeli_part(msg.text)
+        israeli = _israeli_part(msg.text, msg.escalated_part)
         if israeli is None:
             return self._remember(msg, self._canned(msg.cid, msg.lang, (*notice, *offer), triage))
         lang = self._query_lang(msg)
@@ -960,7 +1062,13 @@ class Assistant:
             p for p in parts
             if triage_message(p.full) is None and p.bare != msg.escalated_part  # its rules hold distress in any language
         ]
-        if not practical or len(practical) == len(parts):
+        if msg.escalated_part is not None and msg.escalated_part == _unread_tail(msg.text):
+            # the hand-over is the last question, typed without its mark: every question before it is practical
+            asked = _asked_before(msg.text)
+            practical = practical or ([asked] if triage_message(asked.full) is None else [])
+            if not practical:
+                return (), ()
+        elif not practical or len(practical) == len(parts):
             return (), ()  # one concern, or no part that carries the distress alone: the hand-over says it all
         content: list[Block] = []
         sources: list[Source] = []

@@ -230,7 +230,9 @@ _RULES: tuple[_Rule | _OwnYesOrNo, ...] = (
         (r"\b(vu|avec|selon) mon (cv|parcours|profil|dossier)\b", r"\b(eligible|dispense|exempte|droit)\b"),
         (r"\b(confirmez|confirmer|dites)[- ](moi )?(que|si) je (suis|serai|peux)\b", r"\b(eligible|dispense|exempte|droit)\b"),
         (r"\b(con|segun|dado) mi (cv|perfil|historial|situacion|expediente)\b", r"\b(elegible|exento|exenta|derecho|califico|aplico)\b"),
-        (r"\b(do|would|will|can) i (personally )?(qualify|be eligible|be exempt|get it)\b", r"\b(yes or no|or not)\b"),
+        # "So the periphery grant … do we get it or no?" (doctor's check, a Scottish GP): the family's grant, and "or
+        # no" as Scots, Irish and Indian English say it; no message of the data file or any set reads otherwise
+        (r"\b(do|would|will|can) (i|we) (personally )?(qualify|be eligible|be exempt|get it)\b", r"\b(yes or no|or not|or no)\b"),
         (r"\b(in my case|for me personally)\b", r"\b(or not|yes or no)\b"),
         (r"\b(est-ce que )?je (suis|serai) (eligible|dispense|exempte)\b", r"\b(oui ou non|ou pas)\b"),
         (r"\bdans mon cas\b", r"\b(ou pas|ou non|oui ou non)\b"),

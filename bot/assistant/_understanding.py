@@ -281,6 +281,67 @@ def question_parts(text: str) -> list[Part]:
     return out
 
 
+def unmarked_tail(text: str) -> str:
+    """What a message says after its last question mark, when that is a clause of its own; else "".
+
+    "¿Hace falta el certificado de buena conducta? Soy anestesista en Valencia … me podéis asegurar que con mi
+    historial me dan la licencia sin examen": the doctor typed the last question without its mark, and what needs a
+    person is said only there. Unmarked, it is no question part, nor in the question sentences the message is searched
+    and read with, so the hand-over went unseen (triage_dev19). Triage reads it alone, like a part; what is answered
+    does not change. Only a tail a word of which asks (``_TAIL_ASKS``) is one: thanks, or a story told after the
+    question, are not read alone.
+    """
+    head, mark, tail = text.rpartition("?")
+    tail = tail.strip(" \t\n?¿!.,;:-")
+    if not mark or not head.strip() or len(re.findall(r"\w+", tail)) < _TAIL_WORDS or not _TAIL_ASKS.search(fold(tail)):
+        return ""
+    return tail
+
+
+# A tail of fewer words ("thanks!", "et pour mon mari", "o no") cannot carry a hand-over of its own: it reads as the
+# question before it, which triage has read already.
+_TAIL_WORDS = 5
+# A tail asks when a word of it asks, wherever it stands ("et pour exercer au Québec, il faut faire quelles
+# démarches", "le Conseil m'a imposé 12 mois …, vous pouvez m'aider à faire appel"). One that only tells ("I'm also a
+# bit worried because I had a patient complaint in 2019 that was closed with no action") is the story of the question
+# before it: read alone, that one was a complaint at 0.99 (en-dev10-02).
+_TAIL_ASKS = re.compile(
+    r"\b(how|what|which|when|where|who|why|whether|can you|could you|would you|please|or not|or no|yes or no|"
+    r"comment|combien|quand|quel|quelle|quels|quelles|pourquoi|est-ce|est ce|vous pouvez|pouvez-vous|pourriez-vous|"
+    r"tu peux|peux-tu|ou pas|ou non|oui ou non|"
+    r"como|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|quienes|cual|cuales|por que|podeis|podes|puede|pueden|"
+    r"podria|podrian|o no|si o no)\b"
+)
+
+
+def tells_only(text: str) -> bool:
+    """Whether a message asks nothing: no question, no asking word, no request or aim of the doctor's.
+
+    "Je précise que mon diplôme est de la fac d'Alger, pas un diplôme français, j'ai eu l'autorisation d'exercice en
+    France en 2011 par la procédure PADHUE" tells where the doctor comes from; "je prépare les EVC pour la procédure
+    d'autorisation d'exercice en France" or "dime qué pide el EUNACOM" tell or ask where they are going.
+    """
+    folded = fold(text)
+    return not asking_sentences(text) and not _TAIL_ASKS.search(folded) and not _AIMS_OR_ASKS.search(folded)
+
+
+# What the doctor means to do or asks to be given, said without a question: "I need the MCCQE steps", "je prépare
+# les EVC", "on repart", "me ofrecieron una plaza", "pasame la lista de papeles".
+_AIMS_OR_ASKS = re.compile(
+    r"\b(need|needs|want|wants|wanting|would like|i'd like|like to|plan|planning|plans|going to|gonna|aim|aiming|hope|"
+    r"hoping|heading|moving|move|emigrating|relocating|looking into|looking at|applying|apply|lodging|booking|sitting|"
+    r"preparing|waiting|decided|offer|offered|tell|explain|help|walk|give|show|list|send|kindly|"
+    r"besoin|veux|voudrais|souhaite|souhaiterais|compte|vais|allons|envisage|pense|prevois|cherche|aimerais|prepare|"
+    r"preparons|attends|attendons|offre|part|pars|partons|repart|repartons|demenage|demenager|installer|entame|"
+    r"demande|indiquez|indique|dites|expliquez|aidez|donnez|envoyez|"
+    r"necesito|necesitamos|quiero|queremos|quisiera|voy|vamos|pienso|pensamos|planeo|busco|gustaria|mudarme|"
+    r"mudarnos|mudamos|irme|irnos|instalarme|preparando|espero|esperando|ofrecieron|empiezo|aplique|mande|tengo que|"
+    r"dime|decime|digame|explicame|expliqueme|pasame|mandame|indicame|ayudame|dame|contame|cuentame|"
+    # a question asked inside a sentence: "… authorisation to practise - do they ask for proof of both?"
+    r"(?:do|does|did|can|could|is|are|will|would|should|must) (?:i|we|they|you|it|there|one|he|she))\b"
+)
+
+
 # An item's mark in a numbered list of questions: "1)", "(2)", "b)", "ii)".
 _ITEM_MARK = re.compile(r"(?:^|(?<=\s))\(?(?:[1-9]|[a-c]|i{1,3})\)\s")
 # The marks of a list, in order, as far as ``_ITEM_MARK`` reads them: "1) … 2) … 3) …", "a) … b) …", "i) … ii) …". A

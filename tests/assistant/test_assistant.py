@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import catalog
 from bot.assistant import Assistant, EscalationReason, Reply, Thresholds, TriageKind
 from ingest import GuidanceIndex, VersionedStore, load_corpus, open_client, run_ingest
 from tests.conftest import write_doc
@@ -544,3 +545,34 @@ def test_a_specialist_told_to_do_an_adaptation_period_asking_a_way_out_gets_the_
     )
     assert reply.triage.kind is TriageKind.ANSWER
     assert "re-review" in reply.text and "Green Track" in reply.text
+
+
+def test_a_follow_up_about_a_relative_is_not_given_the_crisis_lines_read_from_the_question_before(kb_assistant: Assistant) -> None:
+    """"¿Y mi mamá? es pediatra pensionada …" after a question on the exam read as distress with it (0.64) and as a
+    personal decision alone: a Costa Rican resident asking about her mother got the crisis lines (doctor's check)."""
+    reply = _reply_after(
+        kb_assistant, "es-mother",
+        "Soy médica general graduada de la UCR y voy en segundo año de la residencia de gineco. Queremos irnos a Beer Sheva "
+        "a inicios del 2027. Como Costa Rica no sale en ninguna lista me imagino que me toca hacer el examen... ¿se puede "
+        "hacer en español o tiene que ser en hebreo o ingles?",
+        "¿Y mi mamá? es pediatra pensionada, 35 años en la Caja, se viene con nosotros y quiere seguir trabajando aunque "
+        "sea medio tiempo",
+    )
+    assert reply.triage.reason is not EscalationReason.DISTRESS, reply.triage.detail
+    assert "1201" not in reply.text
+
+
+def test_where_the_doctor_trained_told_after_an_answer_is_not_declined_as_another_countrys_question(kb_assistant: Assistant) -> None:
+    """An Algerian-trained GP in Marseille told his diploma and his French authorisation (PADHUE, 2011) after asking
+    about the Israeli exam, and was told the bot covers Israel only (doctor's check): he asked nothing of France."""
+    reply = _reply_after(
+        kb_assistant, "fr-padhue",
+        "Bonjour, je suis généraliste à Marseille depuis 2011, on veut faire notre alya fin 2026. Si je dois passer l'examen "
+        "d'équivalence est-ce que je peux le passer en français ?",
+        "Je precise que mon diplôme de docteur en médecine est de la fac d'Alger (2003), pas un diplome français, j'ai eu "
+        "l'autorisation ministérielle d'exercice en France en 2011 par la procédure PADHUE et je suis inscrit à l'Ordre des "
+        "Bouches-du-Rhône depuis.",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
+    assert catalog.text("decline_other_country", "fr") not in reply.text and reply.sources
+

@@ -214,3 +214,80 @@ def test_a_question_that_carries_the_distress_itself_gets_the_support_lines_and_
     reply = kb_assistant.reply("no-point", "I'm exhausted and I can't sleep anymore. Is there any point in carrying on with all this?")
     assert reply.triage.reason is EscalationReason.DISTRESS
     assert [s.doc_id for s in reply.sources] == ["emotional-support"]
+
+
+def test_a_hand_over_asked_in_the_last_question_without_its_mark_goes_to_a_person_with_the_first_answered(
+    kb_assistant: Assistant,
+) -> None:
+    """The last question, typed without its mark, was neither a part nor in what the message was read with: a request
+    for a guarantee on the doctor's own file was answered with the good-standing letter alone (triage_dev19)."""
+    reply = kb_assistant.reply(
+        "tail-pe",
+        "¿Hace falta el certificado de buena conducta del Colegio de Médicos? Soy anestesista en Valencia, 20 años de "
+        "ejercicio en la pública y nunca he tenido un expediente. me podéis asegurar que con mi historial me dan la "
+        "licencia sin examen",
+    )
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is R.PERSONAL_ELIGIBILITY, reply.triage.detail
+    assert "typed without its mark" in reply.triage.detail  # the advisor sees which words it was
+    assert reply.text.startswith(catalog.text("escalate_personal_eligibility", "es"))
+    assert "buena conducta" in reply.text and reply.sources  # the question before it is answered beside the hand-over
+
+
+def test_an_appeal_asked_in_the_last_question_without_its_mark_goes_to_a_person(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply(
+        "tail-appeal",
+        "Combien de temps dure la période d'adaptation en général ? le Conseil m'a imposé 12 mois de hitmachout en "
+        "cardio alors que j'ai 15 ans d'expérience à Strasbourg, vous pouvez m'aider à faire appel de cette décision",
+    )
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is R.APPEAL, reply.triage.detail
+
+
+def test_another_countrys_licensing_asked_last_without_its_mark_is_declined_and_the_israeli_question_answered(
+    kb_assistant: Assistant,
+) -> None:
+    """Quebec's licensing, asked last and unmarked, was answered with the US-Canada page as if it were Israel's."""
+    reply = kb_assistant.reply(
+        "tail-oc",
+        "Le diplôme français est reconnu en Israël sans examen, ok ? et pour exercer au Québec finalement, il faut faire "
+        "quelles démarches auprès du Collège des médecins",
+    )
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
+    assert reply.text.startswith(catalog.text("decline_other_country", "fr"))
+    assert catalog.text("other_country_israeli_side", "fr") in reply.text  # the question on Israel, answered
+    assert [s.doc_id for s in reply.sources] == ["france-belgium-switzerland"]
+
+
+@pytest.mark.parametrize("text", [
+    # a trip home is the program's question (the sal klita while abroad), read alone as another country's at 0.98
+    "Bonjour, mon mari est cardiologue et on arrive en Israël le 15 août. Comment est versé le sal klita concrètement, et "
+    "est-ce qu'on le perd si on rentre en France quelques semaines ?",
+    "¡Buenas! Hacemos aliá en marzo con mi esposo y los dos gurises. ¿El sal klita te lo dan todo junto o en cuotas? ¿Y si "
+    "a mitad de año me tengo que volver unas semanas a Montevideo por mi madre?",
+    # a statement after the question tells its story: "complaint" there is a patient's, closed long ago
+    "I'm a GP from Manchester, on the GMC register. What exactly does the Israeli ministry need from the GMC, and can the "
+    "GMC just send it to them? I'm also a bit worried because I had a patient complaint in 2019 that was closed with no action.",
+], ids=["fr-trip-home", "es-trip-home", "en-told-after"])
+def test_a_question_beside_the_program_one_is_answered_not_declined_or_handed_over(kb_assistant: Assistant, text: str) -> None:
+    reply = kb_assistant.reply(f"beside-{text[:12]}", text)
+    assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
+
+
+def test_a_message_asking_only_about_another_country_is_declined_though_it_names_the_aliyah(kb_assistant: Assistant) -> None:
+    """Every question of it is Canada's; the aliyah comes after (es-dev24-20)."""
+    reply = kb_assistant.reply(
+        "all-oc",
+        "Una duda sobre el programa: como Israel le da la vía fácil a los títulos de Canadá, pensaba hacer primero el "
+        "camino por allá y después la aliá. ¿Qué pasos tengo que seguir para que el Medical Council of Canada me valide el "
+        "título argentino, cómo son los exámenes MCCQE y cuánto tarda conseguir una residencia en Ontario?",
+    )
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
+
+
+def test_a_family_grant_asked_yes_or_no_goes_to_a_person(kb_assistant: Assistant) -> None:
+    """"do we get it or no?" in Scots: a ruling on the family's own grant (doctor's check)."""
+    reply = kb_assistant.reply(
+        "or-no",
+        "Right ok. So the periphery grant, the 50,000 shekel one for doctors who move north or to the Negev within 24 "
+        "months of aliyah - do we get it or no? Shira's already Israeli so it'd only be me thats the oleh",
+    )
+    assert reply.triage.kind is TriageKind.ESCALATE and reply.triage.reason is R.PERSONAL_ELIGIBILITY, reply.triage.detail

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
-from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, question_parts, question_sentences, split_questions
+from bot.assistant._understanding import SYNONYMS_FILE, focus, guidance_terms, load_synonyms, question_parts, question_sentences, split_questions, tells_only, unmarked_tail
 
 STORY = (
     "Hi, I'm 41, an anaesthetist in Lyon, married with three kids, and we have thought about aliyah "
@@ -908,3 +909,29 @@ def test_a_questions_number_is_not_part_of_what_it_asks() -> None:
     ]
     spanish = question_parts("Soy clínica de Rosario, 20 años de guardia. ¿Tengo que rendir el examen? Segundo: ¿cuánto dura el staj?")
     assert spanish[1].full == spanish[1].bare == "¿cuánto dura el staj?"
+
+
+@pytest.mark.parametrize("text, tail", [
+    ("Combien de temps dure la période d'adaptation ? le Conseil m'a imposé 12 mois, vous pouvez m'aider à faire appel",
+     "le Conseil m'a imposé 12 mois, vous pouvez m'aider à faire appel"),
+    ("¿Los títulos de la CONEAU quedan exentos en Israel? y si al final me voy a España, como homologo el titulo allá",
+     "y si al final me voy a España, como homologo el titulo allá"),
+    # what only tells after the question is its story, and a short word or two leans on it
+    ("Can the GMC send the letter itself? I'm also a bit worried because I had a patient complaint in 2019.", ""),
+    ("Do I need the exam? Thanks a lot", ""),
+    ("Do I need the exam?", ""),
+    ("no question mark at all, how does that read", ""),
+])
+def test_the_last_question_typed_without_its_mark_is_read_when_a_word_of_it_asks(text: str, tail: str) -> None:
+    assert unmarked_tail(text) == tail
+
+
+@pytest.mark.parametrize("text, only_tells", [
+    ("Je précise que mon diplôme est de la fac d'Alger, j'ai eu l'autorisation d'exercice en France en 2011.", True),
+    ("Médecin tunisien, je prépare les EVC pour la procédure d'autorisation d'exercice en France.", False),  # where to
+    ("dime qué pide el EUNACOM para trabajar en Chile", False),  # a request
+    ("Luxembourg college medical authorisation to practise - do they ask for proof of both languages", False),
+    ("Is the exam in French?", False),
+])
+def test_a_message_that_only_tells_is_told_apart_from_one_that_asks_or_aims(text: str, only_tells: bool) -> None:
+    assert tells_only(text) is only_tells
