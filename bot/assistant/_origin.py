@@ -77,12 +77,15 @@ def load_countries(path: Path = COUNTRIES_FILE) -> tuple[Country, ...]:
 
 
 @lru_cache(maxsize=256)
-def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
+def _words(words: tuple[str, ...], plural: bool = False) -> re.Pattern[str] | None:
     if not words:
         return None
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # An adjective agrees with its noun: "les facultés argentines", "títulos mexicanos", "diplômes chiliens" name the
+    # country as its singular does (fr-dev41-02: a Buenos Aires graduate read as French-trained only).
+    suffix = "(?:e?s)?" if plural else ""
     # French elides its articles and "de" into the name: "l'Argentine", "d'Italie", "d'Espagne" (fr-dev29-05)
-    return re.compile(rf"(?<!\w)(?<!\w\w')(?:{alternatives})(?![\w'])")
+    return re.compile(rf"(?<!\w)(?<!\w\w')(?:{alternatives}){suffix}(?![\w'])")
 
 
 def _found(pattern: re.Pattern[str] | None, folded: str, *, adjective: bool = False) -> bool:
@@ -105,7 +108,7 @@ def message_countries(text: str, added: str = "", countries: tuple[Country, ...]
     folded = f"{fold(text)} \n {fold(added)}"
     return frozenset(
         c.code for c in (load_countries() if countries is None else countries)
-        if _found(_words(c.names), folded) or _found(_words(c.adjectives), folded, adjective=True)
+        if _found(_words(c.names), folded) or _found(_words(c.adjectives, plural=True), folded, adjective=True)
     )
 
 
@@ -114,7 +117,7 @@ def _section_countries(asked: str, countries: tuple[Country, ...], adjectives: b
     folded = fold(asked)
     return frozenset(
         c.code for c in countries
-        if _found(_words(c.names + c.headings), folded) or (adjectives and _found(_words(c.adjectives), folded, adjective=True))
+        if _found(_words(c.names + c.headings), folded) or (adjectives and _found(_words(c.adjectives, plural=True), folded, adjective=True))
     )
 
 

@@ -114,13 +114,16 @@ def _is_question(sentence: str) -> bool:
 # Words that ask whether something just said holds ("C'est vrai ? Tout ?", "¿Es así?", "Is that
 # right?"): they name nothing the guidance could match.
 _CHECKING = frozenset("vrai vraiment true really right correct exact exacto exactamente cierto verdad real realmente asi tout todo all".split())
+# Every answer is about Israel: "Is this true for Israel?" names nothing more than "Is this true?" (en-dev41-02).
+_EVERYWHERE_HERE = frozenset("israel israël israeli israelien israelí".split())
 
 
 def _names_nothing(asked: list[str]) -> bool:
     words = {w for w in re.findall(r"[a-z0-9]+", fold(" ".join(asked))) if len(w) > 2}
     # Read in each language: "est" means nothing in French, "es" nothing in Spanish.
     return not words or any(
-        not (set(terms(" ".join(asked), lang)) - {t for w in _CHECKING for t in terms(w, lang)}) for lang in ("en", "fr", "es")
+        not (set(terms(" ".join(asked), lang)) - {t for w in _CHECKING | _EVERYWHERE_HERE for t in terms(w, lang)})
+        for lang in ("en", "fr", "es")
     )
 
 
@@ -139,7 +142,10 @@ def question_sentences(text: str) -> list[str]:
         # no sentence asks in words ("Kindly explain what this route consists of."): the last one
         # does, and "this route" is the one the sentence before it described
         return all_sentences[-2:]
-    if asked and _names_nothing(asked):
+    if asked and _names_nothing(asked[:1]):
+        # "… the Argentine degrees now have the WFME recognition … Is this true for Israel? And if I still must do
+        # the exam, can I do it in Spanish?": the first question asks about the sentence before it, whatever the
+        # next one names (en-dev41-02)
         first = all_sentences.index(asked[0])
         if first > 0:
             asked = [all_sentences[first - 1], *asked]

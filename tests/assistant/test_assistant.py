@@ -576,3 +576,20 @@ def test_where_the_doctor_trained_told_after_an_answer_is_not_declined_as_anothe
     assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
     assert catalog.text("decline_other_country", "fr") not in reply.text and reply.sources
 
+
+@pytest.mark.parametrize("text, fact", [
+    ("Hello from Cordoba, I am medica de familia from the Universidad Nacional de Cordoba. Here in the news they said that "
+     "now the Argentine degrees have the WFME recognition, because of CONEAU, and some say we will not need the Israeli "
+     "exam anymore. Is this true for Israel? And if I still must do the exam, I can do it in Spanish?", "WFME"),
+    # a Buenos Aires graduate working in France: "les facultés argentines" names Argentina too
+    ("Bonjour, je suis née à Buenos Aires, j'ai fait mes études à l'UBA et je travaille en France depuis 2019. J'ai lu que "
+     "les diplômes des facultés argentines accréditées par la CONEAU ont maintenant la reconnaissance WFME, et une amie "
+     "est persuadée que cela nous dispense de l'examen israélien. Est-ce vrai ? Et si je dois quand même le passer, "
+     "est-ce que je peux le faire en espagnol ?", "WFME"),
+], ids=["en", "fr"])
+def test_a_claim_checked_before_a_second_question_gets_the_section_on_that_claim(kb_assistant: Assistant, text: str, fact: str) -> None:
+    """"Is this true for Israel?" asks about the WFME claim before it; read with the Spanish question after it, the
+    reply quoted help in Spanish and the long-experience route, not the claim (en-dev41-02, fr-dev41-02)."""
+    reply = kb_assistant.reply(f"wfme-{text[:8]}", text)
+    assert reply.sources[0].doc_id == "argentina-latin-america"
+    assert fact in reply.text

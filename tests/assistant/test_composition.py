@@ -593,6 +593,9 @@ def test_a_doctor_from_lyon_gets_the_french_section_not_the_belgian_one() -> Non
         ("J'ai lu que l'Argentine a maintenant la reconnaissance WFME", {"AR"}),  # fr-dev29-05
         ("diplômée d'Italie, je vis à Nice", {"IT"}), ("je viens d'Espagne", {"ES"}), ("formé en Argentine", {"AR"}),
         ("aujourd'hui je suis en poste", set()), ("I'm from Spain", {"ES"}),
+        # an adjective agrees with its noun (fr-dev41-02: a Buenos Aires graduate read as French-trained only)
+        ("les diplômes des facultés argentines, mon mari est français", {"AR", "FR"}),
+        ("dos títulos mexicanos", {"MX"}), ("des diplômes chiliens", {"CL"}), ("mis papeles españoles", {"ES"}),
     ],
 )
 def test_a_country_is_read_after_a_french_elision(text: str, countries: set[str]) -> None:

@@ -215,6 +215,11 @@ def test_a_question_that_names_nothing_is_read_with_the_claim_before_it() -> Non
     assert question_sentences("On m'a dit que le ministère remboursait. C'est vrai ? Tout ?")[0].startswith("On m'a dit")
     assert question_sentences("Leí que los títulos tienen reconocimiento. ¿Es así?")[0].startswith("Leí que")
     assert question_sentences("I'm a GP in Leeds. How long is the internship?") == ["How long is the internship?"]
+    # "for Israel" names nothing here, where every answer is Israel's; and a first question naming nothing keeps its
+    # claim though the next question names the exam (en-dev41-02)
+    claim = "Here in the news they said the Argentine degrees now have the WFME recognition, because of CONEAU."
+    assert question_sentences(f"I'm a GP from Cordoba. {claim} Is this true for Israel? And if I must do the exam, can I "
+                              "do it in Spanish?")[0] == claim
 
 
 def test_a_question_about_eso_is_read_with_the_sentence_eso_stands_for() -> None:
