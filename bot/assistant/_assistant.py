@@ -584,9 +584,9 @@ class Assistant:
         "Le diplôme français est reconnu en Israël sans examen, ok ? et pour exercer au Québec finalement, il faut
         faire quelles démarches auprès du Collège des médecins": unmarked, the last question is neither a part nor in
         what the message is read and searched with, and Quebec's licensing was answered with the US-Canada page as if
-        it were Israel's (triage_dev19). Marked questions are read with the whole message already. A decline needs a
-        rule or a reading as sure as a part's hand-over; the other-country decline still answers the question about
-        Israel (``_israeli_part``).
+        it were Israel's (triage_dev19). Marked questions are read with the whole message already. A decline needs the
+        model's reading of its reason as sure as a part's hand-over (0.9), or a rule that decides before the model;
+        the other-country decline still answers the question about Israel (``_israeli_part``).
         """
         tail = _unread_tail(msg.text)
         if tail:
@@ -606,8 +606,9 @@ class Assistant:
         return None, None
 
     def _surely_declined(self, text: str, memo: dict[str, list[float]]) -> Triage | None:
-        """``text``'s decline as another country's or a clinical question, by a rule or a reading as sure as a part's
-        hand-over; None otherwise (or when its meaning was not embedded)."""
+        """``text``'s decline as another country's or a clinical question, when the model reads that reason at 0.9 (as
+        surely as a part's hand-over) or a rule decided before the model; None otherwise, or when its meaning was not
+        embedded. The clinical and other-country rules that follow the model's reading still need that reading."""
         vector = memo.get(text)
         if vector is None:
             return None
