@@ -65,6 +65,11 @@ def _surest_escalation(reading: ModelVerdict) -> float:
     return max(reading.probabilities.get(c, 0.0) for c in ESCALATION_CLASSES)
 
 
+def _surely_handed_over(triage: Triage, reading: ModelVerdict | None) -> bool:
+    """A part read alone hands the message over: by a rule, or by a reading as sure as ``PART_ESCALATE_AT``."""
+    return triage.kind is TriageKind.ESCALATE and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT)
+
+
 def _reason_probability(reading: ModelVerdict | None, triage: Triage) -> float:
     """How surely the model read ``triage``'s reason; 1 for a decision a rule made.
 
@@ -187,6 +192,9 @@ class _Message:
     # Every text embedded for this reply, by text: a part, a question sentence or the whole message
     # is embedded at most once, whichever step needs it first.
     memo: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
+    # Every part (or unmarked last question) the triage model read alone for this reply, by text: the hand-over check
+    # and the decline check read the same parts, once.
+    alone: dict[str, tuple[Triage, ModelVerdict | None]] = field(default_factory=dict, compare=False, repr=False)
     escalated_part: str | None = None  # the part of a two-question message that needs a person, or is declined
 
 
@@ -259,11 +267,9 @@ def _israeli_part(text: str, declined_part: str | None = None) -> Part | None:
     before it is a candidate too: "¿Los títulos acreditados por CONEAU quedan exentos en Israel? y si al final me voy
     a España, como homologo el titulo allá" asks it in one question mark.
     """
-    if declined_part is not None and declined_part == _unread_tail(text) and not question_parts(text):
-        candidate = _asked_before(text)
-        target = question_target(candidate.bare)
-        return candidate if target.place == "israel" and not target.foreign_named and not target.israel_base else None
-    for part in question_parts(text):
+    parts = question_parts(text)
+    tail_declined = declined_part is not None and declined_part == _unread_tail(text) and not parts
+    for part in [_asked_before(text)] if tail_declined else parts:
         target = question_target(part.bare)
         if target.place == "israel" and not target.foreign_named and not target.israel_base:
             return part
@@ -542,16 +548,15 @@ class Assistant:
         readings: list[tuple[Part, Triage, ModelVerdict | None]] = []
         for part in parts:
             meant = _meant(part)[:MAX_QUERY_CHARS]
-            vector = msg.memo.get(meant)
-            if vector is None:
+            if meant not in msg.memo:
                 continue
-            triage, reading = decide_triage(meant, vector, self.triage_model)
+            triage, reading = self._read_alone(msg, meant)
             # A part leaning on the question before it ("… and does it expire if I can't start right away?") is read
             # without the subject it asks about: the model alone read that one as distress at 0.91 and handed over a
             # question on the adaptation period (en-dev40-14). Only a rule hands such a part over alone; the model's
             # reading of it counts with the whole message's, below.
             leaning = part.follows and reading is not None
-            if triage.kind is TriageKind.ESCALATE and not leaning and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
+            if not leaning and _surely_handed_over(triage, reading):
                 return part.bare, replace(triage, detail=f"part “{part.bare[:80]}”: {triage.detail}")
             readings.append((part, triage, reading))
         tail = _unread_tail(msg.text) if whole.kind is TriageKind.ANSWER else ""
@@ -559,8 +564,8 @@ class Assistant:
             # the last question typed without its mark, read alone like a part, and as surely. Only for a message
             # answered as a whole: one handed over already keeps its own reason ("Can I make aliyah under the Law of
             # Return? I need a yes or no" is legal status, though its tail alone reads as a personal decision).
-            told, reading = decide_triage(tail, msg.memo.get(tail), self.triage_model)  # no vector: the rules alone
-            if told.kind is TriageKind.ESCALATE and (reading is None or _surest_escalation(reading) >= PART_ESCALATE_AT):
+            told, reading = self._read_alone(msg, tail)
+            if _surely_handed_over(told, reading):
                 return tail, replace(told, detail=f"last question, typed without its mark, “{tail[:80]}”: {told.detail}")
         needing = [(part, triage, reading) for part, triage, reading in readings if triage.kind is TriageKind.ESCALATE]
         answered = sum(triage.kind is TriageKind.ANSWER for _, triage, _ in readings)
@@ -590,11 +595,11 @@ class Assistant:
         """
         tail = _unread_tail(msg.text)
         if tail:
-            declined = self._surely_declined(tail, msg.memo)
+            declined = self._surely_declined(msg, tail)
             if declined is not None:
                 return tail, replace(declined, detail=f"last question, typed without its mark, “{tail[:80]}”: {declined.detail}")
         parts = [_meant(part)[:MAX_QUERY_CHARS] for part in question_parts(msg.text)]
-        declines = [self._surely_declined(meant, msg.memo) for meant in parts]
+        declines = [self._surely_declined(msg, meant) for meant in parts]
         if parts and all(d is not None and d.reason is EscalationReason.OTHER_COUNTRY for d in declines):
             # every question it asks is of another country, though the story names the aliyah to come (es-dev33-20:
             # "¿Cómo se saca la licencia de la DHA …? ¿Hay que rendir el Prometric? Después sí nos vamos a Israel").
@@ -605,14 +610,21 @@ class Assistant:
             return None, replace(first, detail=f"every part: {first.detail}")
         return None, None
 
-    def _surely_declined(self, text: str, memo: dict[str, list[float]]) -> Triage | None:
+    def _read_alone(self, msg: _Message, text: str) -> tuple[Triage, ModelVerdict | None]:
+        """``text`` (a part, or the last question typed without its mark) read alone, once per reply; without its
+        meaning embedded, by the rules alone."""
+        known = msg.alone.get(text)
+        if known is None:
+            known = msg.alone[text] = decide_triage(text, msg.memo.get(text), self.triage_model)
+        return known
+
+    def _surely_declined(self, msg: _Message, text: str) -> Triage | None:
         """``text``'s decline as another country's or a clinical question, when the model reads that reason at 0.9 (as
         surely as a part's hand-over) or a rule decided before the model; None otherwise, or when its meaning was not
         embedded. The clinical and other-country rules that follow the model's reading still need that reading."""
-        vector = memo.get(text)
-        if vector is None:
+        if text not in msg.memo:
             return None
-        triage, reading = decide_triage(text, vector, self.triage_model)
+        triage, reading = self._read_alone(msg, text)
         if triage.kind is not TriageKind.DECLINE or triage.reason not in _PART_DECLINES:
             return None
         assert triage.reason is not None
