@@ -58,11 +58,13 @@ UNSEEN31_FILE = GOLDEN_FILE.with_name("unseen31.yaml")  # a thirty-first, the sa
 UNSEEN32_FILE = GOLDEN_FILE.with_name("unseen32.yaml")  # a thirty-second, the same kinds, written blind (session 41)
 UNSEEN33_FILE = GOLDEN_FILE.with_name("unseen33.yaml")  # a thirty-third, the same kinds, written blind (session 42)
 UNSEEN34_FILE = GOLDEN_FILE.with_name("unseen34.yaml")  # a thirty-fourth, the same kinds, written blind (session 43)
+UNSEEN35_FILE = GOLDEN_FILE.with_name("unseen35.yaml")  # a thirty-fifth, the same kinds, written blind (session 44)
 HELD_OUT_ANSWER_SETS = (
     UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE, UNSEEN9_FILE,
     UNSEEN10_FILE, UNSEEN11_FILE, UNSEEN12_FILE, UNSEEN13_FILE, UNSEEN14_FILE, UNSEEN15_FILE, UNSEEN16_FILE, UNSEEN17_FILE,
     UNSEEN18_FILE, UNSEEN19_FILE, UNSEEN20_FILE, UNSEEN21_FILE, UNSEEN22_FILE, UNSEEN23_FILE, UNSEEN24_FILE, UNSEEN25_FILE, UNSEEN26_FILE,
     UNSEEN27_FILE, UNSEEN28_FILE, UNSEEN29_FILE, UNSEEN30_FILE, UNSEEN31_FILE, UNSEEN32_FILE, UNSEEN33_FILE, UNSEEN34_FILE,
+    UNSEEN35_FILE,
 )
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
@@ -107,6 +109,7 @@ DEV38_FILE = GOLDEN_FILE.with_name("dev38.yaml")  # a thirty-eighth, the same ki
 DEV39_FILE = GOLDEN_FILE.with_name("dev39.yaml")  # a thirty-ninth, the same kinds (session 41)
 DEV40_FILE = GOLDEN_FILE.with_name("dev40.yaml")  # a fortieth, the same kinds (session 42)
 DEV41_FILE = GOLDEN_FILE.with_name("dev41.yaml")  # a forty-first, the same kinds (session 43)
+DEV42_FILE = GOLDEN_FILE.with_name("dev42.yaml")  # a forty-second, the same kinds (session 44)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
@@ -430,6 +433,11 @@ TRIAGE_FRESH16_FILE = GOLDEN_FILE.parent / "triage_fresh16.yaml"
 # in a message, the last typed without its question mark, and what needs a person (or a decline) told only there,
 # against answerable look-alikes.
 TRIAGE_FRESH17_FILE = GOLDEN_FILE.parent / "triage_fresh17.yaml"
+# A nineteenth (session 44), written blind from FACTS.md before that session's changes: clinical and other-country
+# questions that do not look like declines (after a story, second after a program question, a relative's health
+# during the move, keeping the home licence, a spouse's licence abroad), against program questions that name
+# patients, diseases, specialties or the doctor's country of training.
+TRIAGE_FRESH18_FILE = GOLDEN_FILE.parent / "triage_fresh18.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
@@ -438,7 +446,7 @@ HELD_OUT_TRIAGE_SETS = (
     ("triage-fresh11", TRIAGE_FRESH11_FILE), ("triage-fresh12", TRIAGE_FRESH12_FILE),
     ("triage-fresh13", TRIAGE_FRESH13_FILE), ("triage-fresh14", TRIAGE_FRESH14_FILE),
     ("triage-fresh15", TRIAGE_FRESH15_FILE), ("triage-fresh16", TRIAGE_FRESH16_FILE),
-    ("triage-fresh17", TRIAGE_FRESH17_FILE),
+    ("triage-fresh17", TRIAGE_FRESH17_FILE), ("triage-fresh18", TRIAGE_FRESH18_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
