@@ -114,6 +114,23 @@ _FOREIGN_SYSTEMS = (
     r"|college des medecins|colegio de medicos"
     rf"|{_MORE_SYSTEMS}"
 )
+# What another country's licensing or immigration is asked by. A question read as another country's that names none of
+# these asks of a trip home or a relative there ("¿y si a mitad de año me tengo que volver unas semanas a Montevideo por
+# mi madre?" beside a question on the sal klita, es-dev16-08): ``names_licensing``.
+_LICENSING_SUBJECT = re.compile(
+    r"\b(?:licen[cs]e|licensing|licensure|registration|exam|exams|boards?|certification|authori[sz]ation|residency|visa|visas"
+    r"|immigration|cme|fellowship|internship|licence|examen|inscription|autorisation|permis|ordre|internat|dpc"
+    r"|equivalence|homologation|licencia|matricula|colegiatura|colegio|habilitacion|autorizacion|residencia"
+    r"|homologacion|convalidacion|revalida|inmigracion)\b"
+)
+
+
+def names_licensing(text: str) -> str:
+    """The licensing or immigration word ``text`` names, or ""."""
+    found = _LICENSING_SUBJECT.search(fold(text))
+    return found.group(0) if found else ""
+
+
 # Israeli towns doctors name as where they will live or work ("thinking of moving to Beersheba"): the
 # content team's list, which knowledge/synonyms.yaml reads too (see the list's header); names that are
 # also common words or first names elsewhere (Acre, Arad, Omer, Ariel) are left out of it.

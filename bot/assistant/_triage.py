@@ -462,6 +462,14 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
                 f"rule: Israel is the place only by {how} (“{target.evidence}”), another country is named, "
                 f"and the model is sure ({p_other:.2f} ≥ {SURE_OVER_WEAK_ISRAEL_AT})"
             )
+        asked_elsewhere = _asked_elsewhere(text[:MAX_TRIAGE_CHARS]) if target.place == "israel" else ""
+        if asked_elsewhere and p_other is not None and p_other >= SURE_OVER_WEAK_ISRAEL_AT:
+            # "On part en Israël dans deux ans mais entre-temps on s'installe au Canada. Comment elle fait pour obtenir
+            # son permis de l'OIIQ au Québec ?": the story's Israel is where they go later; the question is Quebec's
+            return label, (
+                f"rule: the story names Israel ({target.explain()}), the question does not (“{asked_elsewhere[:60]}”), "
+                f"and the model is sure ({p_other:.2f} ≥ {SURE_OVER_WEAK_ISRAEL_AT})"
+            )
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
         if not target.foreign_named and target.place in ("none", "israel-named"):
@@ -528,6 +536,21 @@ def _asked_of_israel(text: str) -> str:
         return target.evidence
     exam = _ISRAELI_EXAM.search(fold(question)) if target.place == "israel-named" else None
     return exam.group(0) if exam else ""
+
+
+def _asked_elsewhere(text: str) -> str:
+    """The message's question sentences, when Israel is read as the place in its story but not in them, and they name
+    another place: the mirror of ``_asked_of_israel``. "On part en Israël dans deux ans mais entre-temps on s'installe au
+    Canada … Comment elle fait pour obtenir son permis de l'OIIQ au Québec ?" asks for a nurse's licence in Quebec
+    (triage_dev20). A question that names no place stays Israel's, the bot's whole subject: "Mes parents ont fait leur
+    alya … Qu'est-ce qui attend un étudiant français qui part après le DFASM côté examen et stage ?" asks of the Israeli
+    exam, and so, less happily, does "Je pars en Israël … Est-ce que je dois continuer à payer la cotisation ordinale …
+    pendant que j'habite à l'étranger ?", which keeps the French registration (triage_dev20, answered)."""
+    question = " ".join(asking_sentences(text))
+    if not question or question == text.strip():
+        return ""
+    target = question_target(question)
+    return question if target.place in ("none", "foreign") and target.foreign_named and not target.israel_base else ""
 
 
 def _capped(text: str) -> str:

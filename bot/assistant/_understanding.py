@@ -310,9 +310,11 @@ _TAIL_WORDS = 5
 # A tail asks when a word of it asks, wherever it stands ("et pour exercer au Québec, il faut faire quelles
 # démarches", "le Conseil m'a imposé 12 mois …, vous pouvez m'aider à faire appel"). One that only tells ("I'm also a
 # bit worried because I had a patient complaint in 2019 that was closed with no action") is the story of the question
-# before it: read alone, that one was a complaint at 0.99 (en-dev10-02).
+# before it: read alone, that one was a complaint at 0.99 (en-dev10-02). "Should we" and "is that ok" ask too: "2) a
+# colleague asked me, pt with CKD stage 4 still on metformin - is that ok or should we stop it" (triage_dev20).
 _TAIL_ASKS = re.compile(
     r"\b(how|what|which|when|where|who|why|whether|can you|could you|would you|please|or not|or no|yes or no|"
+    r"should (?:i|we|he|she|they)|(?:is|are) (?:it|that|this|they) (?:ok|okay|safe|fine)|"
     r"comment|combien|quand|quel|quelle|quels|quelles|pourquoi|est-ce|est ce|vous pouvez|pouvez-vous|pourriez-vous|"
     r"tu peux|peux-tu|ou pas|ou non|oui ou non|"
     r"como|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|quienes|cual|cuales|por que|podeis|podes|puede|pueden|"

@@ -272,6 +272,82 @@ def test_a_question_beside_the_program_one_is_answered_not_declined_or_handed_ov
     assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
 
 
+@pytest.mark.parametrize("text", [
+    "Deux questions : est-ce que le stage en Israël dure toujours un an ? Et sinon, pour mon patient sous Xarelto 20 qui "
+    "doit se faire extraire une dent la semaine prochaine, je l'arrête combien de jours avant",
+    "Est-ce que le stage en Israël dure toujours un an ? Et pour mon patient sous Xarelto qui doit se faire extraire une "
+    "dent, je l'arrête combien de jours avant ?",
+])
+def test_a_clinical_question_beside_a_program_question_is_declined_and_the_program_question_answered(
+    kb_assistant: Assistant, text: str
+) -> None:
+    """Asked second, marked or not, the dosing question was answered with the internship page (triage_dev20)."""
+    reply = kb_assistant.reply(f"clin-part-{text[-3:]}", text)
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.CLINICAL, reply.triage.detail
+    assert reply.text.startswith(catalog.text("decline_clinical", "fr"))
+    assert catalog.text("clinical_other_question", "fr") in reply.text and "9 mois" in reply.text
+    assert [s.doc_id for s in reply.sources] == ["internship"]
+    assert catalog.text("offer_advisor", "fr") in reply.text
+
+
+def test_a_clinical_question_asked_last_with_should_we_is_declined(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply(
+        "clin-should",
+        "Two things pls: 1) how much is the exam fee refund from the Aliyah ministry and who do I email for it? 2) a "
+        "colleague in my practice asked me, pt with CKD stage 4 (eGFR 22) still on metformin 500 bd - is that ok or "
+        "should we stop it",
+    )
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.CLINICAL, reply.triage.detail
+    assert "med_aliyah@moia.gov.il" in reply.text  # the refund question, answered beside the decline
+
+
+def test_a_question_of_another_country_after_a_story_of_the_aliyah_is_declined(kb_assistant: Assistant) -> None:
+    """The story's Israel is where the doctor goes later; the question asks for a nurse's licence in Quebec
+    (triage_dev20)."""
+    reply = kb_assistant.reply(
+        "elsewhere",
+        "Ma femme est infirmière. On part en Israël dans deux ans mais entre-temps on s'installe au Canada pour mon poste "
+        "de recherche. Comment elle fait pour obtenir son permis de l'OIIQ au Québec avec un diplôme français ?",
+    )
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
+    assert "the question does not" in reply.triage.detail
+
+
+def test_another_countrys_licence_asked_second_is_declined_and_the_israeli_question_answered(kb_assistant: Assistant) -> None:
+    """Only a message every question of which was another country's was declined: the Florida renewal was answered
+    with the licensing pages as if it were Israel's (triage_dev20)."""
+    reply = kb_assistant.reply(
+        "oc-second",
+        "I'm opening my MOH licensing file through IMAP - do I put my US passport number where the form asks for the "
+        "teudat zehut number? And separately, my Florida license expires next month: what's the CME requirement to renew "
+        "it in Florida, is it still 40 hours including the domestic violence module?",
+    )
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
+    assert reply.text.startswith(catalog.text("decline_other_country", "en"))
+    assert catalog.text("other_country_israeli_side", "en") in reply.text and "foreign passport number" in reply.text
+
+
+@pytest.mark.parametrize("text", [
+    "¡Buenas! Hacemos aliá en marzo con mi esposo y los dos gurises. ¿El sal klita te lo dan todo junto o en cuotas? ¿Y "
+    "si a mitad de año me tengo que volver unas semanas a Montevideo por mi madre?",
+    "On arrive en Israël le 15 août. Comment est versé le sal klita concrètement, et est-ce qu'on le perd si on rentre "
+    "en France quelques semaines ?",
+])
+def test_a_trip_home_asked_beside_the_sal_klita_is_answered(kb_assistant: Assistant, text: str) -> None:
+    """A part naming another country but no licence or move is the program's question (es-dev16-08, fr-dev30-05)."""
+    reply = kb_assistant.reply(f"trip-{text[:6]}", text)
+    assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
+
+
+def test_an_israeli_question_after_a_story_of_the_aliyah_is_answered(kb_assistant: Assistant) -> None:
+    reply = kb_assistant.reply(
+        "elsewhere-il",
+        "Je pars en Israël en septembre et je suis inscrit à l'Ordre en Bretagne depuis dix ans. Est-ce que je dois "
+        "passer l'examen ?",
+    )
+    assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
+
+
 def test_a_message_asking_only_about_another_country_is_declined_though_it_names_the_aliyah(kb_assistant: Assistant) -> None:
     """Every question of it is Canada's; the aliyah comes after (es-dev24-20)."""
     reply = kb_assistant.reply(

@@ -921,6 +921,9 @@ def test_a_questions_number_is_not_part_of_what_it_asks() -> None:
      "le Conseil m'a imposé 12 mois, vous pouvez m'aider à faire appel"),
     ("¿Los títulos de la CONEAU quedan exentos en Israel? y si al final me voy a España, como homologo el titulo allá",
      "y si al final me voy a España, como homologo el titulo allá"),
+    # "should we" and "is that ok" ask in English as an asking word does (triage_dev20)
+    ("Who do I email for it? 2) pt with CKD stage 4 still on metformin - is that ok or should we stop it",
+     "2) pt with CKD stage 4 still on metformin - is that ok or should we stop it"),
     # what only tells after the question is its story, and a short word or two leans on it
     ("Can the GMC send the letter itself? I'm also a bit worried because I had a patient complaint in 2019.", ""),
     ("Do I need the exam? Thanks a lot", ""),
