@@ -61,8 +61,10 @@ _RULE_BESIDE_HAND_OVER = frozenset({EscalationReason.PERSONAL_ELIGIBILITY})
 # un an ? Et sinon, pour mon patient sous Xarelto 20 qui doit se faire extraire une dent, je l'arrête combien de jours
 # avant" read its tail as clinical at 0.43, behind the program at 0.48, and the internship page answered the dosing
 # question (triage_dev20). Over the golden, dev and triage development sets, no part of the 1,189 answerable messages
-# asking two questions or more read clinical above 0.34. Declined wrongly, such a part costs a notice beside the answer;
-# answered wrongly, it is advice on a patient.
+# asking two questions or more read clinical above 0.34 with this model, which trained on them; read out of fold (a
+# model trained without them) one golden part reads 0.46, and two held-out questions were declined by this bar in the
+# forty-third round: a bar chosen out of fold is still to come. Declined wrongly, such a part costs a notice beside the
+# answer; answered wrongly, it is advice on a patient.
 PART_CLINICAL_AT = 0.4
 # What one question of a message answered as a whole may decline it for (``_part_out_of_scope``). Not "unrelated": a
 # part such as "and the weather in Haifa in March" sits beside a program question, which still deserves its answer.
@@ -592,7 +594,9 @@ class Assistant:
 
     def _part_out_of_scope(self, msg: _Message) -> tuple[str | None, Triage | None]:
         """The decline of a message answered as a whole, when its last question, typed without its mark, asks of
-        another country or of a patient, or when every question it asks is another country's.
+        another country or of a patient; when one of its questions is clinical, or another country's and names its
+        licence, beside a program question (which ``_decline`` then answers); or when every question it asks is
+        another country's.
 
         "Le diplôme français est reconnu en Israël sans examen, ok ? et pour exercer au Québec finalement, il faut
         faire quelles démarches auprès du Collège des médecins": unmarked, the last question is neither a part nor in
