@@ -601,9 +601,10 @@ class Assistant:
         "Le diplôme français est reconnu en Israël sans examen, ok ? et pour exercer au Québec finalement, il faut
         faire quelles démarches auprès du Collège des médecins": unmarked, the last question is neither a part nor in
         what the message is read and searched with, and Quebec's licensing was answered with the US-Canada page as if
-        it were Israel's (triage_dev19). Marked questions are read with the whole message already. A decline needs the
-        model's reading of its reason as sure as a part's hand-over (0.9), or a rule that decides before the model;
-        the other-country decline still answers the question about Israel (``_israeli_part``).
+        it were Israel's (triage_dev19). A decline needs a rule that decides before the model, or the model's reading:
+        of another country as sure as a part's hand-over (0.9), of a clinical question from ``PART_CLINICAL_AT``
+        (``_surely_declined``); the tail's other-country decline still answers the question about Israel
+        (``_israeli_part``).
         """
         tail = _unread_tail(msg.text)
         if tail:
@@ -644,9 +645,11 @@ class Assistant:
         return known
 
     def _surely_declined(self, msg: _Message, text: str) -> Triage | None:
-        """``text``'s decline as another country's or a clinical question, when the model reads that reason at 0.9 (as
-        surely as a part's hand-over) or a rule decided before the model; None otherwise, or when its meaning was not
-        embedded. The clinical and other-country rules that follow the model's reading still need that reading."""
+        """``text``'s decline as another country's or a clinical question: clinical when the model reads it so at
+        ``PART_CLINICAL_AT`` or more, whatever it reads likelier (a hand-over aside); another country's when the model
+        reads that at 0.9 (as surely as a part's hand-over); either when a rule decided before the model. None
+        otherwise, or when its meaning was not embedded. The clinical and other-country rules that follow the model's
+        reading still need that reading."""
         if text not in msg.memo:
             return None
         triage, reading = self._read_alone(msg, text)

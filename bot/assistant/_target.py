@@ -119,9 +119,8 @@ _FOREIGN_SYSTEMS = (
 # mi madre?" beside a question on the sal klita, es-dev16-08): ``names_licensing``.
 _LICENSING_SUBJECT = re.compile(
     r"\b(?:licen[cs]e|licensing|licensure|registration|exam|exams|boards?|certification|authori[sz]ation|residency|visa|visas"
-    r"|immigration|cme|fellowship|internship|licence|examen|inscription|autorisation|permis|ordre|internat|dpc"
-    r"|equivalence|homologation|licencia|matricula|colegiatura|colegio|habilitacion|autorizacion|residencia"
-    r"|homologacion|convalidacion|revalida|inmigracion)\b"
+    r"|immigration|cme|fellowship|internship|ordre|internat|dpc|equivalence|homologation|colegio|residencia"
+    rf"|homologacion|convalidacion|revalida|inmigracion|{_LICENSING_NOUNS_FR_ES})\b"
 )
 
 

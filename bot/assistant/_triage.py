@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from ._target import PATTERNS as _TARGET_PATTERNS
-from ._target import israeli_file_step, question_target
+from ._target import Target, israeli_file_step, question_target
 from ._text import TEXTING_WORD, fold, spell_out
 from ._types import EscalationReason, Triage, TriageKind
 from ._understanding import asking_sentences
@@ -526,11 +526,8 @@ def _asked_of_israel(text: str) -> str:
     needs the Israeli exam (dev39). Over the labelled data and every set's messages, an Israeli adjective in the
     question sentences is otherwise a credential taken abroad ("does my Israeli licence count in the EU?") sixteen
     times of seventeen; the exam reading holds for three messages, none another country's question."""
-    question = " ".join(asking_sentences(text))
-    if not question or question == text.strip():
-        return ""
-    target = question_target(question)
-    if target.foreign_named:
+    question, target = _question_apart(text)
+    if target is None or target.foreign_named:
         return ""
     if target.place == "israel":
         return target.evidence
@@ -546,11 +543,19 @@ def _asked_elsewhere(text: str) -> str:
     alya … Qu'est-ce qui attend un étudiant français qui part après le DFASM côté examen et stage ?" asks of the Israeli
     exam, and so, less happily, does "Je pars en Israël … Est-ce que je dois continuer à payer la cotisation ordinale …
     pendant que j'habite à l'étranger ?", which keeps the French registration (triage_dev20, answered)."""
+    question, target = _question_apart(text)
+    if target is None:
+        return ""
+    return question if target.place in ("none", "foreign") and target.foreign_named and not target.israel_base else ""
+
+
+def _question_apart(text: str) -> tuple[str, "Target | None"]:
+    """The message's question sentences and their own target, when they are not the whole message (a story around
+    them): what ``_asked_of_israel`` and ``_asked_elsewhere`` weigh against the story's target."""
     question = " ".join(asking_sentences(text))
     if not question or question == text.strip():
-        return ""
-    target = question_target(question)
-    return question if target.place in ("none", "foreign") and target.foreign_named and not target.israel_base else ""
+        return question, None
+    return question, question_target(question)
 
 
 def _capped(text: str) -> str:
