@@ -59,12 +59,13 @@ UNSEEN32_FILE = GOLDEN_FILE.with_name("unseen32.yaml")  # a thirty-second, the s
 UNSEEN33_FILE = GOLDEN_FILE.with_name("unseen33.yaml")  # a thirty-third, the same kinds, written blind (session 42)
 UNSEEN34_FILE = GOLDEN_FILE.with_name("unseen34.yaml")  # a thirty-fourth, the same kinds, written blind (session 43)
 UNSEEN35_FILE = GOLDEN_FILE.with_name("unseen35.yaml")  # a thirty-fifth, the same kinds, written blind (session 44)
+UNSEEN36_FILE = GOLDEN_FILE.with_name("unseen36.yaml")  # a thirty-sixth, the same kinds, written blind (session 45)
 HELD_OUT_ANSWER_SETS = (
     UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE, UNSEEN9_FILE,
     UNSEEN10_FILE, UNSEEN11_FILE, UNSEEN12_FILE, UNSEEN13_FILE, UNSEEN14_FILE, UNSEEN15_FILE, UNSEEN16_FILE, UNSEEN17_FILE,
     UNSEEN18_FILE, UNSEEN19_FILE, UNSEEN20_FILE, UNSEEN21_FILE, UNSEEN22_FILE, UNSEEN23_FILE, UNSEEN24_FILE, UNSEEN25_FILE, UNSEEN26_FILE,
     UNSEEN27_FILE, UNSEEN28_FILE, UNSEEN29_FILE, UNSEEN30_FILE, UNSEEN31_FILE, UNSEEN32_FILE, UNSEEN33_FILE, UNSEEN34_FILE,
-    UNSEEN35_FILE,
+    UNSEEN35_FILE, UNSEEN36_FILE,
 )
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
@@ -110,6 +111,7 @@ DEV39_FILE = GOLDEN_FILE.with_name("dev39.yaml")  # a thirty-ninth, the same kin
 DEV40_FILE = GOLDEN_FILE.with_name("dev40.yaml")  # a fortieth, the same kinds (session 42)
 DEV41_FILE = GOLDEN_FILE.with_name("dev41.yaml")  # a forty-first, the same kinds (session 43)
 DEV42_FILE = GOLDEN_FILE.with_name("dev42.yaml")  # a forty-second, the same kinds (session 44)
+DEV43_FILE = GOLDEN_FILE.with_name("dev43.yaml")  # a forty-third, the same kinds (session 45)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
@@ -438,6 +440,10 @@ TRIAGE_FRESH17_FILE = GOLDEN_FILE.parent / "triage_fresh17.yaml"
 # during the move, keeping the home licence, a spouse's licence abroad), against program questions that name
 # patients, diseases, specialties or the doctor's country of training.
 TRIAGE_FRESH18_FILE = GOLDEN_FILE.parent / "triage_fresh18.yaml"
+# A twentieth (session 45), written blind from FACTS.md before that session's changes: messages asking two or three
+# questions where the boundary runs through one of them (a clinical or another country's question beside a program
+# question, a hand-over told in one part), against program questions naming patients, drugs or the doctor's country.
+TRIAGE_FRESH19_FILE = GOLDEN_FILE.parent / "triage_fresh19.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
@@ -447,6 +453,7 @@ HELD_OUT_TRIAGE_SETS = (
     ("triage-fresh13", TRIAGE_FRESH13_FILE), ("triage-fresh14", TRIAGE_FRESH14_FILE),
     ("triage-fresh15", TRIAGE_FRESH15_FILE), ("triage-fresh16", TRIAGE_FRESH16_FILE),
     ("triage-fresh17", TRIAGE_FRESH17_FILE), ("triage-fresh18", TRIAGE_FRESH18_FILE),
+    ("triage-fresh19", TRIAGE_FRESH19_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
