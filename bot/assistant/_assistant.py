@@ -28,9 +28,9 @@ from ._memory import ConversationState, ConversationStore, InMemoryConversationS
 from ._origin import message_countries
 from ._retrieval import HybridRetriever, Passage, Retrieval
 from ._text import fold
-from ._target import names_licensing, question_target
+from ._target import names_foreign_body, names_licensing, question_target
 from ._thresholds import Thresholds
-from ._triage import MAX_TRIAGE_CHARS, distress_in_any_language, is_unhelpful_feedback, triage_message
+from ._triage import MAX_TRIAGE_CHARS, SURE_OVER_WEAK_ISRAEL_AT, distress_in_any_language, is_unhelpful_feedback, triage_message
 from ._triage import triage_with_reading as decide_triage
 from ._triage_model import ESCALATION_CLASSES, ModelVerdict, TriageModel, floor_shift
 from ._understanding import (
@@ -56,16 +56,16 @@ PART_ESCALATE_AT = 0.9
 # Not an appeal: its message tells the decision it contests, and the search follows the story to the pages the
 # file went through (refunds, good standing, even the support lines) more often than to how to contest it.
 _RULE_BESIDE_HAND_OVER = frozenset({EscalationReason.PERSONAL_ELIGIBILITY})
-# A part, or the last question typed without its mark, read as clinical this surely declines its message (the other
-# question answered beside the decline), though the model reads the program likelier: "…le stage en Israël dure toujours
-# un an ? Et sinon, pour mon patient sous Xarelto 20 qui doit se faire extraire une dent, je l'arrête combien de jours
-# avant" read its tail as clinical at 0.43, behind the program at 0.48, and the internship page answered the dosing
-# question (triage_dev20). Over the golden, dev and triage development sets, no part of the 1,189 answerable messages
-# asking two questions or more read clinical above 0.34 with this model, which trained on them; read out of fold (a
-# model trained without them) one golden part reads 0.46, and two held-out questions were declined by this bar in the
-# forty-third round: a bar chosen out of fold is still to come. Declined wrongly, such a part costs a notice beside the
-# answer; answered wrongly, it is advice on a patient.
-PART_CLINICAL_AT = 0.4
+# A part, or the last question typed without its mark, read as clinical this surely declines its message (the program
+# question answered beside the decline), whatever the model reads likelier: answered wrongly, such a part is advice on a
+# patient; declined wrongly, a notice beside the answer. Chosen out of fold: read by a model trained without the golden,
+# dev and triage development messages, the parts of the 1,189 answerable ones asking two questions or more read clinical
+# at 0.46 at most (fr-016), the ten clinical ones' clinical parts at 0.59 or more; the bar sits between. The forty-third
+# round's 0.4 was chosen on the serving model's readings (it trained on those messages; their answerable parts stay under
+# 0.34) and declined two held-out answerable questions. Its cost: the serving model reads one development tail, "pour mon
+# patient sous Xarelto 20 qui doit se faire extraire une dent … je l'arrête combien de jours avant", at 0.43, and that
+# message is answered from the internship page again (triage_dev20).
+PART_CLINICAL_AT = 0.5
 # What one question of a message answered as a whole may decline it for (``_part_out_of_scope``). Not "unrelated": a
 # part such as "and the weather in Haifa in March" sits beside a program question, which still deserves its answer.
 _PART_DECLINES = frozenset({EscalationReason.OTHER_COUNTRY, EscalationReason.CLINICAL})
@@ -614,7 +614,7 @@ class Assistant:
         asked = question_parts(msg.text)
         parts = [_meant(part)[:MAX_QUERY_CHARS] for part in asked]
         declines = [self._surely_declined(msg, meant) for meant in parts]
-        for part, declined in zip(asked, declines):
+        for part, meant, declined in zip(asked, parts, declines):
             # a clinical question beside a program question, or another country's licence beside a question on Israel
             # ("… do I put my US passport number where the form asks for the teudat zehut number? And separately, my
             # Florida license expires next month: what's the CME requirement to renew it in Florida?", triage_dev20):
@@ -623,6 +623,8 @@ class Assistant:
             if declined is None or len(asked) < 2:
                 continue
             licensing = names_licensing(part.bare) if declined.reason is EscalationReason.OTHER_COUNTRY else ""
+            if licensing and not self._surely_elsewhere(msg, part.bare, meant):
+                licensing = ""
             if declined.reason is EscalationReason.CLINICAL or (licensing and None in declines):
                 why = f" (names “{licensing}”)" if licensing else ""
                 return part.bare, replace(declined, detail=f"part “{part.bare[:80]}”{why}: {declined.detail}")
@@ -635,6 +637,20 @@ class Assistant:
             assert first is not None
             return None, replace(first, detail=f"every part: {first.detail}")
         return None, None
+
+    def _surely_elsewhere(self, msg: _Message, bare: str, meant: str) -> bool:
+        """Whether a part read as another country's licensing is so beside a program question: it names another place,
+        or another country's body or exam (the Ordre, the EVC), or the model reads it so at ``SURE_OVER_WEAK_ISRAEL_AT``
+        (a rule's decline stands). A part naming none is the bot's subject, Israel, unless the model is sure:
+        "¿cuáles son las especialidades que más necesitan allá, para escoger bien la residencia?" is Israel's residency
+        ("allá" after the aliyah story), though a model trained without the development sets read another country at
+        0.94 (es-dev19-08, out of fold). The development sets' other-country parts this part rule declines and the
+        model reads from 0.9 to 0.97 out of fold name their place or body: Florida, Portugal, the Approbation, the MCC,
+        Córdoba."""
+        if question_target(bare).foreign_named or names_foreign_body(bare):
+            return True
+        _, reading = self._read_alone(msg, meant)
+        return reading is None or reading.probabilities.get(EscalationReason.OTHER_COUNTRY.value, 0.0) >= SURE_OVER_WEAK_ISRAEL_AT
 
     def _read_alone(self, msg: _Message, text: str) -> tuple[Triage, ModelVerdict | None]:
         """``text`` (a part, or the last question typed without its mark) read alone, once per reply; without its

@@ -116,17 +116,32 @@ _FOREIGN_SYSTEMS = (
 )
 # What another country's licensing or immigration is asked by. A question read as another country's that names none of
 # these asks of a trip home or a relative there ("¿y si a mitad de año me tengo que volver unas semanas a Montevideo por
-# mi madre?" beside a question on the sal klita, es-dev16-08): ``names_licensing``.
+# mi madre?" beside a question on the sal klita, es-dev16-08): ``names_licensing``. Recognising a diploma there, or
+# naming that country's exam or body, is licensing too: "il prépare les EVC pour avoir le droit d'exercer en France,
+# vous savez comment on s'inscrit", "¿qué trámite hago en Alemania para que me reconozcan el título?" (triage_dev21).
 _LICENSING_SUBJECT = re.compile(
     r"\b(?:licen[cs]e|licensing|licensure|registration|exam|exams|boards?|certification|authori[sz]ation|residency|visa|visas"
     r"|immigration|cme|fellowship|internship|ordre|internat|dpc|equivalence|homologation|colegio|residencia"
-    rf"|homologacion|convalidacion|revalida|inmigracion|{_LICENSING_NOUNS_FR_ES})\b"
+    r"|homologacion|convalidacion|revalida|inmigracion|recogni[sz]\w*|reconnai\w*|reconnu\w*|recono[cz]\w*"
+    rf"|{_LICENSING_NOUNS_FR_ES}|{_FOREIGN_SYSTEMS})\b"
 )
 
 
 def names_licensing(text: str) -> str:
     """The licensing or immigration word ``text`` names, or ""."""
     found = _LICENSING_SUBJECT.search(fold(text))
+    return found.group(0) if found else ""
+
+
+# Licensing bodies and requirements no Israeli step is called by: the Ordre and the colegios are the doctor's country's
+# registration, CME and the DPC its continuing education. With another country's exams and bodies
+# (``_FOREIGN_SYSTEMS``), they say which country a question of licensing is about when it names no place.
+_FOREIGN_BODY = re.compile(rf"\b(?:ordre|colegio|colegiatura|cme|dpc|{_FOREIGN_SYSTEMS})\b")
+
+
+def names_foreign_body(text: str) -> str:
+    """Another country's licensing body, exam or requirement ``text`` names, or ""."""
+    found = _FOREIGN_BODY.search(fold(text))
     return found.group(0) if found else ""
 
 

@@ -312,13 +312,19 @@ _TAIL_WORDS = 5
 # bit worried because I had a patient complaint in 2019 that was closed with no action") is the story of the question
 # before it: read alone, that one was a complaint at 0.99 (en-dev10-02). "Should we" and "is that ok" ask too: "2) a
 # colleague asked me, pt with CKD stage 4 still on metformin - is that ok or should we stop it" (triage_dev20).
+# A choice typed without its mark asks too, by its last words or by "better to" / "conviene": "mon père fait des
+# malaises avec une bradycardie à 45 depuis qu'on a monté son bisoprolol à 5 mg, je redescends à 2,5 ou j'arrête",
+# "con el cambio de horario del vuelo la tomo a la hora de acá o de Israel, o me conviene subir la dosis" (triage_dev21).
 _TAIL_ASKS = re.compile(
     r"\b(how|what|which|when|where|who|why|whether|can you|could you|would you|please|or not|or no|yes or no|"
     r"should (?:i|we|he|she|they)|(?:is|are) (?:it|that|this|they) (?:ok|okay|safe|fine)|"
     r"comment|combien|quand|quel|quelle|quels|quelles|pourquoi|est-ce|est ce|vous pouvez|pouvez-vous|pourriez-vous|"
     r"tu peux|peux-tu|ou pas|ou non|oui ou non|"
     r"como|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|quienes|cual|cuales|por que|podeis|podes|puede|pueden|"
-    r"podria|podrian|o no|si o no)\b"
+    r"podria|podrian|o no|si o no|"
+    r"vaut mieux|vaut-il mieux|better to|is it better|would it be better|conviene|me conviene|"
+    # a choice between two things the doctor would do, the clause's last words: "je redescends à 2,5 ou j'arrête"
+    r"ou j'\w+$|ou je \w+$|or do i \w+$|or should i \w+$|or i \w+$|o lo \w+$|o la \w+$|o le \w+$)\b"
 )
 
 

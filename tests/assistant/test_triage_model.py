@@ -30,7 +30,7 @@ from bot.assistant import (
     triage_message,
 )
 from bot.assistant._triage import ALL_PATTERNS
-from bot.assistant._target import question_target
+from bot.assistant._target import names_foreign_body, names_licensing, question_target
 from bot.assistant._triage_model import CLASSES, ESCALATE_AT, ModelVerdict, Settings
 from tests.conftest import REPO
 
@@ -1065,3 +1065,18 @@ def test_a_question_asking_whether_the_israeli_exam_is_still_needed_is_about_isr
     abroad = ("We made aliyah in 2019 and I passed the Israeli exam, but now we are moving to Italy. Does my Israeli "
               "licence count automatically anywhere in the EU?")
     assert settle_other_country(abroad, "answer")[0] == "other_country"
+
+
+@pytest.mark.parametrize("text, licensing, body", [
+    # another country's exam or body names its licensing, and which country (triage_dev21)
+    ("il prépare les EVC pour avoir le droit d'exercer en France, vous savez comment on s'inscrit", "evc", "evc"),
+    ("je dois rester inscrite au tableau de l'Ordre et payer la cotisation chaque année ?", "ordre", "ordre"),
+    # a diploma recognised there is licensing, but names no body: the place or the model says where
+    ("¿qué trámite hago en Alemania para que me reconozcan el título?", "reconozcan", ""),
+    # a residency names licensing and no body: Israel's unless the model is sure (es-dev19-08)
+    ("¿cuáles son las especialidades que más necesitan allá, para escoger bien la residencia?", "residencia", ""),
+    # a trip home names neither
+    ("¿Y si a mitad de año me tengo que volver unas semanas a Montevideo por mi madre?", "", ""),
+])
+def test_a_part_names_licensing_and_another_countrys_body_apart(text: str, licensing: str, body: str) -> None:
+    assert names_licensing(text) == licensing and names_foreign_body(text) == body

@@ -272,17 +272,17 @@ def test_a_question_beside_the_program_one_is_answered_not_declined_or_handed_ov
     assert reply.triage.kind is TriageKind.ANSWER, reply.triage.detail
 
 
-@pytest.mark.parametrize("text", [
-    "Deux questions : est-ce que le stage en Israël dure toujours un an ? Et sinon, pour mon patient sous Xarelto 20 qui "
-    "doit se faire extraire une dent la semaine prochaine, je l'arrête combien de jours avant",
-    "Est-ce que le stage en Israël dure toujours un an ? Et pour mon patient sous Xarelto qui doit se faire extraire une "
-    "dent, je l'arrête combien de jours avant ?",
-])
 def test_a_clinical_question_beside_a_program_question_is_declined_and_the_program_question_answered(
-    kb_assistant: Assistant, text: str
+    kb_assistant: Assistant,
 ) -> None:
-    """Asked second, marked or not, the dosing question was answered with the internship page (triage_dev20)."""
-    reply = kb_assistant.reply(f"clin-part-{text[-3:]}", text)
+    """Asked second, the dosing question was answered with the internship page (triage_dev20). Typed without its mark
+    and with "la semaine prochaine", the same question reads clinical at 0.43 alone, under the part bar chosen out of
+    fold (0.5), and is answered from the internship page again: the README counts it among the bar's costs."""
+    text = (
+        "Est-ce que le stage en Israël dure toujours un an ? Et pour mon patient sous Xarelto qui doit se faire extraire "
+        "une dent, je l'arrête combien de jours avant ?"
+    )
+    reply = kb_assistant.reply("clin-part", text)
     assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.CLINICAL, reply.triage.detail
     assert reply.text.startswith(catalog.text("decline_clinical", "fr"))
     assert catalog.text("clinical_other_question", "fr") in reply.text and "9 mois" in reply.text
@@ -325,6 +325,40 @@ def test_another_countrys_licence_asked_second_is_declined_and_the_israeli_quest
     assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
     assert reply.text.startswith(catalog.text("decline_other_country", "en"))
     assert catalog.text("other_country_israeli_side", "en") in reply.text and "foreign passport number" in reply.text
+
+
+@pytest.mark.parametrize("text, lang, israeli", [
+    # another country's exam or body named, without a licensing word (triage_dev21)
+    ("Mon mari est médecin diplômé à Casablanca, il prépare les EVC pour avoir le droit d'exercer en France, vous savez "
+     "comment on s'inscrit et quand ont lieu les épreuves ? Moi j'ai mon DES de rhumato français, je suis dispensée de "
+     "l'examen israélien si je fais l'alya ?", "fr", "licensing-exam"),
+    # a diploma recognised there (triage_dev21)
+    ("¿El reembolso de 500 shekels por examen vale si lo rindo antes de hacer la aliá? También, como tenemos pasaporte "
+     "italiano, ¿qué trámite hago en Alemania para que me reconozcan el título y hacer la Facharzt allá un par de años "
+     "antes de ir a Israel?", "es", "cost-refunds"),
+])
+def test_another_countrys_exam_or_recognition_asked_beside_an_israeli_question_is_declined_with_the_israeli_answer(
+    kb_assistant: Assistant, text: str, lang: str, israeli: str
+) -> None:
+    reply = kb_assistant.reply(f"oc-named-{lang}", text)
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
+    assert reply.text.startswith(catalog.text("decline_other_country", lang))
+    assert catalog.text("other_country_israeli_side", lang) in reply.text
+    assert israeli in [s.doc_id for s in reply.sources]
+
+
+def test_a_clinical_choice_typed_last_without_its_mark_is_declined(kb_assistant: Assistant) -> None:
+    """"… mon père fait des malaises avec une bradycardie à 45 …, je redescends à 2,5 ou j'arrête": no asking word, so
+    the tail was not read, and the licensing pages answered (triage_dev21)."""
+    reply = kb_assistant.reply(
+        "clin-choice",
+        "Pour la licence permanente il faut combien de mois de travail en Israël ? et qui écrit la recommandation ? "
+        "Dernière chose, mon père fait des malaises avec une bradycardie à 45 depuis qu'on a monté son bisoprolol à 5 mg, "
+        "je redescends à 2,5 ou j'arrête",
+    )
+    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.CLINICAL, reply.triage.detail
+    assert reply.text.startswith(catalog.text("decline_clinical", "fr"))
+    assert catalog.text("clinical_other_question", "fr") in reply.text
 
 
 @pytest.mark.parametrize("text", [

@@ -924,6 +924,11 @@ def test_a_questions_number_is_not_part_of_what_it_asks() -> None:
     # "should we" and "is that ok" ask in English as an asking word does (triage_dev20)
     ("Who do I email for it? 2) pt with CKD stage 4 still on metformin - is that ok or should we stop it",
      "2) pt with CKD stage 4 still on metformin - is that ok or should we stop it"),
+    # a choice typed without its mark asks by its last words, or by "conviene" (triage_dev21)
+    ("Qui écrit la recommandation ? mon père a une bradycardie à 45 sous bisoprolol 5 mg, je redescends à 2,5 ou j'arrête",
+     "mon père a une bradycardie à 45 sous bisoprolol 5 mg, je redescends à 2,5 ou j'arrête"),
+    ("¿En cuánto tiempo llega? Otra cosa, tomo levotiroxina 100, la tomo a la hora de acá o me conviene subir la dosis",
+     "Otra cosa, tomo levotiroxina 100, la tomo a la hora de acá o me conviene subir la dosis"),
     # what only tells after the question is its story, and a short word or two leans on it
     ("Can the GMC send the letter itself? I'm also a bit worried because I had a patient complaint in 2019.", ""),
     ("Do I need the exam? Thanks a lot", ""),
