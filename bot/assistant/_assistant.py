@@ -645,8 +645,8 @@ class Assistant:
         "¿cuáles son las especialidades que más necesitan allá, para escoger bien la residencia?" is Israel's residency
         ("allá" after the aliyah story), though a model trained without the development sets read another country at
         0.94 (es-dev19-08, out of fold). The development sets' other-country parts this part rule declines and the
-        model reads from 0.9 to 0.97 out of fold name their place or body: Florida, Portugal, the Approbation, the MCC,
-        Córdoba."""
+        model reads from 0.9 to 0.97 out of fold name their place or body: Florida, the Approbation, the MCC, Córdoba.
+        "Colegio" is also a school: such a part is first read as another country's at 0.9."""
         if question_target(bare).foreign_named or names_foreign_body(bare):
             return True
         _, reading = self._read_alone(msg, meant)

@@ -322,7 +322,7 @@ _TAIL_ASKS = re.compile(
     r"tu peux|peux-tu|ou pas|ou non|oui ou non|"
     r"como|cuanto|cuanta|cuantos|cuantas|cuando|donde|quien|quienes|cual|cuales|por que|podeis|podes|puede|pueden|"
     r"podria|podrian|o no|si o no|"
-    r"vaut mieux|vaut-il mieux|better to|is it better|would it be better|conviene|me conviene|"
+    r"vaut mieux|vaut-il mieux|better to|is it better|would it be better|conviene|"
     # a choice between two things the doctor would do, the clause's last words: "je redescends à 2,5 ou j'arrête"
     r"ou j'\w+$|ou je \w+$|or do i \w+$|or should i \w+$|or i \w+$|o lo \w+$|o la \w+$|o le \w+$)\b"
 )
