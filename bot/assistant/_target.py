@@ -119,11 +119,17 @@ _FOREIGN_SYSTEMS = (
 # mi madre?" beside a question on the sal klita, es-dev16-08): ``names_licensing``. Recognising a diploma there, or
 # naming that country's exam or body, is licensing too: "il prépare les EVC pour avoir le droit d'exercer en France,
 # vous savez comment on s'inscrit", "¿qué trámite hago en Alemania para que me reconozcan el título?" (triage_dev21).
+# Licensing bodies and requirements no Israeli step is called by: the Ordre and the colegios are the doctor's country's
+# registration, CME and the DPC its continuing education. With another country's exams and bodies
+# (``_FOREIGN_SYSTEMS``), they say which country a question of licensing is about when it names no place
+# (``names_foreign_body``); they are licensing words too.
+_FOREIGN_BODIES = rf"ordre|colegio|colegiatura|cme|dpc|{_FOREIGN_SYSTEMS}"
+_FOREIGN_BODY = re.compile(rf"\b(?:{_FOREIGN_BODIES})\b")
 _LICENSING_SUBJECT = re.compile(
     r"\b(?:licen[cs]e|licensing|licensure|registration|exam|exams|boards?|certification|authori[sz]ation|residency|visa|visas"
-    r"|immigration|cme|fellowship|internship|ordre|internat|dpc|equivalence|homologation|colegio|residencia"
+    r"|immigration|fellowship|internship|internat|equivalence|homologation|residencia"
     r"|homologacion|convalidacion|revalida|inmigracion|recogni[sz]\w*|reconnai\w*|reconnu\w*|recono[cz]\w*"
-    rf"|{_LICENSING_NOUNS_FR_ES}|{_FOREIGN_SYSTEMS})\b"
+    rf"|{_LICENSING_NOUNS_FR_ES}|{_FOREIGN_BODIES})\b"
 )
 
 
@@ -131,12 +137,6 @@ def names_licensing(text: str) -> str:
     """The licensing or immigration word ``text`` names, or ""."""
     found = _LICENSING_SUBJECT.search(fold(text))
     return found.group(0) if found else ""
-
-
-# Licensing bodies and requirements no Israeli step is called by: the Ordre and the colegios are the doctor's country's
-# registration, CME and the DPC its continuing education. With another country's exams and bodies
-# (``_FOREIGN_SYSTEMS``), they say which country a question of licensing is about when it names no place.
-_FOREIGN_BODY = re.compile(rf"\b(?:ordre|colegio|colegiatura|cme|dpc|{_FOREIGN_SYSTEMS})\b")
 
 
 def names_foreign_body(text: str) -> str:

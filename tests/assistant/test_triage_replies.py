@@ -313,37 +313,29 @@ def test_a_question_of_another_country_after_a_story_of_the_aliyah_is_declined(k
     assert "the question does not" in reply.triage.detail
 
 
-def test_another_countrys_licence_asked_second_is_declined_and_the_israeli_question_answered(kb_assistant: Assistant) -> None:
-    """Only a message every question of which was another country's was declined: the Florida renewal was answered
-    with the licensing pages as if it were Israel's (triage_dev20)."""
-    reply = kb_assistant.reply(
-        "oc-second",
-        "I'm opening my MOH licensing file through IMAP - do I put my US passport number where the form asks for the "
-        "teudat zehut number? And separately, my Florida license expires next month: what's the CME requirement to renew "
-        "it in Florida, is it still 40 hours including the domestic violence module?",
-    )
-    assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
-    assert reply.text.startswith(catalog.text("decline_other_country", "en"))
-    assert catalog.text("other_country_israeli_side", "en") in reply.text and "foreign passport number" in reply.text
-
-
-@pytest.mark.parametrize("text, lang, israeli", [
+@pytest.mark.parametrize("text, lang, israeli, said", [
+    # only a message every question of which was another country's was declined: the Florida renewal was answered with
+    # the licensing pages as if it were Israel's (triage_dev20)
+    ("I'm opening my MOH licensing file through IMAP - do I put my US passport number where the form asks for the "
+     "teudat zehut number? And separately, my Florida license expires next month: what's the CME requirement to renew "
+     "it in Florida, is it still 40 hours including the domestic violence module?", "en", "licensing-process",
+     "foreign passport number"),
     # another country's exam or body named, without a licensing word (triage_dev21)
     ("Mon mari est médecin diplômé à Casablanca, il prépare les EVC pour avoir le droit d'exercer en France, vous savez "
      "comment on s'inscrit et quand ont lieu les épreuves ? Moi j'ai mon DES de rhumato français, je suis dispensée de "
-     "l'examen israélien si je fais l'alya ?", "fr", "licensing-exam"),
+     "l'examen israélien si je fais l'alya ?", "fr", "licensing-exam", "sauf dispense"),
     # a diploma recognised there (triage_dev21)
     ("¿El reembolso de 500 shekels por examen vale si lo rindo antes de hacer la aliá? También, como tenemos pasaporte "
      "italiano, ¿qué trámite hago en Alemania para que me reconozcan el título y hacer la Facharzt allá un par de años "
-     "antes de ir a Israel?", "es", "cost-refunds"),
-])
-def test_another_countrys_exam_or_recognition_asked_beside_an_israeli_question_is_declined_with_the_israeli_answer(
-    kb_assistant: Assistant, text: str, lang: str, israeli: str
+     "antes de ir a Israel?", "es", "cost-refunds", "500"),
+], ids=["en-florida-renewal", "fr-evc", "es-recognised-in-germany"])
+def test_another_countrys_licensing_asked_beside_an_israeli_question_is_declined_with_the_israeli_answer(
+    kb_assistant: Assistant, text: str, lang: str, israeli: str, said: str
 ) -> None:
-    reply = kb_assistant.reply(f"oc-named-{lang}", text)
+    reply = kb_assistant.reply(f"oc-beside-{lang}", text)
     assert reply.triage.kind is TriageKind.DECLINE and reply.triage.reason is R.OTHER_COUNTRY, reply.triage.detail
     assert reply.text.startswith(catalog.text("decline_other_country", lang))
-    assert catalog.text("other_country_israeli_side", lang) in reply.text
+    assert catalog.text("other_country_israeli_side", lang) in reply.text and said in reply.text
     assert israeli in [s.doc_id for s in reply.sources]
 
 
