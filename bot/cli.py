@@ -587,6 +587,9 @@ def evaluate_command(
     show_failures: bool = typer.Option(
         False, "--show-failures", help="Also print which items of a held-out set failed (hidden by default, so the set stays unseen).",
     ),
+    held_out: str = typer.Option(
+        "all", "--held-out", help="Held-out sets whose triage is reported: all, none, or names separated by commas (triage-fresh5,unseen2).",
+    ),
 ) -> None:
     """Run the golden questions and print per-language quality and latency."""
     import json
@@ -601,6 +604,7 @@ def evaluate_command(
     configure_logging("WARNING")
     if unseen and dev:
         raise typer.BadParameter("choose one of --unseen and --dev", param_hint="--dev")
+    held_out_sets = _held_out_sets(held_out)
     default_set = evaluation.UNSEEN_FILE if unseen else evaluation.DEV_FILE if dev else (settings.golden_file or evaluation.GOLDEN_FILE)
     items = evaluation.load_golden(golden or default_set)
     assistant = _assistant(settings)
@@ -616,7 +620,7 @@ def evaluate_command(
         assistant = _assistant(settings)
     reports, results = evaluation.evaluate(assistant, items)
     hidden = evaluation.hide_failures(reports) if evaluation.is_held_out(golden or default_set) and not show_failures else 0
-    sections = evaluation.triage_sections(assistant, items, results, show_held_out_misses=show_failures) if triage else {}
+    sections = evaluation.triage_sections(assistant, items, results, show_held_out_misses=show_failures, held_out=held_out_sets) if triage else {}
     if as_json:
         payload = evaluation.as_json(reports)
         if sections:
@@ -650,6 +654,24 @@ def evaluate_command(
         for line in below:
             err_console.print(f"[red]below target[/red] {line}")
         raise typer.Exit(1)
+
+
+def _held_out_sets(value: str) -> list[str] | None:
+    """``--held-out``'s names, checked before the golden run so a typo costs no minutes."""
+    from bot.evaluation import held_out_set_names
+
+    if value.strip() == "all":
+        return None
+    if value.strip() == "none":
+        return []
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in held_out_set_names()]
+    if unknown or not names:
+        raise typer.BadParameter(
+            f"no held-out set named {', '.join(unknown) or repr(value)}; known: all, none, {', '.join(held_out_set_names())}",
+            param_hint="--held-out",
+        )
+    return names
 
 
 def _print_answer_quality(reports: dict) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -60,12 +61,13 @@ UNSEEN33_FILE = GOLDEN_FILE.with_name("unseen33.yaml")  # a thirty-third, the sa
 UNSEEN34_FILE = GOLDEN_FILE.with_name("unseen34.yaml")  # a thirty-fourth, the same kinds, written blind (session 43)
 UNSEEN35_FILE = GOLDEN_FILE.with_name("unseen35.yaml")  # a thirty-fifth, the same kinds, written blind (session 44)
 UNSEEN36_FILE = GOLDEN_FILE.with_name("unseen36.yaml")  # a thirty-sixth, the same kinds, written blind (session 45)
+UNSEEN37_FILE = GOLDEN_FILE.with_name("unseen37.yaml")  # a thirty-seventh, the same kinds, written blind (session 46)
 HELD_OUT_ANSWER_SETS = (
     UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE, UNSEEN9_FILE,
     UNSEEN10_FILE, UNSEEN11_FILE, UNSEEN12_FILE, UNSEEN13_FILE, UNSEEN14_FILE, UNSEEN15_FILE, UNSEEN16_FILE, UNSEEN17_FILE,
     UNSEEN18_FILE, UNSEEN19_FILE, UNSEEN20_FILE, UNSEEN21_FILE, UNSEEN22_FILE, UNSEEN23_FILE, UNSEEN24_FILE, UNSEEN25_FILE, UNSEEN26_FILE,
     UNSEEN27_FILE, UNSEEN28_FILE, UNSEEN29_FILE, UNSEEN30_FILE, UNSEEN31_FILE, UNSEEN32_FILE, UNSEEN33_FILE, UNSEEN34_FILE,
-    UNSEEN35_FILE, UNSEEN36_FILE,
+    UNSEEN35_FILE, UNSEEN36_FILE, UNSEEN37_FILE,
 )
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
@@ -112,6 +114,7 @@ DEV40_FILE = GOLDEN_FILE.with_name("dev40.yaml")  # a fortieth, the same kinds (
 DEV41_FILE = GOLDEN_FILE.with_name("dev41.yaml")  # a forty-first, the same kinds (session 43)
 DEV42_FILE = GOLDEN_FILE.with_name("dev42.yaml")  # a forty-second, the same kinds (session 44)
 DEV43_FILE = GOLDEN_FILE.with_name("dev43.yaml")  # a forty-third, the same kinds (session 45)
+DEV44_FILE = GOLDEN_FILE.with_name("dev44.yaml")  # a forty-fourth, the same kinds (session 46)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
@@ -444,6 +447,10 @@ TRIAGE_FRESH18_FILE = GOLDEN_FILE.parent / "triage_fresh18.yaml"
 # questions where the boundary runs through one of them (a clinical or another country's question beside a program
 # question, a hand-over told in one part), against program questions naming patients, drugs or the doctor's country.
 TRIAGE_FRESH19_FILE = GOLDEN_FILE.parent / "triage_fresh19.yaml"
+# A twenty-first (session 46), written blind the same way: a short follow-up read with one to three earlier messages
+# of the same doctor, or a short texted message, whose last message is a program, clinical or another country's
+# question or a hand-over told indirectly.
+TRIAGE_FRESH20_FILE = GOLDEN_FILE.parent / "triage_fresh20.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
@@ -453,7 +460,7 @@ HELD_OUT_TRIAGE_SETS = (
     ("triage-fresh13", TRIAGE_FRESH13_FILE), ("triage-fresh14", TRIAGE_FRESH14_FILE),
     ("triage-fresh15", TRIAGE_FRESH15_FILE), ("triage-fresh16", TRIAGE_FRESH16_FILE),
     ("triage-fresh17", TRIAGE_FRESH17_FILE), ("triage-fresh18", TRIAGE_FRESH18_FILE),
-    ("triage-fresh19", TRIAGE_FRESH19_FILE),
+    ("triage-fresh19", TRIAGE_FRESH19_FILE), ("triage-fresh20", TRIAGE_FRESH20_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
@@ -640,15 +647,24 @@ def triage_by_language(outcomes: list[TriageOutcome]) -> dict[str, TriageMetrics
     return {"all": triage_metrics(outcomes), **{lang: triage_metrics(os_) for lang, os_ in sorted(by_lang.items())}}
 
 
+def held_out_set_names() -> list[str]:
+    """The names `medaliyah eval --held-out` takes, in the order the report prints them."""
+    return [name for name, _ in HELD_OUT_TRIAGE_SETS] + [path.stem for path in HELD_OUT_ANSWER_SETS]
+
+
 def triage_sections(
-    assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult], *, show_held_out_misses: bool = False,
+    assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult], *,
+    show_held_out_misses: bool = False, held_out: Collection[str] | None = None,
 ) -> dict[str, dict[str, TriageMetrics]]:
     """Every triage report `medaliyah eval` prints: cross-validation, golden, held-out sets.
 
     A held-out set's misses (item ids and what was decided) are left out unless asked for: whoever
     runs the eval to see a figure should not learn the questions the figure is meant to keep unseen.
+    ``held_out`` names the held-out sets to run (None: all of them). Each message goes through a
+    full reply, and the sets grow by some 120 messages a round: CI runs a few to check the report,
+    while the README's tables come from a run over all of them.
     """
-    sections = _triage_sections(assistant, golden_items, golden_results)
+    sections = _triage_sections(assistant, golden_items, golden_results, held_out)
     if show_held_out_misses:
         return sections
     return {
@@ -657,16 +673,22 @@ def triage_sections(
     }
 
 
-def _triage_sections(assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult]) -> dict[str, dict[str, TriageMetrics]]:
+def _triage_sections(
+    assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult], held_out: Collection[str] | None,
+) -> dict[str, dict[str, TriageMetrics]]:
+    unknown = sorted(set(held_out or ()) - set(held_out_set_names()))
+    if unknown:
+        raise ValueError(f"no held-out set named {', '.join(unknown)} (known: {', '.join(held_out_set_names())})")
+    wanted = set(held_out_set_names()) if held_out is None else set(held_out)
     sections: dict[str, dict[str, TriageMetrics]] = {}
     if assistant.triage_model is not None:
         sections["cross-validation"] = triage_by_language(cross_validation_outcomes(assistant.triage_model))
     sections["golden"] = triage_by_language(golden_triage_outcomes(golden_results, golden_items))
     for name, path in HELD_OUT_TRIAGE_SETS:
-        if path.exists():
+        if name in wanted and path.exists():
             sections[name] = triage_by_language(run_triage_set(assistant, load_triage_set(path)))
     for path in HELD_OUT_ANSWER_SETS:
-        if path.exists():
+        if path.stem in wanted and path.exists():
             sections[path.stem] = triage_by_language(run_triage_set(assistant, golden_as_triage(load_golden(path))))
     return sections
 
