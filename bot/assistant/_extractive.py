@@ -966,6 +966,43 @@ def _holders(asks: frozenset[str] | None, chosen: list[Passage]) -> dict[str, fr
     return found
 
 
+def _own_lead_answers(found: Retrieval, asks: frozenset[str] | None, own: str, lang: str, holders: list[Passage]) -> bool:
+    """Whether a part's own search leads with another section that holds every kind of fact it asks, and the
+    part's own words point to it more than to the quoted sections holding such a fact.
+
+    "What do I need to send the Scientific Council …, and how long does their review usually take?": the
+    documents list quoted for the first part holds a duration ("the last 5 years"), but not the one asked; the
+    part's own search led with the section on the Council's decisions, whose questions ask how long the
+    review takes. A quoted section whose own questions ask that kind of fact answers it ("What does the licence
+    cost and when does it arrive?" for "and how long until it comes?"), and so does one the part's words point
+    to ("… c'est le conseil scientifique ? ça prend combien de temps ?", the section on the Council's decisions):
+    nothing is added.
+    """
+    if not asks or not found.passages or not holders:
+        return False
+    lead = found.passages[0]
+    if not lead.chunk.section or any(lead.chunk.chunk_id == h.chunk.chunk_id for h in holders):
+        return False
+    if not all(answers_aspect(lead.chunk.text, a) for a in asks):
+        return False
+    if any(_asks_it_too(h, asks) for h in holders):
+        return False
+    sections = [p for p in found.passages if p.chunk.doc_id == lead.chunk.doc_id and p.chunk.section]
+    point = _OnPoint([*sections, *(h for h in holders if h not in sections)], own, lang, page=found.page_of(lead))
+    return all(point.score(lead) > point.score(h) for h in holders)
+
+
+_WHEN = re.compile(r"\bwhen\b|\bquand\b|\bcuando\b")
+
+
+def _asks_it_too(holder: Passage, asks: frozenset[str]) -> bool:
+    """Whether a section's own questions ask the kind of fact a part asks: "What does the licence cost and when does
+    it arrive?" gives its three weeks as the answer to "how long until it comes?", not in passing. A bare "when"
+    asks how soon as often as which month (``_ASPECT_CUES``): here it counts for a duration."""
+    questions = " ".join((*holder.chunk.section[-1:], *holder.chunk.questions))
+    return bool(asks & asked_aspects(questions)) or ("duration" in asks and bool(_WHEN.search(fold(questions))))
+
+
 def _same_page_holder(
     asks: frozenset[str] | None, chosen: list[tuple[str, Passage]], found: list[Retrieval]
 ) -> Passage | None:
@@ -1002,6 +1039,8 @@ def _own_section(
     alternative, duplicate = again[0][0], picked[0][0]
     if alternative.chunk.chunk_id in quoted:
         return picked
+    if found.passages and found.passages[0].chunk.chunk_id == alternative.chunk.chunk_id:
+        return again
     sections = [p for p in found.passages if p.chunk.doc_id == alternative.chunk.doc_id and p.chunk.section]
     point = _OnPoint(sections, own, lang, hint, frozenset(), found.page_of(alternative))
     mine, theirs = point.score(alternative), point.score(duplicate)
@@ -1072,6 +1111,8 @@ def compose(
         if not r.passages:
             continue
         holders = _holders(own_asks.get(q), [p for _, p in chosen]) if q in leans else None
+        if holders and _own_lead_answers(r, own_asks.get(q), own_words.get(q, q), lang, [p for _, p in chosen if p.chunk.chunk_id in holders]):
+            holders = None
         if holders:
             # "¿Cuánto sale la licencia y en cuánto tiempo me llega?": the section on the fee also gives the
             # three weeks; a section of its own for the second part only lengthens the reply on a phone.

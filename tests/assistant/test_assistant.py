@@ -593,3 +593,65 @@ def test_a_claim_checked_before_a_second_question_gets_the_section_on_that_claim
     reply = kb_assistant.reply(f"wfme-{text[:8]}", text)
     assert reply.sources[0].doc_id == "argentina-latin-america"
     assert fact in reply.text
+
+
+def test_a_later_part_takes_the_section_its_own_search_led_with_over_the_one_a_word_of_its_story_matches(
+    kb_assistant: Assistant,
+) -> None:
+    """"… est-ce qu'il faut prouver un niveau d'hébreu pour obtenir la licence ? Et comment fonctionnent les niveaux
+    d'oulpan, je vois passer des lettres hébraïques partout …": the second part's own search led with the oulpan
+    levels, but "passer" matched the heading of the Hebrew test the first part quoted, so nothing was added and the
+    levels went unanswered (fr-dev44-07)."""
+    reply = kb_assistant.reply(
+        "fr-oulpan", "Bonjour ! Je suis endocrinologue à Lille et mon hébreu se limite aux prières. Deux questions : "
+        "est-ce qu'il faut prouver un niveau d'hébreu pour obtenir la licence de médecin ? Et comment fonctionnent les "
+        "niveaux d'oulpan, je vois passer des lettres hébraïques partout et je n'y comprends rien.",
+    )
+    assert "Aleph" in reply.text and "YAEL" in reply.text  # the levels, and the proof of Hebrew asked first
+
+
+def test_a_part_asking_how_long_is_not_answered_by_another_duration_in_the_section_already_quoted(
+    kb_assistant: Assistant,
+) -> None:
+    """"What do I need to send the Scientific Council for a surgical specialty, and how long does their review usually
+    take?": the documents list quoted for the first part holds a duration ("the last 5 years" of procedures), which
+    was taken as the second part's answer; the review's 2–3 months were never quoted (en-dev44-06). A cardiologist's
+    "c'est le conseil scientifique ? ça prend combien de temps ?" is answered by the section already quoted, which
+    its words point to, and gets no third section."""
+    surgeon = kb_assistant.reply(
+        "en-review", "General surgeon, ABS certified, 15 years in practice. What do I need to send the Scientific "
+        "Council for a surgical specialty, and how long does their review usually take?",
+    )
+    assert "log of procedures" in surgeon.text and "2–3 months" in surgeon.text
+    cardiologist = kb_assistant.reply(
+        "fr-review", "Je suis cardiologue, comment faire reconnaître ma spécialité ? c'est le conseil scientifique ? ça "
+        "prend combien de temps ?",
+    )
+    assert "2 à 3 mois" in cardiologist.text
+    assert "Comment finaliser la reconnaissance" not in cardiologist.text
+
+
+@pytest.mark.parametrize(("lang", "text", "phrase"), [
+    ("fr", "Une amie m'a parlé d'une nouvelle voie rapide pour les spécialistes français, ça marche comment ?", "Voie verte"),
+    ("es", "Soy cardiólogo formado en Francia. ¿Qué es esa vía rápida nueva para especialistas?", "Vía Verde"),
+])
+def test_the_fast_track_a_doctor_has_only_heard_of_is_the_green_track(kb_assistant: Assistant, lang: str, text: str, phrase: str) -> None:
+    """fr-dev44-02 called the Green Track "une nouvelle voie rapide pour les spécialistes français" and got the
+    ministry's processing times: the words are in knowledge/synonyms.yaml as the Green Track's."""
+    reply = kb_assistant.reply(f"fast-{lang}", text)
+    assert reply.language == lang and phrase in reply.text
+
+
+def test_a_doctor_from_a_listed_country_asking_what_if_the_green_track_says_no_gets_the_standard_procedure(
+    kb_assistant: Assistant,
+) -> None:
+    """A South African anaesthetist asked "ok and if the green track committee says no, then what?" and got only the
+    list of countries, which names South Africa, his country; the section on not meeting the criteria now takes a
+    refusal told in a doctor's words among its questions (en-dev44-13; the Manchester case above told it as criteria)."""
+    reply = _reply_after(
+        kb_assistant, "en-gt-no",
+        "I'm a South African anaesthetist in Durban, 47, qualified at Wits, FCA(SA), 15 years as a specialist. Thinking "
+        "of applying for the Green Track.",
+        "ok and if the green track committee says no, then what? do I start all over again?",
+    )
+    assert "standard recognition procedure" in reply.text
