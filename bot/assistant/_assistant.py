@@ -145,6 +145,34 @@ _ACKNOWLEDGEMENT = re.compile(
     r"gracias|muchas|muchisimas|vale|bueno|perfecto|entendido|listo|de acuerdo|mil)[\s,.!;:)]*)+$"
 )
 
+# A message that only greets, perhaps saying who writes ("Hi", "Bonjour !", "Buenas tardes, soy médica"): it asks
+# nothing yet. Read as a question it was declined as out of scope, or answered from whatever page "Buenos" matched
+# (MedEx Buenos Aires), and one word is too little for the detector: "hello" was answered in Spanish (doctor's check).
+_GREETINGS = {
+    "en": r"hello|hi|hey|hiya|good (?:morning|afternoon|evening)|greetings",
+    "fr": r"bonjour|bonsoir|salut|coucou|allo",
+    "es": r"hola|buenas(?: tardes| noches)?|buenos dias|buen dia|que tal",
+}
+_WHO_WRITES = (
+    r"(?:(?:i am|i'm|im|je suis|soy)\s+(?:a |an |un |une )?"
+    r"(?:doctor|physician|gp|medical student|medecin|docteur|etudiante? en medecine|interne|medic[oa]|doctora?|estudiante de medicina)"
+    r"(?:\s+\w+){0,3})"
+)
+_GREETING = re.compile(
+    rf"^(?:{'|'.join(f'(?P<{lang}>{words})' for lang, words in _GREETINGS.items())})\b"
+    r"(?:[\s,!.?¿¡]+(?:there|everyone|all|a todos|a tous|tout le monde|que tal|como estas|como esta|how are you|ca va)\b)*"
+    rf"(?:[\s,!.¿¡]+{_WHO_WRITES})?[\s,!.:?)]*$"
+)
+
+
+def greeting_language(text: str) -> Language | None:
+    """The language of a message that only greets ("Hi", "Bonjour, je suis médecin"); None when it says more."""
+    match = _GREETING.match(fold(text).strip())
+    if match is None:
+        return None
+    return next(lang for lang in _GREETINGS if match.group(lang))
+
+
 # An acknowledgement opening a message that goes on to ask ("shot. and my wife?", "ok merci, et pour mon mari ?",
 # "vale, ¿y cuánto tarda?"): it says nothing of what is asked, and the triage model read "shot." or "thanks." before a
 # spouse's dentistry as a personal case (en-dev21-14). Left out of what is embedded; it ends with a mark ("ya tengo
@@ -416,6 +444,7 @@ class Assistant:
             self._triaged(msg)
             or self._feedback(msg)
             or self._acknowledged(msg)
+            or self._greeted(msg)
             or self._modelled(msg)
         )
 
@@ -764,6 +793,14 @@ class Assistant:
             acknowledgement=True,
         )
         return _Outcome(reply, None)
+
+    def _greeted(self, msg: _Message) -> _Outcome | None:
+        """"Hi" asks nothing yet: what the bot answers, in the greeting's language unless the conversation has one."""
+        greeted = greeting_language(msg.text)
+        if greeted is None:
+            return None
+        lang = msg.lang if msg.decision.sticky or msg.state.explicit_language else greeted
+        return _Outcome(self._canned(msg.cid, lang, paragraphs(catalog.text("greeting", lang)), Triage(TriageKind.ANSWER)), None)
 
     def _retrieved(self, msg: _Message) -> _Outcome:
         retrieval = self._retrieve(msg)

@@ -98,3 +98,21 @@ def test_a_message_that_only_announces_its_questions_gets_a_reply(small_corpus: 
     for text in ("Two questions:", "Deux questions :", "Dos preguntas:"):
         reply = assistant.reply("announce", text)
         assert reply.text
+
+
+def test_a_greeting_is_greeted_back_in_its_own_language_and_says_what_the_bot_answers(small_corpus: Path) -> None:
+    """"hello" alone was answered in Spanish as out of scope, and "Buenas tardes, soy médica" with a page matched by
+    "Buenas" (doctor's check): a message that only greets, perhaps saying who writes, asks nothing yet."""
+    assistant = fake_assistant(small_corpus)
+    for text, lang in [("hello", "en"), ("Hi there!", "en"), ("Hello, I'm a doctor", "en"), ("Bonjour", "fr"),
+                       ("Bonjour à tous, je suis médecin généraliste", "fr"), ("hola", "es"), ("Buenas tardes, soy médica", "es")]:
+        reply = assistant.reply(f"greet-{text}", text)
+        assert reply.language == lang and reply.text == catalog.text("greeting", lang), text
+        assert reply.triage.kind is TriageKind.ANSWER and not reply.sources
+        assert not assistant.conversation(f"greet-{text}").turns  # nothing asked, nothing to follow up on
+    # a greeting that goes on to ask is answered as the question it is
+    asked = assistant.reply("greet-q", "Hello, when is the licensing exam held?")
+    assert asked.text != catalog.text("greeting", "en") and asked.sources
+    # a conversation already in French keeps its language for a greeting in another one
+    assistant.reply("greet-fr", "Quand a lieu l'examen de licence ?")
+    assert assistant.reply("greet-fr", "hi").text == catalog.text("greeting", "fr")
