@@ -658,19 +658,16 @@ def evaluate_command(
 
 def _held_out_sets(value: str) -> list[str] | None:
     """``--held-out``'s names, checked before the golden run so a typo costs no minutes."""
-    from bot.evaluation import held_out_set_names
+    from bot.evaluation import unknown_held_out
 
     if value.strip() == "all":
         return None
     if value.strip() == "none":
         return []
     names = [name.strip() for name in value.split(",") if name.strip()]
-    unknown = [name for name in names if name not in held_out_set_names()]
-    if unknown or not names:
-        raise typer.BadParameter(
-            f"no held-out set named {', '.join(unknown) or repr(value)}; known: all, none, {', '.join(held_out_set_names())}",
-            param_hint="--held-out",
-        )
+    problem = unknown_held_out(names) if names else f"no held-out set named in {value!r}"
+    if problem:
+        raise typer.BadParameter(f"{problem} (or all, or none)", param_hint="--held-out")
     return names
 
 

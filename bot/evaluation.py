@@ -652,6 +652,12 @@ def held_out_set_names() -> list[str]:
     return [name for name, _ in HELD_OUT_TRIAGE_SETS] + [path.stem for path in HELD_OUT_ANSWER_SETS]
 
 
+def unknown_held_out(names: Collection[str]) -> str:
+    """What is wrong with ``names`` as held-out sets to run ("" when nothing): the unknown ones, and the known."""
+    unknown = sorted(set(names) - set(held_out_set_names()))
+    return f"no held-out set named {', '.join(unknown)}; known: {', '.join(held_out_set_names())}" if unknown else ""
+
+
 def triage_sections(
     assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult], *,
     show_held_out_misses: bool = False, held_out: Collection[str] | None = None,
@@ -676,9 +682,9 @@ def triage_sections(
 def _triage_sections(
     assistant: Assistant, golden_items: list[GoldenItem], golden_results: list[ItemResult], held_out: Collection[str] | None,
 ) -> dict[str, dict[str, TriageMetrics]]:
-    unknown = sorted(set(held_out or ()) - set(held_out_set_names()))
-    if unknown:
-        raise ValueError(f"no held-out set named {', '.join(unknown)} (known: {', '.join(held_out_set_names())})")
+    problem = unknown_held_out(held_out or ())
+    if problem:
+        raise ValueError(problem)
     wanted = set(held_out_set_names()) if held_out is None else set(held_out)
     sections: dict[str, dict[str, TriageMetrics]] = {}
     if assistant.triage_model is not None:

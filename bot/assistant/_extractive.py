@@ -1032,7 +1032,10 @@ def _own_section(
     doctor's country led both parts to the list of countries. Where the part's own words, without the
     country the first part already spent, point more to another section of the page ("what does it
     let you skip" -> the exemptions), that one answers it; where they point to the quoted one ("is it
-    14 years or did they lower it?"), it already answers both, and nothing is added.
+    14 years or did they lower it?"), it already answers both, and nothing is added. When the part's own search
+    led with that other section, it answers whatever the words say: "Et comment fonctionnent les niveaux
+    d'oulpan, je vois passer des lettres hébraïques …" found the oulpan levels, while "passer" matched the quoted
+    heading on the Hebrew test (fr-dev44-07).
     """
     quoted = frozenset(p.chunk.chunk_id for _, p in chosen)
     again = _pick_sections(found, q, lang, 1, own, hint, pair, aspects, origin, origin_asked=False, skip=quoted)
