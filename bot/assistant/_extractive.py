@@ -18,7 +18,7 @@ from ingest import ChunkRecord
 
 from ._content import Block, Content, Heading, paragraphs, parse_markdown, plain_spans, text_of
 from ._origin import for_other_doctors, for_some_doctors, message_countries, names_origin, other_country_factors, own_page_first
-from ._retrieval import RRF_K, Passage, Retrieval
+from ._retrieval import RRF_K, Passage, Retrieval, asked_text
 from ._terms import terms, without_idioms
 from ._understanding import figure_only_terms, opens_new_subject
 from ._text import fold
@@ -524,7 +524,7 @@ def _term_set(text: str, lang: str) -> frozenset[str]:
 
 def _asked_terms(chunk: ChunkRecord, lang: str) -> frozenset[str]:
     """The terms of what a section answers: its headings and its alternative questions."""
-    return _term_set(" ".join((*chunk.section, *chunk.questions)), lang)
+    return _term_set(asked_text(chunk), lang)
 
 
 class _OnPoint:
@@ -999,7 +999,7 @@ def _asks_it_too(holder: Passage, asks: frozenset[str]) -> bool:
     """Whether a section's own questions ask the kind of fact a part asks: "What does the licence cost and when does
     it arrive?" gives its three weeks as the answer to "how long until it comes?", not in passing. A bare "when"
     asks how soon as often as which month (``_ASPECT_CUES``): here it counts for a duration."""
-    questions = " ".join((*holder.chunk.section[-1:], *holder.chunk.questions))
+    questions = asked_text(holder.chunk)
     return bool(asks & asked_aspects(questions)) or ("duration" in asks and bool(_WHEN.search(fold(questions))))
 
 

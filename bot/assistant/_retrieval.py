@@ -72,7 +72,8 @@ class Retrieval:
         return replace(self, passages=passages, ranked_doc_ids=ranked)
 
 
-def _asked(chunk: ChunkRecord) -> str:
+def asked_text(chunk: ChunkRecord) -> str:
+    """What a section answers, as doctors ask it: its headings and its alternative questions."""
     return " ".join((*chunk.section, *chunk.questions))
 
 
@@ -156,7 +157,7 @@ class _KeywordIndex:
             self._bm25 = bm25s.BM25()
             # A section's heading and alternative questions count twice: they say what it answers,
             # where its text may share words with a question it does not answer.
-            corpus = [tokenize(f"{c.embedding_text()}\n{_asked(c)}", c.lang) or ["_"] for c in chunks]
+            corpus = [tokenize(f"{c.embedding_text()}\n{asked_text(c)}", c.lang) or ["_"] for c in chunks]
             self._bm25.index(corpus, show_progress=False)
             self._speller = _Speller(corpus)
 
