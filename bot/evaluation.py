@@ -62,12 +62,13 @@ UNSEEN34_FILE = GOLDEN_FILE.with_name("unseen34.yaml")  # a thirty-fourth, the s
 UNSEEN35_FILE = GOLDEN_FILE.with_name("unseen35.yaml")  # a thirty-fifth, the same kinds, written blind (session 44)
 UNSEEN36_FILE = GOLDEN_FILE.with_name("unseen36.yaml")  # a thirty-sixth, the same kinds, written blind (session 45)
 UNSEEN37_FILE = GOLDEN_FILE.with_name("unseen37.yaml")  # a thirty-seventh, the same kinds, written blind (session 46)
+UNSEEN38_FILE = GOLDEN_FILE.with_name("unseen38.yaml")  # a thirty-eighth, the same kinds, written blind (session 47)
 HELD_OUT_ANSWER_SETS = (
     UNSEEN_FILE, UNSEEN2_FILE, UNSEEN4_FILE, UNSEEN5_FILE, UNSEEN6_FILE, UNSEEN7_FILE, UNSEEN8_FILE, UNSEEN9_FILE,
     UNSEEN10_FILE, UNSEEN11_FILE, UNSEEN12_FILE, UNSEEN13_FILE, UNSEEN14_FILE, UNSEEN15_FILE, UNSEEN16_FILE, UNSEEN17_FILE,
     UNSEEN18_FILE, UNSEEN19_FILE, UNSEEN20_FILE, UNSEEN21_FILE, UNSEEN22_FILE, UNSEEN23_FILE, UNSEEN24_FILE, UNSEEN25_FILE, UNSEEN26_FILE,
     UNSEEN27_FILE, UNSEEN28_FILE, UNSEEN29_FILE, UNSEEN30_FILE, UNSEEN31_FILE, UNSEEN32_FILE, UNSEEN33_FILE, UNSEEN34_FILE,
-    UNSEEN35_FILE, UNSEEN36_FILE, UNSEEN37_FILE,
+    UNSEEN35_FILE, UNSEEN36_FILE, UNSEEN37_FILE, UNSEEN38_FILE,
 )
 
 # Written from the fact sheet like unseen.yaml, but read freely to find what to improve.
@@ -115,6 +116,7 @@ DEV41_FILE = GOLDEN_FILE.with_name("dev41.yaml")  # a forty-first, the same kind
 DEV42_FILE = GOLDEN_FILE.with_name("dev42.yaml")  # a forty-second, the same kinds (session 44)
 DEV43_FILE = GOLDEN_FILE.with_name("dev43.yaml")  # a forty-third, the same kinds (session 45)
 DEV44_FILE = GOLDEN_FILE.with_name("dev44.yaml")  # a forty-fourth, the same kinds (session 46)
+DEV45_FILE = GOLDEN_FILE.with_name("dev45.yaml")  # a forty-fifth, the same kinds (session 47)
 REASONS = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 
 TARGETS = {
@@ -451,6 +453,10 @@ TRIAGE_FRESH19_FILE = GOLDEN_FILE.parent / "triage_fresh19.yaml"
 # of the same doctor, or a short texted message, whose last message is a program, clinical or another country's
 # question or a hand-over told indirectly.
 TRIAGE_FRESH20_FILE = GOLDEN_FILE.parent / "triage_fresh20.yaml"
+# A twenty-second (session 47), written blind the same way: long dictated voice notes (fillers, the need buried in
+# the middle or at the end) and messages written for someone else (a spouse, a parent, a recruiter), each a program,
+# clinical or another country's question or a hand-over for the person it is about.
+TRIAGE_FRESH21_FILE = GOLDEN_FILE.parent / "triage_fresh21.yaml"
 # The held-out triage sets `medaliyah eval` reports, by the name it prints them under.
 HELD_OUT_TRIAGE_SETS = (
     ("triage-unseen", TRIAGE_UNSEEN_FILE), ("triage-fresh5", TRIAGE_FRESH5_FILE), ("triage-fresh6", TRIAGE_FRESH6_FILE),
@@ -461,6 +467,7 @@ HELD_OUT_TRIAGE_SETS = (
     ("triage-fresh15", TRIAGE_FRESH15_FILE), ("triage-fresh16", TRIAGE_FRESH16_FILE),
     ("triage-fresh17", TRIAGE_FRESH17_FILE), ("triage-fresh18", TRIAGE_FRESH18_FILE),
     ("triage-fresh19", TRIAGE_FRESH19_FILE), ("triage-fresh20", TRIAGE_FRESH20_FILE),
+    ("triage-fresh21", TRIAGE_FRESH21_FILE),
 )
 ESCALATION_CLASSES = ("human_request", "personal_eligibility", "appeal", "complaint", "distress", "legal_status")
 DECLINE_CLASSES = ("clinical", "other_country", "unrelated")
