@@ -32,10 +32,13 @@ def _root() -> None:
     """MedAliyah: guidance for doctors making aliyah."""
 
 
-def _configure_logging(settings: Settings) -> None:
+def _configure_logging(settings: Settings, *, terminal: bool = False) -> None:
     # HTTP clients log every request URL at INFO, and Telegram URLs carry the bot token;
     # bm25s sets itself to DEBUG and would print into the chat prompt (see bot._logging).
-    configure_logging(settings.log_level)
+    # A terminal chat is a person's conversation: the operator's INFO lines ("database schema
+    # upgraded") would print between its prompts, so it logs warnings unless a level was chosen.
+    chosen = "log_level" in settings.model_fields_set
+    configure_logging(settings.log_level if chosen or not terminal else "WARNING")
 
 
 # -- failures a person can fix: one line, an exit status, no traceback --------------------------
@@ -76,12 +79,12 @@ def _guarded(command):
     return guarded
 
 
-def _serving(settings: Settings) -> None:
+def _serving(settings: Settings, *, terminal: bool = False) -> None:
     """A process that answers: logging, and its thread budget before numpy and the embedder load."""
     from bot.threads import limit_threads
 
     limit_threads(settings.threads)
-    _configure_logging(settings)
+    _configure_logging(settings, terminal=terminal)
 
 
 def _store(settings: Settings, *, create: bool = True):
@@ -356,7 +359,7 @@ def ask(
     import json
 
     settings = get_settings()
-    _serving(settings)  # before anything loads numpy or the embedder
+    _serving(settings, terminal=False)  # before anything loads numpy or the embedder
     from ingest import LANGUAGES
 
     if lang is not None and lang not in LANGUAGES:
@@ -423,7 +426,7 @@ def _report_when_done(process) -> None:
 def chat() -> None:
     """A terminal conversation with memory, as a doctor would have on Telegram."""
     settings = get_settings()
-    _serving(settings)
+    _serving(settings, terminal=True)
     _chat(settings)
 
 
@@ -437,7 +440,7 @@ def run() -> None:
     when they exist), and the bot switches to the new version when it is published.
     """
     settings = get_settings()
-    _serving(settings)
+    _serving(settings, terminal=settings.telegram_token is None)
     if settings.telegram_token is not None:
         _check_telegram(settings)  # a bad token or an unreachable API is one line, before any index work
     background = None

@@ -74,6 +74,17 @@ def test_a_restarted_chat_keeps_the_doctors_language_and_context(kb_index: tuple
     assert "• Sal klita (panier d'intégration) et droits des médecins olim : aide au loyer" in follow_up, follow_up
 
 
+def test_a_first_chat_prints_no_log_line_between_its_prompts(kb_index: tuple[Path, str], tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'new.db'}"  # a new file: its schema is created, which the operator's log tells
+    quiet = _medaliyah(["chat"], kb_index[0], stdin="hello\n/quit\n", MEDALIYAH_DATABASE_URL=database)
+    assert quiet.returncode == 0, quiet.stderr
+    assert " INFO " not in quiet.stdout + quiet.stderr and _answers(quiet.stdout)[0].startswith("Hello!")
+    # an operator who asks for a level gets it, in the chat as anywhere
+    chosen = _medaliyah(["chat"], kb_index[0], stdin="/quit\n", MEDALIYAH_DATABASE_URL=f"sqlite:///{tmp_path / 'other.db'}",
+                        MEDALIYAH_LOG_LEVEL="INFO")
+    assert "INFO bot.storage._database: database schema upgraded from empty" in chosen.stderr
+
+
 def test_ask_with_another_language_than_the_question_does_not_crash(kb_index: tuple[Path, str]) -> None:
     question = "is there a grant if we move to the Negev? I'm a family doc, wife is a nurse"
     run = _medaliyah(["ask", question, "--lang", "fr", "--json"], kb_index[0])

@@ -58,6 +58,11 @@ OTHER_LANGUAGE_CONFIDENCE = 0.8
 FUNCTION_WORD_VOTE_BELOW = 0.7
 FUNCTION_WORD_LEAD = 2
 
+# "¿" and "¡" open a question or an exclamation in Spanish only; in a short message ("¿es gratis?", "¿qué es
+# IMAP?") lingua may still hear French in "es", so an uncertain reading gives way to them.
+_SPANISH_MARKS = re.compile(r"[¿¡]")
+SPANISH_MARKS_OVERRULE_BELOW = 0.9
+
 SHORT_MESSAGE_WORDS = 3  # at or below this, a message does not move the conversation's language
 MIN_CONFIDENCE = 0.55
 
@@ -83,6 +88,8 @@ class LanguageDetector:
         if not values or values[0].value == 0.0:
             return None, 0.0
         ranked: list[tuple[Language, float]] = [(_SERVED[v.language], float(v.value)) for v in values]  # type: ignore[misc]
+        if ranked[0][0] != "es" and ranked[0][1] < SPANISH_MARKS_OVERRULE_BELOW and _SPANISH_MARKS.search(text):
+            return "es", max(dict(ranked).get("es", 0.0), MIN_CONFIDENCE)
         if ranked[0][1] < FUNCTION_WORD_VOTE_BELOW:
             return _by_function_words(text, ranked)
         return ranked[0]

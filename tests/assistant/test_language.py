@@ -24,6 +24,9 @@ def detector() -> LanguageDetector:
         # No accents and English-looking words: lingua leans English (0.55); "la", "de", "en" are French
         ("bjr, la periode d'adaptation pr la specialite ca dure cb de temps en general ?", "fr"),
         ("Pour la convalidation du diplome a Bogota on m'a dit apostille + demande au Ministerio de Educacion.", "fr"),
+        # lingua hears French in "es" (0.47-0.67); only Spanish opens a question with "¿"
+        ("¿es gratis?", "es"),
+        ("¿qué es IMAP?", "es"),
     ],
 )
 def test_detects_the_doctors_language(detector: LanguageDetector, text: str, lang: str) -> None:
