@@ -423,6 +423,15 @@ SURE_OVER_WEAK_ISRAEL_AT = 0.97
 # readings, other-country unchanged but for one French message in one shuffle; below 0.8 or 0.9 it
 # loses one to four other-country messages more for no in-scope gain.
 UNSURE_OVER_NAMED_ISRAEL_BELOW = 0.7
+# The story names Israel, the question sentences name another place and not Israel ("so we're moving to Jerusalem
+# in the summer … anyway I want to keep my Texas licence active … how many CME hours does the Texas board want"):
+# the model's other-country reading stands from this probability. It was SURE_OVER_WEAK_ISRAEL_AT's 0.97 until
+# the forty-sixth round; out of fold over the labelled messages and a batch of 180 voice notes (their clauses read
+# as sentences), of the messages read this way with the model at 0.5 or more, all 19 are other-country questions
+# (8 of them at 0.97 or more, 11 between 0.79 and 0.95); below 0.5, three other-country questions and answers (0.432
+# the highest answer). 0.85, not lower: a question naming the doctor's own country beside an Israeli town ("moving
+# to Beersheba … if Australia counts?") is the program's with a model leaning elsewhere at 0.8.
+ASKED_ELSEWHERE_AT = 0.85
 # A doctor based in Israel who names another country is read as leaving only when the model gives
 # that reading some weight: "made aliyah in March … the good-standing letter sent by the state board
 # … is there an appeal when the ministry doesn't decide?" names a foreign body as a step of the
@@ -463,12 +472,12 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
                 f"and the model is sure ({p_other:.2f} ≥ {SURE_OVER_WEAK_ISRAEL_AT})"
             )
         asked_elsewhere = _asked_elsewhere(text[:MAX_TRIAGE_CHARS]) if target.place == "israel" else ""
-        if asked_elsewhere and p_other is not None and p_other >= SURE_OVER_WEAK_ISRAEL_AT:
+        if asked_elsewhere and p_other is not None and p_other >= ASKED_ELSEWHERE_AT:
             # "On part en Israël dans deux ans mais entre-temps on s'installe au Canada. Comment elle fait pour obtenir
             # son permis de l'OIIQ au Québec ?": the story's Israel is where they go later; the question is Quebec's
             return label, (
                 f"rule: the story names Israel ({target.explain()}), the question does not (“{asked_elsewhere[:60]}”), "
-                f"and the model is sure ({p_other:.2f} ≥ {SURE_OVER_WEAK_ISRAEL_AT})"
+                f"and the model agrees ({p_other:.2f} ≥ {ASKED_ELSEWHERE_AT})"
             )
         if target.place == "israel":
             return "answer", f"rule: asks about Israel as the place to practise, not another country ({target.explain()})"
@@ -491,10 +500,16 @@ def settle_other_country(text: str, label: str, p_other: float | None = None) ->
         if asked:
             return "answer", f"rule: the story names another place to practise, but the question asks of Israel (“{asked}”)"
         return "other_country", f"rule: another country is where the doctor wants to practise ({target.explain()})"
-    if target.place == "israel" and target.program_only and target.israel_base and target.foreign_beside_program:
+    if (
+        target.place == "israel" and target.program_only and target.israel_base and target.foreign_beside_program
+        and (p_other is None or p_other >= BASED_LEAVING_AT)
+    ):
         # "je suis médecin olé, licence israélienne … partir s'installer à Montréal : le Collège des
         # médecins reconnaît-il…": Israel only by the program's words of a doctor already there, and
-        # another place with a cue word of its own is where they are going
+        # another place with a cue word of its own is where they are going. Not when the model gives leaving no
+        # weight: "we made aliyah in November … I might have to fly back [to Belfast] for three or four weeks … what
+        # happens with the sal klita payments" asks of an Israeli benefit during a trip (triage_dev23; the two
+        # messages this rule declines out of fold read 0.055 and 0.496)
         return "other_country", (
             f"rule: the doctor is based in Israel (“{target.israel_base}”) and another place is where they want to go "
             f"(“{target.foreign_beside_program}”)"

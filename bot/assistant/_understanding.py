@@ -98,8 +98,55 @@ class Part(NamedTuple):
     follows: bool = False  # a short follow-up ("¿y cuánto sale?") about what the part before it names
 
 
+# "My question is", "je voulais savoir", "quería saber": a sentence that announces what it asks asks it, with or
+# without a question mark ("I was wondering whether the exam is held in French.").
+_ANNOUNCED = re.compile(
+    r"^(?:(?:so|and|well|anyway|ok|okay|donc|alors|du coup|bref|et|bueno|entonces|pues|y|nada)[\s,]+){0,2}"
+    r"(?:my (?:real |main |actual |other )?question (?:is|was)|the (?:real )?question is|quick question"
+    r"|ma (?:vraie |grande |petite )?question (?:c'est|c est|est|serait|ce serait|etait)|la question c'est"
+    r"|mi (?:pregunta|duda|consulta) (?:es|seria|era)|la (?:pregunta|duda|consulta) es"
+    r"|je (?:voulais|voudrais|veux) (?:savoir|demander)|je me (?:demandais|demande)"
+    r"|i (?:wanted|want|would like|'d like) to (?:know|ask)|i was wondering|i'm wondering|i wonder"
+    r"|queria (?:saber|preguntar|consultar)|quisiera (?:saber|preguntar)|me gustaria saber|quiero saber)\b"
+)
+# A voice note as the phone transcribes it has no punctuation: one "sentence" of a hundred words where the story
+# and the question run together ("so we're moving to Jerusalem in the summer … anyway I want to keep my GMC
+# registration … so how does revalidation work if I'm not working in the UK"). Read as one, the story's Israel
+# was the question's place and its question was never weighed apart. In such a message (long, no sentence
+# ends inside it) speech's own breaks stand for the full stops: a filler or connective that opens a clause
+# ("so", "anyway", "euh", "bref", "du coup", "bueno", "o sea"), an announced question, and a question word that
+# can only open a question ("how many", "est-ce que", "cuánto").
+SPOKEN_MESSAGE_WORDS = 25
+_SPOKEN_BREAK = re.compile(
+    r"(?<=\w)[\s,]+(?="
+    r"(?:so|anyway|anyways|um+|uh+|erm|okay so|ok so|and so|but anyway|my question is|the question is|quick question"
+    r"|i was wondering|i wanted to (?:know|ask)|i'd like to know"
+    r"|euh+|bref|du coup|donc|alors|voila|voilà|bon|ma question|la question c'est|et donc|mais bon|enfin bref"
+    r"|je voulais (?:savoir|demander)|je voudrais savoir|je me demandais"
+    r"|eh+|bueno|mira|entonces|pues|o sea|nada|che|viste|una cosa|mi pregunta|mi duda|mi consulta|la pregunta es|y bueno"
+    r"|quer[ií]a (?:saber|preguntar|consultar)|quisiera saber|me gustar[ií]a saber)\b"
+    r"|(?:how (?:many|much|long|does|do|can|is|are|would|should|soon)|what (?:is|are|does|do|happens|about|kind)"
+    r"|when (?:is|are|does|do|can|will|should)|where (?:do|can|is|should|does)|which\b|do i\b|does (?:it|that|the|my)\b"
+    r"|can i\b|should i\b|is it\b|is there\b|are there\b|will i\b|would i\b"
+    r"|est-ce qu|combien\b|comment (?:ça|ca|on|je|faire|se)\b|qu'est-ce|y a-t-il|faut-il"
+    r"|cómo\b|cuánt[oa]s?\b|cuál(?:es)?\b|qué (?:tengo|hago|nivel|pasa|necesito|papeles|documentos|le|me|pasos)\b"
+    r"|dónde\b|cuándo\b|hay que\b|se puede\b|puedo\b))",
+    re.IGNORECASE,
+)
+_WRITTEN = re.compile(r"[.?!…]")  # one full stop or question mark, and the message was written, not dictated
+
+
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    """The message's sentences; a long voice note's clauses (see ``_SPOKEN_BREAK``)."""
+    found = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    if len(found) == 1 and len(text.split()) >= SPOKEN_MESSAGE_WORDS and not _WRITTEN.search(text):
+        clauses: list[str] = []
+        for clause in (c.strip() for c in _SPOKEN_BREAK.split(found[0]) if c and c.strip()):
+            if clauses and len(clauses[-1].split()) <= 2:  # a filler alone ("du coup", "so um") opens the next
+                clause = f"{clauses.pop()} {clause}"
+            clauses.append(clause)
+        return clauses
+    return found
 
 
 def asking_sentences(text: str) -> list[str]:
@@ -108,7 +155,8 @@ def asking_sentences(text: str) -> list[str]:
 
 
 def _is_question(sentence: str) -> bool:
-    return sentence.rstrip().endswith("?") or bool(_INTERROGATIVE.search(fold(sentence)))
+    folded = fold(sentence)
+    return sentence.rstrip().endswith("?") or bool(_INTERROGATIVE.search(folded)) or bool(_ANNOUNCED.search(folded))
 
 
 # Words that ask whether something just said holds ("C'est vrai ? Tout ?", "¿Es así?", "Is that

@@ -1080,3 +1080,41 @@ def test_a_question_asking_whether_the_israeli_exam_is_still_needed_is_about_isr
 ])
 def test_a_part_names_licensing_and_another_countrys_body_apart(text: str, licensing: str, body: str) -> None:
     assert names_licensing(text) == licensing and names_foreign_body(text) == body
+
+
+class _SaysAnswerOnly:
+    """A model stub that reads every message as a program question and gives leaving no weight at all."""
+
+    def classify(self, vector, text=None) -> ModelVerdict:
+        probabilities = {c: 0.0 for c in CLASSES} | {"answer": 0.98, "legal_status": 0.02}
+        return ModelVerdict("answer", 0.98, probabilities, ())
+
+
+def test_a_voice_note_asking_about_the_home_registration_after_a_move_to_israel_is_declined_when_the_model_agrees() -> None:
+    """A dictated voice note has no full stops: "we're moving to Haifa … anyway … so how many CPD points does the
+    Medical Council want" was read as one sentence whose place was the story's Israel, and answered with the
+    program's pages though the model read another country's question at 0.8-0.95 (triage_dev23 and a blind batch of voice notes). Its clauses are now
+    its sentences, and the question's own place decides with the model's agreement; the same note asking of the
+    Israeli exam stays the program's."""
+    story = ("ok so um we're moving to Haifa in September the kids are excited and the flat is tiny but fine anyway "
+             "I want to keep my Irish registration just in case ")
+    text = story + "so how many CPD points does the Medical Council of Ireland want each year if I'm living abroad"
+    leaning = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.9))  # type: ignore[arg-type]
+    assert leaning.kind is TriageKind.DECLINE and leaning.reason is EscalationReason.OTHER_COUNTRY, leaning.detail
+    assert "the question does not" in leaning.detail
+    unsure = triage(text, [1.0, 0.0], _SaysOtherCountry(sure=0.8))  # type: ignore[arg-type]
+    assert unsure.kind is TriageKind.ANSWER, unsure.detail
+    israeli = story + "so can I sit the Israeli licensing exam in English and how many times a year is it held"
+    assert triage(israeli, [1.0, 0.0], _SaysOtherCountry(sure=0.9)).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+
+
+def test_a_trip_home_from_israel_is_not_leaving_when_the_model_gives_it_no_weight() -> None:
+    """A doctor who made aliyah and will fly back to Belfast for a few weeks asked what happens to the sal klita: the
+    rule for doctors based in Israel who name where they want to go declined it as another country's question, the
+    model reading a program question at 0.87 (triage_dev23). The rule now wants the model to give leaving some
+    weight, as the rule beside it does."""
+    text = ("We made aliyah in November. My father is unwell back in Belfast and I may fly back for three weeks in "
+            "February: do the sal klita payments stop while I'm out of the country?")
+    assert triage(text, [1.0, 0.0], _SaysAnswerOnly()).kind is TriageKind.ANSWER  # type: ignore[arg-type]
+    leaving = "Je suis médecin olé, licence israélienne définitive. Je veux partir m'installer à Montréal : le Collège des médecins reconnaît-il ma spécialité ?"
+    assert triage(leaving, [1.0, 0.0], _SaysAnswer()).kind is TriageKind.DECLINE  # type: ignore[arg-type]

@@ -948,3 +948,22 @@ def test_the_last_question_typed_without_its_mark_is_read_when_a_word_of_it_asks
 ])
 def test_a_message_that_only_tells_is_told_apart_from_one_that_asks_or_aims(text: str, only_tells: bool) -> None:
     assert tells_only(text) is only_tells
+
+
+def test_a_voice_note_without_punctuation_is_read_by_its_spoken_clauses() -> None:
+    """A phone's transcript of a voice note runs a story and a question together with no full stop; speech's own
+    breaks ("anyway", "so", "du coup", an announced question, a question word that opens one) stand for them, so the
+    question is searched and read apart from the story."""
+    note = ("hi so um we landed in Beersheba three weeks ago the kids are fine the heat is crazy anyway my question "
+            "is about the exam refund how much does the ministry give back and who do I send the receipt to")
+    asked = question_sentences(note)
+    assert asked[0].startswith("anyway my question is about the exam refund"), asked
+    assert all("Beersheba" not in a for a in asked)
+    assert focus(note) is not None and "Beersheba" not in focus(note)
+    note_fr = ("alors euh bonjour je suis pneumologue à Lille on part à Netanya en août du coup je voulais savoir "
+               "combien de temps dure la période d'adaptation pour les spécialistes")
+    assert "je voulais savoir" in " ".join(question_sentences(note_fr)) and "Lille" not in " ".join(question_sentences(note_fr))
+    # a punctuated message keeps its sentences; a sentence that announces its question asks it, mark or not
+    assert question_sentences("I'm a GP in Leeds. My question is whether the exam is held in English.") == [
+        "My question is whether the exam is held in English."
+    ]
