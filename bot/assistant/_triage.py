@@ -423,14 +423,15 @@ SURE_OVER_WEAK_ISRAEL_AT = 0.97
 # readings, other-country unchanged but for one French message in one shuffle; below 0.8 or 0.9 it
 # loses one to four other-country messages more for no in-scope gain.
 UNSURE_OVER_NAMED_ISRAEL_BELOW = 0.7
-# The story names Israel, the question sentences name another place and not Israel ("so we're moving to Jerusalem
-# in the summer … anyway I want to keep my Texas licence active … how many CME hours does the Texas board want"):
-# the model's other-country reading stands from this probability. It was SURE_OVER_WEAK_ISRAEL_AT's 0.97 until
-# the forty-sixth round; out of fold over the labelled messages and a batch of 180 voice notes (their clauses read
-# as sentences), of the messages read this way with the model at 0.5 or more, all 19 are other-country questions
-# (8 of them at 0.97 or more, 11 between 0.79 and 0.95); below 0.5, three other-country questions and answers (0.432
-# the highest answer). 0.85, not lower: a question naming the doctor's own country beside an Israeli town ("moving
-# to Beersheba … if Australia counts?") is the program's with a model leaning elsewhere at 0.8.
+# The story names Israel, the question sentences name another place and not Israel ("so we're moving to Jerusalem in
+# the summer … anyway I want to keep my Texas licence active … how many CME hours does the Texas board want"): the
+# model's other-country reading stands from this probability. It was SURE_OVER_WEAK_ISRAEL_AT's 0.97 until the
+# forty-sixth round; out of fold over the labelled messages and a batch of 180 voice notes filed for the measurement
+# only (their clauses read as sentences), of the messages read this way with the model at 0.5 or more, all 19 are
+# other-country questions (8 of them at 0.97 or more, 11 between 0.79 and 0.95); below 0.5, three other-country
+# questions and answers (0.432 the highest answer). 0.85, not lower: a question naming the doctor's own country beside
+# an Israeli town ("moving to Beersheba … if Australia counts?") is the program's with a model leaning elsewhere at
+# 0.8.
 ASKED_ELSEWHERE_AT = 0.85
 # A doctor based in Israel who names another country is read as leaving only when the model gives
 # that reading some weight: "made aliyah in March … the good-standing letter sent by the state board

@@ -109,13 +109,14 @@ _ANNOUNCED = re.compile(
     r"|i (?:wanted|want|would like|'d like) to (?:know|ask)|i was wondering|i'm wondering|i wonder"
     r"|queria (?:saber|preguntar|consultar)|quisiera (?:saber|preguntar)|me gustaria saber|quiero saber)\b"
 )
-# A voice note as the phone transcribes it has no punctuation: one "sentence" of a hundred words where the story
-# and the question run together ("so we're moving to Jerusalem in the summer … anyway I want to keep my GMC
-# registration … so how does revalidation work if I'm not working in the UK"). Read as one, the story's Israel
-# was the question's place and its question was never weighed apart. In such a message (long, no sentence
-# ends inside it) speech's own breaks stand for the full stops: a filler or connective that opens a clause
-# ("so", "anyway", "euh", "bref", "du coup", "bueno", "o sea"), an announced question, and a question word that
-# can only open a question ("how many", "est-ce que", "cuánto").
+# A voice note as the phone transcribes it has no punctuation: one "sentence" of a hundred words where the story and
+# the question run together ("so we're moving to Jerusalem in the summer … anyway I want to keep my GMC registration …
+# so how does revalidation work if I'm not working in the UK"). Read as one, the story's Israel was the question's
+# place and its question was never weighed apart. In such a message (25 words or more, and not one full stop or
+# question mark) speech's own breaks stand for the full stops: a filler or connective that opens a clause ("so",
+# "anyway", "euh", "bref", "du coup", "bueno", "o sea"), an announced question, and a question word that can only open
+# a question ("how many", "est-ce que", "cuánto"; not "como" or "cuanto" without their accent, which also mean "as"
+# and "as much").
 SPOKEN_MESSAGE_WORDS = 25
 _SPOKEN_BREAK = re.compile(
     r"(?<=\w)[\s,]+(?="
